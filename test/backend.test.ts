@@ -1,0 +1,186 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import {
+  initBackend,
+  currentBackend,
+  describeBackend,
+  setBatchMatMulGradOverride,
+  batchMatMulGradOverrideActive,
+  type BackendName,
+} from '../lib/backend';
+import { Rng } from '../lib/random';
+
+const root = path.join(__dirname, '..');
+
+function hasPackage(pkg: string): boolean {
+  try {
+    require.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Run a snippet in a fresh Node process (the backend is process-global). */
+function child(code: string, env: Record<string, string | undefined>): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('currentBackend throws before initBackend', () => {
+  assert.throws(() => currentBackend(), /initBackend/);
+});
+
+test('auto picks wasm here (tfjs-node absent) and reports it', async (t) => {
+  if (hasPackage('@tensorflow/tfjs-node') || hasPackage('@tensorflow/tfjs-node-gpu')) {
+    t.skip('tfjs-node is installed on this machine, auto would pick it');
+    return;
+  }
+  const prev = process.env.VAE_BACKEND;
+  delete process.env.VAE_BACKEND;
+  try {
+    const info = await initBackend();
+    assert.equal(info.name, 'wasm');
+    assert.equal(tf.getBackend(), 'wasm');
+    assert.equal(info.package, '@tensorflow/tfjs-backend-wasm');
+    assert.match(info.detail, /SIMD/);
+    assert.match(describeBackend(info), /^wasm \(@tensorflow\/tfjs-backend-wasm; .*SIMD/);
+    assert.equal(currentBackend(), info);
+    // Idempotent: same object back, for 'auto' and for the same explicit name.
+    assert.equal(await initBackend(), info);
+    assert.equal(await initBackend({ backend: 'wasm' }), info);
+    assert.equal(batchMatMulGradOverrideActive(), true);
+  } finally {
+    if (prev !== undefined) process.env.VAE_BACKEND = prev;
+  }
+});
+
+test('unknown backend names are clear errors (option and env)', async () => {
+  await assert.rejects(initBackend({ backend: 'gpu' as BackendName }), /unknown backend 'gpu'.*auto, tensorflow, wasm, cpu/);
+  const prev = process.env.VAE_BACKEND;
+  process.env.VAE_BACKEND = 'webgpu';
+  try {
+    await assert.rejects(initBackend(), /unknown backend 'webgpu' in VAE_BACKEND/);
+  } finally {
+    if (prev === undefined) delete process.env.VAE_BACKEND;
+    else process.env.VAE_BACKEND = prev;
+  }
+});
+
+test("forcing 'tensorflow' without tfjs-node says it is not installed and how to install it", async (t) => {
+  if (hasPackage('@tensorflow/tfjs-node') || hasPackage('@tensorflow/tfjs-node-gpu')) {
+    t.skip('tfjs-node is installed on this machine');
+    return;
+  }
+  const before = currentBackend();
+  await assert.rejects(
+    initBackend({ backend: 'tensorflow' }),
+    (e: Error) =>
+      /tfjs-node is not installed/.test(e.message) && /npm install @tensorflow\/tfjs-node@/.test(e.message),
+  );
+  // A failed request leaves the working backend in place.
+  assert.equal(currentBackend(), before);
+  assert.equal(tf.getBackend(), before.name);
+});
+
+test('VAE_BACKEND=cpu forces cpu (child process)', () => {
+  const code = `
+    const { initBackend, describeBackend } = require('./lib/backend');
+    const tf = require('@tensorflow/tfjs');
+    initBackend().then((info) => {
+      const s = tf.tidy(() => tf.sum(tf.tensor1d([1, 2, 3])).dataSync()[0]);
+      console.log(JSON.stringify({ info, active: tf.getBackend(), s, line: describeBackend(info) }));
+    }, (e) => { console.error(e.message); process.exit(3); });`;
+  const r = child(code, { VAE_BACKEND: 'cpu' });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
+    info: { name: string }; active: string; s: number; line: string;
+  };
+  assert.equal(out.info.name, 'cpu');
+  assert.equal(out.active, 'cpu');
+  assert.equal(out.s, 6);
+  assert.match(out.line, /^cpu /);
+});
+
+test('VAE_BACKEND=tensorflow without tfjs-node fails in a child process with a clear message', (t) => {
+  if (hasPackage('@tensorflow/tfjs-node') || hasPackage('@tensorflow/tfjs-node-gpu')) {
+    t.skip('tfjs-node is installed on this machine');
+    return;
+  }
+  const code = `
+    require('./lib/backend').initBackend().then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); });`;
+  const r = child(code, { VAE_BACKEND: 'tensorflow' });
+  assert.equal(r.status, 3);
+  assert.match(r.stderr, /VAE_BACKEND=tensorflow/);
+  assert.match(r.stderr, /npm install @tensorflow\/tfjs-node@/);
+});
+
+test('the explicit-transpose BatchMatMul gradient equals the stock gradient', async () => {
+  await initBackend();
+  assert.equal(tf.getBackend(), 'wasm');
+  const cases: { shapeA: number[]; shapeB: number[]; tA: boolean; tB: boolean }[] = [
+    { shapeA: [5, 7], shapeB: [7, 3], tA: false, tB: false },
+    { shapeA: [5, 7], shapeB: [3, 7], tA: false, tB: true },
+    { shapeA: [7, 5], shapeB: [7, 3], tA: true, tB: false },
+    { shapeA: [7, 5], shapeB: [3, 7], tA: true, tB: true },
+    { shapeA: [2, 5, 7], shapeB: [2, 7, 3], tA: false, tB: false },
+    { shapeA: [2, 7, 5], shapeB: [2, 3, 7], tA: true, tB: true },
+  ];
+  // Inputs from our Rng (tf.randomNormal treats seed 0 as "unseeded").
+  const normal = (shape: number[], rng: Rng): tf.Tensor => {
+    const n = shape.reduce((p, q) => p * q, 1);
+    return tf.tensor(Float32Array.from({ length: n }, () => rng.normal()), shape);
+  };
+  const gradsFor = (c: (typeof cases)[number], seed: number): Float32Array[] =>
+    tf.tidy(() => {
+      const rng = new Rng(seed);
+      const a = normal(c.shapeA, rng);
+      const b = normal(c.shapeB, rng);
+      // A non-uniform upstream gradient so every element of dC matters.
+      const outShape = tf.matMul(a, b, c.tA, c.tB).shape;
+      const w = normal(outShape, rng);
+      const g = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, y, c.tA, c.tB), w)));
+      return g([a, b]).map((t) => t.dataSync() as Float32Array);
+    });
+  const before = tf.memory().numTensors;
+  try {
+    cases.forEach((c, i) => {
+      setBatchMatMulGradOverride(false);
+      const stock = gradsFor(c, 10 * i);
+      setBatchMatMulGradOverride(true);
+      const ours = gradsFor(c, 10 * i);
+      for (let k = 0; k < 2; k++) {
+        assert.equal(ours[k].length, stock[k].length);
+        for (let j = 0; j < stock[k].length; j++) {
+          assert.ok(
+            Math.abs(ours[k][j] - stock[k][j]) <= 1e-4 * (1 + Math.abs(stock[k][j])),
+            `case ${i} input ${k} element ${j}: ${ours[k][j]} vs ${stock[k][j]}`,
+          );
+        }
+      }
+    });
+  } finally {
+    setBatchMatMulGradOverride(true);
+  }
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test('a hand-computed gradient: d/dA sum(A·B) = 1·Bᵀ with the override on', async () => {
+  await initBackend();
+  assert.equal(batchMatMulGradOverrideActive(), true);
+  const [dA, dB] = tf.tidy(() => {
+    const a = tf.tensor2d([[1, 2], [3, 4]]);
+    const b = tf.tensor2d([[5, 6, 7], [8, 9, 10]]);
+    return tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.matMul(x, y)))([a, b]).map((t) => Array.from(t.dataSync()));
+  });
+  // Row sums of B for every row of dA; column sums of A for every column of dB.
+  assert.deepEqual(dA, [18, 27, 18, 27]);
+  assert.deepEqual(dB, [4, 4, 4, 6, 6, 6]);
+});
