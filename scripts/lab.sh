@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `npm run lab`: JupyterLab from the project's .venv on notebooks/, TypeScript (tslab) as the default kernel.
+# All Jupyter paths point into .venv, so the user's global Jupyter configuration is neither read for kernels
+# nor written (trust database, workspaces, runtime files stay in the project).
+# Extra arguments go to jupyter lab, e.g. `npm run lab -- --port 9999 --no-browser`.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+if [ ! -x "$VENV/bin/jupyter-lab" ] || [ ! -f "$VENV/share/jupyter/kernels/tslab/kernel.json" ]; then
+  echo "lab: .venv with JupyterLab and the tslab kernel is missing; run 'npm run setup' first" >&2
+  exit 2
+fi
+export JUPYTER_PATH="$VENV/share/jupyter"
+export JUPYTER_DATA_DIR="$VENV/share/jupyter"
+export JUPYTER_CONFIG_DIR="$VENV/etc/jupyter"
+export JUPYTER_RUNTIME_DIR="$VENV/share/jupyter/runtime"
+exec "$VENV/bin/jupyter-lab" \
+  --ServerApp.root_dir="$ROOT/notebooks" \
+  --MappingKernelManager.default_kernel_name=tslab \
+  "$@"
