@@ -1,0 +1,118 @@
+/**
+ * The evidence lower bound (chapter 3) and the β weighting / KL warm-up of
+ * chapter 5, as pure functions outside the model.
+ *
+ *   ELBO(x) = E_q(z|x)[log p(x|z)] − KL(q(z|x) ‖ p(z))      (Kingma & Welling 2014, eq. 3 and 10)
+ *
+ * estimated with one reparameterized sample z per example, and reported in
+ * nats per example (averaged over the batch).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { bernoulliLogLikelihood, gaussianLogLikelihood, klDivergence } from './distributions';
+
+/** How the decoder output is read: Bernoulli logits, or (through a sigmoid) the mean of a Gaussian. */
+export type Likelihood = 'bernoulli' | 'gaussian';
+
+/** What a VAE forward pass hands the loss: the posterior's parameters, the sample and the decoder output. */
+export interface ElboInputs {
+  mean: tf.Tensor2D; // [batch, latentDim]
+  logVar: tf.Tensor2D; // [batch, latentDim]
+  z?: tf.Tensor2D; // [batch, latentDim] (not needed by the analytic KL; kept for symmetry with forward())
+  logits: tf.Tensor2D; // [batch, inputDim]
+}
+
+export interface ElboOptions {
+  /** Weight of the KL term in the loss (β-VAE, Higgins et al. 2017; chapter 5). 1 = the true ELBO. */
+  beta?: number;
+  /** Decoder likelihood: 'bernoulli' (logits) or 'gaussian' (mean = sigmoid(logits)). */
+  likelihood?: Likelihood;
+  /** log σ² of the Gaussian decoder (fixed, shared by all pixels); ignored for Bernoulli. */
+  outputLogVar?: number;
+}
+
+export const DEFAULT_ELBO_OPTIONS: Required<ElboOptions> = {
+  beta: 1,
+  likelihood: 'bernoulli',
+  outputLogVar: 0,
+};
+
+export interface ElboTerms {
+  /** −E_q[log p(x|z)], nats per example. */
+  recon: tf.Scalar;
+  /** KL(q(z|x) ‖ N(0, I)), nats per example. */
+  kl: tf.Scalar;
+  /** recon + β·kl: what training minimises. */
+  loss: tf.Scalar;
+  /** −(recon + kl): the bound itself (β does not enter it). */
+  elbo: tf.Scalar;
+}
+
+/**
+ * log p(x | z) per example for the chosen likelihood, from the decoder's logits.
+ * Shared by the ELBO, the IWAE estimate and the autoencoder loss.
+ */
+export function logLikelihood(
+  x: tf.Tensor2D,
+  logits: tf.Tensor2D,
+  likelihood: Likelihood = 'bernoulli',
+  outputLogVar = 0,
+): tf.Tensor1D {
+  if (likelihood === 'bernoulli') return bernoulliLogLikelihood(x, logits);
+  if (likelihood === 'gaussian') {
+    return tf.tidy(() => gaussianLogLikelihood(x, tf.sigmoid(logits) as tf.Tensor2D, outputLogVar));
+  }
+  throw new Error(`logLikelihood: unknown likelihood '${String(likelihood)}' (use 'bernoulli' or 'gaussian')`);
+}
+
+/**
+ * The negative ELBO split into its terms, averaged over the batch (nats per
+ * example). `loss = recon + β·kl` is what the optimiser sees; `elbo` is the
+ * bound with β = 1 whatever β is.
+ */
+export function elbo(x: tf.Tensor2D, out: ElboInputs, opts: ElboOptions = {}): ElboTerms {
+  const { beta, likelihood, outputLogVar } = { ...DEFAULT_ELBO_OPTIONS, ...opts };
+  if (!Number.isFinite(beta) || beta < 0) throw new Error(`elbo: beta must be a finite number ≥ 0, got ${beta}`);
+  if (x.rank !== 2 || out.logits.rank !== 2 || x.shape[1] !== out.logits.shape[1] || x.shape[0] !== out.logits.shape[0]) {
+    throw new Error(`elbo: x shape [${x.shape.join(',')}] and logits shape [${out.logits.shape.join(',')}] differ`);
+  }
+  if (out.mean.shape[0] !== x.shape[0]) {
+    throw new Error(`elbo: x has ${x.shape[0]} rows but mean has ${out.mean.shape[0]}`);
+  }
+  return tf.tidy(() => {
+    const recon = tf.neg(tf.mean(logLikelihood(x, out.logits, likelihood, outputLogVar))) as tf.Scalar;
+    const kl = tf.mean(klDivergence(out.mean, out.logVar)) as tf.Scalar;
+    const loss = (beta === 1 ? tf.add(recon, kl) : tf.add(recon, tf.mul(kl, beta))) as tf.Scalar;
+    const bound = tf.neg(tf.add(recon, kl)) as tf.Scalar;
+    return { recon, kl, loss, elbo: bound };
+  });
+}
+
+/** A β schedule: the KL weight as a function of the global training step (0-based). */
+export type BetaSchedule = (step: number) => number;
+
+export interface KlWarmupConfig {
+  /** Steps over which β rises linearly from 0 to betaMax (Bowman et al. 2016; Sønderby et al. 2016). */
+  warmupSteps: number;
+  /** β after the warm-up. */
+  betaMax?: number;
+}
+
+/**
+ * Linear KL warm-up (chapter 5): β = betaMax · min(1, step / warmupSteps).
+ * Starting with a small β lets the decoder learn to use z before the KL term
+ * pushes the posterior onto the prior (a remedy for posterior collapse).
+ */
+export function klWarmup(cfg: KlWarmupConfig): BetaSchedule {
+  const { warmupSteps, betaMax = 1 } = cfg;
+  if (!Number.isFinite(warmupSteps) || warmupSteps < 0) {
+    throw new Error(`klWarmup: warmupSteps must be a number ≥ 0, got ${warmupSteps}`);
+  }
+  if (!Number.isFinite(betaMax) || betaMax < 0) throw new Error(`klWarmup: betaMax must be ≥ 0, got ${betaMax}`);
+  return (step: number) => (warmupSteps === 0 ? betaMax : betaMax * Math.min(1, Math.max(0, step) / warmupSteps));
+}
+
+/** A constant β (β = 1 is the plain VAE; β > 1 the β-VAE of Higgins et al. 2017). */
+export function constantBeta(beta: number): BetaSchedule {
+  if (!Number.isFinite(beta) || beta < 0) throw new Error(`constantBeta: beta must be a finite number ≥ 0, got ${beta}`);
+  return () => beta;
+}
