@@ -69,7 +69,7 @@ async function tryTensorflow(): Promise<BackendInfo | string> {
   const reasons: string[] = [];
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     const r = tryRequire(pkg);
-    if (!r.ok) {
+    if (r.ok === false) {
       reasons.push(r.error);
       continue;
     }
@@ -91,7 +91,7 @@ async function tryTensorflow(): Promise<BackendInfo | string> {
 
 async function tryWasm(): Promise<BackendInfo | string> {
   const r = tryRequire('@tensorflow/tfjs-backend-wasm');
-  if (!r.ok) return r.error;
+  if (r.ok === false) return r.error; // `=== false`: tslab compiles non-strict, where `!r.ok` does not narrow
   const wasm = r.module as { setWasmPaths(prefix: string): void; getThreadsCount(): number };
   // The .wasm binaries ship in the package's dist/; pointing at them keeps loading offline
   // (inside tslab too). The trailing slash is required by setWasmPaths.

@@ -60,11 +60,12 @@ fi
 
 # ---------------------------------------------------------------- 4. the tslab kernel, inside .venv only
 # Written by hand (what `tslab install --sys-prefix` writes, FACTS.md) with absolute paths, so the kernel
-# starts whatever PATH the Jupyter server has. Rewritten every run: moving the checkout or switching node
-# versions is repaired by running setup again.
+# starts whatever PATH the Jupyter server has. It runs tslab through scripts/tslab-kernel.js, which starts
+# it in the project root (tslab's TypeScript rootDir is the kernel's folder; notebooks import './lib').
+# Rewritten every run: moving the checkout or switching node versions is repaired by running setup again.
 KDIR="$VENV/share/jupyter/kernels/tslab"
 mkdir -p "$KDIR"
-"$VENV/bin/python" - "$KDIR/kernel.json" "$NODE_BIN" "$TSLAB_BIN" <<'PY' || fail "could not write the tslab kernel spec into .venv"
+"$VENV/bin/python" - "$KDIR/kernel.json" "$NODE_BIN" "$ROOT/scripts/tslab-kernel.js" <<'PY' || fail "could not write the tslab kernel spec into .venv"
 import json, sys
 path, node, tslab = sys.argv[1:4]
 spec = {
