@@ -1,0 +1,81 @@
+/**
+ * The public surface of the library: an explicit list of named re-exports.
+ * Internal helpers (lib/layers.ts, the gradient overrides' internals) are not
+ * re-exported. Notebooks, the CLI, the book and the exercises import from here.
+ */
+
+// Backend and randomness
+export { initBackend, currentBackend, describeBackend } from './backend';
+export type { BackendName, BackendInfo, BackendOptions } from './backend';
+export { Rng } from './random';
+
+// Data
+export { loadDigits, loadData, trainTestSplit, subset, binarize, batches, toTensor, imageAt, DEFAULT_SPLIT, DEFAULT_BATCHES } from './data';
+export type { Dataset, Batch, SplitConfig, BinarizeMode, BinarizeConfig, BatchConfig, LoadDataOptions } from './data';
+export { readIdx, writeIdx, loadIdxFolder } from './idx';
+export type { IdxArray } from './idx';
+
+// The math (chapters 3–5)
+export {
+  reparameterize,
+  klDivergence,
+  gaussianKl,
+  klMonteCarlo,
+  logNormal,
+  logStandardNormal,
+  bernoulliLogLikelihood,
+  gaussianLogLikelihood,
+} from './distributions';
+export type { KlMonteCarloOptions } from './distributions';
+export { elbo, logLikelihood, klWarmup, constantBeta, DEFAULT_ELBO_OPTIONS } from './elbo';
+export type { Likelihood, ElboInputs, ElboOptions, ElboTerms, BetaSchedule, KlWarmupConfig } from './elbo';
+
+// Models
+export { createEncoder, DEFAULT_ENCODER_CONFIG } from './encoder';
+export type { EncoderConfig, Architecture } from './encoder';
+export { createDecoder, DEFAULT_DECODER_CONFIG } from './decoder';
+export type { DecoderConfig } from './decoder';
+export { VAE, createVAE, DEFAULT_VAE_CONFIG } from './vae';
+export type { VAEConfig, VAEOutput } from './vae';
+export { Autoencoder, createAutoencoder, DEFAULT_AUTOENCODER_CONFIG } from './autoencoder';
+export type { AutoencoderConfig, Model } from './autoencoder';
+export { setConvGradOverride, convGradOverrideActive } from './conv-grad';
+
+// Training, evaluation, generation, saving
+export { train, DEFAULT_TRAIN_CONFIG } from './train';
+export type { TrainConfig, TrainResult, BatchLog, EpochLog } from './train';
+export {
+  evaluate,
+  elboPerExample,
+  iwaeNll,
+  reconstructionError,
+  perDigit,
+  activeUnits,
+  DEFAULT_EVALUATE_OPTIONS,
+  DEFAULT_IWAE_OPTIONS,
+} from './evaluate';
+export type { EvaluateOptions, EvalResult, PerExample, IwaeOptions, ReconstructionError, DigitResult, ActiveUnits } from './evaluate';
+export {
+  samplePrior,
+  reconstruct,
+  decodeLatents,
+  lerp,
+  slerp,
+  interpolate,
+  latentGrid,
+  gridCoordinates,
+  normalQuantile,
+  latentMeans,
+} from './generate';
+export type { InterpolateOptions, LatentGridOptions } from './generate';
+export { saveModel, loadModel, saveCheckpoint, latestCheckpoint } from './io';
+
+// Logging and pictures
+export { createSummaryWriter, readEventFile, findEventFiles } from './tensorboard';
+export type { SummaryWriter, SummaryWriterOptions, ScalarEvent } from './tensorboard';
+export { createProgressBar } from './progress';
+export type { ProgressBar, ProgressConfig, ProgressStream } from './progress';
+export { encodePng, digitGridPng, DEFAULT_DIGIT_GRID } from './png';
+export type { DigitGridOptions } from './png';
+export { lossCurve, elboCurve, klCurve, latentScatter, imageGrid, lineChart, barChart, DIGIT_COLOURS } from './plots';
+export type { Figure, PlotlyTrace, PlotOptions, Series, LossPoint, ElboPoint, KlPoint, LatentScatterOptions, ImageGridOptions } from './plots';
