@@ -1,0 +1,213 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../lib/backend';
+import { loadData, subset, type Dataset } from '../lib/data';
+import { createVAE } from '../lib/vae';
+import { createAutoencoder } from '../lib/autoencoder';
+import { train, type EpochLog } from '../lib/train';
+import { klWarmup } from '../lib/elbo';
+import { loadModel, latestCheckpoint } from '../lib/io';
+import { findEventFiles, readEventFile } from '../lib/tensorboard';
+
+let data: Dataset;
+let test_: Dataset;
+
+before(async () => {
+  await initBackend();
+  const split = loadData({ limit: 512 });
+  data = split.train;
+  test_ = split.test;
+});
+
+function tmpDir(name: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `vae-train-${name}-`));
+}
+
+/** Logits of a fixed batch, to compare models. */
+function logitsOf(model: { decode(z: tf.Tensor2D): tf.Tensor2D; encode(x: tf.Tensor2D): { mean: tf.Tensor2D } }, ds: Dataset): Float32Array {
+  return tf.tidy(() => model.decode(model.encode(tf.tensor2d(ds.images.subarray(0, 8 * 784), [8, 784])).mean)).dataSync() as Float32Array;
+}
+
+test('train: loss falls, logs per batch and epoch, async callbacks awaited in order', async () => {
+  const vae = createVAE({ seed: 0 });
+  const events: string[] = [];
+  const result = await train(vae, data, {
+    epochs: 2,
+    batchSize: 128,
+    seed: 0,
+    onBatch: (log) => {
+      events.push(`b${log.epoch}.${log.step}`);
+    },
+    onEpoch: async (log) => {
+      await new Promise((r) => setTimeout(r, 5));
+      events.push(`e${log.epoch}`);
+    },
+  });
+  assert.equal(result.steps, 8);
+  assert.equal(result.history.length, 8);
+  assert.deepEqual(events, ['b1.1', 'b1.2', 'b1.3', 'b1.4', 'e1', 'b2.5', 'b2.6', 'b2.7', 'b2.8', 'e2']);
+  const [e1, e2] = result.epochs;
+  assert.ok(e2.loss < e1.loss, `epoch 2 loss ${e2.loss} should be below epoch 1 ${e1.loss}`);
+  for (const e of result.epochs) {
+    assert.ok(Math.abs(e.loss - (e.recon + e.kl)) < 1e-3 * e.loss, 'β = 1: loss = recon + kl');
+    assert.ok(Math.abs(e.elbo + e.recon + e.kl) < 1e-3 * e.loss);
+    assert.ok(e.seconds > 0 && e.samplesPerSecond > 0);
+  }
+  const h = result.history[0];
+  assert.deepEqual(Object.keys(h).sort(), ['beta', 'epoch', 'kl', 'loss', 'recon', 'step']);
+  vae.dispose();
+});
+
+test('train: same seed → same numbers; another seed → different numbers', async () => {
+  const run = async (seed: number) => {
+    const vae = createVAE({ latentDim: 8, hiddenUnits: [64], seed });
+    const r = await train(vae, subset(data, 256), { epochs: 1, batchSize: 64, seed });
+    vae.dispose();
+    return r.history.map((h) => h.loss);
+  };
+  const a = await run(1);
+  assert.deepEqual(await run(1), a);
+  assert.notDeepEqual(await run(2), a);
+});
+
+test('train: β schedule reaches the loss; the autoencoder trains on reconstruction only', async () => {
+  const vae = createVAE({ latentDim: 4, hiddenUnits: [32], seed: 0 });
+  const r = await train(vae, data, { epochs: 1, batchSize: 64, beta: klWarmup({ warmupSteps: 4, betaMax: 1 }) });
+  assert.deepEqual(r.history.map((h) => h.beta), [0, 0.25, 0.5, 0.75, 1, 1, 1, 1]);
+  r.history.forEach((h) => assert.ok(Math.abs(h.loss - (h.recon + h.beta * h.kl)) < 1e-3 * h.loss));
+  vae.dispose();
+  const ae = createAutoencoder({ latentDim: 4, hiddenUnits: [32], seed: 0 });
+  const ra = await train(ae, data, { epochs: 2, batchSize: 64 });
+  assert.ok(ra.epochs[1].recon < ra.epochs[0].recon);
+  ra.history.forEach((h) => assert.equal(h.kl, 0));
+  ae.dispose();
+});
+
+test('train: tf.memory().numTensors identical after epoch 1 and after epoch 3 (with test data, checkpoints, TensorBoard)', async () => {
+  const vae = createVAE({ latentDim: 8, hiddenUnits: [64], seed: 0 });
+  const counts: number[] = [];
+  const dir = tmpDir('leak');
+  const before = tf.memory().numTensors;
+  await train(vae, subset(data, 256), {
+    epochs: 3,
+    batchSize: 64,
+    testData: subset(test_, 64),
+    checkpointDir: path.join(dir, 'ckpt'),
+    logDir: path.join(dir, 'logs'),
+    onEpoch: () => {
+      counts.push(tf.memory().numTensors);
+    },
+  });
+  assert.equal(counts.length, 3);
+  assert.equal(counts[2], counts[0], `numTensors after epochs: ${counts.join(', ')}`);
+  assert.equal(tf.memory().numTensors, before, 'the optimizer state is freed at the end');
+  vae.dispose();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('NaN guard: a learning rate of 1e9 stops with an error naming epoch and step', async () => {
+  const vae = createVAE({ seed: 0 });
+  const before = tf.memory().numTensors;
+  await assert.rejects(train(vae, data, { epochs: 3, learningRate: 1e9 }), /^Error: train: loss became (NaN|Infinity|-Infinity) at epoch 1, step \d+/);
+  assert.equal(tf.memory().numTensors, before, 'no tensors left behind by the failed run');
+  vae.dispose();
+});
+
+test('NaN guard: NaN in the data stops at the first batch', async () => {
+  const bad = subset(data, 64);
+  const images = bad.images.slice();
+  images[100] = NaN;
+  const vae = createVAE({ latentDim: 4, hiddenUnits: [32], seed: 0 });
+  await assert.rejects(train(vae, { ...bad, images }, { epochs: 2, batchSize: 64 }), /train: loss became NaN at epoch 1, step 1 /);
+  vae.dispose();
+});
+
+test('bad inputs: data of the wrong image size, epochs 0, negative learning rate', async () => {
+  const vae = createVAE({ latentDim: 4, hiddenUnits: [32] });
+  const small: Dataset = { images: new Float32Array(10 * 100), labels: new Uint8Array(10), size: 10, height: 10, width: 10, name: 'tiny' };
+  await assert.rejects(train(vae, small), /train: data 'tiny' has 10×10 = 100 pixels per image but the model expects inputDim 784/);
+  await assert.rejects(train(vae, data, { epochs: 0 }), /train: epochs must be a positive integer, got 0/);
+  await assert.rejects(train(vae, data, { learningRate: -1 }), /learningRate must be a finite number > 0/);
+  vae.dispose();
+});
+
+test('checkpoints: an error in epoch 2 leaves epoch 1 loadable with identical outputs', async () => {
+  const dir = tmpDir('ckpt');
+  const vae = createVAE({ latentDim: 4, hiddenUnits: [32], seed: 0 });
+  let atEpoch1: Float32Array | undefined;
+  await assert.rejects(
+    train(vae, data, {
+      epochs: 3,
+      batchSize: 64,
+      checkpointDir: dir,
+      onEpoch: (log: EpochLog) => {
+        if (log.epoch === 1) atEpoch1 = logitsOf(vae, data);
+      },
+      onBatch: (log) => {
+        if (log.epoch === 2 && log.step === 11) throw new Error('simulated crash');
+      },
+    }),
+    /simulated crash/,
+  );
+  assert.equal(latestCheckpoint(dir), path.join(dir, 'epoch-0001'));
+  const loaded = await loadModel(dir);
+  assert.equal(loaded.kind, 'vae');
+  if (loaded.kind !== 'vae') return;
+  assert.deepEqual(logitsOf(loaded, data), atEpoch1);
+  assert.notDeepEqual(logitsOf(vae, data), atEpoch1, 'the live model moved on in epoch 2');
+  loaded.dispose();
+  vae.dispose();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('checkpoints: a process killed (SIGKILL) mid-run leaves the latest checkpoint loadable', async () => {
+  const dir = tmpDir('kill');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', 'train-forever.ts'), dir], {
+    stdio: 'ignore',
+    env: { ...process.env, VAE_QUIET: '1' },
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  try {
+    const deadline = Date.now() + 60000;
+    // Wait until checkpoints are being replaced and pruned, then kill at an arbitrary moment.
+    for (;;) {
+      const latest = path.join(dir, 'latest.json');
+      if (fs.existsSync(latest) && JSON.parse(fs.readFileSync(latest, 'utf8')).epoch >= 3) break;
+      if (Date.now() > deadline) throw new Error('the child wrote no third checkpoint within 60 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 37));
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
+  const model = await loadModel(dir);
+  assert.equal(model.kind, 'vae');
+  const out = tf.tidy(() => model.forward(tf.tensor2d(data.images.subarray(0, 784), [1, 784])).logits.dataSync());
+  assert.ok(Array.from(out).every(Number.isFinite));
+  model.dispose();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('TensorBoard: logDir receives loss, recon, kl, elbo per step with valid records', async () => {
+  const dir = tmpDir('tb');
+  const vae = createVAE({ latentDim: 4, hiddenUnits: [32], seed: 0 });
+  const r = await train(vae, subset(data, 256), { epochs: 1, batchSize: 64, logDir: dir, testData: subset(test_, 32) });
+  const files = findEventFiles(dir);
+  assert.equal(files.length, 1);
+  const events = readEventFile(files[0]);
+  for (const tag of ['loss', 'recon', 'kl', 'elbo']) {
+    const got = events.filter((e) => e.tag === tag);
+    assert.deepEqual(got.map((e) => e.step), [1, 2, 3, 4], tag);
+  }
+  const loss = events.filter((e) => e.tag === 'loss').map((e) => e.value);
+  loss.forEach((v, i) => assert.ok(Math.abs(v - r.history[i].loss) < 1e-3));
+  assert.equal(events.filter((e) => e.tag === 'test/elbo').length, 1);
+  vae.dispose();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
