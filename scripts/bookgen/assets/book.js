@@ -1,0 +1,216 @@
+// The book's behaviour, plain JS, no network: theme toggle, sidebar drawer, plotly figures (their JSON sits in
+// <script type="application/json"> next to each figure), the search box over window.BOOK_SEARCH_INDEX
+// (built at build time), and opening solutions for printing.
+(function () {
+  'use strict';
+  var root = document.documentElement;
+  var darkQuery = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+
+  function theme() {
+    var t = root.getAttribute('data-theme');
+    if (t === 'dark' || t === 'light') return t;
+    return darkQuery && darkQuery.matches ? 'dark' : 'light';
+  }
+
+  // ---- theme ----
+  var themeButton = document.querySelector('.theme-toggle');
+  if (themeButton) {
+    themeButton.addEventListener('click', function () {
+      var next = theme() === 'dark' ? 'light' : 'dark';
+      root.setAttribute('data-theme', next);
+      try { localStorage.setItem('vae-book-theme', next); } catch (e) { /* storage may be disabled */ }
+      restyleFigures();
+    });
+  }
+  if (darkQuery && darkQuery.addEventListener) darkQuery.addEventListener('change', restyleFigures);
+
+  // ---- sidebar drawer (narrow screens) ----
+  var toggle = document.querySelector('.sidebar-toggle');
+  if (toggle) {
+    toggle.addEventListener('click', function () {
+      var open = document.body.classList.toggle('sidebar-open');
+      toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+    });
+  }
+
+  // ---- section highlighting in the sidebar ----
+  var sectionLinks = Array.prototype.slice.call(document.querySelectorAll('.toc-sections a[href^="#"]'));
+  if (sectionLinks.length && 'IntersectionObserver' in window) {
+    var byId = {};
+    sectionLinks.forEach(function (a) { byId[decodeURIComponent(a.getAttribute('href').slice(1))] = a; });
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting) return;
+        sectionLinks.forEach(function (a) { a.classList.remove('active'); });
+        var link = byId[e.target.id];
+        if (link) link.classList.add('active');
+      });
+    }, { rootMargin: '0px 0px -70% 0px' });
+    Object.keys(byId).forEach(function (id) {
+      var h = document.getElementById(id);
+      if (h) observer.observe(h);
+    });
+  }
+
+  // ---- plotly figures ----
+  function cssVar(name) { return getComputedStyle(root).getPropertyValue(name).trim(); }
+
+  function themeLayout(layout) {
+    var fg = cssVar('--fg');
+    var grid = cssVar('--border');
+    var out = {
+      paper_bgcolor: 'rgba(0,0,0,0)',
+      plot_bgcolor: 'rgba(0,0,0,0)',
+      font: Object.assign({}, layout.font || {}, { color: fg }),
+      legend: Object.assign({}, layout.legend || {}, { bgcolor: 'rgba(0,0,0,0)' }),
+    };
+    var axes = Object.keys(layout).filter(function (k) { return /^[xy]axis\d*$/.test(k); });
+    if (axes.indexOf('xaxis') < 0) axes.push('xaxis');
+    if (axes.indexOf('yaxis') < 0) axes.push('yaxis');
+    axes.forEach(function (k) {
+      out[k] = Object.assign({}, layout[k] || {}, { gridcolor: grid, zerolinecolor: grid, linecolor: grid });
+    });
+    return out;
+  }
+
+  var figures = [];
+  function drawFigures() {
+    var divs = document.querySelectorAll('.plotly-figure');
+    if (!divs.length) return;
+    if (!window.Plotly) {
+      console.error('book: plotly.js did not load, figures cannot be drawn');
+      return;
+    }
+    Array.prototype.forEach.call(divs, function (div) {
+      var holder = document.getElementById(div.getAttribute('data-figure'));
+      if (!holder) return;
+      var spec = JSON.parse(holder.textContent);
+      var layout = Object.assign({}, spec.layout || {});
+      delete layout.width; // fit the text column; the height the figure asked for is kept
+      layout.autosize = true;
+      Object.assign(layout, themeLayout(layout));
+      figures.push(div);
+      window.Plotly.newPlot(div, spec.data, layout, {
+        responsive: true,
+        displaylogo: false,
+        modeBarButtonsToRemove: ['sendDataToCloud', 'select2d', 'lasso2d'],
+      });
+    });
+  }
+
+  function restyleFigures() {
+    if (!window.Plotly) return;
+    figures.forEach(function (div) {
+      if (div.layout) window.Plotly.relayout(div, themeLayout(div.layout));
+    });
+  }
+
+  // ---- search ----
+  var input = document.getElementById('search-input');
+  var box = document.getElementById('search-results');
+  var index = window.BOOK_SEARCH_INDEX;
+  var prepared = null;
+
+  function prepare() {
+    if (prepared || !index) return prepared;
+    prepared = index.entries.map(function (e, i) {
+      return { order: i, page: index.pages[e[0]], id: e[1], title: e[2], text: e[3], hay: (e[2] + ' ' + e[3]).toLowerCase(), ttl: e[2].toLowerCase() };
+    });
+    return prepared;
+  }
+
+  function escapeHtml(s) {
+    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  }
+
+  function count(hay, term) {
+    var n = 0, at = hay.indexOf(term);
+    while (at >= 0 && n < 20) { n++; at = hay.indexOf(term, at + term.length); }
+    return n;
+  }
+
+  function snippet(text, terms) {
+    var lower = text.toLowerCase();
+    var at = -1;
+    for (var i = 0; i < terms.length && at < 0; i++) at = lower.indexOf(terms[i]);
+    var start = Math.max(0, at - 60);
+    var piece = (start > 0 ? '…' : '') + text.slice(start, start + 180) + (start + 180 < text.length ? '…' : '');
+    var html = escapeHtml(piece);
+    terms.forEach(function (t) {
+      var re = new RegExp('(' + t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + ')', 'gi');
+      html = html.replace(re, '<mark>$1</mark>');
+    });
+    return html;
+  }
+
+  function search(q) {
+    var terms = q.toLowerCase().split(/[\s,.;:!?()"']+/).filter(function (t) { return t.length > 0; });
+    if (!terms.length) return [];
+    var hits = [];
+    (prepare() || []).forEach(function (e) {
+      var score = 0;
+      for (var i = 0; i < terms.length; i++) {
+        var c = count(e.hay, terms[i]);
+        if (!c) return;
+        score += Math.min(c, 8) + (e.ttl.indexOf(terms[i]) >= 0 ? 12 : 0);
+      }
+      hits.push({ e: e, score: score, terms: terms });
+    });
+    hits.sort(function (a, b) { return b.score - a.score || a.e.order - b.e.order; });
+    return hits.slice(0, 12);
+  }
+
+  function show(q) {
+    if (!box) return;
+    if (q.trim().length < 2) { box.hidden = true; box.innerHTML = ''; return; }
+    var hits = search(q);
+    if (!hits.length) {
+      box.innerHTML = '<div class="search-empty">No section mentions “' + escapeHtml(q.trim()) + '”.</div>';
+    } else {
+      box.innerHTML = hits.map(function (h) {
+        var href = h.e.page[0] + (h.e.id ? '#' + encodeURIComponent(h.e.id) : '');
+        var where = escapeHtml(h.e.page[1]) + (h.e.title && h.e.title !== h.e.page[1].replace(/^\d+ /, '') ? ' › ' + escapeHtml(h.e.title) : '');
+        return '<a class="search-hit" href="' + href + '"><span class="hit-title">' + where + '</span><span class="hit-snippet">' + snippet(h.e.text || h.e.title, h.terms) + '</span></a>';
+      }).join('');
+    }
+    box.hidden = false;
+  }
+
+  if (input && box) {
+    var timer = null;
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { show(input.value); }, 60);
+    });
+    input.addEventListener('keydown', function (ev) {
+      if (ev.key === 'Escape') { input.value = ''; show(''); input.blur(); }
+      if (ev.key === 'Enter') { var first = box.querySelector('a'); if (first) first.click(); }
+      if (ev.key === 'ArrowDown') { var a = box.querySelector('a'); if (a) { a.focus(); ev.preventDefault(); } }
+    });
+    box.addEventListener('keydown', function (ev) {
+      var links = Array.prototype.slice.call(box.querySelectorAll('a'));
+      var i = links.indexOf(document.activeElement);
+      if (ev.key === 'ArrowDown' && i < links.length - 1) { links[i + 1].focus(); ev.preventDefault(); }
+      if (ev.key === 'ArrowUp') { (i > 0 ? links[i - 1] : input).focus(); ev.preventDefault(); }
+      if (ev.key === 'Escape') { show(''); input.focus(); }
+    });
+    document.addEventListener('click', function (ev) {
+      if (!ev.target.closest || !ev.target.closest('.search')) box.hidden = true;
+    });
+    document.addEventListener('keydown', function (ev) {
+      if (ev.key === '/' && document.activeElement !== input && !/^(INPUT|TEXTAREA)$/.test(document.activeElement.tagName)) {
+        ev.preventDefault();
+        input.focus();
+      }
+    });
+  }
+
+  // ---- print: open every solution so the printed page has them ----
+  var opened = [];
+  window.addEventListener('beforeprint', function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll('details:not([open])'), function (d) { d.open = true; return true; });
+  });
+  window.addEventListener('afterprint', function () { opened.forEach(function (d) { d.open = false; }); opened = []; });
+
+  drawFigures();
+})();

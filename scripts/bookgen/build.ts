@@ -1,0 +1,468 @@
+// The book build (issue 4, BOOK.md): chapters/*.md + executed notebooks → a static book in one folder.
+// Phases: parse every chapter and check its directives against the notebooks' sources; execute (or take from
+// the cache) the notebooks whose cells are shown; render pages; check every internal link; then swap the new
+// folder into place with renames, so a failure at any step leaves the previous book untouched.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import MarkdownIt from 'markdown-it';
+import { BookError, createMarkdown, Directive, escapeHtml, Heading, RenderEnv, highlightCode } from './markdown';
+import {
+  allTags, cacheKey, cachePath, cellsWithTag, executeNotebook, exerciseIds, firstError, joinSource, Notebook,
+  Profile, readNotebook, solutionCell,
+} from './notebooks';
+import { contentHash, OutputContext, renderCell } from './outputs';
+import { PageRef, renderPage } from './layout';
+import { buildSearchIndex, SearchSection } from './search';
+
+export interface BuildOptions {
+  /** Repository root (lib/, package-lock.json, node_modules/ are found here). */
+  root: string;
+  chaptersDir: string;
+  notebooksDir: string;
+  /** exercises/solutions: the reference answers shown by {{solution …}}. */
+  solutionsDir: string;
+  outDir: string;
+  cacheDir: string;
+  profile: Profile;
+  /** false = --no-execute: executed notebooks must already be in the cache. */
+  execute: boolean;
+  python: string;
+  executor: string;
+  /** Seconds per cell passed to the executor. */
+  cellTimeout: number;
+  log: (msg: string) => void;
+}
+
+export function defaultOptions(root: string): BuildOptions {
+  return {
+    root,
+    chaptersDir: path.join(root, 'chapters'),
+    notebooksDir: path.join(root, 'notebooks'),
+    solutionsDir: path.join(root, 'exercises', 'solutions'),
+    outDir: path.join(root, 'book'),
+    cacheDir: path.join(root, '.cache', 'notebooks'),
+    profile: 'full',
+    execute: true,
+    python: path.join(root, '.venv', 'bin', 'python'),
+    executor: path.join(root, 'scripts', 'execute_notebook.py'),
+    cellTimeout: 900,
+    log: (m) => process.stderr.write(`book: ${m}\n`),
+  };
+}
+
+export interface BuildResult {
+  pages: string[];
+  figures: number;
+  executed: string[];
+  cached: string[];
+}
+
+interface Chapter {
+  file: string; // absolute
+  rel: string; // for messages, relative to root
+  base: string; // "03-vae"
+  href: string; // "03-vae.html"
+  src: string;
+  env: RenderEnv;
+  tokens: MarkdownIt.Token[];
+  ref: PageRef;
+}
+
+interface PendingLink {
+  page: string;
+  target: string; // book-relative path (may be '' = same page)
+  anchor: string;
+  where: string;
+}
+
+const ASSETS_SRC = path.join(__dirname, 'assets');
+
+function rel(root: string, p: string): string {
+  const r = path.relative(root, p);
+  return r && !r.startsWith('..') ? r.split(path.sep).join('/') : p;
+}
+
+function copyDir(src: string, dst: string, filter: (name: string) => boolean = () => true): void {
+  fs.mkdirSync(dst, { recursive: true });
+  for (const name of fs.readdirSync(src).sort()) {
+    const s = path.join(src, name);
+    if (fs.statSync(s).isDirectory()) copyDir(s, path.join(dst, name), filter);
+    else if (filter(name)) fs.copyFileSync(s, path.join(dst, name));
+  }
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const name of fs.readdirSync(dir).sort()) {
+    const p = path.join(dir, name);
+    const r = prefix ? `${prefix}/${name}` : name;
+    if (fs.statSync(p).isDirectory()) out.push(...listFiles(p, r));
+    else out.push(r);
+  }
+  return out;
+}
+
+function emptyEnv(file: string): RenderEnv {
+  return {
+    file,
+    headings: [],
+    sections: [],
+    directive: () => {
+      throw new Error('directive renderer not installed');
+    },
+    link: (h) => h,
+  };
+}
+
+/** Every id="…" in an HTML page. */
+function idsOf(html: string): Set<string> {
+  const ids = new Set<string>();
+  for (const m of html.matchAll(/\sid="([^"]*)"/g)) ids.add(m[1]);
+  return ids;
+}
+
+export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
+  const md = createMarkdown();
+  const root = opts.root;
+  if (!fs.existsSync(opts.chaptersDir)) throw new BookError(`no chapters folder: ${opts.chaptersDir}`);
+  const chapterFiles = fs
+    .readdirSync(opts.chaptersDir)
+    .filter((f) => f.endsWith('.md') && f !== 'index.md' && !f.startsWith('.'))
+    .sort();
+  if (chapterFiles.length === 0) throw new BookError(`no chapters (*.md) in ${rel(root, opts.chaptersDir)}`);
+
+  // ---- phase 1: parse everything, learn titles and headings, check directives against notebook sources ----
+  const parse = (file: string, href: string, number: number): Chapter => {
+    const r = rel(root, file);
+    const src = fs.readFileSync(file, 'utf8');
+    const env = emptyEnv(r);
+    const tokens = md.parse(src, env);
+    const h1 = env.headings.find((h) => h.level === 1);
+    if (number > 0 && (!h1 || env.headings[0] !== h1)) {
+      throw new BookError(`${r}:1: a chapter must start with a "# Title" line`);
+    }
+    // Titles in tables of contents: the h1's inline HTML (math rendered).
+    let titleHtml = '';
+    const h1Index = tokens.findIndex((t) => t.type === 'heading_open' && t.tag === 'h1');
+    if (h1Index >= 0) titleHtml = headingHtml(md, tokens[h1Index + 1], env);
+    let h = 0;
+    for (let k = 0; k < tokens.length; k++) {
+      if (tokens[k].type === 'heading_open') env.headings[h++].html = headingHtml(md, tokens[k + 1], env);
+    }
+    const title = h1?.text ?? 'Variational Autoencoders';
+    const base = path.basename(file, '.md');
+    return {
+      file, rel: r, base, href, src, env, tokens,
+      ref: { href, number, title, titleHtml: titleHtml || escapeHtml(title), headings: env.headings },
+    };
+  };
+
+  const indexFile = path.join(opts.chaptersDir, 'index.md');
+  const index: Chapter = fs.existsSync(indexFile)
+    ? parse(indexFile, 'index.html', 0)
+    : {
+        file: indexFile, rel: rel(root, indexFile), base: 'index', href: 'index.html', src: '', env: emptyEnv('index'),
+        tokens: [], ref: { href: 'index.html', number: 0, title: 'Variational Autoencoders', titleHtml: 'Variational Autoencoders', headings: [] },
+      };
+  const chapters = chapterFiles.map((f, i) => parse(path.join(opts.chaptersDir, f), f.replace(/\.md$/, '.html'), i + 1));
+  const all = [index, ...chapters];
+  const bookTitle = index.ref.title;
+
+  const sources = new Map<string, Notebook>();
+  const notebookSource = (name: string, where: string): Notebook => {
+    let nb = sources.get(name);
+    if (!nb) {
+      const file = path.join(opts.notebooksDir, `${name}.ipynb`);
+      if (!fs.existsSync(file)) {
+        const known = fs.existsSync(opts.notebooksDir)
+          ? fs.readdirSync(opts.notebooksDir).filter((f) => f.endsWith('.ipynb')).map((f) => f.replace(/\.ipynb$/, '')).sort()
+          : [];
+        throw new BookError(`${where}: unknown notebook "${name}" (no ${rel(root, file)}; known: ${known.join(', ') || 'none'})`);
+      }
+      nb = readNotebook(file);
+      sources.set(name, nb);
+    }
+    return nb;
+  };
+  const solutions = new Map<string, Notebook>();
+  const solutionSource = (name: string, where: string): Notebook => {
+    let nb = solutions.get(name);
+    if (!nb) {
+      const file = path.join(opts.solutionsDir, `${name}.ipynb`);
+      if (!fs.existsSync(file)) throw new BookError(`${where}: unknown solutions notebook "${name}" (no ${rel(root, file)})`);
+      nb = readNotebook(file);
+      solutions.set(name, nb);
+    }
+    return nb;
+  };
+
+  const needed: string[] = [];
+  for (const ch of all) {
+    for (const t of walk(ch.tokens)) {
+      if (t.type !== 'book_directive') continue;
+      const d = t.meta as Directive;
+      const where = `${ch.rel}:${d.line}`;
+      if (d.kind === 'notebook') {
+        const nb = notebookSource(d.name, where);
+        if (d.fragment) {
+          if (cellsWithTag(nb, d.fragment).length === 0) {
+            throw new BookError(
+              `${where}: unknown tag "${d.fragment}" in notebooks/${d.name}.ipynb (tags: ${allTags(nb).join(', ') || 'none'})`,
+            );
+          }
+          if (!needed.includes(d.name)) needed.push(d.name);
+        }
+      } else {
+        const nb = solutionSource(d.name, where);
+        if (!solutionCell(nb, d.fragment ?? '')) {
+          throw new BookError(
+            `${where}: unknown solution id "${d.fragment}" in ${rel(root, path.join(opts.solutionsDir, d.name + '.ipynb'))} (ids: ${exerciseIds(nb).join(', ') || 'none'})`,
+          );
+        }
+      }
+    }
+  }
+
+  // ---- phase 2: executed notebooks (cache, else the executor) ----
+  const executed = new Map<string, Notebook>();
+  const result: BuildResult = { pages: [], figures: 0, executed: [], cached: [] };
+  for (const name of needed) {
+    const file = path.join(opts.notebooksDir, `${name}.ipynb`);
+    const key = cacheKey({ root, notebookFile: file, profile: opts.profile });
+    const cached = cachePath(opts.cacheDir, name, key);
+    if (fs.existsSync(cached)) {
+      result.cached.push(name);
+    } else if (!opts.execute) {
+      throw new BookError(
+        `--no-execute: notebooks/${name}.ipynb has no cached execution for profile "${opts.profile}" (expected ${rel(root, cached)}); build once without --no-execute`,
+      );
+    } else {
+      opts.log(`executing notebooks/${name}.ipynb (profile ${opts.profile}) …`);
+      executeNotebook(file, cached, {
+        root, python: opts.python, executor: opts.executor, profile: opts.profile, timeout: opts.cellTimeout, log: opts.log,
+      });
+      result.executed.push(name);
+    }
+    const nb = readNotebook(cached);
+    const err = firstError(nb);
+    if (err) throw new BookError(`${rel(root, file)}: ${err}`);
+    if (nb.cells.length !== sources.get(name)!.cells.length) {
+      throw new BookError(`${rel(root, cached)}: cached execution has ${nb.cells.length} cells, the notebook ${sources.get(name)!.cells.length}`);
+    }
+    executed.set(name, nb);
+  }
+
+  // ---- phase 3: render into a fresh folder next to the output ----
+  const outDir = path.resolve(opts.outDir);
+  const tmpDir = path.join(path.dirname(outDir), `.${path.basename(outDir)}-build`);
+  fs.rmSync(tmpDir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(tmpDir, 'assets'), { recursive: true });
+  try {
+    const copies = new Map<string, string>(); // book path → source file
+    const assets = new Map<string, Buffer>();
+    const links: PendingLink[] = [];
+    const searchSections: SearchSection[] = [];
+    const pagesHtml = new Map<string, string>();
+    let anyFigures = false;
+
+    for (const [i, ch] of all.entries()) {
+      const ctx: OutputContext = {
+        notebook: '',
+        figurePrefix: `fig-${ch.base}`,
+        figureCount: 0,
+        asset: (bytes, ext) => {
+          const name = `assets/img/${contentHash(bytes)}.${ext}`;
+          assets.set(name, bytes);
+          return name;
+        },
+      };
+      ch.env.directive = (d: Directive): string => {
+        if (d.kind === 'solution') {
+          const cell = solutionCell(solutions.get(d.name)!, d.fragment!)!;
+          const lang = cell.cell_type === 'code' ? 'typescript' : '';
+          const body =
+            cell.cell_type === 'markdown'
+              ? md.render(joinSource(cell.source), emptyEnv(`${d.name}#${d.fragment}`))
+              : `<pre class="code"><code class="hljs language-typescript">${highlightCode(joinSource(cell.source).replace(/\n+$/, ''), lang)}</code></pre>\n`;
+          return (
+            `<details class="solution solution-code" id="solution-${escapeHtml(d.fragment!)}"><summary>Solution: <code>${escapeHtml(d.fragment!)}</code></summary>\n` +
+            `<div class="details-body">\n<p class="cell-caption">Reference answer from <code>exercises/solutions/${escapeHtml(d.name)}.ipynb</code></p>\n${body}</div>\n</details>\n`
+          );
+        }
+        const href = `notebooks/${d.name}.ipynb`;
+        copies.set(href, path.join(opts.notebooksDir, `${d.name}.ipynb`));
+        if (!d.fragment) {
+          return (
+            `<aside class="callout callout-notebook"><p class="callout-title">Notebook</p>\n` +
+            `<p><a class="notebook-download" href="${href}" download>Download <code>${escapeHtml(d.name)}.ipynb</code></a>. ` +
+            `To run it yourself, <code>npm run lab</code> opens JupyterLab on <code>notebooks/</code> with the TypeScript (tslab) kernel; ` +
+            `open <code>${escapeHtml(d.name)}.ipynb</code> there and run the cells top to bottom.</p>\n</aside>\n`
+          );
+        }
+        const nb = executed.get(d.name)!;
+        ctx.notebook = `notebooks/${d.name}.ipynb`;
+        return cellsWithTag(nb, d.fragment)
+          .map(({ index: n, cell }) => renderCell(cell, n, ctx, href))
+          .join('\n');
+      };
+      ch.env.link = (href: string, line: number): string => resolveLink(href, line, ch, opts, copies, links);
+      let body = ch.src ? md.renderer.render(ch.tokens, md.options, ch.env) : '';
+      if (ch.ref.number === 0) body += tableOfContents(chapters.map((c) => c.ref));
+      anyFigures ||= ctx.figureCount > 0;
+      result.figures += ctx.figureCount;
+      const page = renderPage({
+        bookTitle,
+        pages: all.map((c) => c.ref),
+        current: ch.ref,
+        body,
+        hasFigures: ctx.figureCount > 0,
+        prev: all[i - 1]?.ref,
+        next: all[i + 1]?.ref,
+      });
+      pagesHtml.set(ch.href, page);
+      for (const s of ch.env.sections) {
+        searchSections.push({ page: ch.href, pageTitle: ch.ref.title, number: ch.ref.number, id: s.id, title: s.title, text: s.text.join(' ') });
+      }
+    }
+
+    // Copy notebooks (all of them: each chapter may link any) and linked files.
+    if (fs.existsSync(opts.notebooksDir)) {
+      for (const f of fs.readdirSync(opts.notebooksDir).filter((x) => x.endsWith('.ipynb')).sort()) {
+        copies.set(`notebooks/${f}`, path.join(opts.notebooksDir, f));
+      }
+    }
+    for (const [dst, src] of [...copies.entries()].sort()) {
+      fs.mkdirSync(path.dirname(path.join(tmpDir, dst)), { recursive: true });
+      fs.copyFileSync(src, path.join(tmpDir, dst));
+    }
+
+    // Check every internal link and anchor before publishing.
+    const idCache = new Map<string, Set<string>>();
+    for (const l of links) {
+      const target = l.target || l.page;
+      const html = pagesHtml.get(target);
+      if (!html && !fs.existsSync(path.join(tmpDir, target))) throw new BookError(`${l.where}: broken link to ${target}`);
+      if (l.anchor) {
+        if (!html) continue;
+        if (!idCache.has(target)) idCache.set(target, idsOf(html));
+        if (!idCache.get(target)!.has(l.anchor)) {
+          throw new BookError(`${l.where}: link to ${target}#${l.anchor}: no such anchor on that page`);
+        }
+      }
+    }
+
+    for (const [name, html] of pagesHtml) fs.writeFileSync(path.join(tmpDir, name), html);
+    for (const [name, bytes] of [...assets.entries()].sort()) {
+      fs.mkdirSync(path.dirname(path.join(tmpDir, name)), { recursive: true });
+      fs.writeFileSync(path.join(tmpDir, name), bytes);
+    }
+    writeAssets(tmpDir, root, anyFigures);
+    fs.writeFileSync(path.join(tmpDir, 'assets', 'search-index.js'), buildSearchIndex(searchSections));
+    result.pages = [...pagesHtml.keys()];
+    swapInto(tmpDir, outDir);
+  } catch (e) {
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+    throw e;
+  }
+  return result;
+}
+
+/** A heading's inline HTML for tables of contents: math rendered, links and images left out (a TOC entry is a link). */
+function headingHtml(md: MarkdownIt, inline: MarkdownIt.Token, env: RenderEnv): string {
+  const children = (inline.children ?? []).filter((t) => !['link_open', 'link_close', 'image'].includes(t.type));
+  return md.renderer.renderInline(children, md.options, env);
+}
+
+function* walk(tokens: MarkdownIt.Token[]): Generator<MarkdownIt.Token> {
+  for (const t of tokens) {
+    yield t;
+    if (t.children) yield* walk(t.children);
+  }
+}
+
+function tableOfContents(refs: PageRef[]): string {
+  const strip = (s: string) => s.replace(/<\/?a\b[^>]*>/g, '');
+  const items = refs
+    .map((r) => {
+      const secs = r.headings.filter((x: Heading) => x.level === 2);
+      const sub = secs.length
+        ? `\n<ol class="toc-sections">${secs.map((x) => `<li><a href="${r.href}#${escapeHtml(x.id)}">${strip(x.html)}</a></li>`).join('')}</ol>`
+        : '';
+      return `<li><a class="toc-chapter" href="${r.href}"><span class="chapter-number">${r.number}</span> ${strip(r.titleHtml)}</a>${sub}</li>`;
+    })
+    .join('\n');
+  return `<section class="book-toc" aria-labelledby="contents">\n<h2 id="contents">Contents<a class="anchor" href="#contents" aria-label="Link to this section">#</a></h2>\n<ol class="toc-full">\n${items}\n</ol>\n</section>\n`;
+}
+
+/**
+ * Rewrites a link written in a chapter (relative to chapters/) into a book URL, and records it for the link check.
+ * Chapters (`x.md`) become `x.html`; other files of the repository (notebooks, exercises, images) are copied into
+ * the book at their repository path (files next to the chapters at the book's root), so nothing points outside.
+ */
+function resolveLink(
+  href: string, line: number, ch: Chapter, opts: BuildOptions, copies: Map<string, string>, links: PendingLink[],
+): string {
+  const where = `${ch.rel}:${line}`;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//')) {
+    if (/^(https?|mailto):/i.test(href)) return href;
+    throw new BookError(`${where}: unsupported link "${href}"`);
+  }
+  const hashAt = href.indexOf('#');
+  const pathPart = decodeURI(hashAt >= 0 ? href.slice(0, hashAt) : href);
+  const anchor = hashAt >= 0 ? decodeURIComponent(href.slice(hashAt + 1)) : '';
+  if (!pathPart) {
+    links.push({ page: ch.href, target: '', anchor, where });
+    return href;
+  }
+  const abs = path.resolve(path.dirname(ch.file), pathPart);
+  const inChapters = path.relative(opts.chaptersDir, abs);
+  const inRoot = path.relative(opts.root, abs);
+  let target: string;
+  if (!inChapters.startsWith('..') && abs.endsWith('.md')) {
+    if (!fs.existsSync(abs)) throw new BookError(`${where}: broken link to ${href} (no such chapter)`);
+    target = inChapters.split(path.sep).join('/').replace(/\.md$/, '.html');
+  } else if (!fs.existsSync(abs) || fs.statSync(abs).isDirectory()) {
+    throw new BookError(`${where}: broken link to ${href} (no such file ${rel(opts.root, abs)})`);
+  } else if (!inChapters.startsWith('..')) {
+    target = inChapters.split(path.sep).join('/');
+    copies.set(target, abs);
+  } else if (!inRoot.startsWith('..') && !path.isAbsolute(inRoot)) {
+    const r = inRoot.split(path.sep).join('/');
+    target = abs.startsWith(path.resolve(opts.notebooksDir) + path.sep)
+      ? `notebooks/${path.relative(opts.notebooksDir, abs).split(path.sep).join('/')}`
+      : /^(exercises|notebooks)\//.test(r) ? r : `files/${r}`;
+    copies.set(target, abs);
+  } else {
+    throw new BookError(`${where}: link ${href} points outside the repository`);
+  }
+  links.push({ page: ch.href, target, anchor, where });
+  return anchor ? `${encodeURI(target)}#${encodeURIComponent(anchor)}` : encodeURI(target);
+}
+
+function writeAssets(dir: string, root: string, withPlotly: boolean): void {
+  const assets = path.join(dir, 'assets');
+  copyDir(ASSETS_SRC, assets);
+  const katexDist = path.dirname(require.resolve('katex/dist/katex.min.css', { paths: [root] }));
+  fs.mkdirSync(path.join(assets, 'katex'), { recursive: true });
+  fs.copyFileSync(path.join(katexDist, 'katex.min.css'), path.join(assets, 'katex', 'katex.min.css'));
+  copyDir(path.join(katexDist, 'fonts'), path.join(assets, 'katex', 'fonts'));
+  if (withPlotly) {
+    fs.copyFileSync(require.resolve('plotly.js-dist/plotly.js', { paths: [root] }), path.join(assets, 'plotly.js'));
+  }
+}
+
+/** Publishes tmp as out with renames: out → .old, tmp → out, then .old is removed. */
+function swapInto(tmp: string, out: string): void {
+  const old = path.join(path.dirname(out), `.${path.basename(out)}-build-old`);
+  fs.rmSync(old, { recursive: true, force: true });
+  if (fs.existsSync(out)) fs.renameSync(out, old);
+  try {
+    fs.renameSync(tmp, out);
+  } catch (e) {
+    if (fs.existsSync(old)) fs.renameSync(old, out);
+    throw e;
+  }
+  fs.rmSync(old, { recursive: true, force: true });
+}
+
+export { listFiles };

@@ -1,0 +1,199 @@
+// Notebooks for the book (BOOK.md): read .ipynb files, execute them with THE executor (scripts/execute_notebook.py,
+// real tslab kernel) and cache the executed copies by a hash of everything that can change their outputs.
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BookError } from './markdown';
+
+export type Profile = 'quick' | 'full';
+
+export interface NotebookOutput {
+  output_type: 'stream' | 'display_data' | 'execute_result' | 'error' | 'update_display_data';
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
+  traceback?: string[];
+}
+
+export interface NotebookCell {
+  cell_type: 'code' | 'markdown' | 'raw';
+  source: string | string[];
+  metadata: { tags?: string[]; exercise?: { id?: string; points?: number }; [k: string]: unknown };
+  outputs?: NotebookOutput[];
+}
+
+export interface Notebook {
+  cells: NotebookCell[];
+  metadata: Record<string, unknown>;
+  nbformat: number;
+  nbformat_minor: number;
+}
+
+export function joinSource(s: string | string[] | undefined): string {
+  return Array.isArray(s) ? s.join('') : s ?? '';
+}
+
+export function readNotebook(file: string): Notebook {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new BookError(`${file}: cannot read the notebook`);
+  }
+  let nb: Notebook;
+  try {
+    nb = JSON.parse(raw) as Notebook;
+  } catch (e) {
+    throw new BookError(`${file}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!nb || !Array.isArray(nb.cells)) throw new BookError(`${file}: not a Jupyter notebook (no "cells" array)`);
+  return nb;
+}
+
+export interface CacheInputs {
+  /** Repository root: lib/*.ts, package-lock.json and requirements.txt are read from here. */
+  root: string;
+  notebookFile: string;
+  profile: Profile;
+}
+
+/**
+ * The cache key of an executed notebook: sha256 over the notebook bytes, every lib/*.ts source (name + bytes,
+ * sorted), package-lock.json, requirements.txt and the profile. Anything else (chapters, the book's CSS) does not
+ * change what a cell prints, so editing prose never re-runs training.
+ */
+export function cacheKey(inputs: CacheInputs): string {
+  const h = createHash('sha256');
+  const part = (label: string, bytes: Buffer | string) => {
+    h.update(`${label}\0${Buffer.byteLength(bytes)}\0`);
+    h.update(bytes);
+  };
+  part('notebook', fs.readFileSync(inputs.notebookFile));
+  const libDir = path.join(inputs.root, 'lib');
+  const libFiles = fs.existsSync(libDir)
+    ? fs.readdirSync(libDir).filter((f) => f.endsWith('.ts')).sort()
+    : [];
+  for (const f of libFiles) part(`lib/${f}`, fs.readFileSync(path.join(libDir, f)));
+  for (const f of ['package-lock.json', 'requirements.txt']) {
+    const p = path.join(inputs.root, f);
+    part(f, fs.existsSync(p) ? fs.readFileSync(p) : '<absent>');
+  }
+  part('profile', inputs.profile);
+  return h.digest('hex').slice(0, 32);
+}
+
+export function cachePath(cacheDir: string, name: string, key: string): string {
+  return path.join(cacheDir, `${name}.${key}.ipynb`);
+}
+
+interface ExecReport {
+  ok?: boolean;
+  cells?: { index: number; status: string; ename?: string; evalue?: string }[];
+  error?: string;
+}
+
+function cellLabel(nb: Notebook | null, index: number): string {
+  const cell = nb?.cells[index - 1];
+  if (!cell) return `cell ${index}`;
+  const tags = cell.metadata?.tags ?? [];
+  return tags.length ? `cell ${index} (${tags.join(', ')})` : `cell ${index}`;
+}
+
+export interface ExecuteOptions {
+  root: string;
+  python: string;
+  executor: string;
+  profile: Profile;
+  /** Seconds per cell. */
+  timeout: number;
+  log: (msg: string) => void;
+}
+
+/**
+ * Runs the executor on `file`, writing the executed notebook to `outFile` (via a temporary file, so a crash never
+ * leaves a half-written cache entry). A failing cell → BookError "notebooks/x.ipynb: cell 7 (tag): Error: …".
+ */
+export function executeNotebook(file: string, outFile: string, opts: ExecuteOptions): void {
+  if (!fs.existsSync(opts.executor)) {
+    throw new BookError(`cannot execute ${file}: the executor ${opts.executor} is missing`);
+  }
+  if (!fs.existsSync(opts.python)) {
+    throw new BookError(`cannot execute ${file}: ${opts.python} is missing (run \`npm run setup\`)`);
+  }
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  const tmp = `${outFile}.tmp-${process.pid}`;
+  const report = `${outFile}.report-${process.pid}.json`;
+  const args = [
+    opts.executor, file, '--out', tmp, '--report', report, '--timeout', String(opts.timeout),
+    '--env', `VAE_PROFILE=${opts.profile}`, '--env', 'VAE_QUIET=1',
+  ];
+  const started = Date.now();
+  const r = spawnSync(opts.python, args, { cwd: opts.root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  let rep: ExecReport | null = null;
+  try {
+    rep = JSON.parse(fs.readFileSync(report, 'utf8')) as ExecReport;
+  } catch {
+    rep = null;
+  }
+  fs.rmSync(report, { force: true });
+  if (r.status !== 0) {
+    fs.rmSync(tmp, { force: true });
+    const rel = path.relative(opts.root, file) || file;
+    const failed = rep?.cells?.find((c) => c.status !== 'ok' && c.status !== 'skipped');
+    if (failed) {
+      let nb: Notebook | null = null;
+      try {
+        nb = readNotebook(file);
+      } catch {
+        nb = null;
+      }
+      const what = failed.status === 'error' ? `${failed.ename ?? 'Error'}: ${failed.evalue ?? ''}` : failed.status;
+      throw new BookError(`${rel}: ${cellLabel(nb, failed.index)}: ${what}`.trim());
+    }
+    const stderr = (r.stderr ?? '').trim().split('\n').filter(Boolean);
+    const detail = rep?.error ?? stderr[stderr.length - 1] ?? r.error?.message ?? `exit status ${r.status}`;
+    throw new BookError(`${rel}: execution failed: ${detail}`);
+  }
+  fs.renameSync(tmp, outFile);
+  opts.log(`executed ${path.relative(opts.root, file)} (${opts.profile}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** The first error output of an executed notebook, if any ("cell 7 (tag): Error: …"): a cached error fails the build too. */
+export function firstError(nb: Notebook): string | null {
+  for (let i = 0; i < nb.cells.length; i++) {
+    for (const o of nb.cells[i].outputs ?? []) {
+      if (o.output_type === 'error') return `${cellLabel(nb, i + 1)}: ${o.ename ?? 'Error'}: ${o.evalue ?? ''}`.trim();
+    }
+  }
+  return null;
+}
+
+/** Cells carrying `tag` (with their 1-based index among all cells). */
+export function cellsWithTag(nb: Notebook, tag: string): { index: number; cell: NotebookCell }[] {
+  const out: { index: number; cell: NotebookCell }[] = [];
+  nb.cells.forEach((cell, i) => {
+    if ((cell.metadata?.tags ?? []).includes(tag)) out.push({ index: i + 1, cell });
+  });
+  return out;
+}
+
+export function allTags(nb: Notebook): string[] {
+  const tags = new Set<string>();
+  for (const c of nb.cells) for (const t of c.metadata?.tags ?? []) tags.add(t);
+  return [...tags].sort();
+}
+
+/** The reference answer cell of exercise `id` (metadata.exercise.id, BOOK.md "Exercises"). */
+export function solutionCell(nb: Notebook, id: string): NotebookCell | null {
+  return nb.cells.find((c) => c.metadata?.exercise?.id === id && c.cell_type === 'code') ??
+    nb.cells.find((c) => c.metadata?.exercise?.id === id) ??
+    null;
+}
+
+export function exerciseIds(nb: Notebook): string[] {
+  return [...new Set(nb.cells.map((c) => c.metadata?.exercise?.id).filter((x): x is string => typeof x === 'string'))].sort();
+}

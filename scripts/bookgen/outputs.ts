@@ -1,0 +1,120 @@
+// Executed notebook cells → HTML (BOOK.md "Notebooks"): the code, highlighted, then its outputs in place.
+// Plotly JSON becomes a <div> plus its figure JSON in a <script type="application/json"> that book.js hands to
+// Plotly.newPlot; PNGs become files under assets/img named by content hash (identical inputs → identical book).
+import { createHash } from 'node:crypto';
+import { BookError, escapeHtml, highlightCode } from './markdown';
+import { joinSource, NotebookCell, NotebookOutput } from './notebooks';
+
+export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
+
+export interface OutputContext {
+  /** Where the outputs come from, for messages: "notebooks/01-autoencoder.ipynb". */
+  notebook: string;
+  /** Stable prefix for figure ids on this page, e.g. "fig-02-autoencoder". */
+  figurePrefix: string;
+  /** Figures rendered so far on this page (ids are prefix-1, prefix-2, …). */
+  figureCount: number;
+  /** Stores bytes as a book asset and returns its URL relative to the page. */
+  asset(bytes: Buffer, ext: string): string;
+}
+
+// Colour codes in tracebacks and progress lines mean nothing in HTML.
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b\][^\u0007]*\u0007/g;
+
+function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.join('');
+  return '';
+}
+
+/** \r-overwritten progress lines keep only their final state, as a terminal would show them. */
+function collapseCarriageReturns(s: string): string {
+  return s
+    .split('\n')
+    .map((line) => {
+      const parts = line.split('\r').filter((p) => p.length > 0);
+      return parts.length ? parts[parts.length - 1] : '';
+    })
+    .join('\n');
+}
+
+function pre(content: string, cls: string): string {
+  const clean = collapseCarriageReturns(content.replace(ANSI, '')).replace(/\n+$/, '');
+  if (!clean) return '';
+  return `<pre class="output ${cls}">${escapeHtml(clean)}</pre>\n`;
+}
+
+function plotlyFigure(spec: unknown, ctx: OutputContext): string {
+  const fig = (typeof spec === 'string' ? JSON.parse(spec) : spec) as { data?: unknown; layout?: unknown; frames?: unknown };
+  if (!fig || !Array.isArray(fig.data)) {
+    throw new BookError(`${ctx.notebook}: a plotly output has no "data" array`);
+  }
+  ctx.figureCount += 1;
+  const id = `${ctx.figurePrefix}-${ctx.figureCount}`;
+  // "</" inside a <script> would end it early; \u003c keeps the JSON valid and the HTML safe.
+  const json = JSON.stringify({ data: fig.data, layout: fig.layout ?? {}, frames: fig.frames }).replace(/</g, '\\u003c');
+  return (
+    `<div class="plotly-figure" id="${id}" data-figure="${id}-data"></div>\n` +
+    `<script type="application/json" id="${id}-data">${json}</script>\n`
+  );
+}
+
+function image(b64: unknown, mime: string, ctx: OutputContext): string {
+  const bytes = Buffer.from(text(b64).replace(/\s+/g, ''), 'base64');
+  const url = ctx.asset(bytes, mime === 'image/png' ? 'png' : 'jpg');
+  return `<img class="output-image" src="${url}" alt="Output image from ${escapeHtml(ctx.notebook)}">\n`;
+}
+
+function renderData(data: Record<string, unknown>, ctx: OutputContext): string {
+  if (PLOTLY_MIME in data) return plotlyFigure(data[PLOTLY_MIME], ctx);
+  if ('image/png' in data) return image(data['image/png'], 'image/png', ctx);
+  if ('image/jpeg' in data) return image(data['image/jpeg'], 'image/jpeg', ctx);
+  if ('image/svg+xml' in data) {
+    const svg = text(data['image/svg+xml']);
+    return `<img class="output-image" src="${ctx.asset(Buffer.from(svg, 'utf8'), 'svg')}" alt="Output figure">\n`;
+  }
+  if ('text/html' in data) return `<div class="output output-html">${text(data['text/html'])}</div>\n`;
+  if ('text/plain' in data) return pre(text(data['text/plain']), 'output-text');
+  return '';
+}
+
+export function renderOutputs(outputs: NotebookOutput[], ctx: OutputContext, cellIndex: number): string {
+  let html = '';
+  for (const o of outputs) {
+    switch (o.output_type) {
+      case 'stream':
+        html += pre(text(o.text), o.name === 'stderr' ? 'output-stderr' : 'output-stream');
+        break;
+      case 'display_data':
+      case 'execute_result':
+      case 'update_display_data':
+        html += renderData(o.data ?? {}, ctx);
+        break;
+      case 'error':
+        throw new BookError(`${ctx.notebook}: cell ${cellIndex}: ${o.ename ?? 'Error'}: ${(o.evalue ?? '').replace(ANSI, '')}`);
+      default:
+        break;
+    }
+  }
+  return html;
+}
+
+/** One notebook cell as the book shows it: caption, highlighted source, outputs. */
+export function renderCell(cell: NotebookCell, index: number, ctx: OutputContext, notebookHref: string): string {
+  const source = joinSource(cell.source).replace(/\n+$/, '');
+  const outputs = renderOutputs(cell.outputs ?? [], ctx, index);
+  const lang = cell.cell_type === 'code' ? 'typescript' : '';
+  const caption =
+    `<div class="cell-caption"><a href="${notebookHref}">${escapeHtml(ctx.notebook.replace(/^.*\//, ''))}</a>` +
+    ` · cell ${index}</div>\n`;
+  return (
+    `<figure class="nb-cell">\n${caption}` +
+    `<pre class="code cell-source"><code class="hljs language-typescript">${highlightCode(source, lang)}</code></pre>\n` +
+    (outputs ? `<div class="cell-outputs">\n${outputs}</div>\n` : '') +
+    `</figure>\n`
+  );
+}
+
+export function contentHash(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+}
