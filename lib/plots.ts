@@ -50,7 +50,6 @@ function baseLayout(opts: PlotOptions, defaults: PlotOptions = {}): Record<strin
     margin: { l: 60, r: 20, t: o.title ? 50 : 20, b: 50 },
     xaxis: { title: { text: o.xTitle ?? '' } },
     yaxis: { title: { text: o.yTitle ?? '' }, ...(o.logY ? { type: 'log' } : {}) },
-    legend: { orientation: 'h', y: -0.2 },
   };
   if (o.title) layout.title = { text: o.title };
   if (o.height !== undefined) layout.height = o.height;
@@ -95,8 +94,8 @@ export interface LossPoint {
 
 const LOSS_NAMES: Record<'loss' | 'recon' | 'kl' | 'elbo', string> = {
   loss: 'loss (recon + β·KL)',
-  recon: 'reconstruction −E[log p(x|z)]',
-  kl: 'KL(q(z|x) ‖ p(z))',
+  recon: 'reconstruction',
+  kl: 'KL',
   elbo: 'ELBO',
 };
 
@@ -172,6 +171,8 @@ export function klCurve(history: KlPoint[], opts: PlotOptions = {}): Figure {
       line: { dash: 'dot' },
     });
     layout.yaxis2 = { title: { text: 'β' }, overlaying: 'y', side: 'right', rangemode: 'tozero' };
+    // Keep the legend clear of the second axis' ticks and title.
+    layout.legend = { x: 1.12, xanchor: 'left' };
   }
   return { data, layout };
 }
