@@ -109,6 +109,28 @@ test('VAE_BACKEND=cpu forces cpu (child process)', () => {
   assert.match(out.line, /^cpu /);
 });
 
+test('an explicit request switches backends and restores the stock matMul gradient off wasm (child process)', () => {
+  const code = `
+    const b = require('./lib/backend');
+    (async () => {
+      const first = await b.initBackend();
+      const afterWasm = b.batchMatMulGradOverrideActive();
+      const second = await b.initBackend({ backend: 'cpu' });
+      const afterCpu = b.batchMatMulGradOverrideActive();
+      const third = await b.initBackend();
+      console.log(JSON.stringify({ names: [first.name, second.name, third.name], afterWasm, afterCpu, same: third === second }));
+    })().catch((e) => { console.error(e.message); process.exit(3); });`;
+  const r = child(code, { VAE_BACKEND: undefined });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
+    names: string[]; afterWasm: boolean; afterCpu: boolean; same: boolean;
+  };
+  assert.deepEqual(out.names, ['wasm', 'cpu', 'cpu']);
+  assert.equal(out.afterWasm, true);
+  assert.equal(out.afterCpu, false);
+  assert.equal(out.same, true);
+});
+
 test('VAE_BACKEND=tensorflow without tfjs-node fails in a child process with a clear message', (t) => {
   if (hasPackage('@tensorflow/tfjs-node') || hasPackage('@tensorflow/tfjs-node-gpu')) {
     t.skip('tfjs-node is installed on this machine');
