@@ -1,0 +1,102 @@
+// lib/display.ts and lib/profile.ts outside a notebook (plain node). Inside the tslab kernel they are
+// exercised by test/notebooks.test.ts and test/jupyterlab.browser.test.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  isNotebook,
+  plotlyBundle,
+  show,
+  liveFigure,
+  showImage,
+  showDigits,
+  formatTable,
+  PLOTLY_MIME,
+} from '../lib/display';
+import { profile, pick } from '../lib/profile';
+
+function captureLog(fn: () => void): string[] {
+  const lines: string[] = [];
+  const orig = console.log;
+  console.log = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
+  try {
+    fn();
+  } finally {
+    console.log = orig;
+  }
+  return lines;
+}
+
+test('outside tslab: not a notebook, figures print one short line', () => {
+  assert.equal(isNotebook(), false);
+  assert.equal(PLOTLY_MIME, 'application/vnd.plotly.v1+json');
+  const lines = captureLog(() => show({ data: [{ y: [1] }, { y: [2] }], layout: { title: { text: 'Loss' } } }));
+  assert.deepEqual(lines, ['[figure "Loss": 2 traces]']);
+});
+
+test('plotlyBundle: plain JSON copy, typed arrays become arrays, config added; bad figures are clear errors', () => {
+  const y = new Float32Array([0.5, 1.5]);
+  const fig = { data: [{ type: 'scatter', y }], layout: { title: 't' } };
+  const b = plotlyBundle(fig);
+  assert.deepEqual(b.data, [{ type: 'scatter', y: [0.5, 1.5] }]);
+  assert.deepEqual(b.layout, { title: 't' });
+  assert.equal(b.config.displaylogo, false);
+  y[0] = 9; // the bundle is a copy
+  assert.deepEqual(b.data, [{ type: 'scatter', y: [0.5, 1.5] }]);
+  assert.throws(() => plotlyBundle({ layout: {} } as never), /show: expected a figure \{ data: trace\[\], layout\? \}/);
+  assert.throws(() => plotlyBundle({ data: [], layout: [] as never }), /figure\.layout must be an object/);
+});
+
+test('liveFigure: throttles redraws, keeps the latest, flush draws it; validates each update', () => {
+  let live: ReturnType<typeof liveFigure> | undefined;
+  const lines = captureLog(() => {
+    live = liveFigure({ data: [{ y: [] }] }, { minIntervalMs: 60_000 });
+    live.update({ data: [{ y: [1] }] }); // within the interval: held back
+    live.update({ data: [{ y: [1, 2] }] });
+  });
+  assert.ok(live);
+  assert.equal(live.draws, 1);
+  live.flush();
+  assert.equal(live.draws, 2);
+  live.flush(); // nothing pending
+  assert.equal(live.draws, 2);
+  live.update({ data: [{ y: [3] }] }, { force: true });
+  assert.equal(live.draws, 3);
+  assert.deepEqual(lines, ['[figure: 1 trace] (live)']);
+  assert.throws(() => live?.update({} as never), /expected a figure/);
+});
+
+test('showImage checks the PNG signature; showDigits encodes a grid', () => {
+  assert.throws(() => showImage(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8])), /not a PNG file/);
+  const lines = captureLog(() => showDigits(new Float32Array(4 * 784).fill(0.5), { cols: 2 }));
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], /^\[image: PNG, \d+ bytes\]$/);
+});
+
+test('formatTable aligns columns and rounds numbers', () => {
+  const t = formatTable([
+    { metric: 'test -ELBO', nats: 123.456 },
+    { metric: 'IWAE NLL', nats: 119.5, k: 100 },
+  ]);
+  assert.equal(
+    t,
+    ['metric        nats    k', '----------  ------  ---', 'test -ELBO  123.46', 'IWAE NLL    119.50  100'].join('\n'),
+  );
+  assert.equal(formatTable([]), '(no rows)');
+});
+
+test('profile(): VAE_PROFILE quick|full, default full, anything else is a clear error; pick follows it', () => {
+  const saved = process.env.VAE_PROFILE;
+  try {
+    delete process.env.VAE_PROFILE;
+    assert.equal(profile(), 'full');
+    assert.equal(pick({ quick: 1, full: 10 }), 10);
+    process.env.VAE_PROFILE = 'quick';
+    assert.equal(profile(), 'quick');
+    assert.equal(pick({ quick: 1, full: 10 }), 1);
+    process.env.VAE_PROFILE = 'fast';
+    assert.throws(() => profile(), /unknown VAE_PROFILE 'fast'; expected 'quick' or 'full'/);
+  } finally {
+    if (saved === undefined) delete process.env.VAE_PROFILE;
+    else process.env.VAE_PROFILE = saved;
+  }
+});
