@@ -139,7 +139,7 @@ function requireFunction(run: CheckRun, name: string, fn: unknown): fn is (...ar
 // ------------------------------------------------------------------ chapter 2
 
 /** Exercise `corrupt` (chapter 2, denoising autoencoders): x̃ = clip(x + noiseStd·ε, 0, 1), ε ~ N(0, I) drawn with `seed`. */
-export function checkCorrupt(fn: CorruptFn | unknown, opts: CheckOptions = {}): CheckResult {
+export function checkCorrupt(fn: CorruptFn, opts: CheckOptions = {}): CheckResult {
   return checked('corrupt', opts, (run) => {
     if (requireFunction(run, 'corrupt', fn)) {
       const f = fn as CorruptFn;
@@ -187,7 +187,7 @@ export function checkCorrupt(fn: CorruptFn | unknown, opts: CheckOptions = {}): 
 // ------------------------------------------------------------------ chapter 3
 
 /** Exercise `reparameterize` (chapter 3; Kingma & Welling 2014, section 2.4): z = mean + exp(logVar / 2) ⊙ eps. */
-export function checkReparameterize(fn: ReparameterizeFn | unknown, opts: CheckOptions = {}): CheckResult {
+export function checkReparameterize(fn: ReparameterizeFn, opts: CheckOptions = {}): CheckResult {
   return checked('reparameterize', opts, (run) => {
     if (requireFunction(run, 'reparameterize', fn)) {
       const f = fn as ReparameterizeFn;
@@ -268,7 +268,7 @@ function readTensorKeep(v: unknown): tf.Tensor {
 }
 
 /** Exercise `kl` (chapter 3; Kingma & Welling 2014, appendix B): ½ Σ_j (exp(logVar_j) + mean_j² − 1 − logVar_j), per example. */
-export function checkKlDivergence(fn: KlFn | unknown, opts: CheckOptions = {}): CheckResult {
+export function checkKlDivergence(fn: KlFn, opts: CheckOptions = {}): CheckResult {
   return checked('kl', opts, (run) => {
     if (requireFunction(run, 'klDivergence', fn)) {
       const f = fn as KlFn;
@@ -323,7 +323,7 @@ export function checkKlDivergence(fn: KlFn | unknown, opts: CheckOptions = {}): 
 }
 
 /** Exercise `bernoulli-ll` (chapter 3): log p(x|z) = Σ_i x_i l_i − softplus(l_i) per example, stable for large |l|. */
-export function checkBernoulliLogLikelihood(fn: LogLikelihoodFn | unknown, opts: CheckOptions = {}): CheckResult {
+export function checkBernoulliLogLikelihood(fn: LogLikelihoodFn, opts: CheckOptions = {}): CheckResult {
   return checked('bernoulli-ll', opts, (run) => {
     if (requireFunction(run, 'bernoulliLogLikelihood', fn)) {
       const f = fn as LogLikelihoodFn;
@@ -374,7 +374,7 @@ export function checkBernoulliLogLikelihood(fn: LogLikelihoodFn | unknown, opts:
  * Exercise `elbo` (chapter 3): recon = −mean_batch log p(x|z), kl = mean_batch KL,
  * loss = recon + β·kl, elbo = −(recon + kl); all scalars in nats per example.
  */
-export function checkElbo(fn: ElboFn | unknown, opts: CheckOptions = {}): CheckResult {
+export function checkElbo(fn: ElboFn, opts: CheckOptions = {}): CheckResult {
   return checked('elbo', opts, (run) => {
     if (requireFunction(run, 'elbo', fn)) {
       const f = fn as ElboFn;
@@ -452,7 +452,7 @@ export function checkElbo(fn: ElboFn | unknown, opts: CheckOptions = {}): CheckR
 // ------------------------------------------------------------------ chapter 4
 
 /** Exercise `kl-warmup` (chapter 4; Bowman et al. 2016): β(step) = betaMax · min(1, step / warmupSteps). */
-export function checkKlWarmup(fn: WarmupFn | unknown, opts: CheckOptions = {}): CheckResult {
+export function checkKlWarmup(fn: WarmupFn, opts: CheckOptions = {}): CheckResult {
   return checked('kl-warmup', opts, (run) => {
     if (requireFunction(run, 'warmupBeta', fn)) {
       const f = fn as WarmupFn;
@@ -484,41 +484,42 @@ export function checkKlWarmup(fn: WarmupFn | unknown, opts: CheckOptions = {}): 
  * useful range of β, and show the expected trend: a larger β pushes the
  * posterior onto the prior, so the KL and the number of active units fall.
  */
-export function checkBetaSweep(rows: BetaSweepRow[] | unknown, opts: CheckOptions & { latentDim?: number } = {}): CheckResult {
+export function checkBetaSweep(rows: BetaSweepRow[], opts: CheckOptions & { latentDim?: number } = {}): CheckResult {
   return checked('beta-sweep', opts, (run) => {
     let list: BetaSweepRow[] = [];
     run.case('a list of rows { beta, activeUnits, kl }', () => {
-      if (!Array.isArray(rows)) return fail('an array of { beta, activeUnits, kl }', describeValue(rows), 'collect one row per β, e.g. rows.push({ beta, activeUnits, kl })');
+      const raw: unknown[] | unknown = rows;
+      if (!Array.isArray(raw)) return fail('an array of { beta, activeUnits, kl }', describeValue(rows), 'collect one row per β, e.g. rows.push({ beta, activeUnits, kl })');
       if (rows.length === 0) return fail('one row per β', 'an empty array', 'train one model per β and push its row');
-      const bad = rows.findIndex((r) => r === null || typeof r !== 'object' || !['beta', 'activeUnits', 'kl'].every((k) => typeof (r as Record<string, unknown>)[k] === 'number' && Number.isFinite((r as Record<string, number>)[k])));
-      if (bad >= 0) return fail('finite numbers beta, activeUnits and kl in every row', `row ${bad}: ${JSON.stringify(rows[bad])}`, 'activeUnits: vae.activeUnits(model, data).count; kl: the test KL (vae.evaluate(...).kl)');
+      const bad = raw.findIndex((r: unknown) => r === null || typeof r !== 'object' || !['beta', 'activeUnits', 'kl'].every((k) => typeof (r as Record<string, unknown>)[k] === 'number' && Number.isFinite((r as Record<string, number>)[k])));
+      if (bad >= 0) return fail('finite numbers beta, activeUnits and kl in every row', `row ${bad}: ${JSON.stringify(rows[bad])}`, 'activeUnits: activeUnits(model, data).count; kl: the KL of evaluate(model, data).kl');
       list = [...(rows as BetaSweepRow[])].sort((a, b) => a.beta - b.beta);
       return PASS;
-  });
-  const betas = () => [...new Set(list.map((r) => r.beta))];
-  run.case('at least three β values, from ≤ 0.5 up to ≥ 2', () => {
-    const b = betas();
-    if (list.length === 0) return fail('rows', 'none', 'fix the rows first');
-    return b.length >= 3 && Math.min(...b) <= 0.5 && Math.max(...b) >= 2 ? PASS : fail('≥ 3 distinct β spanning [0.5, 2] or wider', fmtValues(b), 'sweep for example β ∈ {0, 0.5, 1, 2, 4}');
-  });
-  run.case('active units are whole numbers between 0 and latentDim', () => {
-    if (list.length === 0) return fail('rows', 'none', 'fix the rows first');
-    const max = opts.latentDim ?? Infinity;
-    const bad = list.find((r) => !Number.isInteger(r.activeUnits) || r.activeUnits < 0 || r.activeUnits > max);
-    return bad === undefined ? PASS : fail(`integers in [0, ${opts.latentDim ?? 'latentDim'}]`, String(bad.activeUnits), 'count the latent dimensions whose Cov_x(E_q[z_j]) exceeds 0.01 (Burda et al. 2016)');
-  });
-  run.case('the KL falls as β grows', () => {
-    if (list.length < 2) return fail('rows for several β', `${list.length}`, 'fix the rows first');
-    const lo = list[0];
-    const hi = list[list.length - 1];
-    return hi.kl < lo.kl ? PASS : fail(`kl at β = ${fmtNum(hi.beta)} below kl at β = ${fmtNum(lo.beta)}`, `${fmtNum(hi.kl)} vs ${fmtNum(lo.kl)}`, 'each row must come from its own model trained with that β (create a fresh VAE per β)');
-  });
-  run.case('active units do not grow with β (posterior collapse)', () => {
-    if (list.length < 2) return fail('rows for several β', `${list.length}`, 'fix the rows first');
-    const lo = list[0];
-    const hi = list[list.length - 1];
-    return hi.activeUnits <= lo.activeUnits ? PASS : fail(`activeUnits at β = ${fmtNum(hi.beta)} ≤ at β = ${fmtNum(lo.beta)}`, `${hi.activeUnits} vs ${lo.activeUnits}`, 'measure the active units on the same data for every model, with the same threshold');
-  });
+    });
+    const betas = () => [...new Set(list.map((r) => r.beta))];
+    run.case('at least three β values, from ≤ 0.5 up to ≥ 2', () => {
+      const b = betas();
+      if (list.length === 0) return fail('rows', 'none', 'fix the rows first');
+      return b.length >= 3 && Math.min(...b) <= 0.5 && Math.max(...b) >= 2 ? PASS : fail('≥ 3 distinct β spanning [0.5, 2] or wider', fmtValues(b), 'sweep for example β ∈ {0, 0.5, 1, 2, 4}');
+    });
+    run.case('active units are whole numbers between 0 and latentDim', () => {
+      if (list.length === 0) return fail('rows', 'none', 'fix the rows first');
+      const max = opts.latentDim ?? Infinity;
+      const bad = list.find((r) => !Number.isInteger(r.activeUnits) || r.activeUnits < 0 || r.activeUnits > max);
+      return bad === undefined ? PASS : fail(`integers in [0, ${opts.latentDim ?? 'latentDim'}]`, String(bad.activeUnits), 'count the latent dimensions whose Cov_x(E_q[z_j]) exceeds 0.01 (Burda et al. 2016)');
+    });
+    run.case('the KL falls as β grows', () => {
+      if (list.length < 2) return fail('rows for several β', `${list.length}`, 'fix the rows first');
+      const lo = list[0];
+      const hi = list[list.length - 1];
+      return hi.kl < lo.kl ? PASS : fail(`kl at β = ${fmtNum(hi.beta)} below kl at β = ${fmtNum(lo.beta)}`, `${fmtNum(hi.kl)} vs ${fmtNum(lo.kl)}`, 'each row must come from its own model trained with that β (create a fresh VAE per β)');
+    });
+    run.case('active units do not grow with β (posterior collapse)', () => {
+      if (list.length < 2) return fail('rows for several β', `${list.length}`, 'fix the rows first');
+      const lo = list[0];
+      const hi = list[list.length - 1];
+      return hi.activeUnits <= lo.activeUnits ? PASS : fail(`activeUnits at β = ${fmtNum(hi.beta)} ≤ at β = ${fmtNum(lo.beta)}`, `${hi.activeUnits} vs ${lo.activeUnits}`, 'measure the active units on the same data for every model, with the same threshold');
+    });
   });
 }
 
@@ -529,7 +530,7 @@ function vectors(rng: Rng, dim: number, scale = 1): number[] {
 }
 
 /** Exercise `lerp` (chapter 5): (1 − t)·a + t·b, elementwise. */
-export function checkLerp(fn: InterpolateFn | unknown, opts: CheckOptions = {}): CheckResult {
+export function checkLerp(fn: InterpolateFn, opts: CheckOptions = {}): CheckResult {
   return checked('lerp', opts, (run) => {
     if (requireFunction(run, 'lerp', fn)) {
       const f = fn as InterpolateFn;
@@ -566,7 +567,7 @@ export function checkLerp(fn: InterpolateFn | unknown, opts: CheckOptions = {}):
  * Exercise `slerp` (chapter 5; Shoemake 1985, White 2016): with Ω the angle between
  * a and b, sin((1 − t)Ω)/sin Ω · a + sin(tΩ)/sin Ω · b; lerp when a and b are (nearly) parallel.
  */
-export function checkSlerp(fn: InterpolateFn | unknown, opts: CheckOptions = {}): CheckResult {
+export function checkSlerp(fn: InterpolateFn, opts: CheckOptions = {}): CheckResult {
   return checked('slerp', opts, (run) => {
     if (requireFunction(run, 'slerp', fn)) {
       const f = fn as InterpolateFn;
@@ -626,7 +627,7 @@ function refIwae(x: tf.Tensor2D, mean: tf.Tensor2D, logVar: tf.Tensor2D, decode:
  * L_k = log (1/k) Σ_i p(x|z_i) p(z_i) / q(z_i|x) with z_i = mean + exp(logVar/2) ⊙ eps_i,
  * computed with a log-sum-exp.
  */
-export function checkIwae(fn: IwaeFn | unknown, opts: CheckOptions = {}): CheckResult {
+export function checkIwae(fn: IwaeFn, opts: CheckOptions = {}): CheckResult {
   return checked('iwae', opts, (run) => {
     if (requireFunction(run, 'iwaeBound', fn)) {
       const f = fn as IwaeFn;
@@ -694,7 +695,9 @@ export function checkIwae(fn: IwaeFn | unknown, opts: CheckOptions = {}): CheckR
 // ------------------------------------------------------------------ dispatch
 
 /** The checks by exercise id (the grader's entry point is `runExercise`). */
-const BY_ID: Record<string, (value: unknown, opts: CheckOptions) => CheckResult> = {
+// The grader passes whatever value the submission defines; every check validates it at run time.
+type AnyCheck = (value: never, opts: CheckOptions) => CheckResult;
+const BY_ID: Record<string, AnyCheck> = {
   corrupt: checkCorrupt,
   reparameterize: checkReparameterize,
   kl: checkKlDivergence,
@@ -717,7 +720,7 @@ export function runExercise(id: string, value: unknown, opts: CheckOptions = {})
   const before = tf.memory().numTensors;
   try {
     if (!fn) throw new Error(`no check for exercise id '${id}' (known: ${Object.keys(BY_ID).join(', ')})`);
-    return fn(value, opts);
+    return (fn as (v: unknown, o: CheckOptions) => CheckResult)(value, opts);
   } catch (e) {
     const run = new CheckRun(id, title(id));
     const message = e instanceof Error ? e.message : String(e);

@@ -5,7 +5,7 @@ import { initBackend } from '../lib/backend';
 import { bernoulliLogLikelihood, klDivergence, logNormal, logStandardNormal, reparameterize } from '../lib/distributions';
 import { elbo, klWarmup } from '../lib/elbo';
 import { lerp, slerp } from '../lib/generate';
-import { check, runExercise, formatResult, CheckResult, BetaSweepRow } from '../lib/check';
+import { check, runExercise, formatResult, CheckResult, BetaSweepRow, ReparameterizeFn, ElboFn } from '../lib/check';
 import { EXERCISES } from '../lib/exercises';
 
 before(async () => {
@@ -154,7 +154,7 @@ test('reparameterize: variance instead of sd, no gradient (copied numbers), own 
   const notTensor = check.reparameterize((m: tf.Tensor2D) => Array.from(m.dataSync()) as unknown as tf.Tensor, quiet);
   assert.match(failed(notTensor, /zero noise/).hint, /return a tf\.Tensor/);
 
-  const notFunction = check.reparameterize(42, quiet);
+  const notFunction = check.reparameterize(42 as unknown as ReparameterizeFn, quiet);
   assert.equal(notFunction.total, 1);
   assert.match(failed(notFunction, /is a function/).got, /42/);
 });
@@ -203,7 +203,7 @@ test('ELBO: sum over the batch, β ignored, β in the bound, vectors instead of 
   }, quiet);
   assert.match(failed(vectors, /^recon/).got, /shape \[3\]/);
 
-  const missingKey = check.elbo(() => ({ recon: tf.scalar(1) }), quiet);
+  const missingKey = check.elbo((() => ({ recon: tf.scalar(1) })) as unknown as ElboFn, quiet);
   assert.match(failed(missingKey, /^recon/).hint, /return \{ recon, kl, loss, elbo \}/);
 });
 
@@ -212,7 +212,7 @@ test('warm-up, β sweep, corruption: their usual mistakes', () => {
   assert.match(failed(uncapped, /stays at betaMax/).hint, /min\(1/);
   assert.match(failed(uncapped, /warmupSteps 0/).got, /NaN/);
 
-  const notArray = check.betaSweep({ beta: 1 }, quiet);
+  const notArray = check.betaSweep({ beta: 1 } as unknown as BetaSweepRow[], quiet);
   assert.match(failed(notArray, /a list of rows/).hint, /one row per β/);
   const rising = check.betaSweep(
     [
