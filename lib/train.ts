@@ -64,9 +64,9 @@ export interface TrainConfig {
   /** Binarize each batch: fixed threshold 0.5, or sampled anew every epoch. */
   binarize: 'none' | 'threshold' | 'sample';
   /** Called after every step with that batch's terms; awaited when it returns a promise. */
-  onBatch?: (log: BatchLog) => void | Promise<void>;
+  onBatch?: (log: BatchLog) => unknown;
   /** Called after every epoch; awaited when it returns a promise. */
-  onEpoch?: (log: EpochLog) => void | Promise<void>;
+  onEpoch?: (log: EpochLog) => unknown;
   /** Draw a progress bar on stderr (default: on a TTY unless VAE_QUIET=1). */
   progress: boolean;
   /** Save a checkpoint here after every epoch (checkpointDir/epoch-NNNN + latest.json). */
