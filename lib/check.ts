@@ -50,7 +50,7 @@ export interface ElboFnInputs {
   logits: tf.Tensor2D; // [batch, inputDim]
 }
 export type ElboFn = (x: tf.Tensor2D, out: ElboFnInputs, beta: number) => { recon: tf.Tensor; kl: tf.Tensor; loss: tf.Tensor; elbo: tf.Tensor };
-export type CorruptFn = (x: tf.Tensor2D, noiseStd: number, seed: number) => tf.Tensor;
+export type FitGaussianFn = (points: number[][]) => { mean: ArrayLike<number>; cov: ArrayLike<number>[] };
 export type WarmupFn = (step: number, warmupSteps: number, betaMax: number) => number;
 export type InterpolateFn = (a: number[], b: number[], t: number) => ArrayLike<number>;
 export type IwaeFn = (
@@ -60,11 +60,15 @@ export type IwaeFn = (
   decode: (z: tf.Tensor2D) => tf.Tensor2D,
   eps: tf.Tensor3D,
 ) => tf.Tensor;
-/** One row of the β sweep of chapter 4: the β trained with, the active units and the KL it ended with. */
+/** One row of the β sweep of chapter 4: the β a model was trained with and its test measurements. */
 export interface BetaSweepRow {
   beta: number;
-  activeUnits: number;
+  /** −E_q[log p(x|z)] on the test set, nats per example. */
+  recon: number;
+  /** KL(q(z|x) ‖ p(z)) on the test set, nats per example. */
   kl: number;
+  /** Latent dimensions with Cov_x(E_q[z_j]) > 0.01. */
+  activeUnits: number;
 }
 
 export interface CheckOptions {
@@ -138,47 +142,70 @@ function requireFunction(run: CheckRun, name: string, fn: unknown): fn is (...ar
 
 // ------------------------------------------------------------------ chapter 2
 
-/** Exercise `corrupt` (chapter 2, denoising autoencoders): x̃ = clip(x + noiseStd·ε, 0, 1), ε ~ N(0, I) drawn with `seed`. */
-export function checkCorrupt(fn: CorruptFn, opts: CheckOptions = {}): CheckResult {
-  return checked('corrupt', opts, (run) => {
-    if (requireFunction(run, 'corrupt', fn)) {
-      const f = fn as CorruptFn;
+/**
+ * Exercise `fit-gaussian` (chapter 2, exercise 5): the maximum-likelihood Gaussian of a set of codes,
+ * μ = (1/N) Σ_n z_n and Σ = (1/N) Σ_n (z_n − μ)(z_n − μ)ᵀ (the unbiased 1/(N − 1) is accepted too).
+ */
+export function checkFitGaussian(fn: FitGaussianFn, opts: CheckOptions = {}): CheckResult {
+  return checked('fit-gaussian', opts, (run) => {
+    if (requireFunction(run, 'fitGaussian', fn)) {
+      const f = fn as FitGaussianFn;
       const rng = new Rng(2);
-      const call = (x: tf.Tensor2D, std: number, seed: number) => readTensor('corrupt(x, noiseStd, seed)', callStudent('corrupt', f, x, std, seed));
-      run.case('noiseStd 0 returns x unchanged', () => {
-        const x = uniform(rng, [3, 5]);
-        return compareTensor(values(x), call(x, 0, 1), { hint: 'with noiseStd = 0 nothing should change' });
+      const call = (points: number[][]): { mean: number[]; cov: number[][] } => {
+        const out = callStudent('fitGaussian', f, points.map((p) => [...p])) as unknown;
+        if (out === null || typeof out !== 'object' || !('mean' in out) || !('cov' in out)) {
+          throw new WrongAnswer('fitGaussian did not return { mean, cov }', describeValue(out), 'return { mean: number[], cov: number[][] }');
+        }
+        const o = out as { mean: unknown; cov: unknown };
+        const mean = readVector('fitGaussian(…).mean', o.mean);
+        if (!Array.isArray(o.cov)) throw new WrongAnswer('cov is not an array of rows', describeValue(o.cov), 'return cov as number[][] (d rows of d numbers)');
+        const cov = (o.cov as unknown[]).map((row, i) => readVector(`fitGaussian(…).cov[${i}]`, row));
+        return { mean, cov };
+      };
+      const reference = (points: number[][], denominator: 'n' | 'n-1') => {
+        const n = points.length;
+        const d = points[0].length;
+        const mean = Array.from({ length: d }, (_, j) => points.reduce((s, p) => s + p[j], 0) / n);
+        const div = denominator === 'n' ? n : n - 1;
+        const cov = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => points.reduce((s, p) => s + (p[i] - mean[i]) * (p[j] - mean[j]), 0) / div));
+        const raw = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => points.reduce((s, p) => s + p[i] * p[j], 0) / n));
+        return { mean, cov, raw };
+      };
+      const compare = (points: number[][]): Outcome => {
+        const ml = reference(points, 'n');
+        const unbiased = reference(points, 'n-1');
+        const got = call(points);
+        const d = ml.mean.length;
+        if (got.mean.length !== d) return fail(`a mean of ${d} values`, `${got.mean.length} values`, 'the mean has one value per code dimension: average over the points, per dimension');
+        if (!allClose(ml.mean, got.mean, 1e-4, 1e-5)) return fail(`mean ${fmtValues(ml.mean)}`, `mean ${fmtValues(got.mean)}`, 'μ_j = (1/N) Σ_n z_nj, the average of each coordinate over all points');
+        if (got.cov.length !== d || got.cov.some((r) => r.length !== d)) return fail(`a ${d}×${d} covariance`, `${got.cov.length} rows of lengths ${got.cov.map((r) => r.length).join(', ')}`, 'cov is d×d: one row and one column per code dimension');
+        const flat = got.cov.flat();
+        if (allClose(ml.cov.flat(), flat, 1e-4, 1e-5) || allClose(unbiased.cov.flat(), flat, 1e-4, 1e-5)) return PASS;
+        let hint = 'Σ_ij = (1/N) Σ_n (z_ni − μ_i)(z_nj − μ_j)';
+        if (allClose(ml.raw.flat(), flat, 1e-4, 1e-5)) hint = 'subtract the mean before taking the products: Σ = (1/N) Σ_n (z_n − μ)(z_n − μ)ᵀ';
+        else if (allClose(ml.cov.map((r, i) => r.map((v, j) => (i === j ? v : 0))).flat(), flat, 1e-4, 1e-5)) hint = 'the off-diagonal entries are missing: the code dimensions are correlated, Σ_ij = mean of (z_i − μ_i)(z_j − μ_j)';
+        else if (allClose(ml.cov.map((r, i) => r.map((v, j) => (i === j ? Math.sqrt(v) : v))).flat(), flat, 1e-4, 1e-5)) hint = 'the diagonal holds variances, not standard deviations';
+        return fail(`cov ${fmtValues(ml.cov.flat())}`, `cov ${fmtValues(flat)}`, hint);
+      };
+      run.case('three points in 2-D: mean [1, 1]', () => compare([[0, 0], [2, 0], [1, 3]]));
+      run.case('correlated 2-D codes (300 points) against the formula', () => {
+        const pts = Array.from({ length: 300 }, () => {
+          const a = rng.normal();
+          return [1.5 * a + 0.3, 0.8 * a + 0.5 * rng.normal() - 1];
+        });
+        return compare(pts);
       });
-      run.case('output has the shape of x and stays in [0, 1]', () => {
-        const x = uniform(rng, [4, 6]);
-        const got = call(x, 0.5, 3);
-        if (got.shape.join() !== '4,6') return fail('shape [4, 6]', `shape ${fmtShape(got.shape)}`, 'add noise elementwise: the output has the shape of x');
-        const out = got.values.filter((v) => !(v >= 0 && v <= 1));
-        return out.length === 0 ? PASS : fail('all values in [0, 1]', `${out.length} values outside, e.g. ${fmtNum(out[0])}`, 'pixel intensities live in [0, 1]: tf.clipByValue(t, 0, 1)');
+      run.case('works in 3-D: a 3-vector mean and a 3×3 covariance', () => compare(Array.from({ length: 40 }, () => [rng.normal(), 2 * rng.normal(), rng.normal() + 5])));
+      run.case('the covariance is symmetric', () => {
+        const got = call(Array.from({ length: 50 }, () => [rng.normal(), rng.normal() * 0.5 + rng.normal()]));
+        const ok = got.cov.length === 2 && Math.abs(got.cov[0][1] - got.cov[1][0]) < 1e-9;
+        return ok ? PASS : fail('cov[0][1] = cov[1][0]', got.cov.length === 2 ? `${fmtNum(got.cov[0][1])} and ${fmtNum(got.cov[1][0])}` : `${got.cov.length} rows`, 'Σ_ij and Σ_ji are the same sum');
       });
-      run.case('noise has mean 0 and standard deviation noiseStd', () => {
-        // Grey inputs (0.5) with noiseStd 0.1 are almost never clipped, so the noise shows unchanged.
-        const x = tf.fill([100, 50], 0.5) as tf.Tensor2D;
-        const got = call(x, 0.1, 7);
-        if (got.values.length !== 5000) return fail('5000 values', `${got.values.length}`, 'the output must have the shape of x');
-        const d = got.values.map((v) => v - 0.5);
-        const mean = d.reduce((a, b) => a + b, 0) / d.length;
-        const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length);
-        // With 5000 draws the sample sd is within 5% and the mean within 0.006 (≈ 4 standard errors).
-        if (Math.abs(mean) < 0.006 && Math.abs(sd - 0.1) < 0.005) return PASS;
-        let hint = 'add noiseStd · N(0, 1) noise: tf.randomNormal(x.shape, 0, noiseStd, "float32", seed)';
-        if (Math.abs(sd - 0.01) < 0.002) hint = 'noiseStd is a standard deviation, not a variance: do not square it';
-        if (Math.abs(sd - 0.1 / Math.sqrt(3)) < 0.004 || Math.abs(sd - 0.2 / Math.sqrt(12)) < 0.004) hint = 'the noise looks uniform: draw it from a normal distribution (tf.randomNormal)';
-        return fail('mean ≈ 0, sd ≈ 0.1', `mean ${fmtNum(mean)}, sd ${fmtNum(sd)}`, hint);
-      });
-      run.case('the same seed gives the same noise, another seed other noise', () => {
-        const x = tf.fill([2, 8], 0.5) as tf.Tensor2D;
-        const a = call(x, 0.2, 11).values;
-        const b = call(x, 0.2, 11).values;
-        const c = call(x, 0.2, 12).values;
-        if (!allClose(a, b, 0, 0)) return fail('identical outputs for seed 11 twice', 'different outputs', 'pass the seed to tf.randomNormal(shape, 0, std, "float32", seed)');
-        if (allClose(a, c, 0, 0)) return fail('different outputs for seeds 11 and 12', 'identical outputs', 'use the seed argument (not a constant) when drawing the noise');
-        return PASS;
+      run.case('the points are left unchanged', () => {
+        const pts = [[1, 2], [3, 5], [-1, 0]];
+        const copy = pts.map((p) => [...p]);
+        callStudent('fitGaussian', f, pts);
+        return allClose(copy.flat(), pts.flat(), 0, 0) ? PASS : fail('the input unchanged', 'the input was modified', 'centre copies of the points, not the points themselves');
       });
     }
   });
@@ -479,7 +506,7 @@ export function checkKlWarmup(fn: WarmupFn, opts: CheckOptions = {}): CheckResul
 }
 
 /**
- * Exercise `beta-sweep` (chapter 4, posterior collapse): rows { beta, activeUnits, kl }
+ * Exercise `beta-sweep` (chapter 4, posterior collapse): rows { beta, recon, kl, activeUnits }
  * from VAEs trained with several β. Checks the rows are well formed, cover a
  * useful range of β, and show the expected trend: a larger β pushes the
  * posterior onto the prior, so the KL and the number of active units fall.
@@ -487,12 +514,12 @@ export function checkKlWarmup(fn: WarmupFn, opts: CheckOptions = {}): CheckResul
 export function checkBetaSweep(rows: BetaSweepRow[], opts: CheckOptions & { latentDim?: number } = {}): CheckResult {
   return checked('beta-sweep', opts, (run) => {
     let list: BetaSweepRow[] = [];
-    run.case('a list of rows { beta, activeUnits, kl }', () => {
+    run.case('a list of rows { beta, recon, kl, activeUnits }', () => {
       const raw: unknown[] | unknown = rows;
-      if (!Array.isArray(raw)) return fail('an array of { beta, activeUnits, kl }', describeValue(rows), 'collect one row per β, e.g. rows.push({ beta, activeUnits, kl })');
+      if (!Array.isArray(raw)) return fail('an array of { beta, recon, kl, activeUnits }', describeValue(rows), 'collect one row per β, e.g. rows.push({ beta, recon, kl, activeUnits })');
       if (rows.length === 0) return fail('one row per β', 'an empty array', 'train one model per β and push its row');
-      const bad = raw.findIndex((r: unknown) => r === null || typeof r !== 'object' || !['beta', 'activeUnits', 'kl'].every((k) => typeof (r as Record<string, unknown>)[k] === 'number' && Number.isFinite((r as Record<string, number>)[k])));
-      if (bad >= 0) return fail('finite numbers beta, activeUnits and kl in every row', `row ${bad}: ${JSON.stringify(rows[bad])}`, 'activeUnits: activeUnits(model, data).count; kl: the KL of evaluate(model, data).kl');
+      const bad = raw.findIndex((r: unknown) => r === null || typeof r !== 'object' || !['beta', 'recon', 'kl', 'activeUnits'].every((k) => typeof (r as Record<string, unknown>)[k] === 'number' && Number.isFinite((r as Record<string, number>)[k])));
+      if (bad >= 0) return fail('finite numbers beta, recon, kl and activeUnits in every row', `row ${bad}: ${JSON.stringify(rows[bad])}`, 'recon and kl: evaluate(model, test); activeUnits: activeUnits(model, test).count');
       list = [...(rows as BetaSweepRow[])].sort((a, b) => a.beta - b.beta);
       return PASS;
     });
@@ -698,7 +725,7 @@ export function checkIwae(fn: IwaeFn, opts: CheckOptions = {}): CheckResult {
 // The grader passes whatever value the submission defines; every check validates it at run time.
 type AnyCheck = (value: never, opts: CheckOptions) => CheckResult;
 const BY_ID: Record<string, AnyCheck> = {
-  corrupt: checkCorrupt,
+  'fit-gaussian': checkFitGaussian,
   reparameterize: checkReparameterize,
   kl: checkKlDivergence,
   'bernoulli-ll': checkBernoulliLogLikelihood,
@@ -736,7 +763,7 @@ export function runExercise(id: string, value: unknown, opts: CheckOptions = {})
 
 /** The checks, named after what the exercise implements: `check.klDivergence(myKl)`. */
 export const check = {
-  corrupt: checkCorrupt,
+  fitGaussian: checkFitGaussian,
   reparameterize: checkReparameterize,
   klDivergence: checkKlDivergence,
   bernoulliLogLikelihood: checkBernoulliLogLikelihood,

@@ -27,7 +27,7 @@ export interface ExerciseSpec {
 }
 
 export const EXERCISES: readonly ExerciseSpec[] = [
-  { id: 'corrupt', chapter: '02-autoencoder', title: 'Gaussian input noise for a denoising autoencoder', symbol: 'corrupt', points: 1 },
+  { id: 'fit-gaussian', chapter: '02-autoencoder', title: 'A Gaussian fitted to the codes', symbol: 'fitGaussian', points: 2 },
   { id: 'reparameterize', chapter: '03-vae', title: 'The reparameterization trick', symbol: 'reparameterize', points: 2 },
   { id: 'kl', chapter: '03-vae', title: 'The Gaussian KL divergence in closed form', symbol: 'klDivergence', points: 2 },
   { id: 'bernoulli-ll', chapter: '03-vae', title: 'The Bernoulli log-likelihood from logits', symbol: 'bernoulliLogLikelihood', points: 2 },

@@ -32,8 +32,13 @@ function allPass(r: CheckResult): void {
 
 /** The library's functions in the exercises' signatures (what the solutions notebooks implement). */
 const ref = {
-  corrupt: (x: tf.Tensor2D, noiseStd: number, seed: number) =>
-    tf.tidy(() => tf.clipByValue(tf.add(x, tf.randomNormal(x.shape, 0, noiseStd, 'float32', seed)), 0, 1)),
+  fitGaussian: (points: number[][]) => {
+    const n = points.length;
+    const d = points[0].length;
+    const mean = Array.from({ length: d }, (_, j) => points.reduce((s, p) => s + p[j], 0) / n);
+    const cov = mean.map((mi, i) => mean.map((mj, j) => points.reduce((s, p) => s + (p[i] - mi) * (p[j] - mj), 0) / n));
+    return { mean, cov };
+  },
   elbo: (x: tf.Tensor2D, out: { mean: tf.Tensor2D; logVar: tf.Tensor2D; logits: tf.Tensor2D }, beta: number) => elbo(x, out, { beta }),
   warmupBeta: (step: number, warmupSteps: number, betaMax: number) => klWarmup({ warmupSteps, betaMax })(step),
   iwaeBound: (x: tf.Tensor2D, mean: tf.Tensor2D, logVar: tf.Tensor2D, decode: (z: tf.Tensor2D) => tf.Tensor2D, eps: tf.Tensor3D) =>
@@ -48,14 +53,14 @@ const ref = {
 };
 
 const goodSweep: BetaSweepRow[] = [
-  { beta: 0, activeUnits: 20, kl: 60 },
-  { beta: 1, activeUnits: 12, kl: 25 },
-  { beta: 4, activeUnits: 4, kl: 8 },
+  { beta: 0, recon: 60, kl: 60, activeUnits: 20 },
+  { beta: 1, recon: 90, kl: 25, activeUnits: 12 },
+  { beta: 4, recon: 150, kl: 8, activeUnits: 4 },
 ];
 
 test('the library implementations pass every check, and the checks leave no tensors behind', () => {
   const before = tf.memory().numTensors;
-  allPass(check.corrupt(ref.corrupt, quiet));
+  allPass(check.fitGaussian(ref.fitGaussian, quiet));
   allPass(check.reparameterize(reparameterize, quiet));
   allPass(check.klDivergence(klDivergence, quiet));
   allPass(check.bernoulliLogLikelihood(bernoulliLogLikelihood, quiet));
@@ -207,7 +212,7 @@ test('ELBO: sum over the batch, β ignored, β in the bound, vectors instead of 
   assert.match(failed(missingKey, /^recon/).hint, /return \{ recon, kl, loss, elbo \}/);
 });
 
-test('warm-up, β sweep, corruption: their usual mistakes', () => {
+test('warm-up, β sweep, fitted Gaussian: their usual mistakes', () => {
   const uncapped = check.klWarmup((s: number, w: number, b: number) => (b * s) / w, quiet);
   assert.match(failed(uncapped, /stays at betaMax/).hint, /min\(1/);
   assert.match(failed(uncapped, /warmupSteps 0/).got, /NaN/);
@@ -216,24 +221,43 @@ test('warm-up, β sweep, corruption: their usual mistakes', () => {
   assert.match(failed(notArray, /a list of rows/).hint, /one row per β/);
   const rising = check.betaSweep(
     [
-      { beta: 0, activeUnits: 3, kl: 5 },
-      { beta: 1, activeUnits: 6, kl: 9 },
-      { beta: 4, activeUnits: 9, kl: 12 },
+      { beta: 0, recon: 100, kl: 5, activeUnits: 3 },
+      { beta: 1, recon: 100, kl: 9, activeUnits: 6 },
+      { beta: 4, recon: 100, kl: 12, activeUnits: 9 },
     ],
     quiet,
   );
   assert.match(failed(rising, /KL falls/).got, /12 vs 5/);
   failed(rising, /active units do not grow/);
-  const narrow = check.betaSweep([{ beta: 1, activeUnits: 4.5, kl: 3 }], { ...quiet, latentDim: 20 });
+  const narrow = check.betaSweep([{ beta: 1, recon: 80, kl: 3, activeUnits: 4.5 }], { ...quiet, latentDim: 20 });
   assert.match(failed(narrow, /at least three β/).hint, /β ∈ \{0, 0\.5, 1, 2, 4\}/);
   failed(narrow, /whole numbers/);
 
-  const unclipped = check.corrupt((x: tf.Tensor2D, s: number, seed: number) => tf.add(x, tf.randomNormal(x.shape, 0, s, 'float32', seed)), quiet);
-  assert.match(failed(unclipped, /stays in \[0, 1\]/).hint, /clipByValue/);
-  const seedless = check.corrupt((x: tf.Tensor2D, s: number) => tf.clipByValue(tf.add(x, tf.randomNormal(x.shape, 0, s, 'float32', 5)), 0, 1), quiet);
-  assert.match(failed(seedless, /same seed/).hint, /use the seed argument/);
-  const variance = check.corrupt((x: tf.Tensor2D, s: number, seed: number) => tf.clipByValue(tf.add(x, tf.randomNormal(x.shape, 0, s * s, 'float32', seed)), 0, 1), quiet);
-  assert.match(failed(variance, /standard deviation noiseStd/).hint, /not a variance/);
+  const fit = (f: (pts: number[][]) => { mean: number[]; cov: number[][] }) => check.fitGaussian(f, quiet);
+  const uncentred = fit((pts) => {
+    const g = ref.fitGaussian(pts);
+    return { mean: g.mean, cov: g.cov.map((r, i) => r.map((_, j) => pts.reduce((s, p) => s + p[i] * p[j], 0) / pts.length)) };
+  });
+  assert.match(failed(uncentred, /correlated/).hint, /subtract the mean/);
+  const diagonal = fit((pts) => {
+    const g = ref.fitGaussian(pts);
+    return { mean: g.mean, cov: g.cov.map((r, i) => r.map((v, j) => (i === j ? v : 0))) };
+  });
+  assert.match(failed(diagonal, /correlated/).hint, /off-diagonal entries are missing/);
+  const unbiased = fit((pts) => {
+    const g = ref.fitGaussian(pts);
+    const n = pts.length;
+    return { mean: g.mean, cov: g.cov.map((r) => r.map((v) => (v * n) / (n - 1))) };
+  });
+  assert.equal(unbiased.ok, true, 'the 1/(N − 1) covariance is accepted');
+  const inPlace = fit((pts) => {
+    const g = ref.fitGaussian(pts);
+    for (const p of pts) for (let j = 0; j < p.length; j++) p[j] -= g.mean[j];
+    return g;
+  });
+  assert.match(failed(inPlace, /left unchanged/).hint, /copies/);
+  const meanOverCoords = fit((pts) => ({ mean: pts.map((p) => p.reduce((a, b) => a + b, 0) / p.length), cov: ref.fitGaussian(pts).cov }));
+  assert.match(failed(meanOverCoords, /three points/).hint, /one value per code dimension/);
 });
 
 test('lerp and slerp: swapped ends, lerp for slerp, no guard for parallel vectors, returning a tensor', () => {
