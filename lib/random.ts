@@ -27,9 +27,12 @@ export class Rng {
     return Math.floor(this.next() * n);
   }
 
-  /** A fresh 31-bit seed, for tfjs ops and initializers that take a numeric seed. */
+  /**
+   * A fresh seed in [1, 2³¹), for tfjs ops and initializers that take a numeric seed.
+   * Never 0: tfjs treats a seed of 0 as "no seed" and falls back to Math.random.
+   */
   seed(): number {
-    return this.int(0x7fffffff);
+    return 1 + this.int(0x7ffffffe);
   }
 
   /** Standard normal draw (Box–Muller). */
@@ -56,4 +59,13 @@ export class Rng {
     for (let i = 0; i < n; i++) p[i] = i;
     return this.shuffle(p);
   }
+}
+
+/**
+ * The seed to hand to a tfjs random op for a user-facing `seed` option. tfjs ignores a
+ * seed of 0 (`seed ? seed : Math.random()` in tfjs-core), so the user's seed is mixed
+ * through `Rng` first: seed 0 is as reproducible as any other.
+ */
+export function tfSeed(seed: number): number {
+  return new Rng(seed).seed();
 }
