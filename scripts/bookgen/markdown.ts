@@ -263,10 +263,12 @@ function directive(state: StateBlock, startLine: number, _endLine: number, silen
   return true;
 }
 
+/** Plain words of an inline run, for search and titles: line breaks become spaces, TeX source is left out. */
 function inlineText(children: Token[]): string {
   return children
-    .map((t) => (t.type === 'text' || t.type === 'code_inline' ? t.content : t.type.startsWith('math_inline') ? t.content : ''))
-    .join('');
+    .map((t) => (t.type === 'text' || t.type === 'code_inline' ? t.content : t.type === 'softbreak' || t.type === 'hardbreak' ? ' ' : ''))
+    .join('')
+    .replace(/\s+/g, ' ');
 }
 
 /** After inline parsing: give inline children their line (for errors), assign unique heading ids, collect section text. */

@@ -1,0 +1,177 @@
+// Shared by test/book.test.ts and test/book.browser.test.ts: the mini-book fixture, cache seeding with hand-made
+// executed notebooks, the quick-profile build of the real book, and a tiny static file server.
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AddressInfo } from 'node:net';
+import { buildBook, BuildOptions, BuildResult, defaultOptions } from '../scripts/bookgen/build';
+import { cacheKey, cachePath } from '../scripts/bookgen/notebooks';
+
+export const ROOT = path.resolve(__dirname, '..');
+export const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'mini-book');
+export const QUICK_BOOK = path.join(ROOT, 'test-output', 'book-quick');
+
+export function tmpDir(label: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `book-test-${label}-`));
+}
+
+/** Options for building the mini-book fixture: its own chapters, notebooks, solutions and a private cache. */
+export function fixtureOptions(outDir: string, cacheDir: string, over: Partial<BuildOptions> = {}): BuildOptions {
+  return {
+    ...defaultOptions(ROOT),
+    chaptersDir: path.join(FIXTURE, 'chapters'),
+    notebooksDir: path.join(FIXTURE, 'notebooks'),
+    solutionsDir: path.join(FIXTURE, 'solutions'),
+    outDir,
+    cacheDir,
+    profile: 'quick',
+    execute: false,
+    log: () => undefined,
+    ...over,
+  };
+}
+
+/** Puts the hand-made executed copy of fixture notebook `name` into the cache where the build will look for it. */
+export function seedCache(cacheDir: string, name: string, notebooksDir = path.join(FIXTURE, 'notebooks')): string {
+  const key = cacheKey({ root: ROOT, notebookFile: path.join(notebooksDir, `${name}.ipynb`), profile: 'quick' });
+  const dst = cachePath(cacheDir, name, key);
+  fs.mkdirSync(cacheDir, { recursive: true });
+  fs.copyFileSync(path.join(FIXTURE, 'executed', `${name}.ipynb`), dst);
+  return dst;
+}
+
+/** Every file under dir (sorted, '/'-separated) → its bytes. */
+export function snapshot(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string, prefix: string) => {
+    for (const name of fs.readdirSync(d).sort()) {
+      const p = path.join(d, name);
+      const r = prefix ? `${prefix}/${name}` : name;
+      if (fs.statSync(p).isDirectory()) walk(p, r);
+      else out.set(r, fs.readFileSync(p));
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+/** The executor and its tslab kernel, as `npm run setup` installs them. */
+export function executorAvailable(): boolean {
+  const kernel = path.join(ROOT, '.venv', 'share', 'jupyter', 'kernels', 'tslab', 'kernel.json');
+  return fs.existsSync(path.join(ROOT, 'scripts', 'execute_notebook.py')) && fs.existsSync(kernel);
+}
+
+let quickBook: Promise<BuildResult> | null = null;
+/**
+ * The real book (chapters/, notebooks/, exercises/solutions/) in the quick profile, executed by the real kernel
+ * and cached in .cache/notebooks like `npm run book -- --profile quick`, built once per test process.
+ */
+export function buildQuickBook(): Promise<BuildResult> {
+  if (!quickBook) {
+    quickBook = buildBook({
+      ...defaultOptions(ROOT),
+      outDir: QUICK_BOOK,
+      profile: 'quick',
+      execute: true,
+      cellTimeout: 300,
+      log: (m) => process.stderr.write(`book: ${m}\n`),
+    });
+  }
+  return quickBook;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.ipynb': 'application/x-ipynb+json',
+};
+
+/** A static file server for `dir` on 127.0.0.1 (any free port); 404 for anything else. */
+export async function serve(dir: string): Promise<{ origin: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let file = path.join(dir, decodeURIComponent(url.pathname));
+    if (!file.startsWith(dir)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (!fs.existsSync(file)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface LinkProblem {
+  page: string;
+  ref: string;
+  problem: string;
+}
+
+/**
+ * Every href/src in every HTML page and every url() in every stylesheet must name a file of the book, and every
+ * #anchor an id on the target page. External http(s) links are allowed only in <a href> (a reader's click, not a
+ * request the page makes); anything the page itself would load must be local.
+ */
+export function checkLinks(bookDir: string): { problems: LinkProblem[]; checked: number } {
+  const files = snapshot(bookDir);
+  const ids = new Map<string, Set<string>>();
+  const idsOf = (page: string) => {
+    if (!ids.has(page)) {
+      const html = files.get(page)?.toString('utf8') ?? '';
+      ids.set(page, new Set([...html.matchAll(/\sid="([^"]*)"/g)].map((m) => m[1])));
+    }
+    return ids.get(page)!;
+  };
+  const problems: LinkProblem[] = [];
+  let checked = 0;
+  const check = (page: string, ref: string, isAnchorTag: boolean) => {
+    checked++;
+    if (/^(https?:)?\/\//i.test(ref)) {
+      if (!isAnchorTag) problems.push({ page, ref, problem: 'loads a resource from outside the book' });
+      return;
+    }
+    if (/^(mailto:|data:)/i.test(ref)) return;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) {
+      problems.push({ page, ref, problem: 'unexpected URL scheme' });
+      return;
+    }
+    const [p, anchor] = ref.split('#', 2);
+    const target = p ? path.posix.normalize(path.posix.join(path.posix.dirname(page), decodeURI(p.split('?')[0]))) : page;
+    if (!files.has(target)) {
+      problems.push({ page, ref, problem: `no file ${target}` });
+      return;
+    }
+    if (anchor && target.endsWith('.html') && !idsOf(target).has(decodeURIComponent(anchor))) {
+      problems.push({ page, ref, problem: `no id "${anchor}" in ${target}` });
+    }
+  };
+  for (const [name, bytes] of files) {
+    if (name.endsWith('.html')) {
+      const html = bytes.toString('utf8');
+      for (const m of html.matchAll(/<(a|link|script|img|iframe|source)\b[^>]*?\s(href|src)="([^"]*)"/gi)) {
+        check(name, m[3].replace(/&amp;/g, '&'), m[1].toLowerCase() === 'a');
+      }
+    } else if (name.endsWith('.css')) {
+      for (const m of bytes.toString('utf8').matchAll(/url\(\s*['"]?([^'")]+)['"]?\s*\)/g)) check(name, m[1], false);
+    }
+  }
+  return { problems, checked };
+}

@@ -1,0 +1,266 @@
+// The built book in headless Chromium (issue 4): every page from a local static server with no console error and
+// no request leaving the origin; plotly figures drawn with their traces; a solution toggle opens; the search box
+// finds a word of a chapter; the same from file://. Screenshots: test-output/book-index.png, book-chapter.png,
+// book-figure.png, book-dark.png.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, Browser, Page } from 'playwright-core';
+import { buildBook } from '../scripts/bookgen/build';
+import {
+  buildQuickBook, executorAvailable, fixtureOptions, QUICK_BOOK, ROOT, seedCache, serve, tmpDir,
+} from './book-helpers';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.join(ROOT, 'test-output');
+const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+
+function skipReason(): string | null {
+  if (fs.existsSync(CHROMIUM)) return null;
+  if (process.env.CI) throw new Error(`${CHROMIUM} is missing (CI is set, so this test may not be skipped)`);
+  return `${CHROMIUM} not installed`;
+}
+
+interface PageWatch {
+  problems: string[];
+}
+
+/** Records console errors, page errors, failed requests, HTTP errors and any request outside `origin`. */
+function watch(page: Page, origin: string): PageWatch {
+  const w: PageWatch = { problems: [] };
+  page.on('console', (m) => {
+    if (m.type() === 'error') w.problems.push(`console error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => w.problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) {
+      w.problems.push(`request outside the book: ${url}`);
+    }
+  });
+  page.on('requestfailed', (r) => w.problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) w.problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  return w;
+}
+
+/** Waits until every plotly figure on the page is drawn, then returns per figure: traces in data, trace groups in the SVG. */
+async function drawnFigures(page: Page): Promise<{ id: string; traces: number; drawn: number }[]> {
+  const count = await page.locator('.plotly-figure').count();
+  if (count === 0) return [];
+  await page.waitForFunction(
+    () => Array.from(document.querySelectorAll('.plotly-figure')).every((d) => d.querySelector('.main-svg')),
+    undefined,
+    { timeout: 30_000 },
+  );
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('.plotly-figure')).map((d) => ({
+      id: d.id,
+      traces: ((d as unknown as { data?: unknown[] }).data ?? []).length,
+      drawn: d.querySelectorAll('.main-svg .trace, .main-svg .hm, .main-svg image').length,
+    })),
+  );
+}
+
+/** A long word from the text of a chapter section (from the built index), and the page that holds it. */
+function pickSearchWord(dir: string): { word: string; target: string } {
+  const js = fs.readFileSync(path.join(dir, 'assets', 'search-index.js'), 'utf8');
+  const idx = JSON.parse(js.replace(/^window\.BOOK_SEARCH_INDEX = /, '').replace(/;\s*$/, '')) as {
+    pages: [string, string][];
+    entries: [number, string, string, string][];
+  };
+  const longWords = (e: [number, string, string, string]) =>
+    e[3].split(/[^A-Za-z]+/).filter((x) => x.length >= 8).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const chapterEntries = idx.entries.filter((e) => idx.pages[e[0]][0] !== 'index.html' && longWords(e).length > 0);
+  assert.ok(chapterEntries.length > 0, 'the search index has chapter text');
+  const e = chapterEntries[Math.floor(chapterEntries.length / 2)];
+  return { word: longWords(e)[0], target: idx.pages[e[0]][0] };
+}
+
+async function checkBook(browser: Browser, dir: string, label: string, shots: boolean): Promise<void> {
+  const server = await serve(dir);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+  try {
+    const pages = fs.readdirSync(dir).filter((f) => f.endsWith('.html')).sort();
+    assert.ok(pages.includes('index.html'));
+    let figuresSeen = 0;
+    let chapterShot: string | null = null;
+    for (const name of pages) {
+      const page = await context.newPage();
+      const w = watch(page, server.origin);
+      await page.goto(`${server.origin}/${name}`, { waitUntil: 'load' });
+      const figs = await drawnFigures(page);
+      for (const f of figs) {
+        assert.ok(f.traces > 0, `${label}/${name}: figure ${f.id} has no traces`);
+        assert.ok(f.drawn > 0, `${label}/${name}: figure ${f.id} drew nothing`);
+      }
+      figuresSeen += figs.length;
+      const katex = await page.locator('.katex').count();
+      if (name !== 'index.html') assert.ok(katex > 0 || !fs.readFileSync(path.join(dir, name), 'utf8').includes('class="katex'), `${label}/${name}: math not shown`);
+      // KaTeX fonts are really used (a missing font file would be an HTTP error above; here: it loaded).
+      if (katex > 0) {
+        const fontOk = await page.evaluate(async () => {
+          await document.fonts.ready;
+          const faces: FontFace[] = [];
+          document.fonts.forEach((f) => faces.push(f));
+          return faces.some((f) => f.family.includes('KaTeX') && f.status === 'loaded');
+        });
+        assert.ok(fontOk, `${label}/${name}: KaTeX fonts did not load`);
+      }
+      if (shots && !chapterShot && figs.length > 0) chapterShot = name;
+      await page.waitForTimeout(100);
+      assert.deepEqual(w.problems, [], `${label}/${name}`);
+      await page.close();
+    }
+    assert.ok(figuresSeen > 0, `${label}: no figure in the whole book`);
+
+    // A solution toggle opens on click.
+    const withSolution = pages.find((p) => fs.readFileSync(path.join(dir, p), 'utf8').includes('<details class="solution'));
+    assert.ok(withSolution, `${label}: no page has a solution toggle`);
+    {
+      const page = await context.newPage();
+      const w = watch(page, server.origin);
+      await page.goto(`${server.origin}/${withSolution}`);
+      const details = page.locator('details.solution').first();
+      const body = details.locator('.details-body');
+      assert.equal(await details.evaluate((d) => (d as HTMLDetailsElement).open), false, 'closed at first');
+      assert.equal(await body.isVisible(), false, 'solution hidden at first');
+      await details.locator('summary').click();
+      assert.equal(await details.evaluate((d) => (d as HTMLDetailsElement).open), true, 'opens on click');
+      assert.equal(await body.isVisible(), true, 'solution visible after click');
+      assert.deepEqual(w.problems, []);
+      await page.close();
+    }
+
+    // Search: a long word from a chapter's text (taken from the built index) finds that chapter.
+    {
+      const page = await context.newPage();
+      const w = watch(page, server.origin);
+      await page.goto(`${server.origin}/index.html`);
+      const { word, target } = pickSearchWord(dir);
+      await page.fill('#search-input', word);
+      const hits = page.locator('#search-results a.search-hit');
+      await hits.first().waitFor({ timeout: 5000 });
+      const hrefs = await hits.evaluateAll((as: Element[]) => as.map((a) => a.getAttribute('href') ?? ''));
+      assert.ok(hrefs.some((h) => h.split('#')[0] === target), `${label}: searching "${word}" should list ${target}, got ${hrefs.join(', ')}`);
+      assert.ok(await page.locator('#search-results mark').count() > 0, 'matches are highlighted');
+      const hit = hits.filter({ has: page.locator(`xpath=self::*[starts-with(@href, "${target}")]`) }).first();
+      await hit.click();
+      await page.waitForURL((u) => u.pathname.endsWith(`/${target}`));
+      assert.deepEqual(w.problems, []);
+      if (shots) {
+        await page.goto(`${server.origin}/index.html`);
+        await page.fill('#search-input', word);
+        await hits.first().waitFor();
+        await page.screenshot({ path: path.join(SHOTS, 'book-search.png') });
+      }
+      await page.close();
+    }
+
+    // Theme toggle: switches to dark, persists across pages.
+    {
+      const page = await context.newPage();
+      const w = watch(page, server.origin);
+      const target = chapterShot ?? pages[pages.length - 1];
+      await page.goto(`${server.origin}/${target}`);
+      await drawnFigures(page);
+      const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const light = await bg();
+      await page.click('.theme-toggle');
+      assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-theme')), 'dark');
+      assert.notEqual(await bg(), light, 'the background changes with the theme');
+      await page.reload();
+      assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-theme')), 'dark', 'the choice persists');
+      await drawnFigures(page);
+      if (shots) {
+        const fig = page.locator('.plotly-figure').first();
+        if (await fig.count()) await fig.scrollIntoViewIfNeeded();
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: path.join(SHOTS, 'book-dark.png') });
+      }
+      await page.click('.theme-toggle');
+      assert.deepEqual(w.problems, []);
+      await page.close();
+    }
+
+    if (shots) {
+      const page = await context.newPage();
+      await page.goto(`${server.origin}/index.html`);
+      await page.screenshot({ path: path.join(SHOTS, 'book-index.png') });
+      const chapter = chapterShot ?? pages.find((p) => p !== 'index.html')!;
+      await page.goto(`${server.origin}/${chapter}`);
+      await drawnFigures(page);
+      await page.screenshot({ path: path.join(SHOTS, 'book-chapter.png') });
+      const fig = page.locator('.nb-cell:has(.plotly-figure)').first();
+      if (await fig.count()) {
+        await fig.scrollIntoViewIfNeeded();
+        await page.evaluate(() => window.scrollBy(0, -60));
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: path.join(SHOTS, 'book-figure.png') });
+      }
+      await page.close();
+    }
+  } finally {
+    await context.close();
+    await server.close();
+  }
+}
+
+/** From file:// (no server): pages load, figures draw, nothing is requested outside the book's folder. */
+async function checkFileUrls(browser: Browser, dir: string, label: string): Promise<void> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  try {
+    const base = pathToFileURL(dir).href + '/';
+    const withFigure = fs.readdirSync(dir).filter((f) => f.endsWith('.html') && fs.readFileSync(path.join(dir, f), 'utf8').includes('plotly-figure')).sort()[0];
+    for (const name of ['index.html', withFigure].filter(Boolean)) {
+      const page = await context.newPage();
+      const w = watch(page, base);
+      await page.goto(base + name);
+      const figs = await drawnFigures(page);
+      for (const f of figs) assert.ok(f.traces > 0 && f.drawn > 0, `${label} file://${name}: figure ${f.id} not drawn`);
+      await page.fill('#search-input', 'the');
+      await page.locator('#search-results a.search-hit').first().waitFor({ timeout: 5000 });
+      assert.deepEqual(w.problems, [], `${label} file://${name}`);
+      await page.close();
+    }
+  } finally {
+    await context.close();
+  }
+}
+
+test('the book in headless Chromium: mini-book fixture and the real quick-profile book', { timeout: 900_000 }, async (t) => {
+  const reason = skipReason();
+  if (reason) {
+    t.skip(reason);
+    return;
+  }
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const fixtureOut = path.join(tmpDir('browser'), 'book');
+  const cache = tmpDir('cache');
+  seedCache(cache, 'fx-demo');
+  await buildBook(fixtureOptions(fixtureOut, cache));
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    await t.test('mini-book fixture (served)', () => checkBook(browser, fixtureOut, 'mini-book', false));
+    await t.test('mini-book fixture (file://)', () => checkFileUrls(browser, fixtureOut, 'mini-book'));
+    await t.test('real book, quick profile (served; screenshots)', async (tt) => {
+      if (!executorAvailable()) {
+        if (process.env.CI) assert.fail('the notebook executor or its tslab kernel is missing: run `npm run setup`');
+        tt.skip('executor/tslab kernel not installed (npm run setup)');
+        return;
+      }
+      await buildQuickBook();
+      await checkBook(browser, QUICK_BOOK, 'book', true);
+      await checkFileUrls(browser, QUICK_BOOK, 'book');
+    });
+  } finally {
+    await browser.close();
+  }
+});
