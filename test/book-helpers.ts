@@ -35,7 +35,7 @@ export function fixtureOptions(outDir: string, cacheDir: string, over: Partial<B
 /** Puts the hand-made executed copy of fixture notebook `name` into the cache where the build will look for it. */
 export function seedCache(cacheDir: string, name: string, notebooksDir = path.join(FIXTURE, 'notebooks')): string {
   const key = cacheKey({ root: ROOT, notebookFile: path.join(notebooksDir, `${name}.ipynb`), profile: 'quick' });
-  const dst = cachePath(cacheDir, name, key);
+  const dst = cachePath(cacheDir, name, key, 'quick');
   fs.mkdirSync(cacheDir, { recursive: true });
   fs.copyFileSync(path.join(FIXTURE, 'executed', `${name}.ipynb`), dst);
   return dst;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildBook } from '../scripts/bookgen/build';
-import { cacheKey, cachePath, Notebook } from '../scripts/bookgen/notebooks';
+import { cacheKey, Notebook } from '../scripts/bookgen/notebooks';
 import {
   buildQuickBook, checkLinks, executorAvailable, FIXTURE, fixtureOptions, QUICK_BOOK, ROOT, seedCache, snapshot, tmpDir,
 } from './book-helpers';
@@ -203,6 +203,8 @@ test('the real executor runs the fixture notebooks once, then the cache is used;
     t.diagnostic('lib/*.ts changed during the test (another process edited it): the re-run was correct, cache check skipped');
   }
 
+  assert.equal(fs.readdirSync(cache).filter((f) => f.startsWith('fx-demo.quick.')).length, 1, 'older executions are pruned');
+
   const before = snapshot(out);
   const chapters = chaptersDir({ '01-fails.md': '# Fails\n\n{{notebook fx-fail#boom}}\n' });
   await assert.rejects(
@@ -233,8 +235,7 @@ test('the real book in the quick profile: every link resolves, each chapter has 
     const shown = [...src.matchAll(/^\s*\{\{notebook ([\w-]+)#([\w-]+)\}\}\s*$/gm)];
     let expected = 0;
     for (const [, name, tag] of shown) {
-      const key = cacheKey({ root: ROOT, notebookFile: path.join(ROOT, 'notebooks', `${name}.ipynb`), profile: 'quick' });
-      const nb = JSON.parse(fs.readFileSync(cachePath(path.join(ROOT, '.cache', 'notebooks'), name, key), 'utf8')) as Notebook;
+      const nb = JSON.parse(fs.readFileSync(r.executedFiles[name], 'utf8')) as Notebook;
       for (const cell of nb.cells) {
         if (!(cell.metadata?.tags ?? []).includes(tag)) continue;
         for (const o of cell.outputs ?? []) if (o.data && 'application/vnd.plotly.v1+json' in o.data) expected++;

@@ -8,7 +8,7 @@ import MarkdownIt from 'markdown-it';
 import { BookError, createMarkdown, Directive, escapeHtml, Heading, RenderEnv, highlightCode } from './markdown';
 import {
   allTags, cacheKey, cachePath, cellsWithTag, executeNotebook, exerciseIds, firstError, joinSource, Notebook,
-  Profile, readNotebook, solutionCell,
+  Profile, pruneCache, readNotebook, solutionCell,
 } from './notebooks';
 import { contentHash, OutputContext, renderCell } from './outputs';
 import { PageRef, renderPage } from './layout';
@@ -55,6 +55,8 @@ export interface BuildResult {
   figures: number;
   executed: string[];
   cached: string[];
+  /** Executed notebook used for each shown notebook (a file in the cache). */
+  executedFiles: Record<string, string>;
 }
 
 interface Chapter {
@@ -225,11 +227,11 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
 
   // ---- phase 2: executed notebooks (cache, else the executor) ----
   const executed = new Map<string, Notebook>();
-  const result: BuildResult = { pages: [], figures: 0, executed: [], cached: [] };
+  const result: BuildResult = { pages: [], figures: 0, executed: [], cached: [], executedFiles: {} };
   for (const name of needed) {
     const file = path.join(opts.notebooksDir, `${name}.ipynb`);
     const key = cacheKey({ root, notebookFile: file, profile: opts.profile });
-    const cached = cachePath(opts.cacheDir, name, key);
+    const cached = cachePath(opts.cacheDir, name, key, opts.profile);
     if (fs.existsSync(cached)) {
       result.cached.push(name);
     } else if (!opts.execute) {
@@ -242,6 +244,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
         root, python: opts.python, executor: opts.executor, profile: opts.profile, timeout: opts.cellTimeout, log: opts.log,
       });
       result.executed.push(name);
+      pruneCache(opts.cacheDir, name, opts.profile, cached);
     }
     const nb = readNotebook(cached);
     const err = firstError(nb);
@@ -250,6 +253,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
       throw new BookError(`${rel(root, cached)}: cached execution has ${nb.cells.length} cells, the notebook ${sources.get(name)!.cells.length}`);
     }
     executed.set(name, nb);
+    result.executedFiles[name] = cached;
   }
 
   // ---- phase 3: render into a fresh folder next to the output ----
@@ -307,7 +311,12 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
       };
       ch.env.link = (href: string, line: number): string => resolveLink(href, line, ch, opts, copies, links);
       let body = ch.src ? md.renderer.render(ch.tokens, md.options, ch.env) : '';
-      if (ch.ref.number === 0) body += tableOfContents(chapters.map((c) => c.ref));
+      if (ch.ref.number === 0) {
+        if (!ch.env.headings.some((x) => x.level === 1)) {
+          body = `<h1 id="top">${escapeHtml(bookTitle)}</h1>\n${body}`;
+        }
+        body += tableOfContents(chapters.map((c) => c.ref));
+      }
       anyFigures ||= ctx.figureCount > 0;
       result.figures += ctx.figureCount;
       const page = renderPage({

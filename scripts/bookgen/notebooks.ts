@@ -86,8 +86,19 @@ export function cacheKey(inputs: CacheInputs): string {
   return h.digest('hex').slice(0, 32);
 }
 
-export function cachePath(cacheDir: string, name: string, key: string): string {
-  return path.join(cacheDir, `${name}.${key}.ipynb`);
+export function cachePath(cacheDir: string, name: string, key: string, profile: Profile): string {
+  return path.join(cacheDir, `${name}.${profile}.${key}.ipynb`);
+}
+
+/** Removes older executions of the same notebook and profile (each edit of lib/ would otherwise leave one behind). */
+export function pruneCache(cacheDir: string, name: string, profile: Profile, keep: string): void {
+  if (!fs.existsSync(cacheDir)) return;
+  const prefix = `${name}.${profile}.`;
+  for (const f of fs.readdirSync(cacheDir)) {
+    if (f.startsWith(prefix) && f.endsWith('.ipynb') && path.join(cacheDir, f) !== keep && /^[0-9a-f]{32}\.ipynb$/.test(f.slice(prefix.length))) {
+      fs.rmSync(path.join(cacheDir, f), { force: true });
+    }
+  }
 }
 
 interface ExecReport {

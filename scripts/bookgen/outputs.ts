@@ -78,9 +78,23 @@ function renderData(data: Record<string, unknown>, ctx: OutputContext): string {
   return '';
 }
 
+/** Consecutive writes to the same stream read as one block, as JupyterLab shows them. */
+function mergeStreams(outputs: NotebookOutput[]): NotebookOutput[] {
+  const out: NotebookOutput[] = [];
+  for (const o of outputs) {
+    const last = out[out.length - 1];
+    if (o.output_type === 'stream' && last?.output_type === 'stream' && last.name === o.name) {
+      out[out.length - 1] = { ...last, text: text(last.text) + text(o.text) };
+    } else {
+      out.push(o);
+    }
+  }
+  return out;
+}
+
 export function renderOutputs(outputs: NotebookOutput[], ctx: OutputContext, cellIndex: number): string {
   let html = '';
-  for (const o of outputs) {
+  for (const o of mergeStreams(outputs)) {
     switch (o.output_type) {
       case 'stream':
         html += pre(text(o.text), o.name === 'stderr' ? 'output-stderr' : 'output-stream');
