@@ -1,0 +1,167 @@
+// The five notebooks: stored clean (no outputs, no execution counts) with the tags of plan/BOOK.md, and
+// executed top to bottom by the real tslab kernel through scripts/execute_notebook.py (VAE_PROFILE=quick).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+const NB_DIR = path.join(ROOT, 'notebooks');
+const PY = path.join(ROOT, '.venv', 'bin', 'python');
+const KERNEL = path.join(ROOT, '.venv', 'share', 'jupyter', 'kernels', 'tslab', 'kernel.json');
+const ready = fs.existsSync(PY) && fs.existsSync(KERNEL);
+const skipRun = !ready && !process.env.CI ? '.venv or its tslab kernel is missing: run `npm run setup` (required when CI is set)' : false;
+
+/** The tagged cells the book embeds (plan/BOOK.md). */
+const TAGS: Record<string, string[]> = {
+  '01-autoencoder': ['train-ae', 'reconstructions', 'code-scatter', 'random-decodes'],
+  '02-reparameterization': ['reparam-demo', 'gradient-variance'],
+  '03-kl-term': ['kl-mc', 'scatter-kl', 'beta-sweep'],
+  '04-training': ['train-vae', 'test-metrics'],
+  '05-generation': ['prior-samples', 'interpolation', 'latent-grid', 'latent-scatter'],
+};
+const PLOTLY = 'application/vnd.plotly.v1+json';
+
+interface Output {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
+}
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+  metadata: { tags?: string[] };
+  outputs?: Output[];
+  execution_count?: number | null;
+}
+interface Notebook {
+  cells: Cell[];
+  metadata: { kernelspec?: { name?: string; language?: string } };
+}
+const joined = (s: string | string[] | undefined): string => (Array.isArray(s) ? s.join('') : s ?? '');
+const readNb = (file: string): Notebook => JSON.parse(fs.readFileSync(file, 'utf8')) as Notebook;
+
+test('the notebooks folder holds exactly the five notebooks', () => {
+  const found = fs.readdirSync(NB_DIR).filter((f) => f.endsWith('.ipynb')).sort();
+  assert.deepEqual(found, Object.keys(TAGS).map((n) => `${n}.ipynb`));
+});
+
+for (const [name, tags] of Object.entries(TAGS)) {
+  test(`${name}: stored without outputs or execution counts, tslab kernel, BOOK.md tags, intro and summary`, () => {
+    const nb = readNb(path.join(NB_DIR, `${name}.ipynb`));
+    assert.equal(nb.metadata.kernelspec?.name, 'tslab');
+    nb.cells.forEach((c, i) => {
+      if (c.cell_type !== 'code') return;
+      assert.deepEqual(c.outputs, [], `${name}: cell ${i + 1} is stored with outputs`);
+      assert.equal(c.execution_count, null, `${name}: cell ${i + 1} is stored with an execution count`);
+    });
+    for (const tag of tags) {
+      const cells = nb.cells.filter((c) => c.metadata.tags?.includes(tag));
+      assert.equal(cells.length, 1, `${name}: expected one cell tagged '${tag}', found ${cells.length}`);
+      assert.equal(cells[0].cell_type, 'code', `${name}: the cell tagged '${tag}' is not a code cell`);
+    }
+    const first = nb.cells[0];
+    assert.equal(first.cell_type, 'markdown');
+    assert.match(joined(first.source), /^# /, `${name}: the first cell should be a '# Title' markdown cell`);
+    const lastMd = joined(nb.cells[nb.cells.length - 1].source);
+    assert.match(lastMd, /## Summary/, `${name}: the last cell should hold the summary`);
+    assert.match(lastMd, /exercises\//, `${name}: the summary should point to the exercises`);
+    const code = nb.cells.filter((c) => c.cell_type === 'code').map((c) => joined(c.source)).join('\n');
+    assert.match(code, /describeBackend/, `${name}: should show the backend`);
+    assert.match(code, /from '\.\/lib\/index'/, `${name}: should import the library`);
+  });
+}
+
+test('lib/ compiles with the compiler options tslab uses for notebook imports (not strict)', () => {
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.tslab.json')], { encoding: 'utf8', cwd: ROOT });
+  assert.equal(r.status, 0, `tsc -p tsconfig.tslab.json failed (a notebook importing lib/ would fail the same way):\n${r.stdout}${r.stderr}`);
+});
+
+interface Execution {
+  name: string;
+  status: number | null;
+  stderr: string;
+  seconds: number;
+  out: string;
+}
+
+/** Runs the executor on one notebook (async, so two notebooks can run side by side on 2 cores). */
+function execute(name: string, outDir: string): Promise<Execution> {
+  const out = path.join(outDir, `${name}.ipynb`);
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(
+      PY,
+      [path.join(ROOT, 'scripts', 'execute_notebook.py'), path.join(NB_DIR, `${name}.ipynb`), '--out', out,
+        '--timeout', '240', '--total-timeout', '300', '--memory-mb', '3000', '--env', 'VAE_PROFILE=quick',
+        '--report', path.join(outDir, `${name}.report.json`)],
+      { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ name, status, stderr, seconds: (Date.now() - t0) / 1000, out }));
+  });
+}
+
+test('every notebook runs top to bottom with the tslab kernel (quick profile) without error output', { skip: skipRun, timeout: 900_000 }, async () => {
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'notebooks-'));
+  const names = Object.keys(TAGS);
+  const results: Execution[] = [];
+  // Two at a time: this machine has 2 cores and each kernel is single-threaded.
+  for (let i = 0; i < names.length; i += 2) {
+    results.push(...(await Promise.all(names.slice(i, i + 2).map((n) => execute(n, outDir)))));
+  }
+  const failures: string[] = [];
+  for (const r of results) {
+    console.log(`# ${r.name}: exit ${r.status}, ${r.seconds.toFixed(1)} s`);
+    if (r.status !== 0) {
+      failures.push(`${r.name}: executor exit ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      continue;
+    }
+    const nb = readNb(r.out);
+    nb.cells.forEach((c, i) => {
+      for (const o of c.outputs ?? []) {
+        const label = `${r.name}.ipynb: cell ${i + 1}${c.metadata.tags ? ` (#${c.metadata.tags.join(',')})` : ''}`;
+        if (o.output_type === 'error') failures.push(`${label}: ${o.ename}: ${o.evalue}`);
+        const text = joined(o.text);
+        if (o.output_type === 'stream' && o.name === 'stderr' && /Error|Uncaught|Unhandled/.test(text)) {
+          failures.push(`${label}: stderr: ${text.trim().split('\n')[0]}`);
+        }
+      }
+    });
+    // Every tagged cell shows something (the book embeds these outputs).
+    for (const tag of TAGS[r.name]) {
+      const cell = nb.cells.find((c) => c.metadata.tags?.includes(tag));
+      if (!cell?.outputs?.length) failures.push(`${r.name}: the cell tagged '${tag}' has no output`);
+    }
+  }
+  assert.deepEqual(failures, [], failures.join('\n'));
+
+  // The live training curve of 04 is ONE output, replaced in place, holding every step of the run.
+  const nb04 = readNb(path.join(outDir, '04-training.ipynb'));
+  const trainCell = nb04.cells.find((c) => c.metadata.tags?.includes('train-vae'));
+  const plots = (trainCell?.outputs ?? []).filter((o) => o.data?.[PLOTLY] !== undefined);
+  assert.equal(plots.length, 1, `04-training #train-vae: expected exactly one plotly output, found ${plots.length}`);
+  const fig = plots[0].data?.[PLOTLY] as { data: { name: string; x: number[]; y: number[] }[] };
+  const steps = Math.ceil(1000 / 128) * 2; // quick profile: 1,000 digits, batch 128, 2 epochs
+  assert.ok(fig.data.length >= 3, 'loss, reconstruction and KL traces');
+  for (const trace of fig.data) {
+    assert.equal(trace.x.length, steps, `trace '${trace.name}' has one point per step (the last update was kept)`);
+    assert.ok(trace.y.every((v) => Number.isFinite(v)), `trace '${trace.name}' holds finite numbers`);
+  }
+  // Other figures carry data too (spot check: every plotly output in every notebook has a non-empty trace).
+  for (const r of results) {
+    for (const c of readNb(r.out).cells) {
+      for (const o of c.outputs ?? []) {
+        const f = o.data?.[PLOTLY] as { data?: unknown[] } | undefined;
+        if (f) assert.ok(Array.isArray(f.data) && f.data.length > 0, `${r.name}: a plotly output without traces`);
+      }
+    }
+  }
+});
