@@ -120,6 +120,10 @@ function perExampleShapeHint(batch: number, dim: number): (got: number[]) => str
 function finish(id: string, run: CheckRun, opts: CheckOptions): CheckResult {
   const result = run.result(opts.points ?? exerciseById(id)?.points);
   if (!opts.quiet) console.log(formatResult(result));
+  // A notebook shows the value of a cell's last expression; the report is already printed, so the
+  // returned result shows as one line there (non-enumerable: JSON and the grader do not see it).
+  const summary = `CheckResult ${result.id}: ${result.passed}/${result.total} cases passed${result.maxPoints !== undefined ? `, ${result.points}/${result.maxPoints} points` : ''}`;
+  Object.defineProperty(result, Symbol.for('nodejs.util.inspect.custom'), { value: () => summary, enumerable: false });
   return result;
 }
 
