@@ -5,12 +5,13 @@
  * the stock gradients of Conv2D (our strided encoder convs) and of
  * Conv2DBackpropInput (the decoder's transposed convs) fail there with
  * "Kernel 'Conv2DBackpropFilter' not registered". This module re-registers
- * those two gradients with the filter gradient written as im2col + one matMul:
+ * those two gradients with the filter gradient written as one dilated convolution:
  *
  *   dW[i, j, c, o] = Σ_{n, y, x} xpad[n, y·s + i, x·s + j, c] · dy[n, y, x, o]
  *
- * i.e. the strided patches of the padded input, laid side by side
- * ([n·outH·outW, kh·kw·inC]), transposed and multiplied by dy ([n·outH·outW, outC]).
+ * i.e. a 'valid' convolution of the padded input (batch and channel axes
+ * swapped) with dy as the filter, dilated by the stride (the identity TensorFlow
+ * itself uses for this gradient).
  * The input gradient keeps the stock kernels. Installed only on wasm (the
  * gradient registry is global; other backends have the native kernel).
  */
@@ -23,7 +24,7 @@ type Rounding = 'floor' | 'round' | 'ceil' | undefined;
 let stock: { conv2d: GradConfig; backpropInput: GradConfig } | undefined;
 let active = false;
 
-/** The filter gradient of conv2d(x, filter) given dy, by im2col and a single matMul. */
+/** The filter gradient of conv2d(x, filter) given dy, as one dilated convolution. */
 export function conv2dFilterGrad(
   x: tf.Tensor4D,
   dy: tf.Tensor4D,
@@ -35,26 +36,27 @@ export function conv2dFilterGrad(
   return tf.tidy(() => {
     const [kh, kw, inC, outC] = filterShape;
     const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode);
-    const { top, bottom, left, right } = info.padInfo;
+    const { top, left } = info.padInfo;
     const { strideHeight: sh, strideWidth: sw, outHeight, outWidth } = info;
     const n = x.shape[0];
-    const xpad = top + bottom + left + right > 0 ? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x;
-    const patches: tf.Tensor[] = [];
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const patch = tf.stridedSlice(
-          xpad,
-          [0, i, j, 0],
-          [n, i + (outHeight - 1) * sh + 1, j + (outWidth - 1) * sw + 1, inC],
-          [1, sh, sw, 1],
-        ); // [n, outH, outW, inC]
-        patches.push(patch);
-      }
+    // Pad as the forward pass did, then pad or crop bottom/right to exactly
+    // kh + (outH − 1)·sh rows (kw + (outW − 1)·sw columns): the rows a filter tap can touch.
+    const hp = kh + (outHeight - 1) * sh;
+    const wp = kw + (outWidth - 1) * sw;
+    const extraH = hp - (x.shape[1] + top);
+    const extraW = wp - (x.shape[2] + left);
+    let xpad: tf.Tensor4D = x;
+    if (top + Math.max(0, extraH) + left + Math.max(0, extraW) > 0) {
+      xpad = tf.pad(x, [[0, 0], [top, Math.max(0, extraH)], [left, Math.max(0, extraW)], [0, 0]]);
     }
-    const cols = tf.reshape(tf.concat(patches, 3), [n * outHeight * outWidth, kh * kw * inC]); // [n·outH·outW, kh·kw·inC]
-    const dyFlat = tf.reshape(dy, [n * outHeight * outWidth, outC]); // [n·outH·outW, outC]
-    // Explicit transpose: the wasm matMul is several times faster than with transposeA (FACTS.md).
-    return tf.reshape(tf.matMul(tf.transpose(cols), dyFlat), [kh, kw, inC, outC]) as tf.Tensor4D;
+    if (extraH < 0 || extraW < 0) xpad = tf.slice(xpad, [0, 0, 0, 0], [n, hp, wp, inC]);
+    // dW[i, j, c, o] = Σ_{y, x, n} xpad[n, i + y·s, j + x·s, c] · dy[n, y, x, o] is a
+    // 'valid' convolution of xpad (batch and channel axes swapped) with dy as the
+    // filter, dilated by the stride: the wasm Conv2D kernel (XNNPACK) does it in one call.
+    const xT = tf.transpose(xpad, [3, 1, 2, 0]); // [inC, hp, wp, n]
+    const dyT = tf.transpose(dy, [1, 2, 0, 3]); // [outH, outW, n, outC]
+    const r = tf.conv2d(xT, dyT, 1, 'valid', 'NHWC', [sh, sw]); // [inC, kh, kw, outC]
+    return tf.transpose(r, [1, 2, 0, 3]) as tf.Tensor4D; // [kh, kw, inC, outC]
   });
 }
 

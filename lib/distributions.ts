@@ -10,6 +10,7 @@
  * call in tf.tidy).
  */
 import * as tf from '@tensorflow/tfjs';
+import { tfSeed } from './random';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -34,7 +35,7 @@ function rank2(fn: string, name: string, t: tf.Tensor): void {
  * flow into the encoder.
  *
  * Pass `eps` to fix the noise (tests, figures); otherwise it is drawn with
- * `seed` (the same seed gives the same eps).
+ * `seed` (the same seed gives the same eps; no seed: fresh noise every call).
  */
 export function reparameterize(
   mean: tf.Tensor2D,
@@ -46,7 +47,8 @@ export function reparameterize(
   sameShape('reparameterize', 'mean', mean, 'logVar', logVar);
   if (eps !== undefined) sameShape('reparameterize', 'mean', mean, 'eps', eps);
   return tf.tidy(() => {
-    const noise = eps ?? tf.randomNormal(mean.shape, 0, 1, 'float32', seed); // [batch, latentDim]
+    // tfSeed: tfjs treats a seed of 0 as "unseeded"; every user seed must be reproducible.
+    const noise = eps ?? tf.randomNormal(mean.shape, 0, 1, 'float32', seed === undefined ? undefined : tfSeed(seed)); // [batch, latentDim]
     return tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), noise)) as tf.Tensor2D; // [batch, latentDim]
   });
 }
@@ -139,7 +141,7 @@ export function klMonteCarlo(
     // Stack the samples along the batch axis: row s*batch + i is sample s of example i.
     const meanK = tf.tile(mean, [samples, 1]) as tf.Tensor2D; // [samples*batch, dim]
     const logVarK = tf.tile(logVar, [samples, 1]) as tf.Tensor2D; // [samples*batch, dim]
-    const eps = tf.randomNormal([samples * batch, dim], 0, 1, 'float32', seed) as tf.Tensor2D;
+    const eps = tf.randomNormal([samples * batch, dim], 0, 1, 'float32', tfSeed(seed)) as tf.Tensor2D;
     const z = reparameterize(meanK, logVarK, eps); // [samples*batch, dim]
     const logRatio = tf.sub(logNormal(z, meanK, logVarK), logStandardNormal(z)); // [samples*batch]
     return tf.mean(tf.reshape(logRatio, [samples, batch]), 0) as tf.Tensor1D; // [batch]

@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Dataset } from './data';
+import { tfSeed } from './random';
 import { VAE } from './vae';
 import { Model } from './autoencoder';
 import { checkData, rowsTensor } from './evaluate';
@@ -81,7 +82,7 @@ function asDataset(model: Model, x: Float32Array | Dataset, fn: string): Dataset
 export function samplePrior(vae: VAE, count: number, opts: { seed?: number } = {}): Float32Array {
   if ((vae as Model).kind !== 'vae') throw new Error('samplePrior: needs a VAE (an autoencoder has no prior to sample; chapter 2)');
   checkPositiveInt('samplePrior', 'count', count);
-  const z = tf.randomNormal([count, vae.config.latentDim], 0, 1, 'float32', opts.seed ?? 0); // [count, latentDim]
+  const z = tf.randomNormal([count, vae.config.latentDim], 0, 1, 'float32', tfSeed(opts.seed ?? 0)); // [count, latentDim]
   const codes = take(z);
   return decodeLatents(vae, codes);
 }

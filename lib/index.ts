@@ -40,6 +40,7 @@ export type { VAEConfig, VAEOutput } from './vae';
 export { Autoencoder, createAutoencoder, DEFAULT_AUTOENCODER_CONFIG } from './autoencoder';
 export type { AutoencoderConfig, Model } from './autoencoder';
 export { setConvGradOverride, convGradOverrideActive } from './conv-grad';
+export { setWasmMatMulOverride, wasmMatMulOverrideActive } from './wasm-matmul';
 
 // Training, evaluation, generation, saving
 export { train, DEFAULT_TRAIN_CONFIG } from './train';

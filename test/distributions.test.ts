@@ -68,6 +68,11 @@ test('reparameterize: seeded noise is reproducible and has the requested mean an
     const logVar = tf.fill([n, 1], Math.log(0.25)) as tf.Tensor2D;
     return [reparameterize(mean, logVar, undefined, 7), reparameterize(mean, logVar, undefined, 7), reparameterize(mean, logVar, undefined, 8)];
   });
+  const zero = tf.tidy(() => {
+    const m = tf.zeros([4, 2]) as tf.Tensor2D;
+    return [reparameterize(m, m, undefined, 0), reparameterize(m, m, undefined, 0)];
+  });
+  assert.deepEqual(values(zero[0]), values(zero[1]), 'seed 0 is a seed like any other');
   const va = values(a);
   assert.deepEqual(va, values(b), 'same seed, same draws');
   assert.notDeepEqual(va, values(c), 'different seed, different draws');

@@ -41,8 +41,14 @@ test('initialisation: seeded, uniform within ±1/√fanIn (PyTorch nn.Linear)', 
   const fanIns = [784, 784, 400, 400, 400, 400, 20, 20, 400, 400];
   wa.forEach((w, i) => {
     const limit = 1 / Math.sqrt(fanIns[i]);
-    const max = w.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-    assert.ok(max <= limit && max > 0.9 * limit, `weight ${i}: max |w| ${max} vs limit ${limit}`);
+    const scaled = w.map((v) => Math.abs(v) / limit);
+    const max = scaled.reduce((m, v) => Math.max(m, v), 0);
+    assert.ok(max <= 1, `weight ${i}: max |w| ${max} × limit exceeds the limit 1/√${fanIns[i]}`);
+    if (w.length >= 400) {
+      // |U(−L, L)| / L is uniform on [0, 1]: its mean is ½ and its maximum close to 1.
+      const mean = scaled.reduce((s, v) => s + v, 0) / scaled.length;
+      assert.ok(Math.abs(mean - 0.5) < 0.05 && max > 0.99, `weight ${i}: mean |w|/L ${mean}, max ${max}`);
+    }
   });
   [a, b, c].forEach((m) => m.dispose());
 });

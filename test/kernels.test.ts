@@ -1,0 +1,129 @@
+// The backend work-arounds of the models: explicit-transpose matMul kernels on wasm
+// (lib/wasm-matmul.ts) and the im2col conv filter gradient (lib/conv-grad.ts).
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../lib/backend';
+import { setWasmMatMulOverride, wasmMatMulOverrideActive } from '../lib/wasm-matmul';
+import { conv2dFilterGrad } from '../lib/conv-grad';
+import { createVAE } from '../lib/vae';
+import { elbo } from '../lib/elbo';
+
+before(async () => {
+  await initBackend();
+});
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+function dataIds(): number {
+  return (tf.engine().backend as unknown as { numDataIds(): number }).numDataIds();
+}
+
+test('wasm matMul override: same products for every transpose pair, batched and fused; no backend memory left', (t) => {
+  if (tf.getBackend() !== 'wasm') {
+    t.skip('wasm only');
+    return;
+  }
+  const a = tf.randomNormal([3, 5, 7], 0, 1, 'float32', 1) as tf.Tensor3D;
+  const b = tf.randomNormal([3, 7, 4], 0, 1, 'float32', 2) as tf.Tensor3D;
+  const bias = tf.randomNormal([4], 0, 1, 'float32', 3);
+  const aT = tf.transpose(a, [0, 2, 1]) as tf.Tensor3D;
+  const bT = tf.transpose(b, [0, 2, 1]) as tf.Tensor3D;
+  const cases = (): Float32Array[] => [
+    tf.matMul(a, b).dataSync() as Float32Array,
+    tf.matMul(aT, b, true, false).dataSync() as Float32Array,
+    tf.matMul(a, bT, false, true).dataSync() as Float32Array,
+    tf.matMul(aT, bT, true, true).dataSync() as Float32Array,
+    tf.fused.matMul({ a: aT, b: bT, transposeA: true, transposeB: true, bias, activation: 'relu' }).dataSync() as Float32Array,
+  ];
+  const wasActive = wasmMatMulOverrideActive();
+  setWasmMatMulOverride(false);
+  const stock = tf.tidy(cases);
+  setWasmMatMulOverride(true);
+  assert.ok(wasmMatMulOverrideActive());
+  const ids = dataIds();
+  const mine = tf.tidy(cases);
+  assert.equal(dataIds(), ids, 'temporary transposes are freed');
+  for (let i = 0; i < stock.length; i++) assert.ok(maxDiff(mine[i], stock[i]) < 1e-5, `case ${i}`);
+  // The plain product equals the reference in all four layouts.
+  for (let i = 1; i < 4; i++) assert.ok(maxDiff(mine[i], mine[0]) < 1e-5, `layout ${i}`);
+  setWasmMatMulOverride(wasActive);
+  tf.dispose([a, b, bias, aT, bT]);
+});
+
+/** dW[i,j,c,o] = Σ x_pad[n, y·s+i, x·s+j, c] · dy[n, y, x, o], by loops (the definition). */
+function naiveFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, s: number, padTop: number, padLeft: number): number[] {
+  const [n, h, w, c] = x.shape;
+  const [, oh, ow, o] = dy.shape;
+  const xv = x.dataSync();
+  const dv = dy.dataSync();
+  const out = new Array(k * k * c * o).fill(0);
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++)
+      for (let ci = 0; ci < c; ci++)
+        for (let oi = 0; oi < o; oi++) {
+          let sum = 0;
+          for (let b = 0; b < n; b++)
+            for (let y = 0; y < oh; y++)
+              for (let xx = 0; xx < ow; xx++) {
+                const r = y * s + i - padTop;
+                const q = xx * s + j - padLeft;
+                if (r < 0 || r >= h || q < 0 || q >= w) continue;
+                sum += xv[((b * h + r) * w + q) * c + ci] * dv[((b * oh + y) * ow + xx) * o + oi];
+              }
+          out[((i * k + j) * c + ci) * o + oi] = sum;
+        }
+  return out;
+}
+
+test('conv2dFilterGrad: matches the definition for stride 2 "same" and stride 1 "valid"', () => {
+  tf.tidy(() => {
+    const x = tf.randomNormal([2, 6, 6, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
+    // stride 2, same: out 3×3, total padding max((3−1)·2 + 3 − 6, 0) = 1 → top 0, bottom 1.
+    const dy1 = tf.randomNormal([2, 3, 3, 4], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const g1 = conv2dFilterGrad(x, dy1, [3, 3, 3, 4], 2, 'same');
+    assert.deepEqual(g1.shape, [3, 3, 3, 4]);
+    assert.ok(maxDiff(g1.dataSync(), naiveFilterGrad(x, dy1, 3, 2, 0, 0)) < 1e-4);
+    const dy2 = tf.randomNormal([2, 4, 4, 4], 0, 1, 'float32', 6) as tf.Tensor4D;
+    const g2 = conv2dFilterGrad(x, dy2, [3, 3, 3, 4], 1, 'valid');
+    assert.ok(maxDiff(g2.dataSync(), naiveFilterGrad(x, dy2, 3, 1, 0, 0)) < 1e-4);
+    const dy3 = tf.randomNormal([2, 6, 6, 4], 0, 1, 'float32', 7) as tf.Tensor4D;
+    const g3 = conv2dFilterGrad(x, dy3, [3, 3, 3, 4], 1, 'same');
+    assert.ok(maxDiff(g3.dataSync(), naiveFilterGrad(x, dy3, 3, 1, 1, 1)) < 1e-4);
+  });
+});
+
+test('conv VAE: gradients of every weight exist on this backend and match finite differences', () => {
+  const vae = createVAE({ architecture: 'conv', latentDim: 4, hiddenUnits: [16], convFilters: [4, 8], seed: 0 });
+  tf.tidy(() => {
+    const x = tf.randomUniform([3, 784], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const eps = tf.randomNormal([3, 4], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const vars = vae.trainableWeights();
+    const loss = () => elbo(x, vae.forward(x, eps)).loss;
+    const { grads } = tf.variableGrads(loss, vars);
+    assert.equal(Object.keys(grads).length, vars.length);
+    // Finite differences on a few entries of the first encoder conv kernel and the last decoder deconv kernel.
+    for (const v of [vars[0], vars.find((w) => w.name.includes('dec_deconv_1') && w.shape.length === 4) as tf.Variable]) {
+      const g = grads[v.name].dataSync();
+      const orig = v.dataSync().slice();
+      for (const idx of [0, 5, 17]) {
+        const h = 1e-2;
+        const at = (delta: number) => {
+          const w = orig.slice();
+          w[idx] += delta;
+          v.assign(tf.tensor(w, v.shape));
+          return loss().dataSync()[0];
+        };
+        const numeric = (at(h) - at(-h)) / (2 * h);
+        v.assign(tf.tensor(orig, v.shape));
+        assert.ok(Math.abs(numeric - g[idx]) < 0.05 * Math.max(1, Math.abs(g[idx])), `${v.name}[${idx}]: analytic ${g[idx]}, numeric ${numeric}`);
+      }
+    }
+  });
+  vae.dispose();
+});
