@@ -158,25 +158,28 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
         const x = tf.tensor2d(batch.x, [batch.size, inputDim]); // [batch, 784]
         // minimize() keeps only the loss; the closure hands out [loss, recon, kl] (kept) for logging.
         const kept: { terms?: tf.Tensor1D } = {};
-        optimizer.minimize(
-          () => {
-            let loss: tf.Scalar;
-            if (model.kind === 'vae') {
-              const out = model.forward(x, undefined, noiseSeed);
-              const t = elbo(x, out, { beta, likelihood, outputLogVar });
-              kept.terms = tf.keep(tf.stack([t.loss, t.recon, t.kl]) as tf.Tensor1D);
-              loss = t.loss;
-            } else {
-              const recon = tf.neg(tf.mean(logLikelihood(x, model.forward(x).logits, likelihood, outputLogVar))) as tf.Scalar;
-              kept.terms = tf.keep(tf.stack([recon, recon, tf.scalar(0)]) as tf.Tensor1D);
-              loss = recon;
-            }
-            return loss;
-          },
-          false,
-          vars,
-        );
-        x.dispose();
+        try {
+          optimizer.minimize(
+            () => {
+              let loss: tf.Scalar;
+              if (model.kind === 'vae') {
+                const out = model.forward(x, undefined, noiseSeed);
+                const t = elbo(x, out, { beta, likelihood, outputLogVar });
+                kept.terms = tf.keep(tf.stack([t.loss, t.recon, t.kl]) as tf.Tensor1D);
+                loss = t.loss;
+              } else {
+                const recon = tf.neg(tf.mean(logLikelihood(x, model.forward(x).logits, likelihood, outputLogVar))) as tf.Scalar;
+                kept.terms = tf.keep(tf.stack([recon, recon, tf.scalar(0)]) as tf.Tensor1D);
+                loss = recon;
+              }
+              return loss;
+            },
+            false,
+            vars,
+          );
+        } finally {
+          x.dispose();
+        }
         const terms = kept.terms;
         if (!terms) throw new Error('train: internal error, the loss closure did not run');
         const values = await terms.data();
