@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { setWasmMatMulOverride, wasmMatMulOverrideActive } from '../lib/wasm-matmul';
-import { conv2dFilterGrad } from '../lib/conv-grad';
+import { conv2dFilterGrad, setWasmConvTransposeOverride } from '../lib/conv-grad';
 import { createVAE } from '../lib/vae';
 import { elbo } from '../lib/elbo';
 
@@ -126,4 +126,36 @@ test('conv VAE: gradients of every weight exist on this backend and match finite
     }
   });
   vae.dispose();
+});
+
+test('wasm transposed conv as a convolution: same results as the stock kernel, no backend memory left', (t) => {
+  if (tf.getBackend() !== 'wasm') {
+    t.skip('wasm only');
+    return;
+  }
+  const configs: { x: [number, number, number, number]; k: number; c: number; s: number; pad: 'same' | 'valid' }[] = [
+    { x: [2, 7, 7, 8], k: 3, c: 5, s: 2, pad: 'same' }, // the decoder's 7 → 14
+    { x: [2, 14, 14, 4], k: 3, c: 1, s: 2, pad: 'same' }, // 14 → 28, one channel
+    { x: [1, 5, 6, 3], k: 3, c: 2, s: 1, pad: 'same' },
+    { x: [1, 5, 5, 3], k: 3, c: 2, s: 2, pad: 'valid' },
+    { x: [1, 4, 4, 2], k: 4, c: 3, s: 3, pad: 'same' },
+  ];
+  for (const cfg of configs) {
+    const run = (): Float32Array =>
+      tf.tidy(() => {
+        const [n, h, w, d] = cfg.x;
+        const dy = tf.randomNormal([n, h, w, d], 0, 1, 'float32', 11) as tf.Tensor4D;
+        const filter = tf.randomNormal([cfg.k, cfg.k, cfg.c, d], 0, 1, 'float32', 12) as tf.Tensor4D;
+        const outH = cfg.pad === 'same' ? h * cfg.s : (h - 1) * cfg.s + cfg.k;
+        const outW = cfg.pad === 'same' ? w * cfg.s : (w - 1) * cfg.s + cfg.k;
+        return tf.conv2dTranspose(dy, filter, [n, outH, outW, cfg.c], cfg.s, cfg.pad).dataSync() as Float32Array;
+      });
+    setWasmConvTransposeOverride(false);
+    const stock = run();
+    setWasmConvTransposeOverride(true);
+    const ids = dataIds();
+    const mine = run();
+    assert.equal(dataIds(), ids, `temporaries freed for ${JSON.stringify(cfg)}`);
+    assert.ok(maxDiff(mine, stock) < 1e-4, `${JSON.stringify(cfg)}: max difference ${maxDiff(mine, stock)}`);
+  }
 });
