@@ -84,7 +84,7 @@ async function loadNetwork(dir: string): Promise<tf.LayersModel> {
   if (expected !== total) {
     throw new Error(`loadModel: ${dir} weights hold ${total} bytes but model.json describes ${expected} (truncated or mismatched weights.bin)`);
   }
-  return tf.loadLayersModel(tf.io.fromMemory(json.modelTopology, specs, weightData.buffer));
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData: weightData.buffer }));
 }
 
 function removeDir(dir: string): void {

@@ -61,7 +61,11 @@ test('saved folders are standard TF.js layers models (model.json + weights.bin)'
     // Loadable by plain TF.js from the two files, without this library's loader.
     const bin = fs.readFileSync(path.join(dir, part, 'weights.bin'));
     const net = await tf.loadLayersModel(
-      tf.io.fromMemory(json.modelTopology, json.weightsManifest[0].weights, bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength)),
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest[0].weights,
+        weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
+      }),
     );
     const original = part === 'encoder' ? vae.encoder : vae.decoder;
     assert.deepEqual(
