@@ -68,7 +68,7 @@ export function klDivergence(mean: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1
 }
 
 /**
- * KL(N(mean1, diag exp logVar1) ‖ N(mean2, diag exp logVar2)) per example (chapter 4):
+ * KL(N(mean1, diag exp logVar1) ‖ N(mean2, diag exp logVar2)) per example (chapter 3, "The KL term in closed form", for the general case):
  * ½ Σ_j (logVar2 − logVar1 + (exp(logVar1) + (mean1 − mean2)²) / exp(logVar2) − 1).
  */
 export function gaussianKl(

@@ -1,6 +1,6 @@
 /**
  * The evidence lower bound (chapter 3) and the β weighting / KL warm-up of
- * chapter 5, as pure functions outside the model.
+ * chapter 4, as pure functions outside the model.
  *
  *   ELBO(x) = E_q(z|x)[log p(x|z)] − KL(q(z|x) ‖ p(z))      (Kingma & Welling 2014, eq. 3 and 10)
  *
@@ -22,7 +22,7 @@ export interface ElboInputs {
 }
 
 export interface ElboOptions {
-  /** Weight of the KL term in the loss (β-VAE, Higgins et al. 2017; chapter 5). 1 = the true ELBO. */
+  /** Weight of the KL term in the loss (β-VAE, Higgins et al. 2017; chapters 4 and 6). 1 = the true ELBO. */
   beta?: number;
   /** Decoder likelihood: 'bernoulli' (logits) or 'gaussian' (mean = sigmoid(logits)). */
   likelihood?: Likelihood;
@@ -98,7 +98,7 @@ export interface KlWarmupConfig {
 }
 
 /**
- * Linear KL warm-up (chapter 5): β = betaMax · min(1, step / warmupSteps).
+ * Linear KL warm-up (chapter 4): β = betaMax · min(1, step / warmupSteps).
  * Starting with a small β lets the decoder learn to use z before the KL term
  * pushes the posterior onto the prior (a remedy for posterior collapse).
  */

@@ -5,7 +5,7 @@
  *
  * Dense: x [batch, 784] → Dense(400, ReLU) → two linear heads mean, logVar [batch, latentDim]
  * (the model of pytorch/examples vae/main.py). Conv: x → [28, 28, 1] → Conv 32 and 64
- * (3×3, stride 2, ReLU) → flatten → Dense hidden layers → heads.
+ * (3×3, stride 2, ReLU) → flatten → Dense hidden layers → heads (the convolutional VAE of chapter 6).
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from './random';

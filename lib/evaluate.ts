@@ -1,5 +1,5 @@
 /**
- * Held-out evaluation (chapters 3 and 6): the ELBO split into reconstruction
+ * Held-out evaluation (chapter 4): the ELBO split into reconstruction
  * and KL, the importance-weighted estimate of log p(x) (Burda et al. 2015),
  * reconstruction error, per-digit averages and active units.
  *
@@ -138,7 +138,7 @@ export const DEFAULT_IWAE_OPTIONS: IwaeOptions = { k: 100, seed: 0 };
 
 /**
  * Negative log-likelihood estimate −log p(x), nats per example, from the
- * importance-weighted bound (Burda et al. 2015, eq. 8; chapter 6):
+ * importance-weighted bound (Burda et al. 2015, eq. 8; chapters 4 and 6):
  *   log p(x) ≥ log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x),  z_k ~ q(z|x),
  * computed with logsumexp. The bound tightens as K grows, so the NLL it gives
  * is at most the −ELBO (K = 1) in expectation.
@@ -219,7 +219,7 @@ export interface DigitResult extends EvalResult {
   count: number;
 }
 
-/** Evaluation terms averaged per label (chapter 6: which digits are hard to model). Labels with no examples are left out. */
+/** Evaluation terms averaged per label (chapter 4: which digits are hard to model). Labels with no examples are left out. */
 export function perDigit(model: Model, ds: Dataset, opts: Partial<EvaluateOptions> = {}): DigitResult[] {
   const beta = opts.beta ?? DEFAULT_EVALUATE_OPTIONS.beta;
   const { recon, kl } = elboPerExample(model, ds, opts);
@@ -247,7 +247,7 @@ export interface ActiveUnits {
 }
 
 /**
- * Active units (Burda et al. 2015, section 5.2; chapter 5): dimension j is active
+ * Active units (Burda et al. 2015, section 5.2; chapter 4): dimension j is active
  * when Var_x(E_q(z|x)[z_j]) > threshold (0.01). Inactive dimensions have collapsed
  * onto the prior and carry no information about x.
  */

@@ -1,5 +1,5 @@
 /**
- * Generation and latent-space pictures (chapters 2, 3 and 6): samples from the
+ * Generation and latent-space pictures (chapter 5): samples from the
  * prior, reconstructions, interpolation between two inputs, the decoded grid
  * over a 2-D latent space (Kingma & Welling 2014, figure 4) and the latent
  * means of a data set for a scatter plot.
@@ -142,7 +142,7 @@ export interface InterpolateOptions {
 }
 
 /**
- * Decoded path between the codes of two images (chapter 6): steps × inputDim
+ * Decoded path between the codes of two images (chapter 5): steps × inputDim
  * probabilities, the first decoding xa's code and the last xb's.
  */
 export function interpolate(model: Model, xa: Float32Array, xb: Float32Array, opts: Partial<InterpolateOptions> = {}): Float32Array {
@@ -215,7 +215,7 @@ export function gridCoordinates(opts: Partial<LatentGridOptions> = {}): number[]
 }
 
 /**
- * The learned manifold (Kingma & Welling 2014, figure 4; chapter 6): decodes a
+ * The learned manifold (Kingma & Welling 2014, figure 4; chapter 5): decodes a
  * size × size grid of codes of a 2-D latent space. Row r, column c decodes
  * z = (u_c, u_{size−1−r}) so that z₂ grows upwards as in a plot.
  * Returns size² × inputDim probabilities, row-major over the grid.
@@ -234,7 +234,7 @@ export function latentGrid(vae: VAE, opts: Partial<LatentGridOptions> = {}): Flo
   return decodeLatents(vae, codes);
 }
 
-/** Latent means of a data set (VAE: E_q[z|x]; autoencoder: z) with their labels, for a scatter plot (chapter 6). */
+/** Latent means of a data set (VAE: E_q[z|x]; autoencoder: z) with their labels, for a scatter plot (chapters 2 and 5). */
 export function latentMeans(model: Model, ds: Dataset): { points: Float32Array; labels: Uint8Array; latentDim: number } {
   checkData('latentMeans', model, ds);
   return { points: encodeRows(model, ds), labels: ds.labels.slice(), latentDim: model.config.latentDim };

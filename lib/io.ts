@@ -2,7 +2,7 @@
  * Saving and loading models as folders in the standard TF.js layers format
  * (model.json + weights.bin per network), with plain Node `fs`: the save goes
  * through tf.io.withSaveHandler and the load through tf.io.fromMemory, so no
- * tfjs-node is needed (chapter 7, "Saving a model").
+ * tfjs-node is needed (chapter 4, "Other practical matters").
  *
  *   dir/vae.json              { format, version, kind, config }
  *   dir/encoder/model.json    TF.js layers model (loadable with tf.loadLayersModel)

@@ -1,5 +1,5 @@
 /**
- * The training loop (chapter 3, "Training"; chapter 5 for β and warm-up):
+ * The training loop (chapter 4, "Training the VAE"; β and warm-up in the same chapter):
  * Adam on the negative ELBO (VAE) or the reconstruction loss (autoencoder),
  * seeded mini-batches and noise, callbacks per batch and per epoch, a progress
  * bar, a NaN/Inf guard, atomic checkpoints and TensorBoard scalars.

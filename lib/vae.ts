@@ -20,7 +20,7 @@ export interface VAEConfig {
   hiddenUnits: number[];
   /** 'dense' (784-400-20 by default) or 'conv'. */
   architecture: Architecture;
-  /** Decoder likelihood: Bernoulli logits, or a Gaussian with mean sigmoid(logits) (chapter 4). */
+  /** Decoder likelihood: Bernoulli logits, or a Gaussian with mean sigmoid(logits) (chapter 4, the "MSE view"). */
   likelihood: Likelihood;
   /** log σ² of the Gaussian decoder (ignored for Bernoulli). */
   outputLogVar: number;
