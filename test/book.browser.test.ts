@@ -189,6 +189,23 @@ async function checkBook(browser: Browser, dir: string, label: string, shots: bo
       await page.close();
     }
 
+    // Print: the text column only (no bar, sidebar or pager), solutions opened for the printout.
+    {
+      const page = await context.newPage();
+      await page.goto(`${server.origin}/${withSolution}`);
+      await page.emulateMedia({ media: 'print' });
+      const hidden = await page.evaluate(() =>
+        ['.topbar', '.sidebar', '.pager'].every((sel) => {
+          const el = document.querySelector(sel);
+          return !el || getComputedStyle(el).display === 'none';
+        }),
+      );
+      assert.ok(hidden, `${label}: the print stylesheet hides the navigation`);
+      await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+      assert.equal(await page.locator('details.solution:not([open])').count(), 0, 'solutions open for printing');
+      await page.close();
+    }
+
     if (shots) {
       const page = await context.newPage();
       await page.goto(`${server.origin}/index.html`);

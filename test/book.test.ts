@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildBook } from '../scripts/bookgen/build';
+import { buildBook, defaultOptions } from '../scripts/bookgen/build';
 import { cacheKey, Notebook } from '../scripts/bookgen/notebooks';
 import {
   buildQuickBook, checkLinks, executorAvailable, FIXTURE, fixtureOptions, QUICK_BOOK, ROOT, seedCache, snapshot, tmpDir,
@@ -225,6 +225,21 @@ test('the real book in the quick profile: every link resolves, each chapter has 
   const r = await buildQuickBook();
   const { problems } = checkLinks(QUICK_BOOK);
   assert.deepEqual(problems, []);
+  // Rebuilt from the same cached executions (--no-execute), the book is byte-identical.
+  const again = path.join(tmpDir('again'), 'book');
+  try {
+    await buildBook({ ...defaultOptions(ROOT), outDir: again, profile: 'quick', execute: false, log: () => undefined });
+  } catch (e) {
+    // Only when another process edited lib/ while this test ran (the cache key moved on): not a book defect.
+    if (!(e instanceof Error && /no cached execution/.test(e.message))) throw e;
+    t.diagnostic(`lib/ changed during the test; determinism of the real book not compared: ${e.message}`);
+  }
+  if (fs.existsSync(again)) {
+    const s1 = snapshot(QUICK_BOOK);
+    const s2 = snapshot(again);
+    assert.deepEqual([...s2.keys()], [...s1.keys()]);
+    for (const [name, bytes] of s1) assert.ok(bytes.equals(s2.get(name)!), `${name} differs between two builds of the real book`);
+  }
   const chapters = fs.readdirSync(path.join(ROOT, 'chapters')).filter((f) => f.endsWith('.md') && f !== 'index.md').sort();
   assert.deepEqual(r.pages.filter((p) => p !== 'index.html').sort(), chapters.map((c) => c.replace(/\.md$/, '.html')));
   for (const ch of chapters) {
