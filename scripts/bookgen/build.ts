@@ -93,17 +93,6 @@ function copyDir(src: string, dst: string, filter: (name: string) => boolean = (
   }
 }
 
-function listFiles(dir: string, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const name of fs.readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    const r = prefix ? `${prefix}/${name}` : name;
-    if (fs.statSync(p).isDirectory()) out.push(...listFiles(p, r));
-    else out.push(r);
-  }
-  return out;
-}
-
 function emptyEnv(file: string): RenderEnv {
   return {
     file,
@@ -306,7 +295,11 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
         const nb = executed.get(d.name)!;
         ctx.notebook = `notebooks/${d.name}.ipynb`;
         return cellsWithTag(nb, d.fragment)
-          .map(({ index: n, cell }) => renderCell(cell, n, ctx, href))
+          .map(({ index: n, cell }) =>
+            cell.cell_type === 'markdown'
+              ? md.render(joinSource(cell.source), emptyEnv(`notebooks/${d.name}.ipynb cell ${n}`))
+              : renderCell(cell, n, ctx, href),
+          )
           .join('\n');
       };
       ch.env.link = (href: string, line: number): string => resolveLink(href, line, ch, opts, copies, links);
@@ -336,7 +329,8 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
 
     // Copy notebooks (all of them: each chapter may link any) and linked files.
     if (fs.existsSync(opts.notebooksDir)) {
-      for (const f of fs.readdirSync(opts.notebooksDir).filter((x) => x.endsWith('.ipynb')).sort()) {
+      // Names starting with '_' or '.' are scratch files, not part of the course.
+      for (const f of fs.readdirSync(opts.notebooksDir).filter((x) => x.endsWith('.ipynb') && !/^[_.]/.test(x)).sort()) {
         copies.set(`notebooks/${f}`, path.join(opts.notebooksDir, f));
       }
     }
@@ -474,4 +468,3 @@ function swapInto(tmp: string, out: string): void {
   fs.rmSync(old, { recursive: true, force: true });
 }
 
-export { listFiles };

@@ -307,7 +307,9 @@ function annotate(state: StateCore): void {
 }
 
 export function createMarkdown(): MarkdownIt {
+  // Typographer for curly quotes only: its "replacements" would turn an exercise's "(c)" into ©.
   const md = new MarkdownIt({ html: true, linkify: false, typographer: true });
+  md.disable('replacements');
   md.block.ruler.before('fence', 'math_block', mathBlock, { alt: ['paragraph', 'reference', 'blockquote', 'list'] });
   md.block.ruler.before('fence', 'book_container', container, { alt: ['paragraph', 'reference', 'blockquote', 'list'] });
   md.block.ruler.before('paragraph', 'book_directive', directive, { alt: ['paragraph', 'reference', 'blockquote', 'list'] });
