@@ -12,8 +12,16 @@ export const ROOT = path.resolve(__dirname, '..');
 export const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'mini-book');
 export const QUICK_BOOK = path.join(ROOT, 'test-output', 'book-quick');
 
+const made: string[] = [];
+// Each fixture build carries a 10 MB plotly.js: remove the temporary books when the test process ends.
+process.on('exit', () => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
+
 export function tmpDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `book-test-${label}-`));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), `book-test-${label}-`));
+  made.push(d);
+  return d;
 }
 
 /** Options for building the mini-book fixture: its own chapters, notebooks, solutions and a private cache. */
