@@ -29,7 +29,7 @@ const ROOT = __dirname;
 const PYTHON = path.join(ROOT, '.venv', 'bin', 'python');
 const EXECUTOR = path.join(ROOT, 'scripts', 'execute_notebook.py');
 /** Runs of one submission at most: the first, plus reruns that each drop the cells killed before. */
-const MAX_PASSES = 3;
+const MAX_PASSES = 4;
 
 export interface GradeConfig {
   /** Where the per-submission JSON and executed notebooks go. */

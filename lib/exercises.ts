@@ -32,7 +32,7 @@ export const EXERCISES: readonly ExerciseSpec[] = [
   { id: 'kl', chapter: '03-vae', title: 'The Gaussian KL divergence in closed form', symbol: 'klDivergence', points: 2 },
   { id: 'bernoulli-ll', chapter: '03-vae', title: 'The Bernoulli log-likelihood from logits', symbol: 'bernoulliLogLikelihood', points: 2 },
   { id: 'elbo', chapter: '03-vae', title: 'The ELBO and the β-weighted loss', symbol: 'elbo', points: 2 },
-  { id: 'kl-warmup', chapter: '04-training', title: 'A linear KL warm-up schedule', symbol: 'klWarmup', points: 1 },
+  { id: 'kl-warmup', chapter: '04-training', title: 'A linear KL warm-up schedule', symbol: 'warmupBeta', points: 1 },
   { id: 'beta-sweep', chapter: '04-training', title: 'Sweep β and count active units', symbol: 'sweepResult', points: 3 },
   { id: 'lerp', chapter: '05-generation', title: 'Linear interpolation between codes', symbol: 'lerp', points: 1 },
   { id: 'slerp', chapter: '05-generation', title: 'Spherical interpolation between codes', symbol: 'slerp', points: 2 },
