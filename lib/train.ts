@@ -103,6 +103,11 @@ export interface TrainResult {
   samplesPerSecond: number;
 }
 
+/** Resolves after one event-loop turn (setImmediate in Node; setTimeout elsewhere). */
+function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
 function defaultProgress(): boolean {
   return Boolean(process.stderr.isTTY) && process.env.VAE_QUIET !== '1';
 }
@@ -205,6 +210,8 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
         }
         bar?.tick(1, `loss ${loss.toFixed(2)}`);
         if (cfg.onBatch) await cfg.onBatch(log);
+        // Yield one event-loop turn so I/O queued by callbacks (notebook display updates, logs) goes out during training.
+        await nextTurn();
       }
       totalSeconds += seconds;
       const epochLog: EpochLog = {
