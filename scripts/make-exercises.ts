@@ -270,7 +270,8 @@ const CH03: Cell[] = [
     $$
 
     β weights the KL term in the loss only (chapter 4); the ELBO itself does not depend on it. Implement
-    \`elbo(x, { mean, logVar, logits }, beta)\` returning the four scalars; use your functions from above.
+    \`elbo(x, { mean, logVar, logits }, beta)\` returning the four scalars; use your functions from above (so fix those
+    first: a wrong KL makes this check fail too).
   `)),
   answer(
     'elbo',
