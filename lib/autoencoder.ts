@@ -9,8 +9,6 @@ import { Rng } from './random';
 import { createEncoder } from './encoder';
 import { createDecoder } from './decoder';
 import { checkBatch } from './layers';
-import { ensureWasmMatMul } from './wasm-matmul';
-import { ensureConvGradients } from './conv-grad';
 import { checkVAEConfig, DEFAULT_VAE_CONFIG, VAE, VAEConfig } from './vae';
 
 /** Same fields as the VAE config (`likelihood` chooses the reconstruction loss: BCE or squared error). */
@@ -28,9 +26,6 @@ export class Autoencoder {
     this.config = config;
     this.encoder = encoder;
     this.decoder = decoder;
-    // Backend-specific speed-ups and missing conv gradients (lib/wasm-matmul.ts, lib/conv-grad.ts); no-ops off wasm.
-    ensureWasmMatMul();
-    if (config.architecture === 'conv') ensureConvGradients();
   }
 
   /** x [batch, inputDim] → z [batch, latentDim]. */

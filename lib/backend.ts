@@ -7,9 +7,16 @@
  * (SIMD), cpu (plain JavaScript). tfjs-node is an optional dependency because
  * its installer downloads libtensorflow from a host that some networks block;
  * without it the wasm backend is the fast path (chapter 1, "Running the code").
+ *
+ * initBackend also installs the kernel fixes the selected backend needs (on
+ * wasm: fast transposed matMuls, the missing conv filter gradient, a fast
+ * transposed conv; lib/kernels.ts) and restores the stock ones on a switch.
+ * That is the only place they are installed, so call initBackend before
+ * building, loading or training a model.
  */
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { tuneKernels } from './kernels';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -146,8 +153,10 @@ async function select(name: BackendName | 'auto', source: string): Promise<Backe
 }
 
 /**
- * Select and initialise the backend. Idempotent: a second call with the same
- * (or no) request returns the same info; a different explicit request switches.
+ * Select and initialise the backend, then install its kernel fixes
+ * (`tuneKernels`). Call it before building or loading a model. Idempotent: a
+ * second call with the same (or no) request returns the same info; a different
+ * explicit request switches (and swaps the kernel fixes with it).
  */
 export async function initBackend(opts?: BackendOptions): Promise<BackendInfo> {
   const req = requestedBackend(opts);
@@ -156,7 +165,7 @@ export async function initBackend(opts?: BackendOptions): Promise<BackendInfo> {
   pendingRequest = req.name;
   pending = (async () => {
     const info = await select(req.name, req.source);
-    setBatchMatMulGradOverride(info.name === 'wasm');
+    tuneKernels(info.name);
     current = info;
     return info;
   })();
@@ -177,71 +186,4 @@ export function currentBackend(): BackendInfo {
 /** One line for logs, the CLI and notebooks: "wasm (@tensorflow/tfjs-backend-wasm; SIMD, 1 thread)". */
 export function describeBackend(info: BackendInfo): string {
   return `${info.name} (${info.package}; ${info.detail})`;
-}
-
-// ---------------------------------------------------------------------------
-// BatchMatMul gradient with explicit transposes (wasm only).
-//
-// The stock gradient of C = A·B computes dA = dC·Bᵀ and dB = Aᵀ·dC by calling
-// matMul with transposeA/transposeB flags. The wasm kernel handles a transposed
-// operand with a strided loop that runs at about 3.4 GFLOP/s here, against
-// about 25 GFLOP/s when the operand is first copied by tf.transpose (FACTS.md).
-// For the dense VAE this lifts training from ~1,500 to ~6,200 samples/s on
-// wasm. tfjs-node gets slower with it (extra kernel dispatches), so it is only
-// installed for wasm. The registry is global, which is why initBackend sets or
-// restores it whenever the backend changes.
-// ---------------------------------------------------------------------------
-
-type GradConfig = ReturnType<typeof tf.getGradient>;
-let stockBatchMatMulGrad: GradConfig | undefined;
-let overrideActive = false;
-
-/** Swap the last two axes (works for rank 2 and batched rank 3+). */
-function swapLast(x: tf.Tensor): tf.Tensor {
-  const perm = x.shape.map((_, i) => i);
-  const r = perm.length;
-  perm[r - 2] = r - 1;
-  perm[r - 1] = r - 2;
-  return tf.transpose(x, perm);
-}
-
-/** matMul(x, y, tx, ty) with the transposes done as separate copies first. */
-function mm(x: tf.Tensor, y: tf.Tensor, tx: boolean, ty: boolean): tf.Tensor {
-  return tf.matMul(tx ? swapLast(x) : x, ty ? swapLast(y) : y);
-}
-
-const explicitTransposeGrad: GradConfig = {
-  kernelName: 'BatchMatMul',
-  inputsToSave: ['a', 'b'],
-  gradFunc: (dy, saved, attrs) => {
-    const dC = dy as tf.Tensor;
-    const [a, b] = saved;
-    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
-    // Same algebra as tfjs-core's BatchMatMul_grad, one case per transpose pair.
-    if (!transposeA && !transposeB) return { a: () => mm(dC, b, false, true), b: () => mm(a, dC, true, false) };
-    if (!transposeA && transposeB) return { a: () => mm(dC, b, false, false), b: () => mm(dC, a, true, false) };
-    if (transposeA && !transposeB) return { a: () => mm(b, dC, false, true), b: () => mm(a, dC, false, false) };
-    return { a: () => mm(b, dC, true, true), b: () => mm(dC, a, true, true) };
-  },
-};
-
-/**
- * Install (true) or restore the stock (false) BatchMatMul gradient. initBackend
- * calls it; it is exported for the equivalence test and the benchmark
- * (scripts/bench-matmul.ts), not for everyday use.
- */
-export function setBatchMatMulGradOverride(enabled: boolean): void {
-  if (enabled === overrideActive) return;
-  if (enabled) {
-    stockBatchMatMulGrad = tf.getGradient('BatchMatMul');
-    tf.registerGradient(explicitTransposeGrad);
-  } else if (stockBatchMatMulGrad) {
-    tf.registerGradient(stockBatchMatMulGrad);
-  }
-  overrideActive = enabled;
-}
-
-/** Whether the explicit-transpose BatchMatMul gradient is installed. */
-export function batchMatMulGradOverrideActive(): boolean {
-  return overrideActive;
 }

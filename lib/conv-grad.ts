@@ -12,8 +12,9 @@
  * i.e. a 'valid' convolution of the padded input (batch and channel axes
  * swapped) with dy as the filter, dilated by the stride (the identity TensorFlow
  * itself uses for this gradient).
- * The input gradient keeps the stock kernels. Installed only on wasm (the
- * gradient registry is global; other backends have the native kernel).
+ * The input gradient keeps the stock kernels. lib/kernels.ts installs it for a
+ * backend without the kernel (wasm) and restores the stock gradients for any
+ * other (the gradient registry is global; other backends have the native kernel).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -120,13 +121,6 @@ export function setConvGradOverride(enabled: boolean): void {
   active = enabled;
 }
 
-/** Installs the overrides when the active backend needs them (wasm); called by the conv model factories. */
-export function ensureConvGradients(): void {
-  const backend = tf.getBackend();
-  if (backend && tf.getKernel('Conv2DBackpropFilter', backend) === undefined) setConvGradOverride(true);
-  if (backend === 'wasm') setWasmConvTransposeOverride(true);
-}
-
 /** Whether the im2col filter gradients are installed. */
 export function convGradOverrideActive(): boolean {
   return active;
@@ -230,4 +224,9 @@ export function setWasmConvTransposeOverride(enabled: boolean): void {
     tf.registerKernel(stockBackpropInput as KernelConfig);
     stockBackpropInput = undefined;
   }
+}
+
+/** Whether the Conv2DBackpropInput kernel of wasm runs as a Conv2D. */
+export function wasmConvTransposeOverrideActive(): boolean {
+  return stockBackpropInput !== undefined;
 }

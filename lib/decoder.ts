@@ -9,7 +9,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from './random';
-import { ensureConvGradients } from './conv-grad';
 import { checkEncoderConfig, DEFAULT_ENCODER_CONFIG, EncoderConfig } from './encoder';
 import { seededInit } from './layers';
 
@@ -26,8 +25,6 @@ export function createDecoder(config: Partial<DecoderConfig> = {}): tf.LayersMod
   const cfg: DecoderConfig = { ...DEFAULT_DECODER_CONFIG, ...config };
   checkEncoderConfig('createDecoder', { ...cfg, variational: true });
   const rng = new Rng(cfg.seed);
-  // wasm lacks the conv filter-gradient kernel; install the im2col gradient (lib/conv-grad.ts).
-  if (cfg.architecture === 'conv') ensureConvGradients();
   const input = tf.input({ shape: [cfg.latentDim], name: 'z' });
   let h: tf.SymbolicTensor = input;
   let fanIn = cfg.latentDim;

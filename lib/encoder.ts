@@ -9,7 +9,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from './random';
-import { ensureConvGradients } from './conv-grad';
 import { checkPositiveInt, checkSeed, checkUnits, seededInit } from './layers';
 
 export type Architecture = 'dense' | 'conv';
@@ -79,8 +78,6 @@ export function createEncoder(config: Partial<EncoderConfig> = {}): tf.LayersMod
   const cfg: EncoderConfig = { ...DEFAULT_ENCODER_CONFIG, ...config };
   checkEncoderConfig('createEncoder', cfg);
   const rng = new Rng(cfg.seed);
-  // wasm lacks the conv filter-gradient kernel; install the im2col gradient (lib/conv-grad.ts).
-  if (cfg.architecture === 'conv') ensureConvGradients();
   const input = tf.input({ shape: [cfg.inputDim], name: 'x' });
   let h: tf.SymbolicTensor = input;
   let fanIn = cfg.inputDim;

@@ -1,12 +1,15 @@
 /**
  * The public surface of the library: an explicit list of named re-exports.
- * Internal helpers (lib/layers.ts, the gradient overrides' internals) are not
- * re-exported. Notebooks, the CLI, the book and the exercises import from here.
+ * Internal helpers (lib/layers.ts, the single kernel replacements of
+ * lib/wasm-matmul.ts and lib/conv-grad.ts) are not re-exported. Notebooks,
+ * the CLI, the book and the exercises import from here.
  */
 
 // Backend and randomness
 export { initBackend, currentBackend, describeBackend } from './backend';
 export type { BackendName, BackendInfo, BackendOptions } from './backend';
+export { tuneKernels, kernelTuning } from './kernels';
+export type { KernelTuning } from './kernels';
 export { Rng } from './random';
 
 // Data
@@ -39,8 +42,6 @@ export { VAE, createVAE, DEFAULT_VAE_CONFIG } from './vae';
 export type { VAEConfig, VAEOutput } from './vae';
 export { Autoencoder, createAutoencoder, DEFAULT_AUTOENCODER_CONFIG } from './autoencoder';
 export type { AutoencoderConfig, Model } from './autoencoder';
-export { setConvGradOverride, convGradOverrideActive } from './conv-grad';
-export { setWasmMatMulOverride, wasmMatMulOverrideActive } from './wasm-matmul';
 
 // Training, evaluation, generation, saving
 export { train, DEFAULT_TRAIN_CONFIG } from './train';

@@ -10,8 +10,6 @@ import { createEncoder, checkEncoderConfig, Architecture } from './encoder';
 import { createDecoder } from './decoder';
 import { Likelihood } from './elbo';
 import { checkBatch } from './layers';
-import { ensureWasmMatMul } from './wasm-matmul';
-import { ensureConvGradients } from './conv-grad';
 
 export interface VAEConfig {
   /** Size of the latent code z. */
@@ -81,9 +79,6 @@ export class VAE {
     this.config = config;
     this.encoder = encoder;
     this.decoder = decoder;
-    // Backend-specific speed-ups and missing conv gradients (lib/wasm-matmul.ts, lib/conv-grad.ts); no-ops off wasm.
-    ensureWasmMatMul();
-    if (config.architecture === 'conv') ensureConvGradients();
     this.noise = new Rng(config.seed + 0x5eed);
   }
 

@@ -4,13 +4,13 @@
  * The wasm BatchMatMul / _FusedMatMul kernels handle transposeA / transposeB
  * with a strided inner loop that runs several times slower than a plain
  * product (FACTS.md: ≈ 3.4 against ≈ 25 GFLOP/s for the VAE's shapes).
- * lib/backend.ts already rewrites the registered BatchMatMul *gradient* with
- * explicit transposes, but tfjs-layers' Dense layers with a linear activation
- * (the VAE's mean, logVar and logits heads) go through the fused matMul op,
- * whose gradient is a customGrad that calls matMul with transpose flags
- * directly. This wrapper catches every such call: when a flag is set it
- * copies the operand with the Transpose kernel, then calls the original kernel
- * with the flag cleared. Same numbers, one extra copy, much faster product.
+ * Every gradient of a matMul is a matMul with a transpose flag (dA = dC·Bᵀ,
+ * dB = Aᵀ·dC), whether it comes from the registered BatchMatMul gradient or
+ * from the customGrad of the fused matMul that tfjs-layers' Dense layers use
+ * for the VAE's linear heads. Fixing it at the kernel catches both: when a
+ * flag is set, the wrapper copies the operand with the Transpose kernel, then
+ * calls the original kernel with the flag cleared. Same numbers, one extra
+ * copy, a much faster product. lib/kernels.ts installs it on wasm.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -89,9 +89,4 @@ export function setWasmMatMulOverride(enabled: boolean): void {
 /** Whether the explicit-transpose matMul kernels are installed. */
 export function wasmMatMulOverrideActive(): boolean {
   return installed;
-}
-
-/** Installs the override when the active backend is wasm (called when a model is built or loaded). */
-export function ensureWasmMatMul(): void {
-  if (tf.getBackend() === 'wasm') setWasmMatMulOverride(true);
 }

@@ -3,14 +3,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import {
-  initBackend,
-  currentBackend,
-  describeBackend,
-  setBatchMatMulGradOverride,
-  batchMatMulGradOverrideActive,
-  type BackendName,
-} from '../lib/backend';
+import { initBackend, currentBackend, describeBackend, type BackendName } from '../lib/backend';
+import { tuneKernels, kernelTuning } from '../lib/kernels';
 import { Rng } from '../lib/random';
 
 const root = path.join(__dirname, '..');
@@ -56,7 +50,7 @@ test('auto picks wasm here (tfjs-node absent) and reports it', async (t) => {
     // Idempotent: same object back, for 'auto' and for the same explicit name.
     assert.equal(await initBackend(), info);
     assert.equal(await initBackend({ backend: 'wasm' }), info);
-    assert.equal(batchMatMulGradOverrideActive(), true);
+    assert.deepEqual(kernelTuning(), { matMul: true, convFilterGrad: true, convTranspose: true });
   } finally {
     if (prev !== undefined) process.env.VAE_BACKEND = prev;
   }
@@ -109,25 +103,39 @@ test('VAE_BACKEND=cpu forces cpu (child process)', () => {
   assert.match(out.line, /^cpu /);
 });
 
-test('an explicit request switches backends and restores the stock matMul gradient off wasm (child process)', () => {
+test('an explicit request switches backends and restores the stock kernels and gradients off wasm (child process)', () => {
   const code = `
     const b = require('./lib/backend');
+    const k = require('./lib/kernels');
+    const tf = require('@tensorflow/tfjs');
     (async () => {
+      // The registered configs before any fix, to check that a switch puts back these very objects.
+      require('@tensorflow/tfjs-backend-wasm');
+      const names = [['BatchMatMul', 'wasm'], ['_FusedMatMul', 'wasm'], ['Conv2DBackpropInput', 'wasm']];
+      const stockKernels = names.map(([n, be]) => tf.getKernel(n, be));
+      const stockGrads = ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput'].map((n) => tf.getGradient(n));
       const first = await b.initBackend();
-      const afterWasm = b.batchMatMulGradOverrideActive();
+      const afterWasm = k.kernelTuning();
+      const replaced = names.map(([n, be], i) => tf.getKernel(n, be) !== stockKernels[i]);
       const second = await b.initBackend({ backend: 'cpu' });
-      const afterCpu = b.batchMatMulGradOverrideActive();
+      const afterCpu = k.kernelTuning();
+      const kernelsBack = names.every(([n, be], i) => tf.getKernel(n, be) === stockKernels[i]);
+      const gradsBack = ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput'].every((n, i) => tf.getGradient(n) === stockGrads[i]);
       const third = await b.initBackend();
-      console.log(JSON.stringify({ names: [first.name, second.name, third.name], afterWasm, afterCpu, same: third === second }));
+      console.log(JSON.stringify({ names: [first.name, second.name, third.name], afterWasm, replaced, afterCpu, kernelsBack, gradsBack, same: third === second }));
     })().catch((e) => { console.error(e.message); process.exit(3); });`;
   const r = child(code, { VAE_BACKEND: undefined });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
-    names: string[]; afterWasm: boolean; afterCpu: boolean; same: boolean;
+    names: string[]; afterWasm: Record<string, boolean>; replaced: boolean[]; afterCpu: Record<string, boolean>;
+    kernelsBack: boolean; gradsBack: boolean; same: boolean;
   };
   assert.deepEqual(out.names, ['wasm', 'cpu', 'cpu']);
-  assert.equal(out.afterWasm, true);
-  assert.equal(out.afterCpu, false);
+  assert.deepEqual(out.afterWasm, { matMul: true, convFilterGrad: true, convTranspose: true });
+  assert.deepEqual(out.replaced, [true, true, true]);
+  assert.deepEqual(out.afterCpu, { matMul: false, convFilterGrad: false, convTranspose: false });
+  assert.equal(out.kernelsBack, true);
+  assert.equal(out.gradsBack, true);
   assert.equal(out.same, true);
 });
 
@@ -144,7 +152,7 @@ test('VAE_BACKEND=tensorflow without tfjs-node fails in a child process with a c
   assert.match(r.stderr, /npm install @tensorflow\/tfjs-node@/);
 });
 
-test('the explicit-transpose BatchMatMul gradient equals the stock gradient', async () => {
+test('matMul gradients through the wasm kernel fixes equal the stock ones, for every transpose pair', async () => {
   await initBackend();
   assert.equal(tf.getBackend(), 'wasm');
   const cases: { shapeA: number[]; shapeB: number[]; tA: boolean; tB: boolean }[] = [
@@ -174,9 +182,9 @@ test('the explicit-transpose BatchMatMul gradient equals the stock gradient', as
   const before = tf.memory().numTensors;
   try {
     cases.forEach((c, i) => {
-      setBatchMatMulGradOverride(false);
+      tuneKernels('none');
       const stock = gradsFor(c, 10 * i);
-      setBatchMatMulGradOverride(true);
+      tuneKernels('wasm');
       const ours = gradsFor(c, 10 * i);
       for (let k = 0; k < 2; k++) {
         assert.equal(ours[k].length, stock[k].length);
@@ -189,14 +197,14 @@ test('the explicit-transpose BatchMatMul gradient equals the stock gradient', as
       }
     });
   } finally {
-    setBatchMatMulGradOverride(true);
+    tuneKernels('wasm');
   }
   assert.equal(tf.memory().numTensors, before);
 });
 
-test('a hand-computed gradient: d/dA sum(A·B) = 1·Bᵀ with the override on', async () => {
+test('a hand-computed gradient: d/dA sum(A·B) = 1·Bᵀ with the kernel fixes on', async () => {
   await initBackend();
-  assert.equal(batchMatMulGradOverrideActive(), true);
+  assert.equal(kernelTuning().matMul, true);
   const [dA, dB] = tf.tidy(() => {
     const a = tf.tensor2d([[1, 2], [3, 4]]);
     const b = tf.tensor2d([[5, 6, 7], [8, 9, 10]]);

@@ -1,9 +1,11 @@
-// The backend work-arounds of the models: explicit-transpose matMul kernels on wasm
-// (lib/wasm-matmul.ts) and the im2col conv filter gradient (lib/conv-grad.ts).
+// The kernel fixes that initBackend installs through lib/kernels.ts: explicit-transpose matMul
+// kernels on wasm (lib/wasm-matmul.ts), the conv filter gradient as one dilated convolution and
+// the transposed conv as a Conv2D (lib/conv-grad.ts).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
+import { tuneKernels, kernelTuning } from '../lib/kernels';
 import { setWasmMatMulOverride, wasmMatMulOverrideActive } from '../lib/wasm-matmul';
 import { conv2dFilterGrad, setWasmConvTransposeOverride } from '../lib/conv-grad';
 import { createVAE } from '../lib/vae';
@@ -125,6 +127,30 @@ test('conv VAE: gradients of every weight exist on this backend and match finite
       }
     }
   });
+  vae.dispose();
+});
+
+test('conv VAE on wasm: without the fixes the filter gradient is missing; initBackend installed them', (t) => {
+  if (tf.getBackend() !== 'wasm') {
+    t.skip('wasm only');
+    return;
+  }
+  assert.deepEqual(kernelTuning(), { matMul: true, convFilterGrad: true, convTranspose: true });
+  const vae = createVAE({ architecture: 'conv', latentDim: 2, hiddenUnits: [8], convFilters: [2, 2], seed: 1 });
+  const step = (): number =>
+    tf.tidy(() => {
+      const x = tf.randomUniform([2, 784], 0, 1, 'float32', 3) as tf.Tensor2D;
+      const eps = tf.randomNormal([2, 2], 0, 1, 'float32', 4) as tf.Tensor2D;
+      const { grads } = tf.variableGrads(() => elbo(x, vae.forward(x, eps)).loss, vae.trainableWeights());
+      return Object.keys(grads).length;
+    });
+  try {
+    assert.deepEqual(tuneKernels('none'), { matMul: false, convFilterGrad: false, convTranspose: false });
+    assert.throws(step, /Conv2DBackpropFilter/);
+  } finally {
+    tuneKernels('wasm');
+  }
+  assert.equal(step(), vae.trainableWeights().length);
   vae.dispose();
 });
 

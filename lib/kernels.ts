@@ -1,0 +1,50 @@
+/**
+ * Per-backend kernel fixes, installed in one place: `initBackend` calls
+ * `tuneKernels(name)` every time it selects a backend, so the models never
+ * have to (chapter 1, "Running the code").
+ *
+ * What the wasm backend (@tensorflow/tfjs-backend-wasm 4.22) needs:
+ * - matMul with a transposed operand (every gradient of a Dense layer) runs a
+ *   strided loop several times slower than a plain product; lib/wasm-matmul.ts
+ *   copies the operand first (scripts/bench-matmul.ts measures the gain);
+ * - it has no Conv2DBackpropFilter kernel, so conv weights have no gradient;
+ *   lib/conv-grad.ts supplies one as a single dilated convolution;
+ * - its Conv2DBackpropInput (transposed conv) is a direct loop; lib/conv-grad.ts
+ *   runs it as a zero-interleaved Conv2D instead.
+ * The gradient registry is global and the kernel registry outlives a backend
+ * switch, so switching to another backend restores every stock kernel and
+ * gradient: tfjs-node and cpu have fast native kernels of their own.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from './backend';
+import { setWasmMatMulOverride, wasmMatMulOverrideActive } from './wasm-matmul';
+import { setConvGradOverride, convGradOverrideActive, setWasmConvTransposeOverride, wasmConvTransposeOverrideActive } from './conv-grad';
+
+/** Which replacements are installed. */
+export interface KernelTuning {
+  /** wasm BatchMatMul and _FusedMatMul copy a transposed operand before the product. */
+  matMul: boolean;
+  /** Conv2D and Conv2DBackpropInput gradients compute the filter gradient as one dilated convolution. */
+  convFilterGrad: boolean;
+  /** wasm Conv2DBackpropInput runs as a zero-interleaved Conv2D. */
+  convTranspose: boolean;
+}
+
+/**
+ * Install what `backend` needs and restore the stock kernels and gradients for
+ * everything else; 'none' restores all of them (the equivalence tests and
+ * scripts/bench-matmul.ts compare against it). Idempotent. Returns the state.
+ */
+export function tuneKernels(backend: BackendName | 'none'): KernelTuning {
+  const wasm = backend === 'wasm';
+  setWasmMatMulOverride(wasm);
+  setWasmConvTransposeOverride(wasm);
+  // A backend without the filter-gradient kernel (wasm today) needs the replacement gradient.
+  setConvGradOverride(backend !== 'none' && tf.getKernel('Conv2DBackpropFilter', backend) === undefined);
+  return kernelTuning();
+}
+
+/** The replacements installed now. */
+export function kernelTuning(): KernelTuning {
+  return { matMul: wasmMatMulOverrideActive(), convFilterGrad: convGradOverrideActive(), convTranspose: wasmConvTransposeOverrideActive() };
+}
