@@ -187,6 +187,12 @@ async function checkBook(browser: Browser, dir: string, label: string, shots: bo
       await page.click('.theme-toggle');
       assert.deepEqual(w.problems, []);
       await page.close();
+      // With no choice stored, the system preference decides.
+      const darkContext = await browser.newContext({ colorScheme: 'dark' });
+      const darkPage = await darkContext.newPage();
+      await darkPage.goto(`${server.origin}/${target}`);
+      assert.notEqual(await darkPage.evaluate(() => getComputedStyle(document.body).backgroundColor), light, 'prefers-color-scheme: dark is followed');
+      await darkContext.close();
     }
 
     // Print: the text column only (no bar, sidebar or pager), solutions opened for the printout.

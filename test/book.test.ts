@@ -187,16 +187,16 @@ test('the real executor runs the fixture notebooks once, then the cache is used;
   }
   const cache = tmpDir('cache');
   const out = path.join(tmpDir('out'), 'book');
+  const keyNow = () => cacheKey({ root: ROOT, notebookFile: path.join(FIXTURE, 'notebooks', 'fx-demo.ipynb'), profile: 'quick' });
+  const k0 = keyNow();
   const first = await buildBook(fixtureOptions(out, cache, { execute: true, cellTimeout: 60 }));
   assert.deepEqual(first.executed, ['fx-demo']);
   const model = read(out, '02-model.html');
   assert.equal(figureSpecs(model)[0].data[0].y?.length, 4, 'the kernel displayed the plotly figure');
   has(model, /hello from the kernel/);
   has(model, /<img class="output-image" src="assets\/img\/[0-9a-f]{16}\.png"/);
-  const keyNow = () => cacheKey({ root: ROOT, notebookFile: path.join(FIXTURE, 'notebooks', 'fx-demo.ipynb'), profile: 'quick' });
-  const k1 = keyNow();
   const second = await buildBook(fixtureOptions(out, cache, { execute: true }));
-  if (k1 === keyNow()) {
+  if (k0 === keyNow()) {
     assert.deepEqual(second.executed, [], 'an unchanged notebook is not run again');
     assert.deepEqual(second.cached, ['fx-demo']);
   } else {
