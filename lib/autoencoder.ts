@@ -5,28 +5,17 @@
  * VAE's KL term regularises.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from './random';
-import { createEncoder } from './encoder';
-import { createDecoder } from './decoder';
-import { checkBatch } from './layers';
-import { checkVAEConfig, DEFAULT_VAE_CONFIG, VAE, VAEConfig } from './vae';
+import { checkBatch, EncoderDecoder } from './layers';
+import { buildEncoderDecoder, checkVAEConfig, DEFAULT_VAE_CONFIG, VAE, VAEConfig } from './vae';
 
 /** Same fields as the VAE config (`likelihood` chooses the reconstruction loss: BCE or squared error). */
 export type AutoencoderConfig = VAEConfig;
 
 export const DEFAULT_AUTOENCODER_CONFIG: AutoencoderConfig = { ...DEFAULT_VAE_CONFIG };
 
-export class Autoencoder {
+export class Autoencoder extends EncoderDecoder<AutoencoderConfig> {
   readonly kind = 'ae' as const;
-  readonly config: AutoencoderConfig;
-  readonly encoder: tf.LayersModel;
-  readonly decoder: tf.LayersModel;
-
-  constructor(config: AutoencoderConfig, encoder: tf.LayersModel, decoder: tf.LayersModel) {
-    this.config = config;
-    this.encoder = encoder;
-    this.decoder = decoder;
-  }
+  protected readonly label = 'Autoencoder';
 
   /** x [batch, inputDim] → z [batch, latentDim]. */
   encode(x: tf.Tensor2D): tf.Tensor2D {
@@ -34,37 +23,16 @@ export class Autoencoder {
     return this.encoder.apply(x) as tf.Tensor2D;
   }
 
-  /** z [batch, latentDim] → logits [batch, inputDim]. */
-  decode(z: tf.Tensor2D): tf.Tensor2D {
-    checkBatch('Autoencoder.decode', 'z', z, this.config.latentDim);
-    return this.decoder.apply(z) as tf.Tensor2D;
-  }
-
   forward(x: tf.Tensor2D): { z: tf.Tensor2D; logits: tf.Tensor2D } {
     const z = this.encode(x);
     return { z, logits: this.decode(z) };
-  }
-
-  trainableWeights(): tf.Variable[] {
-    return [...this.encoder.trainableWeights, ...this.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
-  }
-
-  countParams(): number {
-    return this.encoder.countParams() + this.decoder.countParams();
-  }
-
-  dispose(): void {
-    this.encoder.dispose();
-    this.decoder.dispose();
   }
 }
 
 export function createAutoencoder(config: Partial<AutoencoderConfig> = {}): Autoencoder {
   const cfg: AutoencoderConfig = { ...DEFAULT_AUTOENCODER_CONFIG, ...config };
   checkVAEConfig('createAutoencoder', cfg);
-  const seeds = new Rng(cfg.seed);
-  const encoder = createEncoder({ ...cfg, variational: false, seed: seeds.seed() });
-  const decoder = createDecoder({ ...cfg, seed: seeds.seed() });
+  const { encoder, decoder } = buildEncoderDecoder(cfg, false);
   return new Autoencoder(cfg, encoder, decoder);
 }
 

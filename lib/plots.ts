@@ -5,6 +5,7 @@
  * arrays, no NaN, no functions, no random ids), so `JSON.parse(JSON.stringify(fig))`
  * gives back an equal object and the same inputs always give the same figure.
  */
+import { gridLayout } from './grid';
 
 /** One plotly trace (scatter, heatmap, bar …); values must be JSON. */
 export interface PlotlyTrace {
@@ -268,17 +269,7 @@ export function imageGrid(images: Float32Array, opts: ImageGridOptions = {}): Fi
   const w = opts.width ?? 28;
   const pad = opts.pad ?? 1;
   const p = h * w;
-  if (images.length === 0 || images.length % p !== 0) {
-    throw new Error(`imageGrid: ${images.length} values are not a whole number of ${h}×${w} images`);
-  }
-  const available = images.length / p;
-  const count = opts.count ?? available;
-  if (!Number.isInteger(count) || count < 1 || count > available) {
-    throw new Error(`imageGrid: count must be an integer in [1, ${available}], got ${count}`);
-  }
-  const cols = opts.cols ?? Math.ceil(Math.sqrt(count));
-  if (!Number.isInteger(cols) || cols < 1) throw new Error(`imageGrid: cols must be a positive integer, got ${cols}`);
-  const rows = Math.ceil(count / cols);
+  const { count, cols, rows } = gridLayout('imageGrid', images.length, h, w, opts.count, opts.cols);
   const W = cols * w + (cols - 1) * pad;
   const H = rows * h + (rows - 1) * pad;
   const z: (number | null)[][] = Array.from({ length: H }, () => new Array<number | null>(W).fill(null));

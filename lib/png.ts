@@ -6,6 +6,7 @@
  * each chunk closed by a CRC-32 over its type and data.
  */
 import * as zlib from 'zlib';
+import { gridLayout } from './grid';
 
 const SIGNATURE = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]);
 
@@ -103,17 +104,7 @@ export function digitGridPng(images: Float32Array, opts: DigitGridOptions = {}):
   }
   if (!Number.isInteger(pad) || pad < 0) throw new Error(`digitGridPng: pad must be an integer ≥ 0, got ${pad}`);
   const p = height * width;
-  if (images.length === 0 || images.length % p !== 0) {
-    throw new Error(`digitGridPng: ${images.length} values are not a whole number of ${height}×${width} images`);
-  }
-  const available = images.length / p;
-  const count = opts.count ?? available;
-  if (!Number.isInteger(count) || count < 1 || count > available) {
-    throw new Error(`digitGridPng: count must be an integer in [1, ${available}], got ${count}`);
-  }
-  const cols = opts.cols ?? Math.ceil(Math.sqrt(count));
-  if (!Number.isInteger(cols) || cols < 1) throw new Error(`digitGridPng: cols must be a positive integer, got ${cols}`);
-  const rows = Math.ceil(count / cols);
+  const { count, cols, rows } = gridLayout('digitGridPng', images.length, height, width, opts.count, opts.cols);
   const tileW = width * scale;
   const tileH = height * scale;
   const W = cols * tileW + (cols + 1) * pad;

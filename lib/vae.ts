@@ -9,7 +9,7 @@ import { reparameterize } from './distributions';
 import { createEncoder, checkEncoderConfig, Architecture } from './encoder';
 import { createDecoder } from './decoder';
 import { Likelihood } from './elbo';
-import { checkBatch } from './layers';
+import { checkBatch, EncoderDecoder } from './layers';
 
 export interface VAEConfig {
   /** Size of the latent code z. */
@@ -66,19 +66,15 @@ export function checkVAEConfig(fn: string, cfg: VAEConfig): void {
   }
 }
 
-export class VAE {
+export class VAE extends EncoderDecoder<VAEConfig> {
   readonly kind = 'vae' as const;
-  readonly config: VAEConfig;
-  readonly encoder: tf.LayersModel;
-  readonly decoder: tf.LayersModel;
+  protected readonly label = 'VAE';
   /** Noise seeds for forward() calls without eps: same model seed → same sequence of draws. */
   private readonly noise: Rng;
 
   /** Prefer `createVAE`; the constructor also takes already built (e.g. loaded) encoder and decoder. */
   constructor(config: VAEConfig, encoder: tf.LayersModel, decoder: tf.LayersModel) {
-    this.config = config;
-    this.encoder = encoder;
-    this.decoder = decoder;
+    super(config, encoder, decoder);
     this.noise = new Rng(config.seed + 0x5eed);
   }
 
@@ -87,12 +83,6 @@ export class VAE {
     checkBatch('VAE.encode', 'x', x, this.config.inputDim);
     const [mean, logVar] = this.encoder.apply(x) as tf.Tensor2D[];
     return { mean, logVar };
-  }
-
-  /** p(x|z): z [batch, latentDim] → logits [batch, inputDim] (apply sigmoid for pixel probabilities). */
-  decode(z: tf.Tensor2D): tf.Tensor2D {
-    checkBatch('VAE.decode', 'z', z, this.config.latentDim);
-    return this.decoder.apply(z) as tf.Tensor2D;
   }
 
   /**
@@ -105,30 +95,24 @@ export class VAE {
     const logits = this.decode(z);
     return { mean, logVar, z, logits };
   }
-
-  /** The variables the optimiser updates (encoder then decoder). */
-  trainableWeights(): tf.Variable[] {
-    return [...this.encoder.trainableWeights, ...this.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
-  }
-
-  /** Number of trainable parameters. */
-  countParams(): number {
-    return this.encoder.countParams() + this.decoder.countParams();
-  }
-
-  /** Frees the weights. The model cannot be used afterwards. */
-  dispose(): void {
-    this.encoder.dispose();
-    this.decoder.dispose();
-  }
 }
 
 /** Builds a fresh VAE (nothing is shared between calls; same config → same initial weights). */
 export function createVAE(config: Partial<VAEConfig> = {}): VAE {
   const cfg: VAEConfig = { ...DEFAULT_VAE_CONFIG, ...config };
   checkVAEConfig('createVAE', cfg);
-  const seeds = new Rng(cfg.seed);
-  const encoder = createEncoder({ ...cfg, variational: true, seed: seeds.seed() });
-  const decoder = createDecoder({ ...cfg, seed: seeds.seed() });
+  const { encoder, decoder } = buildEncoderDecoder(cfg, true);
   return new VAE(cfg, encoder, decoder);
+}
+
+/**
+ * Fresh encoder and decoder for a checked config, seeded from `cfg.seed` (the
+ * encoder takes the first derived seed, the decoder the second). Shared with
+ * createAutoencoder so that both models derive their weights' seeds alike.
+ */
+export function buildEncoderDecoder(cfg: VAEConfig, variational: boolean): { encoder: tf.LayersModel; decoder: tf.LayersModel } {
+  const seeds = new Rng(cfg.seed);
+  const encoder = createEncoder({ ...cfg, variational, seed: seeds.seed() });
+  const decoder = createDecoder({ ...cfg, seed: seeds.seed() });
+  return { encoder, decoder };
 }
