@@ -162,7 +162,11 @@ export function executeNotebook(file: string, outFile: string, opts: ExecuteOpti
       } catch {
         nb = null;
       }
-      const what = failed.status === 'error' ? `${failed.ename ?? 'Error'}: ${failed.evalue ?? ''}` : failed.status;
+      // timeout / memory / dead-kernel: the executor's own line says more (limits, exit signal).
+      const stderrLine = (r.stderr ?? '').trim().split('\n').filter(Boolean).pop() ?? '';
+      const what = failed.status === 'error'
+        ? `${failed.ename ?? 'Error'}: ${failed.evalue ?? ''}`
+        : `${failed.status}${rep?.error ? ` (${rep.error})` : stderrLine ? ` (${stderrLine})` : ''}`;
       throw new BookError(`${rel}: ${cellLabel(nb, failed.index)}: ${what}`.trim());
     }
     const stderr = (r.stderr ?? '').trim().split('\n').filter(Boolean);
