@@ -4,9 +4,18 @@
 #   2. .venv             a project-local Python virtual environment (python3 -m venv)
 #   3. pip install       the pinned requirements.txt, skipped when unchanged since the last run
 #   4. tslab kernel      registered INSIDE .venv (.venv/share/jupyter/kernels/tslab), never in ~/.local or /usr
+#   5. the book          `npm run book` (full profile; cached notebook runs are reused), unless --no-book
 # Idempotent: a second run only checks stamps and rewrites kernel.json (about a second).
 # Environment: PYTHON=<interpreter> to choose the Python (default python3); SETUP_SKIP_NPM=1 to leave node_modules alone.
 set -euo pipefail
+
+BUILD_BOOK=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-book) BUILD_BOOK=0 ;;
+    *) printf 'setup: unknown option %s (only --no-book)\n' "$arg" >&2; exit 2 ;;
+  esac
+done
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -85,3 +94,10 @@ if ! "$VENV/bin/jupyter" kernelspec list 2>/dev/null | grep -q "^  *tslab  *$KDI
 fi
 say "tslab kernel registered in .venv ($KDIR)"
 say "Jupyter is ready: 'npm run lab' opens the notebooks"
+
+# ---------------------------------------------------------------- 5. the book
+if [ "$BUILD_BOOK" = "1" ]; then
+  say "building the book (every notebook executed by the tslab kernel; unchanged ones come from .cache)"
+  npm run --silent book || fail "the book build failed (see above); the previous book/ is left as it was"
+  say "the book is ready: open $ROOT/book/index.html"
+fi
