@@ -105,6 +105,8 @@ test('mini-book from cached executions: pages, links and anchors, math, figure, 
   assert.ok(hit, 'a word of chapter 2 is in the search index');
   assert.equal(idx.pages[hit[0]][0], '02-model.html');
   assert.ok(idx.entries.some((e) => idx.pages[e[0]][0] === '01-basics.html' && e[1] === 'the-prior' && /standard normal/.test(e[3])));
+  assert.ok(idx.entries.some((e) => /Why is hard to compute/.test(e[3])), 'exercise text is searchable');
+  assert.ok(!idx.entries.some((e) => /no closed form/.test(e[3])), 'solution text is not in the search index');
 });
 
 test('same inputs give a byte-identical book', async () => {

@@ -278,9 +278,12 @@ function annotate(state: StateCore): void {
   const used = new Map<string, number>();
   const tokens = state.tokens;
   let line = 0;
+  let inSolution = 0; // solutions stay out of the search index, so a snippet never gives an answer away
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i];
     if (tok.map) line = tok.map[0] + 1;
+    if (tok.type === 'book_container_open' && tok.info === 'solution') inSolution++;
+    if (tok.type === 'book_container_close' && tok.info === 'solution') inSolution--;
     if (tok.type === 'inline' && tok.children) {
       for (const child of tok.children) child.meta = { ...(child.meta ?? {}), line };
     }
@@ -299,7 +302,7 @@ function annotate(state: StateCore): void {
       const level = Number(tok.tag.slice(1));
       env.headings.push({ level, id, html: '', text: inlineText(children).trim(), line });
       env.sections.push({ id, title: inlineText(children).trim(), text: [] });
-    } else if (tok.type === 'inline' && tokens[i - 1]?.type !== 'heading_open') {
+    } else if (tok.type === 'inline' && tokens[i - 1]?.type !== 'heading_open' && inSolution === 0) {
       if (env.sections.length === 0) env.sections.push({ id: '', title: '', text: [] });
       env.sections[env.sections.length - 1].text.push(inlineText(tok.children ?? []));
     }
