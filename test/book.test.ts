@@ -172,6 +172,8 @@ test('bad directives, containers, math and links name the chapter file and line'
     ['# A\n\nSee [there](missing.md).\n', /02-bad\.md:3: broken link to missing\.md/],
     ['# A\n\nSee [there](01-ok.md#no-such-anchor).\n', /02-bad\.md:3: link to 01-ok\.html#no-such-anchor: no such anchor/],
     ['No title here.\n', /02-bad\.md:1: a chapter must start with a "# Title" line/],
+    ['# A\n\n![a figure](https://example.com/x.png)\n', /02-bad\.md:3: image "https:\/\/example\.com\/x\.png" is not a local file/],
+    ['# A\n\nSee [x](%E0%A4%A.md).\n', /02-bad\.md:3: malformed link/],
   ];
   for (const [text, expected] of cases) {
     const chapters = chaptersDir({ '01-ok.md': '# Ok\n\n## Fine\n', '02-bad.md': text });

@@ -101,7 +101,7 @@ function emptyEnv(file: string): RenderEnv {
     directive: () => {
       throw new Error('directive renderer not installed');
     },
-    link: (h) => h,
+    link: (h: string) => h,
   };
 }
 
@@ -302,7 +302,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
           )
           .join('\n');
       };
-      ch.env.link = (href: string, line: number): string => resolveLink(href, line, ch, opts, copies, links);
+      ch.env.link = (href, line, kind) => resolveLink(href, line, kind, ch, opts, copies, links);
       let body = ch.src ? md.renderer.render(ch.tokens, md.options, ch.env) : '';
       if (ch.ref.number === 0) {
         if (!ch.env.headings.some((x) => x.level === 1)) {
@@ -403,16 +403,26 @@ function tableOfContents(refs: PageRef[]): string {
  * the book at their repository path (files next to the chapters at the book's root), so nothing points outside.
  */
 function resolveLink(
-  href: string, line: number, ch: Chapter, opts: BuildOptions, copies: Map<string, string>, links: PendingLink[],
+  href: string, line: number, kind: 'link' | 'image', ch: Chapter, opts: BuildOptions, copies: Map<string, string>,
+  links: PendingLink[],
 ): string {
   const where = `${ch.rel}:${line}`;
   if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//')) {
+    if (kind === 'image') {
+      throw new BookError(`${where}: image "${href}" is not a local file (the book makes no request outside itself)`);
+    }
     if (/^(https?|mailto):/i.test(href)) return href;
     throw new BookError(`${where}: unsupported link "${href}"`);
   }
   const hashAt = href.indexOf('#');
-  const pathPart = decodeURI(hashAt >= 0 ? href.slice(0, hashAt) : href);
-  const anchor = hashAt >= 0 ? decodeURIComponent(href.slice(hashAt + 1)) : '';
+  let pathPart: string;
+  let anchor: string;
+  try {
+    pathPart = decodeURI(hashAt >= 0 ? href.slice(0, hashAt) : href);
+    anchor = hashAt >= 0 ? decodeURIComponent(href.slice(hashAt + 1)) : '';
+  } catch {
+    throw new BookError(`${where}: malformed link "${href}"`);
+  }
   if (!pathPart) {
     links.push({ page: ch.href, target: '', anchor, where });
     return href;

@@ -50,8 +50,11 @@ export interface RenderEnv {
   /** Plain text of each section (keyed by the id of the heading that opens it; '' = before the first heading). */
   sections: { id: string; title: string; text: string[] }[];
   directive(d: Directive): string;
-  /** Rewrites a relative link target (e.g. `03-vae.md#elbo` → `03-vae.html#elbo`); throws BookError if it is broken. */
-  link(href: string, line: number): string;
+  /**
+   * Rewrites a relative link target (e.g. `03-vae.md#elbo` → `03-vae.html#elbo`); throws BookError if it is broken.
+   * `image` targets are loaded by the page, so they must be local files.
+   */
+  link(href: string, line: number, kind: 'link' | 'image'): string;
 }
 
 const CONTAINERS: Record<string, { tag: 'details' | 'aside'; summary?: string; label?: string }> = {
@@ -358,7 +361,7 @@ export function createMarkdown(): MarkdownIt {
     const t = tokens[idx];
     const href = t.attrGet('href');
     if (href !== null && !t.meta?.rewritten) {
-      t.attrSet('href', env.link(href, (t.meta?.line as number) ?? 0));
+      t.attrSet('href', env.link(href, (t.meta?.line as number) ?? 0, 'link'));
       t.meta = { ...(t.meta ?? {}), rewritten: true };
     }
     return defaultLinkOpen ? defaultLinkOpen(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
@@ -368,7 +371,7 @@ export function createMarkdown(): MarkdownIt {
     const t = tokens[idx];
     const src = t.attrGet('src');
     if (src !== null && !t.meta?.rewritten) {
-      t.attrSet('src', env.link(src, (t.meta?.line as number) ?? 0));
+      t.attrSet('src', env.link(src, (t.meta?.line as number) ?? 0, 'image'));
       t.meta = { ...(t.meta ?? {}), rewritten: true };
     }
     return defaultImage ? defaultImage(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
