@@ -17,19 +17,27 @@ import { buildSearchIndex, SearchSection } from './search';
 export interface BuildOptions {
   /** Repository root (lib/, package-lock.json, node_modules/ are found here). */
   root: string;
+  /** index.md (intro, book title) and the chapters NN-name.md, in filename order. */
   chaptersDir: string;
+  /** The tslab notebooks named by {{notebook …}}; all of them are copied into the book for download. */
   notebooksDir: string;
   /** exercises/solutions: the reference answers shown by {{solution …}}. */
   solutionsDir: string;
+  /** The published folder; the build happens in a sibling folder and replaces it only on success. */
   outDir: string;
+  /** Executed notebooks, one file per (notebook, profile, cacheKey). */
   cacheDir: string;
+  /** VAE_PROFILE for the notebooks: 'full' for the published book, 'quick' for tests. */
   profile: Profile;
   /** false = --no-execute: executed notebooks must already be in the cache. */
   execute: boolean;
+  /** The project's venv Python, which has nbclient and the tslab kernel (npm run setup). */
   python: string;
+  /** scripts/execute_notebook.py, the one executor of the project. */
   executor: string;
   /** Seconds per cell passed to the executor. */
   cellTimeout: number;
+  /** Progress messages (executions and their durations). */
   log: (msg: string) => void;
 }
 
