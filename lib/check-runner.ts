@@ -5,6 +5,7 @@
  * student's code allocates is released (no tensor outlives a check).
  */
 import * as tf from '@tensorflow/tfjs';
+import { exerciseById } from './exercises';
 
 /** What the student's own code threw, kept for the report (never swallowed). */
 export interface StudentErrorInfo {
@@ -297,4 +298,39 @@ export function formatResult(r: CheckResult): string {
     if (c.hint) lines.push(`      hint: ${c.hint}`);
   }
   return lines.join('\n');
+}
+
+export interface CheckOptions {
+  /** Print nothing (the grader collects the returned result instead). */
+  quiet?: boolean;
+  /** Points of the exercise (default: lib/exercises.ts). */
+  points?: number;
+}
+
+export function finish(id: string, run: CheckRun, opts: CheckOptions): CheckResult {
+  const result = run.result(opts.points ?? exerciseById(id)?.points);
+  if (!opts.quiet) console.log(formatResult(result));
+  // A notebook shows the value of a cell's last expression; the report is already printed, so the
+  // returned result shows as one line there (non-enumerable: JSON and the grader do not see it).
+  const summary = `CheckResult ${result.id}: ${result.passed}/${result.total} cases passed${result.maxPoints !== undefined ? `, ${result.points}/${result.maxPoints} points` : ''}`;
+  Object.defineProperty(result, Symbol.for('nodejs.util.inspect.custom'), { value: () => summary, enumerable: false });
+  return result;
+}
+
+/** Runs a check's cases inside one tf scope, so the fixed inputs it builds are released too. */
+export function checked(id: string, opts: CheckOptions, body: (run: CheckRun) => void): CheckResult {
+  const run = new CheckRun(id, exerciseTitle(id));
+  tf.tidy(() => body(run));
+  return finish(id, run, opts);
+}
+
+/** The exercise's title (lib/exercises.ts), or its id. */
+export function exerciseTitle(id: string): string {
+  return exerciseById(id)?.title ?? id;
+}
+
+export function requireFunction(run: CheckRun, name: string, fn: unknown): fn is (...args: never[]) => unknown {
+  if (typeof fn === 'function') return true;
+  run.case(`${name} is a function`, () => fail('a function', describeValue(fn), `define \`function ${name}(…)\` in the answer cell and run that cell`));
+  return false;
 }
