@@ -1,0 +1,68 @@
+/**
+ * The grader's configuration and its results (grade.ts, issue 5): what a run
+ * is allowed (time, memory, parallelism) and what it reports per submission
+ * and per exercise.
+ */
+import * as path from 'path';
+import type { CheckResult } from '../../lib/check-runner';
+
+export interface GradeConfig {
+  /** Where the per-submission JSON and executed notebooks go. */
+  outDir: string;
+  /** The class CSV (default <outDir>/class.csv). */
+  csv: string;
+  /** Seconds per cell. */
+  timeout: number;
+  /** Seconds per run of one notebook (every pass has its own). */
+  totalTimeout: number;
+  /** Memory limit of the kernel's process tree, MB. */
+  memoryMb: number;
+  /** Submissions graded at the same time (each has its own kernel). */
+  jobs: number;
+  /** Force the chapter instead of reading it from the notebook. */
+  chapter?: string;
+  /** VAE_PROFILE for the kernel: 'quick' keeps training cells short. */
+  profile: 'quick' | 'full';
+  /** Print the table (off in tests that read the JSON). */
+  print: boolean;
+}
+
+export const DEFAULT_GRADE_CONFIG: GradeConfig = {
+  outDir: path.join('out', 'grades'),
+  csv: '',
+  timeout: 120,
+  totalTimeout: 1200,
+  memoryMb: 2048,
+  jobs: 2,
+  profile: 'quick',
+  print: true,
+};
+
+export interface ExerciseGrade {
+  id: string;
+  title: string;
+  points: number;
+  maxPoints: number;
+  /** 'graded': the check ran; 'not-graded': it could not (see notes). */
+  status: 'graded' | 'not-graded';
+  passed?: number;
+  total?: number;
+  /** What went wrong, one line each. */
+  notes: string[];
+  cases?: CheckResult['cases'];
+}
+
+export interface SubmissionGrade {
+  /** Short name (file name without .ipynb), unique within the run. */
+  name: string;
+  file: string;
+  chapter: string | null;
+  score: number;
+  maxScore: number;
+  exercises: ExerciseGrade[];
+  /** Problems with the notebook as a whole or with cells outside the checks, one line each. */
+  problems: string[];
+  /** Kernel runs it took (reruns drop killed cells). */
+  passes: number;
+  seconds: number;
+}

@@ -1,0 +1,211 @@
+/**
+ * Grading one submission: run the graded copy, rerun without the cells that
+ * were killed (time or memory limit, dead kernel: they take the kernel's state
+ * with them), then turn the check cells' marker lines and the executor's
+ * report into scores and one-line notes.
+ */
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ExerciseSpec, exercisesOf } from '../../lib/exercises';
+import type { CheckResult } from '../../lib/check-runner';
+import { ExerciseGrade, GradeConfig, SubmissionGrade } from './config';
+import { CellReport, RunOutcome, firstLine, runExecutor, streamText } from './execute';
+import { GradedNotebook, RawCell, answerId, buildGradedNotebook, detectChapter, readSubmission } from './notebook';
+
+/** Runs of one submission at most: the first, plus reruns that each drop the cells killed before. */
+const MAX_PASSES = 4;
+
+const KILLED = new Set(['timeout', 'memory', 'dead-kernel']);
+
+function describeCell(n: number, cells: RawCell[]): string {
+  const c = cells[n - 1];
+  const id = c ? answerId(c) : undefined;
+  return id ? `cell ${n} (answer ${id})` : `cell ${n}`;
+}
+
+function killReason(r: CellReport, cfg: GradeConfig): string {
+  if (r.status === 'timeout') return `it ran longer than ${cfg.timeout} s`;
+  if (r.status === 'memory') return `it used more than ${cfg.memoryMb} MB`;
+  return 'the kernel died while it ran';
+}
+
+/** Cells (1-based) whose source declares `symbol` at top level. */
+function declaringCells(cells: RawCell[], symbol: string): number[] {
+  const re = new RegExp(`(^|\\n)\\s*(export\\s+)?(async\\s+)?(function\\*?|const|let|var|class)\\s+${symbol.replace(/[$]/g, '\\$')}\\b`);
+  return cells.map((c, i) => (c.cell_type === 'code' && re.test(c.source) ? i + 1 : 0)).filter((n) => n > 0);
+}
+
+/** One line for the failed cases of a check (the JSON keeps every case). */
+function summariseFailures(r: CheckResult): string[] {
+  const failed = r.cases.filter((c) => !c.passed);
+  if (failed.length === 0) return [];
+  const errors = failed.map((c) => c.error?.message);
+  if (failed.length === r.cases.length && errors.every((m) => m !== undefined && m === errors[0])) {
+    return [`every case threw ${errors[0]}`];
+  }
+  const shown = failed.slice(0, 2).map((c) => `${c.name} (${c.error ? `threw ${c.error.message}` : c.hint ?? 'wrong value'})`);
+  const more = failed.length > 2 ? `; and ${failed.length - 2} more` : '';
+  return [`${failed.length}/${r.total} cases failed: ${shown.join('; ')}${more}`];
+}
+
+export async function gradeSubmission(file: string, name: string, cfg: GradeConfig): Promise<SubmissionGrade> {
+  const t0 = Date.now();
+  const problems: string[] = [];
+  const result = (chapter: string | null, exercises: ExerciseGrade[], passes: number): SubmissionGrade => {
+    const score = Math.round(exercises.reduce((s, e) => s + e.points, 0) * 100) / 100;
+    const maxScore = exercises.reduce((s, e) => s + e.maxPoints, 0);
+    return { name, file, chapter, score, maxScore, exercises, problems, passes, seconds: Math.round((Date.now() - t0) / 100) / 10 };
+  };
+  const notGraded = (specs: ExerciseSpec[], note: string): ExerciseGrade[] =>
+    specs.map((s) => ({ id: s.id, title: s.title, points: 0, maxPoints: s.points, status: 'not-graded', notes: [note] }));
+
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    problems.push(`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    const chapter = detectChapter(file, undefined, undefined, cfg.chapter);
+    return result(chapter, notGraded(chapter ? exercisesOf(chapter) : [], 'the submission could not be read'), 0);
+  }
+  const parsed = readSubmission(text);
+  if ('error' in parsed) {
+    problems.push(parsed.error);
+    const chapter = detectChapter(file, undefined, undefined, cfg.chapter);
+    if (!chapter) problems.push('chapter unknown (name the file after its chapter, e.g. 03-vae, or pass --chapter)');
+    return result(chapter, notGraded(chapter ? exercisesOf(chapter) : [], 'the notebook could not be read'), 0);
+  }
+  const { cells, metadata } = parsed;
+  const chapter = detectChapter(file, cells, metadata, cfg.chapter);
+  if (!chapter || exercisesOf(chapter).length === 0) {
+    problems.push(chapter ? `no exercises for chapter '${chapter}'` : 'chapter unknown: no coursework metadata, no answer cells with known ids, no chapter in the file name (pass --chapter)');
+    return result(chapter, [], 0);
+  }
+  const specs = exercisesOf(chapter);
+
+  // Answer cells: missing, duplicated, or of another chapter.
+  const answerCells = new Map<string, number[]>();
+  cells.forEach((c, i) => {
+    const id = answerId(c);
+    if (id === undefined) return;
+    answerCells.set(id, [...(answerCells.get(id) ?? []), i + 1]);
+  });
+  const notes = new Map<string, string[]>(specs.map((s) => [s.id, []]));
+  for (const s of specs) {
+    const at = answerCells.get(s.id) ?? [];
+    if (at.length === 0) notes.get(s.id)?.push(`answer cell missing (deleted?): graded on whatever the notebook defines as \`${s.symbol}\``);
+    if (at.length > 1) notes.get(s.id)?.push(`${at.length} answer cells (cells ${at.join(', ')}): the last one run defines \`${s.symbol}\``);
+  }
+  for (const [id, at] of answerCells) {
+    if (!notes.has(id)) problems.push(`cell ${at.join(', ')}: answer cell for '${id}', which is not an exercise of ${chapter}`);
+  }
+
+  // Run, and rerun without the cells that were killed.
+  const marker = `@@GRADE-${randomBytes(6).toString('hex')}@@`;
+  const dropped = new Map<number, string>();
+  const skipChecks = new Set<string>();
+  const checkKilled = new Map<string, string>();
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'grade-'));
+  const executedPath = path.join(cfg.outDir, `${name}.executed.ipynb`);
+  let last: { run: RunOutcome; graded: GradedNotebook } | undefined;
+  let passes = 0;
+  try {
+    for (let pass = 1; pass <= MAX_PASSES; pass++) {
+      passes = pass;
+      const graded = buildGradedNotebook(cells, specs, marker, dropped, skipChecks);
+      const input = path.join(work, `pass${pass}.ipynb`);
+      fs.writeFileSync(input, graded.json);
+      const run = await runExecutor(input, path.join(work, `pass${pass}.executed.ipynb`), path.join(work, `pass${pass}.json`), cfg);
+      last = { run, graded };
+      if (run.code === 2 || run.code === null || run.cells.length === 0) break;
+      const killed = run.cells.filter((c) => KILLED.has(c.status));
+      if (killed.length === 0) break;
+      const checkIndex = new Map([...graded.checkCells.entries()].map(([id, n]) => [n, id]));
+      for (const k of killed) {
+        const reason = killReason(k, cfg);
+        const id = checkIndex.get(k.index);
+        if (id) {
+          checkKilled.set(id, `its check did not finish: ${reason} (an endless loop or a huge allocation in \`${specs.find((s) => s.id === id)?.symbol}\`?)`);
+          skipChecks.add(id);
+        } else if (k.index <= cells.length) {
+          dropped.set(k.index, `${reason}`);
+          problems.push(`${describeCell(k.index, cells)}: skipped, ${reason}; the notebook was run again without it`);
+        }
+      }
+      if (pass === MAX_PASSES) problems.push(`still failing after ${MAX_PASSES} runs; the scores are from the last run`);
+    }
+  } finally {
+    if (last?.run.executed) {
+      try {
+        fs.mkdirSync(cfg.outDir, { recursive: true });
+        fs.writeFileSync(executedPath, JSON.stringify(last.run.executed, null, 1));
+      } catch {
+        /* keeping the executed copy is a convenience */
+      }
+    }
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  const { run, graded } = last as { run: RunOutcome; graded: GradedNotebook };
+
+  if (run.code === 2 || run.code === null || run.cells.length === 0) {
+    const why = run.code === null ? 'the executor did not finish and was killed' : firstLine(run.stderr.split('\n').filter((l) => l.trim()).slice(-1)[0] ?? '') || 'the executor failed';
+    problems.push(`not executed: ${why}`);
+    return result(chapter, notGraded(specs, 'the notebook could not be executed'), passes);
+  }
+
+  // Problems in the student's own cells (the last run; killed cells are already reported).
+  const byIndex = new Map(run.cells.map((c) => [c.index, c]));
+  for (const c of run.cells) {
+    if (c.index > graded.studentCells || c.status === 'ok' || c.status === 'skipped') continue;
+    if (dropped.has(c.index)) continue;
+    if (KILLED.has(c.status)) {
+      problems.push(`${describeCell(c.index, cells)}: ${killReason(c, cfg)}; the cells after it ran in a fresh kernel`);
+      continue;
+    }
+    problems.push(`${describeCell(c.index, cells)}: ${c.ename ?? 'Error'}: ${c.evalue ?? ''}`.trim());
+  }
+
+  // One result per exercise, from its check cell's marker line.
+  const exercises: ExerciseGrade[] = specs.map((s) => {
+    const own = notes.get(s.id) ?? [];
+    const base = { id: s.id, title: s.title, maxPoints: s.points };
+    if (checkKilled.has(s.id)) return { ...base, points: 0, status: 'not-graded', notes: [...own, checkKilled.get(s.id) as string] };
+    const n = graded.checkCells.get(s.id) as number;
+    const outputs = run.executed?.cells[n - 1]?.outputs ?? [];
+    const line = outputs
+      .filter((o) => o.output_type === 'stream' && o.name === 'stdout')
+      .map(streamText)
+      .join('')
+      .split('\n')
+      .find((l) => l.startsWith(marker));
+    if (line) {
+      try {
+        const r = JSON.parse(line.slice(marker.length)) as CheckResult;
+        if (r.id !== s.id || typeof r.passed !== 'number' || typeof r.total !== 'number') throw new Error('malformed');
+        const points = r.total > 0 ? Math.round(((s.points * r.passed) / r.total) * 100) / 100 : 0;
+        return { ...base, points, status: 'graded', passed: r.passed, total: r.total, notes: [...own, ...summariseFailures(r)], cases: r.cases };
+      } catch {
+        return { ...base, points: 0, status: 'not-graded', notes: [...own, 'its check printed an unreadable result'] };
+      }
+    }
+    const cell = byIndex.get(n);
+    const why = cell && cell.status !== 'ok' ? `${cell.ename ?? 'Error'}: ${cell.evalue ?? ''}` : 'its check printed no result';
+    const notDefined = why.includes(`Cannot find name '${s.symbol}'`) || why.includes(`${s.symbol} is not defined`);
+    let note = `not graded: ${why}`;
+    if (notDefined) {
+      const decl = declaringCells(cells, s.symbol);
+      const failedDecl = decl.map((d) => byIndex.get(d)).find((r) => r && r.status !== 'ok');
+      if (failedDecl) {
+        const what = dropped.has(failedDecl.index) ? `was skipped (${dropped.get(failedDecl.index)})` : `failed: ${failedDecl.ename ?? 'Error'}: ${failedDecl.evalue ?? ''}`;
+        note = `not graded: \`${s.symbol}\` is not defined because ${describeCell(failedDecl.index, cells)} ${what}`;
+      } else if (decl.length === 0) {
+        note = `not graded: nothing defines \`${s.symbol}\``;
+      } else {
+        note = `not graded: \`${s.symbol}\` is not defined (${why})`;
+      }
+    }
+    return { ...base, points: 0, status: 'not-graded', notes: [...own, note] };
+  });
+  return result(chapter, exercises, passes);
+}
