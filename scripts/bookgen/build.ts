@@ -237,9 +237,18 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
       );
     } else {
       opts.log(`executing notebooks/${name}.ipynb (profile ${opts.profile}) …`);
-      executeNotebook(file, cached, {
+      const exec = () => executeNotebook(file, cached, {
         root, python: opts.python, executor: opts.executor, profile: opts.profile, timeout: opts.cellTimeout, log: opts.log,
       });
+      try {
+        exec();
+      } catch (e) {
+        // tslab watches the lib/*.ts files a notebook imports; an edit during the run can trip its rebuild timer
+        // ("Unexpected pending rebuildTimer") although the notebook is fine. One more run, then the error stands.
+        if (!(e instanceof BookError && /Unexpected pending rebuildTimer/.test(e.message))) throw e;
+        opts.log(`${e.message}: a library file changed during the run; executing once more`);
+        exec();
+      }
       result.executed.push(name);
       pruneCache(opts.cacheDir, name, opts.profile, cached);
     }
