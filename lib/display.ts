@@ -12,6 +12,7 @@
  */
 import type { Display } from 'tslab';
 import { digitGridPng, DigitGridOptions } from './png';
+import { figureToSvg } from './svgchart';
 
 /** The MIME type of plotly figures (JupyterLab's plotly renderer, nbconvert, the book). */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
@@ -92,50 +93,63 @@ export function show(fig: FigureLike): void {
   else console.log(figureSummary(fig));
 }
 
-/** A figure that is redrawn in place: one output, replaced by each update (Jupyter update_display_data). */
+/**
+ * A figure that is redrawn in place: ONE output, replaced by each update (Jupyter update_display_data).
+ * While it is live the output is a light SVG drawing of the figure (lib/svgchart.ts: JupyterLab's plotly
+ * renderer ignores updates of an existing graph); `done()` replaces it by the interactive plotly figure,
+ * which is what an executed, saved notebook and the book keep.
+ */
 export interface LiveFigure {
   /**
-   * Replaces the shown figure. Updates closer than `minIntervalMs` to the previous one are held back
-   * (the latest is kept) unless `force` is set; `flush()` sends a held-back update.
+   * Redraws with `fig`. Updates closer than `minIntervalMs` to the previous redraw are held back (the
+   * latest is kept) unless `force` is set.
    */
   update(fig: FigureLike, opts?: { force?: boolean }): void;
-  /** Sends the latest held-back update, if any (call it after the loop so the final state is shown). */
-  flush(): void;
-  /** How many times the output was actually (re)drawn. */
+  /** Ends the live phase: shows `fig` (default: the latest figure) as the interactive plotly figure. */
+  done(fig?: FigureLike): void;
+  /** How many times the output was (re)drawn, the final plotly figure included. */
   readonly draws: number;
 }
 
 export interface LiveFigureOptions {
-  /** Minimum milliseconds between two redraws; each redraw sends the whole figure to the browser. */
+  /** Minimum milliseconds between two redraws (each sends the whole drawing to the browser). */
   minIntervalMs: number;
+  /** Width in pixels of the live SVG drawing. */
+  width: number;
 }
 
-export const DEFAULT_LIVE_FIGURE: LiveFigureOptions = { minIntervalMs: 250 };
+export const DEFAULT_LIVE_FIGURE: LiveFigureOptions = { minIntervalMs: 250, width: 760 };
 
 /** Shows `initial` now and returns a handle that redraws the same output (chapter 4's live training curve). */
 export function liveFigure(initial: FigureLike, opts: Partial<LiveFigureOptions> = {}): LiveFigure {
-  const { minIntervalMs } = { ...DEFAULT_LIVE_FIGURE, ...opts };
+  const { minIntervalMs, width } = { ...DEFAULT_LIVE_FIGURE, ...opts };
+  plotlyBundle(initial);
   const t = tslab();
   const target = t?.newDisplay();
-  let pending: FigureLike | undefined;
+  let latest = initial;
   let last = 0;
   let draws = 0;
-  const draw = (fig: FigureLike): void => {
-    pending = undefined;
+  let finished = false;
+  const drawPreview = (fig: FigureLike): void => {
     last = Date.now();
     draws += 1;
-    if (target) sendFigure(target, fig);
+    if (target) target.svg(figureToSvg(fig, { width }));
     else if (draws === 1) console.log(`${figureSummary(fig)} (live)`);
   };
-  draw(initial);
+  drawPreview(initial);
   return {
     update(fig, o = {}) {
+      if (finished) throw new Error('liveFigure: update() after done()');
       plotlyBundle(fig); // validate now, so a bad figure fails at the call that made it
-      if (o.force || Date.now() - last >= minIntervalMs) draw(fig);
-      else pending = fig;
+      latest = fig;
+      if (o.force || Date.now() - last >= minIntervalMs) drawPreview(fig);
     },
-    flush() {
-      if (pending) draw(pending);
+    done(fig) {
+      if (fig) plotlyBundle(fig);
+      finished = true;
+      draws += 1;
+      if (target) sendFigure(target, fig ?? latest);
+      else console.log(figureSummary(fig ?? latest));
     },
     get draws() {
       return draws;

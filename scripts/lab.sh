@@ -3,6 +3,7 @@
 # All Jupyter paths point into .venv, so the user's global Jupyter configuration is neither read for kernels
 # nor written (trust database, workspaces, runtime files stay in the project).
 # Extra arguments go to jupyter lab, e.g. `npm run lab -- --port 9999 --no-browser`.
+# VAE_LAB_DIR=<folder> opens another folder of the project instead of notebooks/ (the browser test uses a copy).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
@@ -14,7 +15,10 @@ export JUPYTER_PATH="$VENV/share/jupyter"
 export JUPYTER_DATA_DIR="$VENV/share/jupyter"
 export JUPYTER_CONFIG_DIR="$VENV/etc/jupyter"
 export JUPYTER_RUNTIME_DIR="$VENV/share/jupyter/runtime"
-exec "$VENV/bin/jupyter-lab" \
-  --ServerApp.root_dir="$ROOT/notebooks" \
+# Containers and CI often run as root, which Jupyter refuses without this flag.
+EXTRA=()
+if [ "$(id -u)" = "0" ]; then EXTRA+=(--allow-root); fi
+exec "$VENV/bin/jupyter-lab" "${EXTRA[@]}" \
+  --ServerApp.root_dir="${VAE_LAB_DIR:-$ROOT/notebooks}" \
   --MappingKernelManager.default_kernel_name=tslab \
   "$@"

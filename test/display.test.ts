@@ -13,6 +13,7 @@ import {
   PLOTLY_MIME,
 } from '../lib/display';
 import { profile, pick } from '../lib/profile';
+import { figureToSvg } from '../lib/svgchart';
 
 function captureLog(fn: () => void): string[] {
   const lines: string[] = [];
@@ -46,23 +47,45 @@ test('plotlyBundle: plain JSON copy, typed arrays become arrays, config added; b
   assert.throws(() => plotlyBundle({ data: [], layout: [] as never }), /figure\.layout must be an object/);
 });
 
-test('liveFigure: throttles redraws, keeps the latest, flush draws it; validates each update', () => {
+test('liveFigure: throttled live redraws, done() shows the final figure; validates each update', () => {
   let live: ReturnType<typeof liveFigure> | undefined;
   const lines = captureLog(() => {
     live = liveFigure({ data: [{ y: [] }] }, { minIntervalMs: 60_000 });
-    live.update({ data: [{ y: [1] }] }); // within the interval: held back
+    live.update({ data: [{ y: [1] }] }); // within the interval: not redrawn
     live.update({ data: [{ y: [1, 2] }] });
   });
   assert.ok(live);
   assert.equal(live.draws, 1);
-  live.flush();
-  assert.equal(live.draws, 2);
-  live.flush(); // nothing pending
-  assert.equal(live.draws, 2);
   live.update({ data: [{ y: [3] }] }, { force: true });
+  assert.equal(live.draws, 2);
+  assert.throws(() => live?.update({} as never), /expected a figure/);
+  const end = captureLog(() => live?.done({ data: [{ y: [1, 2, 3] }], layout: { title: { text: 'final' } } }));
   assert.equal(live.draws, 3);
   assert.deepEqual(lines, ['[figure: 1 trace] (live)']);
-  assert.throws(() => live?.update({} as never), /expected a figure/);
+  assert.deepEqual(end, ['[figure "final": 1 trace]']);
+  assert.throws(() => live?.update({ data: [] }), /update\(\) after done\(\)/);
+});
+
+test('figureToSvg: one polyline per line trace with every finite point, legend, deterministic', () => {
+  const fig = {
+    data: [
+      { type: 'scatter', mode: 'lines', name: 'recon', x: [1, 2, 3, 4], y: [200, 150, 120, 110] },
+      { type: 'scatter', mode: 'lines', name: 'KL <β>', x: [1, 2, 3, 4], y: [1, null, 20, 25] },
+      { type: 'heatmap', z: [[1]] },
+    ],
+    layout: { title: { text: 'Loss' }, height: 300, xaxis: { title: { text: 'step' } } },
+  };
+  const svg = figureToSvg(fig);
+  assert.equal(svg, figureToSvg(fig));
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(svg, /data-points="4" data-total-points="7"/);
+  const polylines = svg.match(/<polyline [^>]*points="([^"]*)"/g) ?? [];
+  assert.equal(polylines.length, 2);
+  assert.equal((polylines[0].match(/points="([^"]*)"/)?.[1] ?? '').split(' ').length, 4);
+  assert.equal((polylines[1].match(/points="([^"]*)"/)?.[1] ?? '').split(' ').length, 3, 'null is skipped');
+  assert.match(svg, />KL &lt;β&gt;</);
+  assert.match(svg, /height="300"/);
+  assert.match(figureToSvg({ data: [] }), /waiting for data/);
 });
 
 test('showImage checks the PNG signature; showDigits encodes a grid', () => {
