@@ -85,11 +85,14 @@ test('a notebook that runs: exit 0, outputs kept (stdout, env, plotly JSON objec
         "(tslab.display.raw as (t: string, v: unknown) => void)('application/vnd.plotly.v1+json', { data: [{ y: [1, 2] }], layout: {} });",
       tags: ['plot'],
     },
+    // The kernel runs in the project root (scripts/tslab-kernel.js) even for a notebook outside it.
+    { code: "import { pick } from './lib/profile';\nconsole.log(pick({ quick: 'q', full: 'f' }), process.cwd(), process.env.VAE_NOTEBOOK_DIR);" },
   ]);
-  const r = run(nb, '--env', 'EXEC_TEST_VAR=from-env', '--timeout', '60');
+  const r = run(nb, '--env', 'EXEC_TEST_VAR=from-env', '--env', 'VAE_PROFILE=quick', '--timeout', '60');
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.report?.ok, true);
-  assert.deepEqual(r.report?.cells.map((c) => [c.index, c.status]), [[2, 'ok'], [3, 'ok']]);
+  assert.deepEqual(r.report?.cells.map((c) => [c.index, c.status]), [[2, 'ok'], [3, 'ok'], [4, 'ok']]);
+  assert.equal(textOf(outputsOf(r.out, 3)[0]), `q ${ROOT} ${dir}\n`);
   assert.equal(textOf(outputsOf(r.out, 1)[0]), 'answer 42 from-env\n');
   const plot = outputsOf(r.out, 2).find((o) => o.output_type === 'display_data');
   assert.deepEqual(plot?.data?.['application/vnd.plotly.v1+json'], { data: [{ y: [1, 2] }], layout: {} });
