@@ -133,10 +133,11 @@ test('the graded copy: student cells without outputs, killed cells replaced, one
   const g = buildGradedNotebook(cells, exercisesOf('05-generation'), '@@M-1@@', new Map([[2, 'it ran longer than 5 s']]), new Set(['slerp']));
   const nb = JSON.parse(g.json) as Nb;
   assert.equal(g.studentCells, 3);
-  assert.equal(nb.cells.length, 4, 'three student cells and the lerp check (slerp skipped)');
+  assert.equal(nb.cells.length, 5, 'three student cells, the import, and the lerp check (slerp skipped)');
   assert.equal(nb.cells[1].source.join(''), '// removed by the grader: it ran longer than 5 s');
-  assert.equal(g.checkCells.get('lerp'), 4);
-  assert.match(nb.cells[3].source.join(''), /runExercise as gradeRunM1\b[\s\S]*"@@M-1@@"[\s\S]*"lerp", \(lerp\) as unknown/);
+  assert.equal(nb.cells[3].source.join(''), "import { runExercise as gradeRunM1 } from './lib/check';");
+  assert.equal(g.checkCells.get('lerp'), 5);
+  assert.equal(nb.cells[4].source.join(''), 'console.log("@@M-1@@" + JSON.stringify(gradeRunM1("lerp", (lerp) as unknown, { quiet: true })));');
   assert.ok(nb.cells.every((c) => !c.outputs || c.outputs.length === 0));
 });
 

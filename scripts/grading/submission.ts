@@ -165,6 +165,10 @@ export async function gradeSubmission(file: string, name: string, cfg: GradeConf
     }
     problems.push(`${describeCell(c.index, cells)}: ${c.ename ?? 'Error'}: ${c.evalue ?? ''}`.trim());
   }
+  const imported = byIndex.get(graded.studentCells + 1);
+  if (imported && imported.status !== 'ok') {
+    problems.push(`the grader could not load lib/check.ts in the kernel: ${imported.ename ?? 'Error'}: ${imported.evalue ?? ''}`);
+  }
 
   // One result per exercise, from its check cell's marker line.
   const exercises: ExerciseGrade[] = specs.map((s) => {
