@@ -79,6 +79,12 @@ async function main(): Promise<void> {
   console.log(`graded ${count} submissions of 03-vae with ${jobs} at a time in ${seconds.toFixed(1)} s (${(seconds / count).toFixed(1)} s per submission)`);
   console.log(`per-submission time inside the grader: min ${Math.min(...grades.map((g) => g.seconds))} s, max ${Math.max(...grades.map((g) => g.seconds))} s`);
   for (const [kind, scores] of byKind) console.log(`  ${kind.padEnd(16)} scores ${scores.join(', ')} of ${grades[0].maxScore}`);
+  // A submission scored unlike the others of its kind: show why (a slow or failed kernel start, a killed cell …).
+  grades.forEach((g, i) => {
+    const same = byKind.get(kinds[i]) ?? [];
+    const usual = same.filter((x) => x === g.score).length * 2 > same.length;
+    if (!usual) console.log(`  odd one out: ${g.name} (${kinds[i]}) ${g.score} in ${g.seconds} s, ${g.passes} run(s): ${[...g.problems, ...g.exercises.flatMap((e) => e.notes.map((n) => `${e.id}: ${n}`))].join(' | ')}`);
+  });
   console.log(`machine: ${os.cpus().length} cores, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
   fs.rmSync(dir, { recursive: true, force: true });
 }

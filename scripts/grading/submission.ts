@@ -116,7 +116,14 @@ export async function gradeSubmission(file: string, name: string, cfg: GradeConf
       const graded = buildGradedNotebook(cells, specs, marker, dropped, skipChecks);
       const input = path.join(work, `pass${pass}.ipynb`);
       fs.writeFileSync(input, graded.json);
-      const run = await runExecutor(input, path.join(work, `pass${pass}.executed.ipynb`), path.join(work, `pass${pass}.json`), cfg);
+      const exec = () => runExecutor(input, path.join(work, `pass${pass}.executed.ipynb`), path.join(work, `pass${pass}.json`), cfg);
+      let run = await exec();
+      if (run.cells.length === 0) {
+        // No report at all: the kernel did not start or the executor died (seen on a busy machine). Once more.
+        const first = firstLine(run.stderr.split('\n').filter((l) => l.trim()).slice(-1)[0] ?? '') || `exit code ${run.code}`;
+        run = await exec();
+        if (run.cells.length > 0) problems.push(`the first attempt to run the notebook failed (${first}); the second ran`);
+      }
       last = { run, graded };
       if (run.code === 2 || run.code === null || run.cells.length === 0) break;
       const killed = run.cells.filter((c) => KILLED.has(c.status));
@@ -131,6 +138,10 @@ export async function gradeSubmission(file: string, name: string, cfg: GradeConf
         } else if (k.index <= cells.length) {
           dropped.set(k.index, `${reason}`);
           problems.push(`${describeCell(k.index, cells)}: skipped, ${reason}; the notebook was run again without it`);
+        } else {
+          // The grader's own import cell: nothing of the student's runs in it, so the kill came from the
+          // machine (seen once on a busy one); the next run tries again with the same cells.
+          problems.push(`the grader's cell that loads lib/check.ts was killed (${reason}); the notebook was run again`);
         }
       }
       if (pass === MAX_PASSES) problems.push(`still failing after ${MAX_PASSES} runs; the scores are from the last run`);
