@@ -47,6 +47,10 @@ export function runExecutor(input: string, output: string, reportPath: string, c
     '--memory-mb',
     String(cfg.memoryMb),
     '--allow-errors',
+    // A kernel that has not started in a minute will not (two kernels started at once can race for
+    // their ports); the grader retries once instead of waiting the executor's default two minutes.
+    '--startup-timeout',
+    '60',
     '--env',
     `VAE_PROFILE=${cfg.profile}`,
     '--env',
