@@ -70,7 +70,7 @@ fi
 # ---------------------------------------------------------------- 4. the tslab kernel, inside .venv only
 # Written by hand (what `tslab install --sys-prefix` writes, FACTS.md) with absolute paths, so the kernel
 # starts whatever PATH the Jupyter server has. It runs tslab through scripts/tslab-kernel.js, which starts
-# it in the project root (tslab's TypeScript rootDir is the kernel's folder; notebooks import './lib').
+# it in the project root (tslab's TypeScript rootDir is the kernel's folder; notebooks import './lib/index').
 # Rewritten every run: moving the checkout or switching node versions is repaired by running setup again.
 KDIR="$VENV/share/jupyter/kernels/tslab"
 mkdir -p "$KDIR"
