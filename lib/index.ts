@@ -81,3 +81,11 @@ export { encodePng, digitGridPng, DEFAULT_DIGIT_GRID } from './png';
 export type { DigitGridOptions } from './png';
 export { lossCurve, elboCurve, klCurve, latentScatter, imageGrid, lineChart, barChart, DIGIT_COLOURS } from './plots';
 export type { Figure, PlotlyTrace, PlotOptions, Series, LossPoint, ElboPoint, KlPoint, LatentScatterOptions, ImageGridOptions } from './plots';
+
+// Notebooks (tslab): figures, live curves, digit grids; the quick/full run profile
+export { show, liveFigure, showImage, showDigits, showText, showTable, formatTable, plotlyBundle, isNotebook, PLOTLY_MIME, DEFAULT_LIVE_FIGURE } from './display';
+export type { FigureLike, PlotlyBundle, LiveFigure, LiveFigureOptions } from './display';
+export { figureToSvg, DEFAULT_SVG_CHART } from './svgchart';
+export type { SvgFigure, SvgChartOptions } from './svgchart';
+export { profile, pick } from './profile';
+export type { Profile } from './profile';
