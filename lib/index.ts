@@ -89,3 +89,9 @@ export { figureToSvg, DEFAULT_SVG_CHART } from './svgchart';
 export type { SvgFigure, SvgChartOptions } from './svgchart';
 export { profile, pick } from './profile';
 export type { Profile } from './profile';
+
+// Coursework: inline checks of the exercises and the list the grader scores
+export { check, runExercise, formatResult } from './check';
+export type { CheckResult, CaseResult, CheckOptions, BetaSweepRow } from './check';
+export { EXERCISES, EXERCISE_CHAPTERS, exercisesOf, exerciseById } from './exercises';
+export type { ExerciseSpec, ExerciseChapter } from './exercises';
