@@ -18,7 +18,10 @@ export JUPYTER_RUNTIME_DIR="$VENV/share/jupyter/runtime"
 # Containers and CI often run as root, which Jupyter refuses without this flag.
 EXTRA=()
 if [ "$(id -u)" = "0" ]; then EXTRA+=(--allow-root); fi
+# scripts/jupyter_lab_config.py: saved notebooks keep plotly figures, not plotly's PNG snapshots, so a
+# reopened notebook draws the interactive graph.
 exec "$VENV/bin/jupyter-lab" "${EXTRA[@]}" \
+  --config="$ROOT/scripts/jupyter_lab_config.py" \
   --ServerApp.root_dir="${VAE_LAB_DIR:-$ROOT/notebooks}" \
   --MappingKernelManager.default_kernel_name=tslab \
   "$@"

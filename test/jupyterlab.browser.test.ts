@@ -1,9 +1,9 @@
 // JupyterLab from the project's .venv (`npm run lab`), 04-training run in headless Chromium: the plotly
 // renderer draws the figures, the live training curve is ONE output that changes while training, and the
-// saved notebook shows its plots again when reopened. Screenshot: test-output/jupyterlab-04-training.png.
+// saved notebook (trusted) shows its interactive plotly graphs again when reopened. Screenshot: test-output/jupyterlab-04-training.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -221,30 +221,43 @@ test('JupyterLab runs 04-training: plotly figures drawn, live curve updated in p
 
     const savedFig = savedPlots[0].data?.['application/vnd.plotly.v1+json'] as { data: { x: unknown[] }[] };
     assert.equal(savedFig.data[0].x.length, expectedSteps, 'the saved figure holds the final curve');
-    // jupyterlab-plotly stores a PNG snapshot next to the figure when it draws it, and on reopening shows
-    // that snapshot (its renderModel prefers data['image/png']); without one it draws the graph again.
-    const snapshot = typeof savedPlots[0].data?.['image/png'] === 'string';
+    // jupyterlab-plotly adds a PNG snapshot to every figure it draws and, on reopening, shows that snapshot
+    // instead of the graph (until the pointer enters it). scripts/jupyter_lab_config.py drops the snapshot
+    // on save, so the reopened notebook draws the interactive graph.
+    assert.equal(savedPlots[0].data?.['image/png'], undefined, 'no PNG snapshot saved next to the plotly figure');
+    // The notebook JupyterLab saved is trusted: the server signed it with the key in the project's .venv
+    // (the same check JupyterLab runs when opening it). Nothing marks it trusted by hand.
+    const trusted = execFileSync(
+      path.join(ROOT, '.venv', 'bin', 'python'),
+      ['-c', 'import sys, nbformat; from nbformat.sign import NotebookNotary; print(NotebookNotary().check_signature(nbformat.read(sys.argv[1], 4)))',
+        path.join(LAB_DIR, NOTEBOOK)],
+      { env: { ...process.env, JUPYTER_DATA_DIR: path.join(ROOT, '.venv', 'share', 'jupyter') } },
+    ).toString().trim();
+    assert.equal(trusted, 'True', 'the saved notebook is trusted (signed by the project\'s Jupyter server)');
 
     await page.goto(`${base}/lab/tree/${NOTEBOOK}?token=${token}&reset`);
     await page.waitForSelector('.jp-Notebook .jp-CodeCell', { timeout: 90_000 });
     await page.evaluate((i) => document.querySelectorAll('.jp-Notebook .jp-Cell')[i]?.scrollIntoView(), trainCell);
+    // Reopened: the interactive plotly graph (SVG with the traces, and plotly's modebar), no pointer needed.
     await page.waitForFunction(
-      ([i, png]) => {
-        const out = document.querySelectorAll('.jp-Notebook .jp-Cell')[i as number]?.querySelector('.jp-OutputArea');
-        if (!out) return false;
-        if (png) {
-          const imgs = Array.from(out.querySelectorAll('img[src^="data:image/png"]')) as HTMLImageElement[];
-          return imgs.some((img) => img.naturalWidth > 100 && img.getBoundingClientRect().height > 100);
-        }
-        return out.querySelectorAll('svg.main-svg .scatterlayer .trace').length >= 3;
+      (i) => {
+        const out = document.querySelectorAll('.jp-Notebook .jp-Cell')[i]?.querySelector('.jp-OutputArea');
+        return !!out && out.querySelectorAll('svg.main-svg .scatterlayer .trace').length >= 3 && !!out.querySelector('.modebar');
       },
-      [trainCell, snapshot] as const,
+      trainCell,
       { timeout: 60_000 },
     );
     const reopened = await plotState(page, trainCell);
-    assert.equal(reopened?.figures, 1, 'after reopening: one figure in the live curve cell');
-    if (!snapshot) assert.equal(reopened?.points, expectedSteps, 'after reopening: the saved (final) curve');
-    console.log(`# reopened: the plot renders again (${snapshot ? "plotly's saved PNG snapshot" : 'interactive graph'})`);
+    assert.equal(reopened?.plots, 1, 'after reopening: one interactive plotly graph in the live curve cell');
+    assert.equal(reopened?.figures, 1, 'after reopening: no other figure (no PNG snapshot, no live drawing)');
+    assert.ok((reopened?.traces ?? 0) >= 3, `after reopening: the traces drawn inside the SVG (found ${reopened?.traces})`);
+    assert.equal(reopened?.points, expectedSteps, 'after reopening: the saved (final) curve');
+    const modebar = await page.evaluate(
+      (i) => document.querySelectorAll('.jp-Notebook .jp-Cell')[i]?.querySelectorAll('.jp-OutputArea .modebar .modebar-btn').length ?? 0,
+      trainCell,
+    );
+    assert.ok(modebar > 0, 'after reopening: plotly\'s modebar (zoom, pan, download) is there');
+    console.log(`# reopened (trusted): interactive plotly graph, ${reopened?.traces} traces, ${reopened?.points} points, ${modebar} modebar buttons`);
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(OUT_DIR, 'jupyterlab-04-training-reopened.png') });
     assert.deepEqual(pageErrors, [], `page errors: ${pageErrors.join('; ')}`);
