@@ -95,9 +95,15 @@ export function show(fig: FigureLike): void {
 
 /**
  * A figure that is redrawn in place: ONE output, replaced by each update (Jupyter update_display_data).
- * While it is live the output is a light SVG drawing of the figure (lib/svgchart.ts: JupyterLab's plotly
- * renderer ignores updates of an existing graph); `done()` replaces it by the interactive plotly figure,
- * which is what an executed, saved notebook and the book keep.
+ * While it is live the output is a light SVG drawing of the figure (lib/svgchart.ts); `done()` replaces it
+ * by the interactive plotly figure, which is what an executed, saved notebook and the book keep.
+ *
+ * Why not plotly while live: JupyterLab hands an update to the renderer already on the page when the
+ * preferred MIME type is unchanged, and jupyterlab-plotly's renderModel returns at once when its graph
+ * exists (it calls Plotly.react only on the first render), so no layout field (datarevision, uirevision)
+ * reaches plotly. A new graph per update needs a second update with another MIME type in between (the
+ * renderer is then rebuilt); in headless Chromium that in-between output was painted for a frame in a good
+ * share of the updates, i.e. the curve blinks while training. An SVG update has no such in-between step.
  */
 export interface LiveFigure {
   /**
