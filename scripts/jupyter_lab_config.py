@@ -6,6 +6,8 @@
 # the pointer enters the picture). Dropping the snapshot when the notebook is saved makes a reopened,
 # trusted notebook draw the interactive figure straight away. The figure JSON itself is kept unchanged,
 # and the server signs the notebook after this hook, so the saved file stays trusted.
+import warnings
+
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
@@ -20,5 +22,10 @@ def strip_plotly_snapshots(model, **kwargs):
                 data.pop("image/png", None)
 
 
+# The server and the JupyterLab extension each load this file, so the hook is set twice; only that
+# self-replacement is silenced (replacing another hook still warns).
+warnings.filterwarnings(
+    "ignore", message=r"Overriding existing pre_save_hook \(strip_plotly_snapshots\) with a new one \(strip_plotly_snapshots\)"
+)
 c = get_config()  # noqa: F821 (provided by the traitlets config loader)
 c.FileContentsManager.pre_save_hook = strip_plotly_snapshots
