@@ -19,7 +19,7 @@ import {
   iwaeNll,
   reconstructionError,
   samplePrior,
-  reconstruct,
+  reconstructionPairs,
   saveModel,
   loadModel,
   digitGridPng,
@@ -160,8 +160,8 @@ async function main(argv: string[]): Promise<void> {
     });
     const modelDir = path.join(out, 'model');
     await saveModel(model, modelDir);
-    const shown = subset(testSet, 32);
-    fs.writeFileSync(path.join(out, 'reconstructions.png'), digitGridPng(interleave(shown.images, reconstruct(model, shown), 784), { cols: 16 }));
+    const shown = subset(testSet, 16);
+    fs.writeFileSync(path.join(out, 'reconstructions.png'), digitGridPng(reconstructionPairs(model, shown), { cols: shown.size }));
     let metrics: Record<string, unknown>;
     if (model.kind === 'vae') {
       fs.writeFileSync(path.join(out, 'samples.png'), digitGridPng(samplePrior(model, 64, { seed }), { cols: 8 }));
@@ -214,23 +214,6 @@ async function main(argv: string[]): Promise<void> {
   fs.writeFileSync(file, digitGridPng(samplePrior(model, count, { seed }), { cols: Math.ceil(Math.sqrt(count)) }));
   say(`wrote ${count} samples to ${file}`);
   emit(values.json, { command, backend: backend.name, file, count });
-}
-
-/** Rows of originals and reconstructions side by side: a, b, a, b … in groups of `cols`. */
-function interleave(a: Float32Array, b: Float32Array, pixels: number): Float32Array {
-  const n = a.length / pixels;
-  const out = new Float32Array(2 * n * pixels);
-  const row = 16;
-  let k = 0;
-  for (let start = 0; start < n; start += row) {
-    for (const src of [a, b]) {
-      for (let i = start; i < Math.min(start + row, n); i++) {
-        out.set(src.subarray(i * pixels, (i + 1) * pixels), k * pixels);
-        k++;
-      }
-    }
-  }
-  return out;
 }
 
 function emit(json: boolean | undefined, obj: Record<string, unknown>): void {

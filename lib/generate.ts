@@ -94,6 +94,19 @@ export function reconstruct(model: Model, x: Float32Array | Dataset): Float32Arr
   return decodeLatents(model, encodeRows(model, ds));
 }
 
+/**
+ * Originals followed by their reconstructions (count × inputDim each): shown as a
+ * digit grid with `cols = ds.size`, the top row is the input and the bottom row
+ * what the model makes of it (chapter 2, "Reconstructions").
+ */
+export function reconstructionPairs(model: Model, ds: Dataset): Float32Array {
+  const xHat = reconstruct(model, ds);
+  const both = new Float32Array(ds.images.length + xHat.length);
+  both.set(ds.images, 0);
+  both.set(xHat, ds.images.length);
+  return both;
+}
+
 function checkSameLength(fn: string, a: ArrayLike<number>, b: ArrayLike<number>): void {
   if (a.length !== b.length) throw new Error(`${fn}: vectors have different lengths ${a.length} and ${b.length}`);
 }

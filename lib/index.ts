@@ -60,6 +60,7 @@ export type { EvaluateOptions, EvalResult, PerExample, IwaeOptions, Reconstructi
 export {
   samplePrior,
   reconstruct,
+  reconstructionPairs,
   decodeLatents,
   lerp,
   slerp,

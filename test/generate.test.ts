@@ -9,6 +9,7 @@ import { tfSeed } from '../lib/random';
 import {
   samplePrior,
   reconstruct,
+  reconstructionPairs,
   decodeLatents,
   lerp,
   slerp,
@@ -114,4 +115,14 @@ test('latentMeans: one point per example with its label', () => {
   assert.deepEqual(m.labels, ds.labels);
   const expected = tf.tidy(() => vae.encode(tf.tensor2d(ds.images, [ds.size, 784])).mean.dataSync());
   assert.ok(maxDiff(m.points, expected) < 1e-6);
+});
+
+test('reconstructionPairs: the originals, then their reconstructions', () => {
+  const shown = subset(ds, 6);
+  const before = tf.memory().numTensors;
+  const pairs = reconstructionPairs(vae, shown);
+  assert.equal(tf.memory().numTensors, before);
+  assert.equal(pairs.length, 2 * 6 * 784);
+  assert.equal(maxDiff(pairs.subarray(0, 6 * 784), shown.images), 0);
+  assert.equal(maxDiff(pairs.subarray(6 * 784), reconstruct(vae, shown)), 0);
 });
