@@ -40,6 +40,8 @@ export { createDecoder, DEFAULT_DECODER_CONFIG } from './decoder';
 export type { DecoderConfig } from './decoder';
 export { VAE, createVAE, DEFAULT_VAE_CONFIG } from './vae';
 export type { VAEConfig, VAEOutput } from './vae';
+export { trainingFlops, modelFlops, matMulFlops } from './flops';
+export type { LayerFlops, TrainingFlops } from './flops';
 export { Autoencoder, createAutoencoder, DEFAULT_AUTOENCODER_CONFIG } from './autoencoder';
 export type { AutoencoderConfig, Model } from './autoencoder';
 
