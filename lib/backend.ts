@@ -5,8 +5,11 @@
  *
  * Order for `auto`: tfjs-node-gpu (CUDA), tfjs-node (libtensorflow), wasm
  * (SIMD), cpu (plain JavaScript). tfjs-node is an optional dependency because
- * its installer downloads libtensorflow from a host that some networks block;
+ * its installer downloads libtensorflow from a host that some networks block
+ * (`npm run setup:tfjs-node` builds it against another copy of the library);
  * without it the wasm backend is the fast path (chapter 1, "Running the code").
+ * The tensorflow detail names the libtensorflow release the binding actually
+ * loaded (its TF_Version()), which need not be the one tfjs-node was built for.
  *
  * initBackend also installs the kernel fixes the selected backend needs (on
  * wasm: fast transposed matMuls, the missing conv filter gradient, a fast
@@ -25,7 +28,7 @@ export interface BackendInfo {
   name: BackendName;
   /** The npm package that provides it. */
   package: string;
-  /** Human-readable specifics, e.g. 'SIMD, 1 thread' or 'libtensorflow, GPU'. */
+  /** Human-readable specifics, e.g. 'SIMD, 1 thread' or 'libtensorflow 2.21.0, CPU, tfjs-node 4.22.0'. */
   detail: string;
 }
 
@@ -72,25 +75,44 @@ function tryRequire(pkg: string): { ok: true; module: unknown } | { ok: false; m
   }
 }
 
+/**
+ * What tfjs-node's backend object (NodeJSKernelBackend, tfjs-node 4.22) exposes
+ * that we report: the native binding, whose TF_Version is the TF_Version() of
+ * the libtensorflow it loaded, and whether TensorFlow placed ops on a GPU.
+ */
+interface NodeBackendLike {
+  binding?: { TF_Version?: unknown };
+  isUsingGpuDevice?: unknown;
+}
+
+/** Set when auto skipped a tfjs-node that is installed but would not load, so the fallback can say so. */
+let tensorflowLoadFailure: string | undefined;
+
 async function tryTensorflow(): Promise<BackendInfo | string> {
   const reasons: string[] = [];
+  tensorflowLoadFailure = undefined;
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     const r = tryRequire(pkg);
     if (r.ok === false) {
       reasons.push(r.error);
+      if (!r.missing) tensorflowLoadFailure = pkg;
       continue;
     }
-    // Requiring tfjs-node registers the 'tensorflow' backend with the tfjs-core we import.
+    // Requiring tfjs-node registers the 'tensorflow' backend with the tfjs-core we import
+    // (it is hoisted, one copy); if it resolved another copy, setBackend fails here.
     if (!(await tf.setBackend('tensorflow'))) {
       reasons.push(`${pkg} loaded but tf.setBackend('tensorflow') failed`);
+      tensorflowLoadFailure = pkg;
       continue;
     }
     await tf.ready();
     const version = (r.module as { version?: Record<string, string> }).version?.['tfjs-node'] ?? 'unknown version';
+    const backend = tf.backend() as unknown as NodeBackendLike;
+    const tfVersion = typeof backend.binding?.TF_Version === 'string' ? backend.binding.TF_Version : 'of unknown version';
     return {
       name: 'tensorflow',
       package: pkg,
-      detail: `libtensorflow, ${pkg.endsWith('-gpu') ? 'GPU (CUDA)' : 'CPU'}, tfjs-node ${version}`,
+      detail: `libtensorflow ${tfVersion}, ${backend.isUsingGpuDevice === true ? 'GPU (CUDA)' : 'CPU'}, tfjs-node ${version}`,
     };
   }
   return reasons.join('; ');
@@ -129,7 +151,8 @@ async function useCpu(): Promise<BackendInfo> {
 
 const TFJS_NODE_HELP =
   'install it with `npm install @tensorflow/tfjs-node@4.22.0` (or @tensorflow/tfjs-node-gpu@4.22.0 with CUDA); ' +
-  'its installer downloads libtensorflow, see TFJS_NODE_CDN_STORAGE in its README for blocked networks';
+  'its installer downloads libtensorflow: where that host is blocked, set TFJS_NODE_CDN_STORAGE to a mirror ' +
+  'or run `npm run setup:tfjs-node` (builds it against the library in PyPI\'s tensorflow-cpu wheel)';
 
 async function select(name: BackendName | 'auto', source: string): Promise<BackendInfo> {
   if (name === 'tensorflow') {
@@ -147,9 +170,14 @@ async function select(name: BackendName | 'auto', source: string): Promise<Backe
   if (name === 'cpu') return useCpu();
   const t = await tryTensorflow();
   if (typeof t !== 'string') return t;
+  // An installed tfjs-node that does not load is worth a word: the user meant to use it.
+  const skipped = tensorflowLoadFailure
+    ? `; ${tensorflowLoadFailure} is installed but did not load (VAE_BACKEND=tensorflow shows why)`
+    : '';
   const w = await tryWasm();
-  if (typeof w !== 'string') return w;
-  return useCpu();
+  if (typeof w !== 'string') return { ...w, detail: w.detail + skipped };
+  const c = await useCpu();
+  return { ...c, detail: c.detail + skipped };
 }
 
 /**
