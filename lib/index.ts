@@ -47,6 +47,8 @@ export type { AutoencoderConfig, Model } from './autoencoder';
 
 // Training, evaluation, generation, saving
 export { train, DEFAULT_TRAIN_CONFIG } from './train';
+export { adam, FusedAdam } from './adam';
+export type { AdamOptions } from './adam';
 export type { TrainConfig, TrainResult, BatchLog, EpochLog } from './train';
 export {
   evaluate,

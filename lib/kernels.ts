@@ -10,7 +10,10 @@
  * - it has no Conv2DBackpropFilter kernel, so conv weights have no gradient;
  *   lib/conv-grad.ts supplies one as a single dilated convolution;
  * - its Conv2DBackpropInput (transposed conv) is a direct loop; lib/conv-grad.ts
- *   runs it as a zero-interleaved Conv2D instead.
+ *   runs it as a zero-interleaved Conv2D instead;
+ * - its Identity kernel copies; lib/wasm-identity.ts shares the buffer as cpu does.
+ * On wasm and cpu, whose data is a typed array, Adam's update runs as one fused
+ * kernel instead of about fifteen (lib/adam.ts), bit for bit the same numbers.
  * The gradient registry is global and the kernel registry outlives a backend
  * switch, so switching to another backend restores every stock kernel and
  * gradient: tfjs-node and cpu have fast native kernels of their own.
@@ -19,6 +22,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from './backend';
 import { setWasmMatMulOverride, wasmMatMulOverrideActive } from './wasm-matmul';
 import { setConvGradOverride, convGradOverrideActive, setWasmConvTransposeOverride, wasmConvTransposeOverrideActive } from './conv-grad';
+import { setWasmIdentityOverride, wasmIdentityOverrideActive } from './wasm-identity';
+import { setFusedAdamKernel, fusedAdamKernelActive } from './adam';
 
 /** Which replacements are installed. */
 export interface KernelTuning {
@@ -28,6 +33,10 @@ export interface KernelTuning {
   convFilterGrad: boolean;
   /** wasm Conv2DBackpropInput runs as a zero-interleaved Conv2D. */
   convTranspose: boolean;
+  /** wasm Identity shares its input's buffer instead of copying it. */
+  identity: boolean;
+  /** The fused Adam update kernel is registered (used on wasm and cpu). */
+  fusedAdam: boolean;
 }
 
 /**
@@ -39,6 +48,8 @@ export function tuneKernels(backend: BackendName | 'none'): KernelTuning {
   const wasm = backend === 'wasm';
   setWasmMatMulOverride(wasm);
   setWasmConvTransposeOverride(wasm);
+  setWasmIdentityOverride(wasm);
+  setFusedAdamKernel(wasm || backend === 'cpu');
   // A backend without the filter-gradient kernel (wasm today) needs the replacement gradient.
   setConvGradOverride(backend !== 'none' && tf.getKernel('Conv2DBackpropFilter', backend) === undefined);
   return kernelTuning();
@@ -46,5 +57,11 @@ export function tuneKernels(backend: BackendName | 'none'): KernelTuning {
 
 /** The replacements installed now. */
 export function kernelTuning(): KernelTuning {
-  return { matMul: wasmMatMulOverrideActive(), convFilterGrad: convGradOverrideActive(), convTranspose: wasmConvTransposeOverrideActive() };
+  return {
+    matMul: wasmMatMulOverrideActive(),
+    convFilterGrad: convGradOverrideActive(),
+    convTranspose: wasmConvTransposeOverrideActive(),
+    identity: wasmIdentityOverrideActive(),
+    fusedAdam: fusedAdamKernelActive(),
+  };
 }

@@ -16,6 +16,7 @@ import { Model } from './autoencoder';
 import { evaluate, checkData } from './evaluate';
 import { saveCheckpoint } from './io';
 import { createProgressBar } from './progress';
+import { adam } from './adam';
 import { createSummaryWriter } from './tensorboard';
 import { checkPositiveInt, checkSeed } from './layers';
 
@@ -137,7 +138,7 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
   const noiseRng = new Rng(cfg.seed ^ 0x2545f491);
   const { inputDim, likelihood, outputLogVar } = model.config;
   const vars = model.trainableWeights();
-  const optimizer = tf.train.adam(cfg.learningRate);
+  const optimizer = adam({ learningRate: cfg.learningRate });
   const writer = cfg.logDir ? createSummaryWriter(cfg.logDir) : undefined;
   const stepsPerEpoch = Math.ceil(data.size / cfg.batchSize);
 

@@ -50,7 +50,7 @@ test('auto picks wasm here (tfjs-node absent) and reports it', async (t) => {
     // Idempotent: same object back, for 'auto' and for the same explicit name.
     assert.equal(await initBackend(), info);
     assert.equal(await initBackend({ backend: 'wasm' }), info);
-    assert.deepEqual(kernelTuning(), { matMul: true, convFilterGrad: true, convTranspose: true });
+    assert.deepEqual(kernelTuning(), { matMul: true, convFilterGrad: true, convTranspose: true, identity: true, fusedAdam: true });
   } finally {
     if (prev !== undefined) process.env.VAE_BACKEND = prev;
   }
@@ -111,7 +111,7 @@ test('an explicit request switches backends and restores the stock kernels and g
     (async () => {
       // The registered configs before any fix, to check that a switch puts back these very objects.
       require('@tensorflow/tfjs-backend-wasm');
-      const names = [['BatchMatMul', 'wasm'], ['_FusedMatMul', 'wasm'], ['Conv2DBackpropInput', 'wasm']];
+      const names = [['BatchMatMul', 'wasm'], ['_FusedMatMul', 'wasm'], ['Conv2DBackpropInput', 'wasm'], ['Identity', 'wasm']];
       const stockKernels = names.map(([n, be]) => tf.getKernel(n, be));
       const stockGrads = ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput'].map((n) => tf.getGradient(n));
       const first = await b.initBackend();
@@ -131,9 +131,9 @@ test('an explicit request switches backends and restores the stock kernels and g
     kernelsBack: boolean; gradsBack: boolean; same: boolean;
   };
   assert.deepEqual(out.names, ['wasm', 'cpu', 'cpu']);
-  assert.deepEqual(out.afterWasm, { matMul: true, convFilterGrad: true, convTranspose: true });
-  assert.deepEqual(out.replaced, [true, true, true]);
-  assert.deepEqual(out.afterCpu, { matMul: false, convFilterGrad: false, convTranspose: false });
+  assert.deepEqual(out.afterWasm, { matMul: true, convFilterGrad: true, convTranspose: true, identity: true, fusedAdam: true });
+  assert.deepEqual(out.replaced, [true, true, true, true]);
+  assert.deepEqual(out.afterCpu, { matMul: false, convFilterGrad: false, convTranspose: false, identity: false, fusedAdam: true });
   assert.equal(out.kernelsBack, true);
   assert.equal(out.gradsBack, true);
   assert.equal(out.same, true);

@@ -135,7 +135,7 @@ test('conv VAE on wasm: without the fixes the filter gradient is missing; initBa
     t.skip('wasm only');
     return;
   }
-  assert.deepEqual(kernelTuning(), { matMul: true, convFilterGrad: true, convTranspose: true });
+  assert.deepEqual(kernelTuning(), { matMul: true, convFilterGrad: true, convTranspose: true, identity: true, fusedAdam: true });
   const vae = createVAE({ architecture: 'conv', latentDim: 2, hiddenUnits: [8], convFilters: [2, 2], seed: 1 });
   const step = (): number =>
     tf.tidy(() => {
@@ -145,7 +145,7 @@ test('conv VAE on wasm: without the fixes the filter gradient is missing; initBa
       return Object.keys(grads).length;
     });
   try {
-    assert.deepEqual(tuneKernels('none'), { matMul: false, convFilterGrad: false, convTranspose: false });
+    assert.deepEqual(tuneKernels('none'), { matMul: false, convFilterGrad: false, convTranspose: false, identity: false, fusedAdam: false });
     assert.throws(step, /Conv2DBackpropFilter/);
   } finally {
     tuneKernels('wasm');
@@ -184,4 +184,23 @@ test('wasm transposed conv as a convolution: same results as the stock kernel, n
     assert.equal(dataIds(), ids, `temporaries freed for ${JSON.stringify(cfg)}`);
     assert.ok(maxDiff(mine, stock) < 1e-4, `${JSON.stringify(cfg)}: max difference ${maxDiff(mine, stock)}`);
   }
+});
+
+test('wasm Identity shares the buffer: a clone reads the same values, survives its source, and frees it last', (t) => {
+  if (tf.getBackend() !== 'wasm') {
+    t.skip('wasm only');
+    return;
+  }
+  assert.ok(kernelTuning().identity, 'initBackend installed it');
+  const ids = dataIds();
+  const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+  const y = tf.clone(x); // runs the Identity kernel
+  assert.equal(dataIds(), ids + 1, 'no second buffer');
+  x.dispose();
+  assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3, 4, 5, 6]);
+  y.dispose();
+  assert.equal(dataIds(), ids, 'the buffer is freed with the last tensor');
+  // A gradient that passes through Identity (the tape's pass-through) is unchanged.
+  const g = tf.tidy(() => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.clone(a), a)))(tf.tensor1d([1, -2, 3])).dataSync());
+  assert.deepEqual(Array.from(g), [2, -4, 6]);
 });

@@ -1,0 +1,247 @@
+/**
+ * Adam (Kingma & Ba 2015, Algorithm 1) with the per-variable update fused into
+ * one kernel (chapter 4, "Training in practice").
+ *
+ * TF.js's AdamOptimizer updates each variable with about fifteen element-wise
+ * kernels (two moments, two bias corrections, sqrt, add, div, mul, add and the
+ * assigns), each a full pass over the weights: for the dense VAE that is a
+ * quarter of a training step on the wasm backend (`npm run bench -- --profile`).
+ * The kernel registered here reads g, m, v and θ once and writes m', v', θ':
+ *
+ *   m' = β₁·m + (1−β₁)·g        v' = β₂·v + (1−β₂)·g²
+ *   θ' = θ − lr · (m'/(1−β₁ᵗ)) / (√(v'/(1−β₂ᵗ)) + ε)
+ *
+ * in the same order of float32 operations as the stock optimizer. Every
+ * intermediate is rounded to float32 with Math.fround; a float64 result of +, −,
+ * ×, ÷ or √ on float32 inputs rounds to exactly the float32 result (53 ≥ 2·24 + 2
+ * bits), so the fused update gives bit for bit the numbers of the stock one
+ * (test/adam.test.ts). The outputs are fresh buffers, never the inputs written
+ * in place: a variable's data may be shared with a clone.
+ *
+ * The kernel exists for the wasm and cpu backends, whose data is a typed array
+ * readable synchronously; lib/kernels.ts installs it with the other kernel
+ * fixes. Elsewhere (tfjs-node, or after `tuneKernels('none')`) `adam()` runs
+ * the stock update unchanged.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { WASM_BASE64 } from './wasm/adam';
+
+/** The name of the fused kernel in the TF.js kernel registry. */
+export const FUSED_ADAM = 'VaeFusedAdam';
+const BACKENDS = ['wasm', 'cpu'] as const;
+
+/** Float32 constants of one update, computed as the stock optimizer's scalars are. */
+interface AdamAttrs {
+  beta1: number;
+  oneMinusBeta1: number;
+  beta2: number;
+  oneMinusBeta2: number;
+  /** 1 − β₁ᵗ and 1 − β₂ᵗ, from the float32 accumulators. */
+  oneMinusAccBeta1: number;
+  oneMinusAccBeta2: number;
+  epsilon: number;
+  negLearningRate: number;
+}
+
+interface TensorInfo {
+  dataId: object;
+  shape: number[];
+  dtype: string;
+}
+
+/** θ, g, m, v (read) → θ', m', v' (written); all float32 of one length. */
+function update(theta: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, out: [Float32Array, Float32Array, Float32Array], a: AdamAttrs): void {
+  const f = Math.fround;
+  const [thetaOut, mOut, vOut] = out;
+  const b1 = f(a.beta1), c1 = f(a.oneMinusBeta1), b2 = f(a.beta2), c2 = f(a.oneMinusBeta2);
+  const d1 = f(a.oneMinusAccBeta1), d2 = f(a.oneMinusAccBeta2), eps = f(a.epsilon), nlr = f(a.negLearningRate);
+  for (let i = 0; i < g.length; i++) {
+    const gi = g[i];
+    const mi = f(f(m[i] * b1) + f(gi * c1));
+    const vi = f(f(v[i] * b2) + f(f(gi * gi) * c2));
+    const step = f(f(f(mi / d1) / f(f(Math.sqrt(f(vi / d2))) + eps)) * nlr);
+    thetaOut[i] = f(step + theta[i]);
+    mOut[i] = mi;
+    vOut[i] = vi;
+  }
+}
+
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+  getMemoryOffset(dataId: object): number;
+  wasm: { asm?: { memory?: WasmMemory } };
+}
+
+/**
+ * The bits of the WebAssembly API used here, typed locally: tslab compiles
+ * lib/ with the ES2020 library only, which does not declare WebAssembly.
+ */
+interface WasmMemory {
+  buffer: ArrayBuffer | SharedArrayBuffer;
+}
+interface WasmApi {
+  Memory: abstract new (...args: never[]) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+type SimdAdam = (theta: number, g: number, m: number, v: number, thetaOut: number, mOut: number, vOut: number, n: number, ...attrs: number[]) => void;
+
+/**
+ * The SIMD update of lib/wasm/adam.wat, instantiated on the backend's own
+ * memory (Emscripten exports it as `asm.memory`), so it reads and writes the
+ * tensors in place of the backend: no copies. Undefined where that memory is
+ * not reachable or is shared (the threaded build): then the JS loop runs.
+ */
+const simdByMemory = new WeakMap<WasmMemory, SimdAdam>();
+function simdAdam(backend: WasmBackend): SimdAdam | undefined {
+  const memory = backend.wasm.asm?.memory;
+  if (!(memory instanceof WA.Memory) || !(memory.buffer instanceof ArrayBuffer)) return undefined;
+  let fn = simdByMemory.get(memory);
+  if (!fn) {
+    const module = new WA.Module(Buffer.from(WASM_BASE64, 'base64'));
+    fn = new WA.Instance(module, { env: { memory } }).exports.adam as SimdAdam;
+    simdByMemory.set(memory, fn);
+  }
+  return fn;
+}
+
+interface CpuBackend {
+  data: { get(dataId: object): { values: Float32Array } };
+  makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo;
+}
+
+function inputsOf(args: { inputs: unknown }): TensorInfo[] {
+  const { theta, gradient, m, v } = args.inputs as Record<string, TensorInfo>;
+  for (const t of [theta, gradient, m, v]) {
+    if (t.dtype !== 'float32') throw new Error(`${FUSED_ADAM}: expected float32 tensors, got ${t.dtype}`);
+  }
+  return [theta, gradient, m, v];
+}
+
+const kernelFuncs: Record<(typeof BACKENDS)[number], (args: { inputs: unknown; backend: unknown; attrs?: unknown }) => TensorInfo[]> = {
+  wasm(args) {
+    const [theta, gradient, m, v] = inputsOf(args);
+    const backend = args.backend as WasmBackend;
+    const a = args.attrs as AdamAttrs;
+    // Allocate before taking views: a malloc may grow the wasm memory and detach earlier views.
+    const outs = [backend.makeOutput(theta.shape, 'float32'), backend.makeOutput(theta.shape, 'float32'), backend.makeOutput(theta.shape, 'float32')];
+    const simd = simdAdam(backend);
+    if (simd) {
+      const f = Math.fround;
+      const ptr = (t: TensorInfo): number => backend.getMemoryOffset(t.dataId);
+      simd(ptr(theta), ptr(gradient), ptr(m), ptr(v), ptr(outs[0]), ptr(outs[1]), ptr(outs[2]), backend.typedArrayFromHeap(theta).length,
+        f(a.beta1), f(a.oneMinusBeta1), f(a.beta2), f(a.oneMinusBeta2), f(a.oneMinusAccBeta1), f(a.oneMinusAccBeta2), f(a.epsilon), f(a.negLearningRate));
+      return outs;
+    }
+    const view = (t: TensorInfo): Float32Array => backend.typedArrayFromHeap(t);
+    update(view(theta), view(gradient), view(m), view(v), [view(outs[0]), view(outs[1]), view(outs[2])], a);
+    return outs;
+  },
+  cpu(args) {
+    const [theta, gradient, m, v] = inputsOf(args);
+    const backend = args.backend as CpuBackend;
+    const n = theta.shape.reduce((p, d) => p * d, 1);
+    const out: [Float32Array, Float32Array, Float32Array] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+    const view = (t: TensorInfo): Float32Array => backend.data.get(t.dataId).values;
+    update(view(theta), view(gradient), view(m), view(v), out, args.attrs as AdamAttrs);
+    return out.map((values) => backend.makeTensorInfo(theta.shape, 'float32', values));
+  },
+};
+
+let installed = false;
+
+/** Register (true) or remove (false) the fused Adam kernel on wasm and cpu. Idempotent. */
+export function setFusedAdamKernel(enabled: boolean): void {
+  if (enabled === installed) return;
+  for (const backendName of BACKENDS) {
+    if (enabled) {
+      tf.registerKernel({ kernelName: FUSED_ADAM, backendName, kernelFunc: kernelFuncs[backendName] as never });
+    } else {
+      tf.unregisterKernel(FUSED_ADAM, backendName);
+    }
+  }
+  installed = enabled;
+}
+
+/** Whether the fused Adam kernel is registered. */
+export function fusedAdamKernelActive(): boolean {
+  return installed;
+}
+
+/** The stock optimizer's private state, which the fused path reads and updates in the same way. */
+interface AdamState {
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
+  accumulatedSecondMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
+}
+
+/**
+ * tf.AdamOptimizer whose update runs the fused kernel when the active backend
+ * has it. State, checkpoints (getWeights / setWeights) and serialisation are the
+ * stock optimizer's, so the two are interchangeable mid-training.
+ */
+export class FusedAdam extends tf.AdamOptimizer {
+  override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+    if (tf.getKernel(FUSED_ADAM, tf.getBackend()) === undefined) {
+      super.applyGradients(variableGradients);
+      return;
+    }
+    const state = this as unknown as AdamState;
+    const named: { name: string; tensor: tf.Tensor | undefined }[] = Array.isArray(variableGradients)
+      ? variableGradients
+      : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
+    tf.tidy(() => {
+      // As the stock optimizer: 1 − β^t from the float32 accumulators, the scalars rounded to float32.
+      const [accBeta1, accBeta2] = [state.accBeta1.dataSync()[0], state.accBeta2.dataSync()[0]];
+      const attrs: AdamAttrs = {
+        beta1: this.beta1,
+        oneMinusBeta1: 1 - this.beta1,
+        beta2: this.beta2,
+        oneMinusBeta2: 1 - this.beta2,
+        oneMinusAccBeta1: Math.fround(1 - accBeta1),
+        oneMinusAccBeta2: Math.fround(1 - accBeta2),
+        epsilon: this.epsilon,
+        negLearningRate: -this.learningRate,
+      };
+      named.forEach(({ name, tensor: gradient }, i) => {
+        const theta = tf.engine().registeredVariables[name];
+        if (!theta) throw new Error(`FusedAdam: no variable named '${name}'`);
+        const slot = (suffix: string) => ({ originalName: `${name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(theta).variable(false)) });
+        state.accumulatedFirstMoment[i] ??= slot('m');
+        state.accumulatedSecondMoment[i] ??= slot('v');
+        if (gradient == null) return;
+        const m = state.accumulatedFirstMoment[i]!.variable;
+        const v = state.accumulatedSecondMoment[i]!.variable;
+        const [thetaNew, mNew, vNew] = tf.engine().runKernel(FUSED_ADAM, { theta, gradient, m, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        m.assign(mNew);
+        v.assign(vNew);
+        theta.assign(thetaNew);
+      });
+      state.accBeta1.assign(tf.mul(state.accBeta1, this.beta1));
+      state.accBeta2.assign(tf.mul(state.accBeta2, this.beta2));
+    });
+    this.incrementIterations();
+  }
+}
+
+/** Options of `adam`; the defaults are Kingma & Ba's and tf.train.adam's. */
+export interface AdamOptions {
+  /** Step size (default 1e-3). */
+  learningRate?: number;
+  /** Decay of the first-moment average (default 0.9). */
+  beta1?: number;
+  /** Decay of the second-moment average (default 0.999). */
+  beta2?: number;
+  /** Added to √v̂ (default: the backend's epsilon, 1e-7 in float32). */
+  epsilon?: number;
+}
+
+/** Adam with the fused update where the backend has it; the optimizer lib/train.ts uses. */
+export function adam(opts: AdamOptions = {}): FusedAdam {
+  const { learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon } = opts;
+  return new FusedAdam(learningRate, beta1, beta2, epsilon);
+}
