@@ -1,0 +1,204 @@
+/**
+ * `npm run bench`: training speed of the dense VAE (784-400-20, batch 128)
+ * and the convolutional VAE on every backend that loads, set against each
+ * backend's raw matMul speed and the models' FLOPs per example (lib/flops.ts),
+ * so that the distance to what the machine can do is visible. A command, not
+ * a test: it reports what it measured, on whatever else the machine is doing
+ * (the load average before and after is printed, and CPU/wall per run).
+ *
+ *   npm run bench [-- --backend wasm,cpu] [--model dense|conv] [--warmup N] [--steps N] [--runs N]
+ *                    [--slow] [--json FILE] [--matmul-seconds S]
+ *   npm run bench -- --profile [--backend wasm] [--model conv] [--warmup N] [--steps N] [--top N]
+ *
+ * Each (backend, model) trains in a child process of its own through
+ * lib/train.ts (the loop the notebooks run), so peak memory and the kernel
+ * registry belong to that configuration. Backends that do not load are listed
+ * with initBackend's reason. --profile prints, per backend and model, the
+ * kernels that take a training step's time. Results also go to
+ * bench-results/bench-<time>.json (or --json FILE).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { spawnSync } from 'node:child_process';
+import type { BackendName } from '../lib/backend';
+import { BACKENDS, MODELS, RESULT_TAG, defaultPlan, defaultProfilePlan, type MatMulResult, type ModelName, type ProfileResult, type Result, type Task, type TrainResult, type Unavailable } from './bench/plan';
+import { machineInfo, load1 } from './bench/machine';
+import { trainTable, matMulTable, profileTable, TRAIN_LEGEND } from './bench/report';
+import { machineReference } from './bench/reference';
+
+const ROOT = path.resolve(__dirname, '..');
+const CHILD = path.join(__dirname, 'bench', 'child.ts');
+
+function list<T extends string>(flag: string, value: string | undefined, all: readonly T[]): T[] {
+  if (value === undefined || value === 'all') return [...all];
+  const names = value.split(',').map((s) => s.trim());
+  for (const n of names) if (!all.includes(n as T)) throw new Error(`bench: --${flag} must be one of ${all.join(', ')} (comma-separated) or all, got '${n}'`);
+  return names as T[];
+}
+
+function count(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`bench: --${flag} must be a positive integer, got '${value}'`);
+  return n;
+}
+
+/** Runs one task in a fresh Node process and returns its tagged result line. */
+function runChild(task: Task): Result {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(task)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+    env: { ...process.env, VAE_QUIET: '1', VAE_BACKEND: task.backend },
+  });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith(RESULT_TAG));
+  if (line) return JSON.parse(line.slice(RESULT_TAG.length)) as Result;
+  const why = r.error ? r.error.message : `exit ${r.status ?? r.signal}`;
+  return { kind: 'failed', backend: task.backend, reason: `child process gave no result (${why}): ${(r.stderr ?? '').trim().split('\n').slice(-5).join(' | ')}` };
+}
+
+function say(msg: string): void {
+  process.stderr.write(`${msg}\n`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      backend: { type: 'string' },
+      model: { type: 'string' },
+      warmup: { type: 'string' },
+      steps: { type: 'string' },
+      runs: { type: 'string' },
+      slow: { type: 'boolean', default: false },
+      json: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      top: { type: 'string', default: '12' },
+      'matmul-seconds': { type: 'string', default: '1' },
+    },
+  });
+  const backends = list('backend', values.backend, BACKENDS);
+  const models = list<ModelName>('model', values.model, MODELS);
+  const warmup = count('warmup', values.warmup);
+  const steps = count('steps', values.steps);
+  const runs = count('runs', values.runs);
+  const top = count('top', values.top) ?? 12;
+  const matmulSeconds = Number(values['matmul-seconds']);
+  // A slow configuration (cpu × conv) runs when asked for by --slow or by naming both its backend and its model.
+  const explicit = values.backend !== undefined && values.model !== undefined;
+
+  const machine = machineInfo();
+  const loadBefore = load1();
+  const started = new Date();
+  const unavailable: Unavailable[] = [];
+  const skipped: { backend: BackendName; model: ModelName; reason: string }[] = [];
+  const matmul = new Map<string, MatMulResult>();
+  const trained: TrainResult[] = [];
+  const profiles: ProfileResult[] = [];
+
+  for (const backend of backends) {
+    if (!values.profile) {
+      say(`${backend}: matMul speed…`);
+      const m = runChild({ kind: 'matmul', backend, minSeconds: matmulSeconds });
+      if (m.kind !== 'matmul') {
+        unavailable.push(m as Unavailable);
+        say(`${backend}: ${m.kind}`);
+        continue;
+      }
+      matmul.set(backend, m);
+    }
+    for (const model of models) {
+      if (values.profile) {
+        const d = defaultProfilePlan(backend, model);
+        if (d.slow && !values.slow && !explicit) {
+          skipped.push({ backend, model, reason: 'slow on this backend; --slow or --backend cpu --model conv runs it' });
+          continue;
+        }
+        const task: Task = { kind: 'profile', backend, model, warmup: warmup ?? d.warmup, steps: steps ?? d.steps };
+        say(`${backend} ${model}: profiling ${task.steps} steps after ${task.warmup} warm-up…`);
+        const p = runChild(task);
+        if (p.kind === 'profile') profiles.push(p);
+        else {
+          unavailable.push(p as Unavailable);
+          if (p.kind === 'unavailable') break;
+        }
+        continue;
+      }
+      const d = defaultPlan(backend, model);
+      if (d.slow && !values.slow && !explicit) {
+        skipped.push({ backend, model, reason: 'slow on this backend (minutes per step); --slow or --backend cpu --model conv runs it' });
+        continue;
+      }
+      const plan = { warmup: warmup ?? d.warmup, steps: steps ?? d.steps, runs: runs ?? d.runs };
+      say(`${backend} ${model}: ${plan.warmup} warm-up + ${plan.runs}×${plan.steps} timed steps…`);
+      const r = runChild({ kind: 'train', backend, model, plan });
+      if (r.kind === 'train') {
+        trained.push(r);
+        say(`  ${Math.round(r.samplesPerSecond.median)} samples/s (${r.seconds.toFixed(0)} s)`);
+      } else unavailable.push(r as Unavailable);
+    }
+  }
+  // After the children, so that its threads do not compete with them.
+  const reference = values.profile ? undefined : machineReference();
+  const loadAfter = load1();
+  const finished = new Date();
+
+  // The report: machine first, then what ran, then what did not.
+  const out: string[] = [];
+  out.push(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB; ${machine.platform}`);
+  out.push(`software: Node ${machine.node}; ${Object.entries(machine.packages).map(([k, v]) => `${k} ${v}`).join(', ')}; commit ${machine.commit}`);
+  out.push(
+    `load average (1 min): ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after, on ${machine.cores} cores` +
+      (Math.max(loadBefore, loadAfter) > 0.5 ? ' — other work was running; times are what this process got (CPU/wall below 100 % means it waited)' : ''),
+  );
+  out.push(`started ${started.toISOString()}, ${((finished.getTime() - started.getTime()) / 1000).toFixed(0)} s`);
+  const seen = new Set<string>();
+  for (const r of [...matmul.values(), ...trained, ...profiles]) {
+    if (seen.has(r.backend.name)) continue;
+    seen.add(r.backend.name);
+    const fixes = Object.entries(r.backend.kernelTuning).filter(([, on]) => on).map(([k]) => k);
+    out.push(`backend ${r.backend.description}; kernel fixes: ${fixes.length ? fixes.join(', ') : 'none'}`);
+  }
+  if (typeof reference === 'string') out.push(`machine reference: none — ${reference}`);
+  else if (reference) {
+    const speeds = Object.entries(reference.gflopsByThreads).map(([t, g]) => `${g.toFixed(1)} GFLOP/s on ${t} thread${t === '1' ? '' : 's'}`);
+    out.push(`machine reference: numpy float32 1024³ product (${reference.blas}): ${speeds.join(', ')}`);
+  }
+  out.push('');
+  if (values.profile) {
+    for (const p of profiles) {
+      out.push(
+        `${p.backend.name}, ${p.model} VAE, batch 128: ${p.stepMs.toFixed(1)} ms per step (mean of ${p.steps} after ${p.warmup} warm-up, kernel timers on); ` +
+          `kernels ${p.kernelMs.toFixed(1)} ms (${((100 * p.kernelMs) / p.stepMs).toFixed(1)} %), ${p.kernels.length} kinds, ${Math.round(p.kernels.reduce((s, k) => s + k.calls, 0))} calls`,
+      );
+      out.push(profileTable(p, top));
+      out.push('');
+    }
+  } else {
+    if (trained.length > 0) {
+      const machineGflops = typeof reference === 'object' ? Math.max(...Object.values(reference.gflopsByThreads)) : undefined;
+      out.push(...TRAIN_LEGEND);
+      out.push(trainTable(trained, matmul, machineGflops));
+      out.push('');
+    }
+    if (matmul.size > 0) {
+      out.push('matMul speed (median wall time of repeated products, including the read-back):');
+      out.push(matMulTable([...matmul.values()]));
+      out.push('');
+    }
+  }
+  for (const u of unavailable) out.push(`${u.backend}: ${u.kind === 'unavailable' ? 'not available' : 'FAILED'} — ${u.reason}`);
+  for (const s of skipped) out.push(`${s.backend} ${s.model}: skipped — ${s.reason}`);
+  console.log(out.join('\n').trimEnd());
+
+  const file = values.json ?? path.join(ROOT, 'bench-results', `${values.profile ? 'profile' : 'bench'}-${started.toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const json = { command: values.profile ? 'profile' : 'bench', started: started.toISOString(), finished: finished.toISOString(), machine, loadAverage: { before: loadBefore, after: loadAfter }, machineReference: reference, matmul: [...matmul.values()], train: trained, profiles, unavailable, skipped };
+  fs.writeFileSync(file, JSON.stringify(json, null, 2) + '\n');
+  console.log(`\nwritten: ${path.relative(process.cwd(), path.resolve(file))}`);
+}
+
+main().catch((e: Error) => {
+  console.error(e.message);
+  process.exit(1);
+});
