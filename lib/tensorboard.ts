@@ -1,8 +1,12 @@
 /**
  * Scalar logs that TensorBoard reads (`tensorboard --logdir runs/…`), chapter 4
- * "Watching training". With tfjs-node active its own `tf.node.summaryFileWriter`
- * is used; everywhere else (wasm, cpu) this module writes the same file format
- * itself:
+ * "Watching training". This module writes the file format itself, on every
+ * backend; tfjs-node's own `tf.node.summaryFileWriter` is available on request
+ * (`implementation: 'tfjs-node'`) but not the default: it cannot be closed, it
+ * is cached per folder for the life of the process and keeps five tensors
+ * (its resource handle and, in tfjs-node 4.22, the four argument scalars of
+ * CreateSummaryFileWriter, never disposed), which a leak check would count.
+ * The format:
  *
  * - file `events.out.tfevents.<unix seconds>.<host>.<pid>.<n>`;
  * - a sequence of TFRecords: uint64 length (LE), uint32 masked CRC32C of the
@@ -39,7 +43,7 @@ export interface ScalarEvent {
 }
 
 export interface SummaryWriterOptions {
-  /** 'auto': tfjs-node's writer when the tensorflow backend is active, else ours. */
+  /** 'auto' and 'builtin': ours, on every backend; 'tfjs-node': tfjs-node's (needs the tensorflow backend). */
   implementation?: 'auto' | 'tfjs-node' | 'builtin';
 }
 
@@ -195,6 +199,10 @@ interface TfjsNodeSummaryWriter {
 }
 
 function tfjsNodeWriter(logDir: string): SummaryWriter {
+  // Requiring tfjs-node switches the process to its backend as a side effect; only do it when it is active.
+  if (tf.getBackend() !== 'tensorflow') {
+    throw new Error(`createSummaryWriter: implementation 'tfjs-node' needs the tensorflow backend, but '${tf.getBackend()}' is active; use 'builtin'`);
+  }
   let node: { summaryFileWriter(logdir: string): TfjsNodeSummaryWriter } | undefined;
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     try {
@@ -227,7 +235,10 @@ function tfjsNodeWriter(logDir: string): SummaryWriter {
 /** A scalar summary writer into `logDir` (created if needed). */
 export function createSummaryWriter(logDir: string, opts: SummaryWriterOptions = {}): SummaryWriter {
   const impl = opts.implementation ?? 'auto';
-  if (impl === 'tfjs-node' || (impl === 'auto' && tf.getBackend() === 'tensorflow')) return tfjsNodeWriter(logDir);
+  if (impl === 'tfjs-node') return tfjsNodeWriter(logDir);
+  if (impl !== 'auto' && impl !== 'builtin') {
+    throw new Error(`createSummaryWriter: implementation must be 'auto', 'builtin' or 'tfjs-node', got '${String(impl)}'`);
+  }
   return builtinWriter(logDir);
 }
 

@@ -114,7 +114,7 @@ test('an explicit request switches backends and restores the stock kernels and g
       const names = [['BatchMatMul', 'wasm'], ['_FusedMatMul', 'wasm'], ['Conv2DBackpropInput', 'wasm'], ['Identity', 'wasm']];
       const stockKernels = names.map(([n, be]) => tf.getKernel(n, be));
       const stockGrads = ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput'].map((n) => tf.getGradient(n));
-      const first = await b.initBackend();
+      const first = await b.initBackend({ backend: 'wasm' }); // not auto: it picks tfjs-node where that is set up
       const afterWasm = k.kernelTuning();
       const replaced = names.map(([n, be], i) => tf.getKernel(n, be) !== stockKernels[i]);
       const second = await b.initBackend({ backend: 'cpu' });
@@ -153,7 +153,7 @@ test('VAE_BACKEND=tensorflow without tfjs-node fails in a child process with a c
 });
 
 test('matMul gradients through the wasm kernel fixes equal the stock ones, for every transpose pair', async () => {
-  await initBackend();
+  await initBackend({ backend: 'wasm' });
   assert.equal(tf.getBackend(), 'wasm');
   const cases: { shapeA: number[]; shapeB: number[]; tA: boolean; tB: boolean }[] = [
     { shapeA: [5, 7], shapeB: [7, 3], tA: false, tB: false },
@@ -203,7 +203,7 @@ test('matMul gradients through the wasm kernel fixes equal the stock ones, for e
 });
 
 test('a hand-computed gradient: d/dA sum(A·B) = 1·Bᵀ with the kernel fixes on', async () => {
-  await initBackend();
+  await initBackend({ backend: 'wasm' });
   assert.equal(kernelTuning().matMul, true);
   const [dA, dB] = tf.tidy(() => {
     const a = tf.tensor2d([[1, 2], [3, 4]]);

@@ -11,8 +11,9 @@ import { conv2dFilterGrad, setWasmConvTransposeOverride } from '../lib/conv-grad
 import { createVAE } from '../lib/vae';
 import { elbo } from '../lib/elbo';
 
+// These are tests of the wasm replacements: ask for wasm, whatever auto would pick (tfjs-node, when set up).
 before(async () => {
-  await initBackend();
+  await initBackend({ backend: 'wasm' });
 });
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
