@@ -155,17 +155,21 @@ test('conv VAE on wasm: without the fixes the filter gradient is missing; initBa
   vae.dispose();
 });
 
-test('wasm transposed conv as a convolution: same results as the stock kernel, no backend memory left', (t) => {
+test('wasm transposed conv as s² small convolutions: same results as the stock kernel, no backend memory left', (t) => {
   if (tf.getBackend() !== 'wasm') {
     t.skip('wasm only');
     return;
   }
-  const configs: { x: [number, number, number, number]; k: number; c: number; s: number; pad: 'same' | 'valid' }[] = [
+  const configs: { x: [number, number, number, number]; k: number; c: number; s: number; pad: 'same' | 'valid'; out?: number }[] = [
     { x: [2, 7, 7, 8], k: 3, c: 5, s: 2, pad: 'same' }, // the decoder's 7 → 14
     { x: [2, 14, 14, 4], k: 3, c: 1, s: 2, pad: 'same' }, // 14 → 28, one channel
     { x: [1, 5, 6, 3], k: 3, c: 2, s: 1, pad: 'same' },
     { x: [1, 5, 5, 3], k: 3, c: 2, s: 2, pad: 'valid' },
     { x: [1, 4, 4, 2], k: 4, c: 3, s: 3, pad: 'same' },
+    { x: [2, 4, 3, 3], k: 2, c: 2, s: 2, pad: 'same' }, // even kernel: every phase has one tap
+    { x: [1, 3, 3, 2], k: 1, c: 2, s: 2, pad: 'same' }, // 1×1 stride 2: three of four phases are zero
+    { x: [1, 4, 5, 2], k: 5, c: 3, s: 2, pad: 'valid' }, // uneven phases: 11 × 13 output
+    { x: [2, 7, 7, 3], k: 3, c: 2, s: 2, pad: 'same', out: 13 }, // the input gradient of a 13 → 7 conv: odd output
   ];
   for (const cfg of configs) {
     const run = (): Float32Array =>
@@ -173,8 +177,8 @@ test('wasm transposed conv as a convolution: same results as the stock kernel, n
         const [n, h, w, d] = cfg.x;
         const dy = tf.randomNormal([n, h, w, d], 0, 1, 'float32', 11) as tf.Tensor4D;
         const filter = tf.randomNormal([cfg.k, cfg.k, cfg.c, d], 0, 1, 'float32', 12) as tf.Tensor4D;
-        const outH = cfg.pad === 'same' ? h * cfg.s : (h - 1) * cfg.s + cfg.k;
-        const outW = cfg.pad === 'same' ? w * cfg.s : (w - 1) * cfg.s + cfg.k;
+        const outH = cfg.out ?? (cfg.pad === 'same' ? h * cfg.s : (h - 1) * cfg.s + cfg.k);
+        const outW = cfg.out ?? (cfg.pad === 'same' ? w * cfg.s : (w - 1) * cfg.s + cfg.k);
         return tf.conv2dTranspose(dy, filter, [n, outH, outW, cfg.c], cfg.s, cfg.pad).dataSync() as Float32Array;
       });
     setWasmConvTransposeOverride(false);
