@@ -127,18 +127,15 @@ export function convGradOverrideActive(): boolean {
 }
 
 // ---------------------------------------------------------------------------
-// Transposed convolution (Conv2DBackpropInput) on wasm as s × s small convolutions.
+// Transposed convolution (Conv2DBackpropInput) on wasm as a plain convolution.
 //
 // The wasm Conv2DBackpropInput kernel is a direct loop (about 1 GFLOP/s here);
 // the decoder's transposed convs and the input gradient of the encoder's convs
-// both run through it. With stride s, output row y = py + s·a (phase py) only
-// receives the filter rows ky ≡ py + padTop (mod s), so each of the s² output
-// phases is an ordinary 'valid' convolution of dy (suitably padded) with a
-// sub-filter of about (kh/s) × (kw/s) taps, flipped, channel axes swapped; the
-// phases are then interleaved (the "sub-pixel" view of Shi et al. 2016;
-// Dumoulin & Visin 2016, section 4). Same sums as the definition, s² times
-// fewer multiplications than convolving a zero-interleaved dy, and each runs
-// on the wasm Conv2D kernel (XNNPACK).
+// both run through it. A transposed convolution with stride s equals a 'valid'
+// convolution of dy with zeros interleaved (s − 1 between neighbours), padded by
+// kh − 1 − padTop, with the filter rotated by 180° and its channel axes swapped
+// (Dumoulin & Visin 2016, "A guide to convolution arithmetic", section 4). The
+// wasm Conv2D kernel (XNNPACK) runs that many times faster.
 // ---------------------------------------------------------------------------
 
 interface Info {
@@ -160,29 +157,7 @@ function kernel(name: string): KernelConfig['kernelFunc'] {
   return k.kernelFunc;
 }
 
-/** One axis of one phase: which filter taps, which rows of dy, how many output rows. */
-interface PhaseAxis {
-  /** First filter tap of the phase (taps r, r + s, r + 2s, …). */
-  r: number;
-  /** Number of taps. */
-  taps: number;
-  /** Output rows of the phase: y = p, p + s, … < size. */
-  out: number;
-  /** Row of dy read for output 0 and the first tap of the flipped sub-filter. */
-  offset: number;
-}
-
-function phaseAxis(p: number, s: number, k: number, pad: number, size: number): PhaseAxis {
-  const r = (p + pad) % s;
-  const taps = r < k ? Math.ceil((k - r) / s) : 0;
-  const out = p < size ? Math.ceil((size - p) / s) : 0;
-  // dx[p + s·a] = Σ_t dy[a + q − t]·W[r + s·t] with q = (p + pad − r)/s; flipping t → taps − 1 − t
-  // makes it a correlation over dy rows a + q − taps + 1 + u.
-  const q = (p + pad - r) / s;
-  return { r, taps, out, offset: q - taps + 1 };
-}
-
-function backpropInputSubPixel(args: Parameters<KernelConfig['kernelFunc']>[0]): Info {
+function backpropInputAsConv(args: Parameters<KernelConfig['kernelFunc']>[0]): Info {
   const { dy, filter } = args.inputs as unknown as { dy: Info; filter: Info };
   const backend = args.backend as unknown as WasmLike;
   const a = args.attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
@@ -200,62 +175,42 @@ function backpropInputSubPixel(args: Parameters<KernelConfig['kernelFunc']>[0]):
     const [, h, w] = dy.shape;
     const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode);
     const { strideHeight: sh, strideWidth: sw } = info;
-    const { top, left } = info.padInfo;
-    const hMax = Math.ceil(H / sh);
-    const wMax = Math.ceil(W / sw);
-    const rows: Info[] = [];
-    for (let py = 0; py < sh; py++) {
-      const ay = phaseAxis(py, sh, kh, top, H);
-      const cols: Info[] = [];
-      for (let px = 0; px < sw; px++) {
-        const ax = phaseAxis(px, sw, kw, left, W);
-        let phase: Info;
-        if (ay.taps === 0 || ax.taps === 0 || ay.out === 0 || ax.out === 0) {
-          phase = keep(run('Fill', {}, { shape: [n, ay.out, ax.out, C], value: 0, dtype: 'float32' }));
-        } else {
-          // dy rows offset … offset + out + taps − 2, zero outside dy (and the same for columns).
-          const ly = ay.out + ay.taps - 1;
-          const lx = ax.out + ax.taps - 1;
-          const pads = [[0, 0], [Math.max(0, -ay.offset), Math.max(0, ay.offset + ly - h)], [Math.max(0, -ax.offset), Math.max(0, ax.offset + lx - w)], [0, 0]];
-          let x = dy;
-          if (pads.some(([p0, p1]) => p0 + p1 > 0)) x = keep(run('PadV2', { x }, { paddings: pads, constantValue: 0 }));
-          const by = Math.max(0, ay.offset);
-          const bx = Math.max(0, ax.offset);
-          if (by > 0 || bx > 0 || x.shape[1] !== ly || x.shape[2] !== lx) {
-            x = keep(run('Slice', { x }, { begin: [0, by, bx, 0], size: [n, ly, lx, D] }));
-          }
-          // The phase's taps, flipped, with the channel axes swapped: [taps_y, taps_x, D, C].
-          const taps = keep(run('StridedSlice', { x: filter }, {
-            begin: [ay.r, ax.r, 0, 0], end: [kh, kw, C, D], strides: [sh, sw, 1, 1],
-            beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-          }));
-          const flipped = keep(run('Reverse', { x: taps }, { dims: [0, 1] }));
-          const f = keep(run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }));
-          phase = keep(run('Conv2D', { x, filter: f }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] }));
-        }
-        // Pad every phase to hMax × wMax so that they interleave by a reshape.
-        if (ay.out < hMax || ax.out < wMax) {
-          phase = keep(run('PadV2', { x: phase }, { paddings: [[0, 0], [0, hMax - ay.out], [0, wMax - ax.out], [0, 0]], constantValue: 0 }));
-        }
-        cols.push(keep(run('Reshape', { x: phase }, { shape: [n, hMax, wMax, 1, C] })));
-      }
-      // [n, hMax, wMax, sw, C] → one row phase: [n, hMax, 1, wMax·sw, C].
-      const row = sw > 1 ? keep(run('Concat', cols as unknown as Record<string, Info>, { axis: 3 })) : cols[0];
-      rows.push(keep(run('Reshape', { x: row }, { shape: [n, hMax, 1, wMax * sw, C] })));
+    // Interleave zeros: rows, then columns (rank-4 pads keep the wasm fast paths).
+    let u: Info = dy;
+    if (sh > 1) {
+      const r = keep(run('Reshape', { x: u }, { shape: [n, h, 1, w * D] }));
+      const p = keep(run('PadV2', { x: r }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0]], constantValue: 0 }));
+      u = keep(run('Reshape', { x: p }, { shape: [n, h * sh, w, D] }));
     }
-    const all = sh > 1 ? keep(run('Concat', rows as unknown as Record<string, Info>, { axis: 2 })) : rows[0];
-    const full = keep(run('Reshape', { x: all }, { shape: [n, hMax * sh, wMax * sw, C] }));
-    if (hMax * sh === H && wMax * sw === W) {
-      temps.splice(temps.indexOf(full), 1);
-      return full;
+    if (sw > 1) {
+      const r = keep(run('Reshape', { x: u }, { shape: [n * h * sh, w, 1, D] }));
+      const p = keep(run('PadV2', { x: r }, { paddings: [[0, 0], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 }));
+      u = keep(run('Reshape', { x: p }, { shape: [n, h * sh, w * sw, D] }));
     }
-    return run('Slice', { x: full }, { begin: [0, 0, 0, 0], size: [n, H, W, C] });
+    // u has h·sh rows; the convolution needs H + kh − 1 of them, starting kh − 1 − padTop above.
+    const top = kh - 1 - info.padInfo.top;
+    const left = kw - 1 - info.padInfo.left;
+    const bottom = H + kh - 1 - top - h * sh;
+    const right = W + kw - 1 - left - w * sw;
+    if (top < 0 || left < 0) return (stockBackpropInput as KernelConfig).kernelFunc(args) as unknown as Info;
+    if (top + left + Math.max(0, bottom) + Math.max(0, right) > 0) {
+      u = keep(run('PadV2', { x: u }, { paddings: [[0, 0], [top, Math.max(0, bottom)], [left, Math.max(0, right)], [0, 0]], constantValue: 0 }));
+    }
+    if (bottom < 0 || right < 0) u = keep(run('Slice', { x: u }, { begin: [0, 0, 0, 0], size: [n, H + kh - 1, W + kw - 1, D] }));
+    const flipped = keep(run('Reverse', { x: filter }, { dims: [0, 1] })); // [kh, kw, C, D]
+    const f = keep(run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] })); // [kh, kw, D, C]
+    const out = run('Conv2D', { x: u, filter: f }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
+    if (out.shape[1] !== H || out.shape[2] !== W || out.shape[3] !== C) {
+      backend.disposeData(out.dataId);
+      throw new Error(`conv-grad: transposed conv produced [${out.shape}] instead of [${a.inputShape}]`);
+    }
+    return out;
   } finally {
     for (const t of temps) backend.disposeData(t.dataId);
   }
 }
 
-/** Install (true) or restore (false) the Conv2DBackpropInput kernel of wasm that runs as s² small Conv2Ds. Idempotent. */
+/** Install (true) or restore (false) the Conv2DBackpropInput kernel of wasm that runs as a Conv2D. Idempotent. */
 export function setWasmConvTransposeOverride(enabled: boolean): void {
   const current = tf.getKernel('Conv2DBackpropInput', 'wasm');
   if (!current) return;
@@ -264,14 +219,14 @@ export function setWasmConvTransposeOverride(enabled: boolean): void {
   tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
   if (enabled) {
     stockBackpropInput = current;
-    tf.registerKernel({ ...current, kernelFunc: backpropInputSubPixel as unknown as KernelConfig['kernelFunc'] });
+    tf.registerKernel({ ...current, kernelFunc: backpropInputAsConv as unknown as KernelConfig['kernelFunc'] });
   } else {
     tf.registerKernel(stockBackpropInput as KernelConfig);
     stockBackpropInput = undefined;
   }
 }
 
-/** Whether the Conv2DBackpropInput kernel of wasm runs as s² small Conv2Ds. */
+/** Whether the Conv2DBackpropInput kernel of wasm runs as a Conv2D. */
 export function wasmConvTransposeOverrideActive(): boolean {
   return stockBackpropInput !== undefined;
 }

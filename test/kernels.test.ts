@@ -155,7 +155,7 @@ test('conv VAE on wasm: without the fixes the filter gradient is missing; initBa
   vae.dispose();
 });
 
-test('wasm transposed conv as s² small convolutions: same results as the stock kernel, no backend memory left', (t) => {
+test('wasm transposed conv as a convolution: same results as the stock kernel, no backend memory left', (t) => {
   if (tf.getBackend() !== 'wasm') {
     t.skip('wasm only');
     return;
