@@ -8,7 +8,7 @@
  *
  *   npm run bench [-- --backend wasm,cpu] [--model dense|conv] [--warmup N] [--steps N] [--runs N]
  *                    [--slow] [--json FILE] [--matmul-seconds S]
- *   npm run bench -- --profile [--backend wasm] [--model conv] [--warmup N] [--steps N] [--top N]
+ *   npm run bench -- --profile [--backend wasm] [--model conv] [--warmup N] [--steps N] [--top N] [--by-shape]
  *
  * Each (backend, model) trains in a child process of its own through
  * lib/train.ts (the loop the notebooks run), so peak memory and the kernel
@@ -73,6 +73,7 @@ async function main(): Promise<void> {
       slow: { type: 'boolean', default: false },
       json: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      'by-shape': { type: 'boolean', default: false },
       top: { type: 'string', default: '12' },
       'matmul-seconds': { type: 'string', default: '1' },
     },
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
           skipped.push({ backend, model, reason: 'slow on this backend; --slow or --backend cpu --model conv runs it' });
           continue;
         }
-        const task: Task = { kind: 'profile', backend, model, warmup: warmup ?? d.warmup, steps: steps ?? d.steps };
+        const task: Task = { kind: 'profile', backend, model, warmup: warmup ?? d.warmup, steps: steps ?? d.steps, byShape: values['by-shape'] ?? false };
         say(`${backend} ${model}: profiling ${task.steps} steps after ${task.warmup} warm-up…`);
         const p = runChild(task);
         if (p.kind === 'profile') profiles.push(p);
@@ -166,10 +167,13 @@ async function main(): Promise<void> {
   }
   out.push('');
   if (values.profile) {
+    out.push('per-kernel wall time of a training step (lib/train.ts), self time: a kernel run by another through the engine counts apart;');
+    out.push('one called directly counts in its caller (BatchMatMul on wasm includes the transposes of the matMul fix)');
+    out.push('');
     for (const p of profiles) {
       out.push(
-        `${p.backend.name}, ${p.model} VAE, batch 128: ${p.stepMs.toFixed(1)} ms per step (mean of ${p.steps} after ${p.warmup} warm-up, kernel timers on); ` +
-          `kernels ${p.kernelMs.toFixed(1)} ms (${((100 * p.kernelMs) / p.stepMs).toFixed(1)} %), ${p.kernels.length} kinds, ${Math.round(p.kernels.reduce((s, k) => s + k.calls, 0))} calls`,
+        `${p.backend.name}, ${p.model} VAE, batch 128: ${p.stepMs.toFixed(1)} ms per step (mean of ${p.steps} after ${p.warmup} warm-up, kernel timers on, CPU/wall ${Math.round(100 * p.cpuShare)} %); ` +
+          `kernels ${p.kernelMs.toFixed(1)} ms (${((100 * p.kernelMs) / p.stepMs).toFixed(1)} %), ${p.kernels.length} ${p.byShape ? "kernel × shape entries" : "kernels"}, ${Math.round(p.kernels.reduce((s, k) => s + k.calls, 0))} calls`,
       );
       out.push(profileTable(p, top));
       out.push('');

@@ -35,7 +35,13 @@ async function runTrain(task: Extract<Task, { kind: 'train' }>, backend: Backend
     const from = marks[warmup - 1 + r * steps];
     const to = marks[warmup - 1 + (r + 1) * steps];
     const msPerStep = (to.ms - from.ms) / steps;
-    runStats.push({ msPerStep, samplesPerSecond: (BATCH_SIZE * 1000) / msPerStep, cpuShare: (to.cpuMs - from.cpuMs) / (to.ms - from.ms) });
+    const cpuMs = to.cpuMs - from.cpuMs;
+    runStats.push({
+      msPerStep,
+      samplesPerSecond: (BATCH_SIZE * 1000) / msPerStep,
+      cpuShare: cpuMs / (to.ms - from.ms),
+      samplesPerCpuSecond: (BATCH_SIZE * steps * 1000) / cpuMs,
+    });
   }
   const stepMs = marks.slice(warmup).map((m, i) => m.ms - marks[warmup - 1 + i].ms);
   model.dispose();
@@ -61,7 +67,7 @@ async function runTrain(task: Extract<Task, { kind: 'train' }>, backend: Backend
 
 async function runProfile(task: Extract<Task, { kind: 'profile' }>, backend: BackendReport): Promise<ProfileResult> {
   const model = createVAE({ architecture: task.model, seed: SEED });
-  const timer = installKernelTimer(task.backend);
+  const timer = installKernelTimer(task.backend, task.byShape);
   // Kernel totals at the end of the last warm-up step, and at the end of the last profiled one.
   let atStart = timer.totals();
   let atEnd = atStart;
@@ -70,7 +76,9 @@ async function runProfile(task: Extract<Task, { kind: 'profile' }>, backend: Bac
     if (step === task.warmup + task.steps) atEnd = timer.totals();
   });
   model.dispose();
-  const stepMs = (marks[marks.length - 1].ms - marks[task.warmup - 1].ms) / task.steps;
+  const first = marks[task.warmup - 1];
+  const last = marks[marks.length - 1];
+  const stepMs = (last.ms - first.ms) / task.steps;
   const kernels = [...atEnd]
     .map(([name, t]) => {
       const s = atStart.get(name) ?? { ms: 0, calls: 0 };
@@ -85,6 +93,8 @@ async function runProfile(task: Extract<Task, { kind: 'profile' }>, backend: Bac
     warmup: task.warmup,
     steps: task.steps,
     stepMs,
+    cpuShare: (last.cpuMs - first.cpuMs) / (last.ms - first.ms),
+    byShape: task.byShape,
     kernelMs: kernels.reduce((s, k) => s + k.ms, 0),
     kernels,
   };

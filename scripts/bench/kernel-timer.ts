@@ -22,7 +22,24 @@ export interface KernelTimer {
   totals(): Map<string, { ms: number; calls: number }>;
 }
 
-export function installKernelTimer(backend: string): KernelTimer {
+/** 'BatchMatMul 128×784ᵀ · 128×400': the kernel with its input shapes and transpose flags. */
+function shapeKey(name: string, args: Parameters<KernelConfig['kernelFunc']>[0]): string {
+  const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
+  const inputs = Object.entries(args.inputs as unknown as Record<string, { shape: number[] } | undefined>);
+  const shapes = inputs
+    .filter(([, t]) => t !== undefined && t !== null)
+    .map(([k, t]) => {
+      const flag = (k === 'a' && attrs.transposeA) || (k === 'b' && attrs.transposeB) ? 'ᵀ' : '';
+      return `${t!.shape.join('×') || 'scalar'}${flag}`;
+    });
+  return `${name} ${shapes.join(' · ')}`;
+}
+
+/**
+ * Wraps every kernel registered for `backend`. `byShape`: keep the totals per
+ * kernel and input shapes ('Conv2D 128×14×14×32 · 3×3×32×64') instead of per kernel.
+ */
+export function installKernelTimer(backend: string, byShape = false): KernelTimer {
   const totals = new Map<string, { ms: number; calls: number }>();
   // Time spent in kernels called from inside the running one, per open call.
   const childMs: number[] = [];
@@ -38,10 +55,11 @@ export function installKernelTimer(backend: string): KernelTimer {
         const ms = performance.now() - t0;
         const nested = childMs.pop() ?? 0;
         if (childMs.length > 0) childMs[childMs.length - 1] += ms;
-        const t = totals.get(name) ?? { ms: 0, calls: 0 };
+        const key = byShape ? shapeKey(name, args) : name;
+        const t = totals.get(key) ?? { ms: 0, calls: 0 };
         t.ms += ms - nested;
         t.calls += 1;
-        totals.set(name, t);
+        totals.set(key, t);
       }
     };
     tf.unregisterKernel(name, backend);

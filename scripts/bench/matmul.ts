@@ -4,10 +4,10 @@
  * weight gradient, the last two with a transposed operand as the gradients
  * call them — and a large square product that shows the backend's best case.
  * Measured with the kernels initBackend installed, and with the stock ones
- * (tuneKernels('none')) where this backend has replacements.
+ * (tuneKernels('none')) where that changes the kernels tf.matMul runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { tuneKernels, kernelTuning } from '../../lib/kernels';
+import { tuneKernels } from '../../lib/kernels';
 import { matMulFlops } from '../../lib/flops';
 import type { BackendName } from '../../lib/backend';
 import type { MatMulCase } from './plan';
@@ -32,47 +32,77 @@ function flopsOf(c: CaseSpec): number {
   return matMulFlops(m, k, n);
 }
 
-/**
- * GFLOP/s of one product with the kernels registered now: the median of
- * repetitions after two untimed ones, repeated for at least `minSeconds`
- * (and at least 3 times). Kernels on wasm, cpu and tfjs-node run
- * synchronously; the read-back after each product makes sure of it anyway.
- */
-function gflops(c: CaseSpec, minSeconds: number): number {
-  const a = tf.randomUniform(c.a, -1, 1, 'float32', 1);
-  const b = tf.randomUniform(c.b, -1, 1, 'float32', 2);
-  const once = (): number => {
-    const t0 = performance.now();
-    const y = tf.matMul(a, b, c.transposeA, c.transposeB);
-    y.dataSync();
-    const ms = performance.now() - t0;
-    y.dispose();
-    return ms;
-  };
-  once();
-  once();
-  const times: number[] = [];
-  const started = performance.now();
-  while (times.length < 3 || performance.now() - started < minSeconds * 1000) times.push(once());
-  tf.dispose([a, b]);
-  return flopsOf(c) / (spread(times).median / 1000) / 1e9;
+/** This process's CPU time (user + system), ms. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
+/**
+ * Wall and CPU ms of one product with the kernels registered now, read-back
+ * included. Kernels on wasm, cpu and tfjs-node run synchronously; the
+ * read-back makes sure of it on any backend.
+ */
+function timeOnce(a: tf.Tensor, b: tf.Tensor, c: CaseSpec): { wall: number; cpu: number } {
+  const t0 = performance.now();
+  const c0 = cpuMs();
+  const y = tf.matMul(a, b, c.transposeA, c.transposeB);
+  y.dataSync();
+  const cpu = cpuMs() - c0;
+  const wall = performance.now() - t0;
+  y.dispose();
+  return { wall, cpu };
+}
+
+/** The kernel functions that run tf.matMul on this backend now (to tell whether tuneKernels('none') changes them). */
+function matMulKernels(backend: string): unknown[] {
+  return ['BatchMatMul', 'Transpose'].map((k) => tf.getKernel(k, backend)?.kernelFunc);
+}
+
+/**
+ * GFLOP/s of every case: the median of repeated products (at least 3, for at
+ * least `minSeconds` per case and arm) after one untimed one. Where
+ * tuneKernels('none') swaps the kernels tf.matMul runs, the stock and the
+ * installed kernels alternate product by product, so that other work on the
+ * machine slows both alike.
+ */
 export function measureMatMul(backend: BackendName, minSeconds: number): MatMulCase[] {
-  const tuned = kernelTuning();
-  const hasReplacements = Object.values(tuned).some(Boolean);
+  const installed = matMulKernels(backend);
+  tuneKernels('none');
+  const stockDiffers = matMulKernels(backend).some((f, i) => f !== installed[i]);
+  tuneKernels(backend);
+  const arms: ('tuned' | 'stock')[] = stockDiffers ? ['tuned', 'stock'] : ['tuned'];
+  const use = (arm: 'tuned' | 'stock'): void => void tuneKernels(arm === 'tuned' ? backend : 'none');
   const out: MatMulCase[] = [];
-  for (const c of MATMUL_CASES) {
-    const row: MatMulCase = { ...c, flops: flopsOf(c), tuned: gflops(c, minSeconds) };
-    if (hasReplacements) {
-      tuneKernels('none');
-      try {
-        row.stock = gflops(c, minSeconds);
-      } finally {
-        tuneKernels(backend);
+  try {
+    for (const c of MATMUL_CASES) {
+      const a = tf.randomUniform(c.a, -1, 1, 'float32', 1);
+      const b = tf.randomUniform(c.b, -1, 1, 'float32', 2);
+      const times: Record<string, { wall: number; cpu: number }[]> = { tuned: [], stock: [] };
+      for (const arm of arms) {
+        use(arm);
+        timeOnce(a, b, c);
       }
+      const started = performance.now();
+      while (times.tuned.length < 3 || performance.now() - started < minSeconds * 1000 * arms.length) {
+        for (const arm of arms) {
+          use(arm);
+          times[arm].push(timeOnce(a, b, c));
+        }
+      }
+      tf.dispose([a, b]);
+      const flops = flopsOf(c);
+      const gflops = (ms: number[]): number => flops / (spread(ms).median / 1000) / 1e9;
+      out.push({
+        ...c,
+        flops,
+        tuned: gflops(times.tuned.map((t) => t.wall)),
+        tunedPerCpuSecond: gflops(times.tuned.map((t) => t.cpu)),
+        ...(stockDiffers ? { stock: gflops(times.stock.map((t) => t.wall)) } : {}),
+      });
     }
-    out.push(row);
+  } finally {
+    use('tuned');
   }
   return out;
 }

@@ -46,7 +46,7 @@ export const SEED = 0;
 export type Task =
   | { kind: 'train'; backend: BackendName; model: ModelName; plan: StepPlan }
   | { kind: 'matmul'; backend: BackendName; minSeconds: number }
-  | { kind: 'profile'; backend: BackendName; model: ModelName; warmup: number; steps: number };
+  | { kind: 'profile'; backend: BackendName; model: ModelName; warmup: number; steps: number; byShape: boolean };
 
 /** The backend as initBackend reported it, and the kernel replacements it installed. */
 export interface BackendReport {
@@ -69,7 +69,7 @@ export interface TrainResult {
   plan: StepPlan;
   batchSize: number;
   /** Per timed run: mean wall ms per step, samples/s, and the process's CPU time over wall time. */
-  runs: { msPerStep: number; samplesPerSecond: number; cpuShare: number }[];
+  runs: { msPerStep: number; samplesPerSecond: number; cpuShare: number; samplesPerCpuSecond: number }[];
   samplesPerSecond: Spread;
   msPerStep: Spread;
   /** Wall ms of every timed step, in order. */
@@ -98,7 +98,9 @@ export interface MatMulCase {
   flops: number;
   /** GFLOP/s with the kernels initBackend installed (median over repetitions, wall time). */
   tuned: number;
-  /** GFLOP/s with the stock kernels (tuneKernels('none')); absent when the backend has no replacements. */
+  /** The same per CPU-second of this process (other work on the machine does not lower it; threads raise it). */
+  tunedPerCpuSecond: number;
+  /** GFLOP/s with the stock kernels (tuneKernels('none')); absent when that leaves tf.matMul's kernels as they are. */
   stock?: number;
 }
 
@@ -125,6 +127,10 @@ export interface ProfileResult {
   steps: number;
   /** Mean wall ms of a profiled step (the timers are on). */
   stepMs: number;
+  /** CPU time of the process over wall time in the profiled steps (under 1: it waited for a core). */
+  cpuShare: number;
+  /** Kernels are keyed by name and input shapes. */
+  byShape: boolean;
   /** Sum of the kernels' own times per step; stepMs minus this is dispatch, the gradient tape and JavaScript. */
   kernelMs: number;
   kernels: KernelTime[];

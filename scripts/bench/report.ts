@@ -21,6 +21,7 @@ export const TRAIN_LEGEND = [
   'training through lib/train.ts (Adam 1e-3, batch 128, seed 0), each row in a process of its own:',
   '  steps      warm-up steps + timed runs × steps per run; samples/s is the median over runs, min–max beside it',
   '  CPU/wall   CPU time of the process over wall time in the timed steps (under 100 %: it waited for a core)',
+  '  /CPU-s     samples per CPU-second of the process: what a loaded machine does not lower (threads, e.g. tfjs-node\'s, do)',
   '  GFLOP/s    MFLOP/sample (lib/flops.ts, from the layers) × samples/s',
   '  matMul     the backend\'s own 1024³ product, GFLOP/s; ÷matMul = GFLOP/s over it',
   '  ÷machine   GFLOP/s over numpy\'s 1024³ product on all cores (the CPU\'s BLAS speed)',
@@ -41,6 +42,7 @@ export function trainTable(rows: readonly TrainResult[], matmul: ReadonlyMap<str
         'min–max': `${Math.round(r.samplesPerSecond.min)}–${Math.round(r.samplesPerSecond.max)}`,
         'ms/step': round(r.msPerStep.median, 1),
         'CPU/wall': `${Math.round(100 * spread(r.runs.map((x) => x.cpuShare)).median)} %`,
+        '/CPU-s': Math.round(spread(r.runs.map((x) => x.samplesPerCpuSecond)).median),
         'MFLOP/sample': round(r.flopsPerSample.total / 1e6, 2),
         'GFLOP/s': round(achieved, 2),
         matMul: peak === undefined ? 'n/a' : round(peak, 1),
@@ -62,7 +64,8 @@ export function matMulTable(results: readonly MatMulResult[]): string {
         product: c.label,
         'MFLOP': round(c.flops / 1e6, 1),
         'GFLOP/s (kernels of initBackend)': round(c.tuned, 2),
-        "GFLOP/s (stock, tuneKernels('none'))": c.stock === undefined ? 'same kernels' : round(c.stock, 2),
+        'per CPU-s': round(c.tunedPerCpuSecond, 2),
+        "GFLOP/s (stock, tuneKernels('none'))": c.stock === undefined ? '(same kernels)' : round(c.stock, 2),
       });
     }
   }
