@@ -28,7 +28,7 @@ TF_WHEEL="tensorflow-cpu==2.21.0"
 say() { printf 'setup:tfjs-node: %s\n' "$*"; }
 fail() { printf 'setup:tfjs-node: ERROR: %s\n' "$*" >&2; exit 1; }
 usage() {
-  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed -e 's/^# \{0,1\}//' -e "s/\$TF_WHEEL/$TF_WHEEL/"
 }
 
 SRC_LIB=""
@@ -44,13 +44,20 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -z "$SRC_LIB" ] || [ -z "$SRC_TARBALL" ] || fail "give either --lib or --tarball, not both"
+# Check what the user named before changing anything.
 if [ -n "$SRC_LIB" ]; then
   [ -d "$SRC_LIB" ] || fail "--lib $SRC_LIB: no such folder"
   SRC_LIB="$(cd "$SRC_LIB" && pwd)"
+  compgen -G "$SRC_LIB/libtensorflow*.so*" >/dev/null || compgen -G "$SRC_LIB/lib/libtensorflow*.so*" >/dev/null \
+    || fail "--lib $SRC_LIB: no libtensorflow*.so* in it or in its lib/"
+  [ -f "$SRC_LIB/include/tensorflow/c/c_api.h" ] || fail "--lib $SRC_LIB: no include/tensorflow/c/c_api.h (the C headers)"
 fi
 if [ -n "$SRC_TARBALL" ]; then
   [ -f "$SRC_TARBALL" ] || fail "--tarball $SRC_TARBALL: no such file"
   SRC_TARBALL="$(cd "$(dirname "$SRC_TARBALL")" && pwd)/$(basename "$SRC_TARBALL")"
+  LISTING="$(tar -tzf "$SRC_TARBALL" 2>/dev/null)" || fail "--tarball $SRC_TARBALL is not a readable .tar.gz"
+  grep -Eq '(^|/)lib/libtensorflow[^/]*\.so' <<<"$LISTING" && grep -q 'include/tensorflow/c/c_api.h' <<<"$LISTING" \
+    || fail "--tarball $SRC_TARBALL: no lib/libtensorflow*.so* and include/tensorflow/c/c_api.h in it (expected a libtensorflow-cpu-linux-*.tar.gz)"
 fi
 
 START=$(date +%s)
@@ -73,7 +80,7 @@ console.log(`${ok ? tf.backend().binding.TF_Version : "not-selected"} ${lib}`);
 
 # ---------------------------------------------------------------- 0. does the normal install work?
 if [ -z "$SRC_LIB$SRC_TARBALL" ]; then
-  if out="$(TF_CPP_MIN_LOG_LEVEL=2 node -e "$PROBE" 2>/dev/null)"; then
+  if out="$(node -e "$PROBE" 2>/dev/null)"; then
     say "@tensorflow/tfjs-node already loads (libtensorflow ${out%% *}, ${out#* }); nothing to do"
     exit 0
   fi
@@ -115,7 +122,7 @@ fi
 # from SOURCE (a wheel, or a folder laid out like a libtensorflow tarball or a wheel's tensorflow/ folder)
 # into DEST/lib and DEST/include. Prints the library's file name (its SONAME decides what the binding links).
 EXTRACT='
-import os, re, shutil, sys, zipfile
+import os, re, shutil, subprocess, sys, zipfile
 src, dest, binding = sys.argv[1:4]
 INC = re.compile(r"^\s*#\s*include\s+\"([^\"]+)\"", re.M)
 
@@ -153,11 +160,23 @@ frame = s.lib(["libtensorflow_framework.so.2", "libtensorflow_framework.so"])
 if not main or not frame:
     sys.exit(f"no libtensorflow_cc.so.2 / libtensorflow.so.2 and libtensorflow_framework.so.2 in {src} (looked in it and in lib/)")
 os.makedirs(os.path.join(dest, "lib"))
-# Keep the file names the libraries were linked under (their SONAMEs: libtensorflow_cc.so.2 in the wheel,
-# libtensorflow.so.2 in the tarball), since that is the name the dynamic loader will look for.
-main_name = os.path.basename(main) if os.path.basename(main).endswith(".so.2") else "libtensorflow.so.2"
-s.copy(main, os.path.join(dest, "lib", main_name))
-s.copy(frame, os.path.join(dest, "lib", "libtensorflow_framework.so.2"))
+
+def soname(path, fallback):
+    """The name the library was linked under (readelf), which is what the dynamic loader will look for."""
+    try:
+        out = subprocess.run(["readelf", "-d", path], capture_output=True, text=True, check=True).stdout
+        m = re.search(r"\(SONAME\).*\[(.+)\]", out)
+        return m.group(1) if m else fallback
+    except (OSError, subprocess.CalledProcessError):
+        return fallback
+
+# Stored under their SONAMEs: libtensorflow_cc.so.2 from the wheel, libtensorflow.so.2 from the tarball.
+for lib, fallback in ((main, "libtensorflow.so.2"), (frame, "libtensorflow_framework.so.2")):
+    tmp = os.path.join(dest, "lib", "incoming.so")
+    s.copy(lib, tmp)
+    name = soname(tmp, fallback)
+    os.rename(tmp, os.path.join(dest, "lib", name))
+    if lib == main: main_name = name
 # Headers: what the binding sources include from tensorflow/, and what those include, transitively.
 todo = []
 for f in os.listdir(binding):
@@ -198,7 +217,6 @@ prepare_from() { # SOURCE DESCRIPTION
 mkdir -p "$CACHE"
 if [ -n "$SRC_TARBALL" ]; then
   say "unpacking $SRC_TARBALL"
-  tar -tzf "$SRC_TARBALL" >/dev/null 2>&1 || fail "--tarball $SRC_TARBALL is not a readable .tar.gz"
   rm -rf "$CACHE/tarball.tmp" && mkdir -p "$CACHE/tarball.tmp"
   tar -xzf "$SRC_TARBALL" -C "$CACHE/tarball.tmp" || fail "could not unpack $SRC_TARBALL"
   prepare_from "$CACHE/tarball.tmp" "--tarball $SRC_TARBALL"
@@ -218,7 +236,7 @@ else
     || fail "pip could not download $TF_WHEEL (see above); check access to PyPI or its mirror, or pass --lib DIR / --tarball FILE"
   WHEEL="$(ls "$CACHE"/wheel/*.whl 2>/dev/null | head -1)"
   [ -n "$WHEEL" ] || fail "pip reported success but left no wheel in $CACHE/wheel"
-  say "downloaded $(basename "$WHEEL") ($(du -m "$WHEEL" | cut -f1) MB); extracting"
+  say "downloaded $(basename "$WHEEL") ($(du -m "$WHEEL" | cut -f1) MiB); extracting"
   prepare_from "$WHEEL" "PyPI $TF_WHEEL ($(basename "$WHEEL"))"
   # The prepared folder is the cache; the wheel is no longer needed.
   rm -rf "$CACHE/wheel"
@@ -231,14 +249,19 @@ DEPS="$PKG_DIR/deps"
 rm -rf "$DEPS" "$PKG_DIR/build" "$PKG_DIR"/lib/napi-v*
 mkdir -p "$DEPS/lib"
 cp -R "$PREPARED/include" "$DEPS/include"
-MAIN="$(cd "$PREPARED/lib" && ls libtensorflow*.so.2 | grep -v framework | head -1)"
-for f in "$MAIN" libtensorflow_framework.so.2; do
+MAIN="$(cd "$PREPARED/lib" && ls | grep -v framework | head -1)"
+FRAME="$(cd "$PREPARED/lib" && ls | grep framework | head -1)"
+[ -n "$MAIN" ] && [ -n "$FRAME" ] || fail "$PREPARED/lib is incomplete; remove .cache/tfjs-node and rerun"
+for f in "$MAIN" "$FRAME"; do
   ln "$PREPARED/lib/$f" "$DEPS/lib/$f" 2>/dev/null || cp "$PREPARED/lib/$f" "$DEPS/lib/$f"
 done
+# The names binding.gyp links (-ltensorflow -ltensorflow_framework) and the .so.2 names, next to the SONAMEs.
 for link in libtensorflow.so libtensorflow.so.2; do
   [ -e "$DEPS/lib/$link" ] || ln -s "$MAIN" "$DEPS/lib/$link"
 done
-ln -s libtensorflow_framework.so.2 "$DEPS/lib/libtensorflow_framework.so"
+for link in libtensorflow_framework.so libtensorflow_framework.so.2; do
+  [ -e "$DEPS/lib/$link" ] || ln -s "$FRAME" "$DEPS/lib/$link"
+done
 cp "$PREPARED/SOURCE" "$DEPS/SOURCE"
 
 # node-gyp compiles against Node's headers: those installed with this node when present (no download),
@@ -269,8 +292,12 @@ if (!close(Array.from(m), [19, 22, 43, 50])) throw new Error(`matMul gave ${Arra
 const g = tf.grad((x) => x.square().sum())(tf.tensor1d([1, -2, 3])).dataSync();
 if (!close(Array.from(g), [2, -4, 6])) throw new Error(`gradient gave ${Array.from(g)}, expected 2,-4,6`);
 '
-TF_CPP_MIN_LOG_LEVEL=2 node -e "$CHECK" || fail "the built binding does not compute correctly (see above); remove .cache/tfjs-node and retry, or try another library with --lib/--tarball"
-out="$(TF_CPP_MIN_LOG_LEVEL=2 node -e "$PROBE")" || fail "the built binding does not load (see above)"
+# libtensorflow logs a line or two on stderr when it loads (oneDNN, CPU features); shown only when the check fails.
+if ! node -e "$CHECK" 2>"$CACHE/check.log"; then
+  cat "$CACHE/check.log" >&2
+  fail "the built binding does not load or compute correctly (see above); remove .cache/tfjs-node and retry, or try another library with --lib/--tarball"
+fi
+out="$(node -e "$PROBE" 2>"$CACHE/check.log")" || { cat "$CACHE/check.log" >&2; fail "the built binding does not load (see above)"; }
 say "tfjs-node $TFJS_NODE_VERSION works: matMul and a gradient check out on the 'tensorflow' backend"
 say "  libtensorflow ${out%% *}, from $(cat "$PREPARED/SOURCE")"
 say "  loaded from ${out#* }"

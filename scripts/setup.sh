@@ -4,12 +4,15 @@
 #   2. .venv             a project-local Python virtual environment (python3 -m venv)
 #   3. pip install       the pinned requirements.txt, skipped when unchanged since the last run
 #   4. tslab kernel      registered INSIDE .venv (.venv/share/jupyter/kernels/tslab), never in ~/.local or /usr
-#   5. the book          `npm run book` (full profile; cached notebook runs are reused), unless --no-book
+#   5. tfjs-node         rebuilt when `npm run setup:tfjs-node` prepared a library in .cache/tfjs-node and it no longer
+#                        loads (npm ci deletes it); nothing happens otherwise
+#   6. the book          `npm run book` (full profile; cached notebook runs are reused), unless --no-book
 # Idempotent: a second run only checks stamps and rewrites kernel.json (about a second).
 # Environment: PYTHON=<interpreter> to choose the Python (default python3); SETUP_SKIP_NPM=1 to leave node_modules alone.
 set -euo pipefail
 
 BUILD_BOOK=1
+NPM_CI_RAN=0
 for arg in "$@"; do
   case "$arg" in
     --no-book) BUILD_BOOK=0 ;;
@@ -33,6 +36,7 @@ if [ "${SETUP_SKIP_NPM:-0}" != "1" ]; then
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "installing node modules (npm ci)"
     npm ci --no-audit --no-fund || fail "npm ci failed (see above)"
+    NPM_CI_RAN=1
   else
     say "node_modules is up to date with package-lock.json"
   fi
@@ -95,7 +99,25 @@ fi
 say "tslab kernel registered in .venv ($KDIR)"
 say "Jupyter is ready: 'npm run lab' opens the notebooks"
 
-# ---------------------------------------------------------------- 5. the book
+# ---------------------------------------------------------------- 5. tfjs-node, if it was set up here before
+# npm ci deletes node_modules, and with it a tfjs-node that `npm run setup:tfjs-node` built; the library it was built
+# against stays in .cache/tfjs-node, so the rebuild takes seconds and downloads nothing. It is optional (wasm is
+# used without it), so a failed rebuild is a warning, not a failed set-up.
+if [ -f "$ROOT/.cache/tfjs-node/libtensorflow/SOURCE" ]; then
+  if node -e "require('@tensorflow/tfjs-node')" >/dev/null 2>&1; then
+    say "tfjs-node loads (the 'tensorflow' backend)"
+  else
+    if [ "$NPM_CI_RAN" = "1" ]; then
+      say "npm ci removed tfjs-node; rebuilding it against the library kept in .cache/tfjs-node (no download)"
+    else
+      say "tfjs-node was set up here before (.cache/tfjs-node) but does not load; rebuilding it"
+    fi
+    bash "$ROOT/scripts/setup-tfjs-node.sh" \
+      || say "WARNING: rebuilding tfjs-node failed (see above); the wasm backend is used meanwhile; retry with 'npm run setup:tfjs-node'"
+  fi
+fi
+
+# ---------------------------------------------------------------- 6. the book
 if [ "$BUILD_BOOK" = "1" ]; then
   say "building the book (every notebook executed by the tslab kernel; unchanged ones come from .cache)"
   npm run --silent book || fail "the book build failed (see above); the previous book/ is left as it was"

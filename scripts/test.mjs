@@ -1,18 +1,56 @@
 #!/usr/bin/env node
 // The one test command (README, .ci/run): every test/*.test.ts under Node's test runner, via tsx.
-// Extra arguments are passed on, e.g. `npm test -- test/data.test.ts`.
+// Extra arguments are passed on, e.g. `npm test -- test/data.test.ts` (then one pass, on the backend auto picks
+// or VAE_BACKEND names).
+//
+// Two engines: when @tensorflow/tfjs-node loads, `auto` picks it, so the full run (no file arguments, no
+// VAE_BACKEND) is pass 1 on tensorflow, then pass 2 runs the library module tests and the notebooks (quick
+// profile) again with VAE_BACKEND=wasm, the backend of every machine where tfjs-node is absent. Both passes
+// always run; the exit status is non-zero when either failed. Without tfjs-node there is one pass, on wasm.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const files = args.filter((a) => !a.startsWith('-'));
 const flags = args.filter((a) => a.startsWith('-'));
-const targets = files.length
-  ? files
-  : readdirSync('test').filter((f) => f.endsWith('.test.ts')).sort().map((f) => `test/${f}`);
-const r = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...flags, ...targets],
-  { stdio: 'inherit', env: { ...process.env, VAE_QUIET: '1' } },
+const all = readdirSync('test').filter((f) => f.endsWith('.test.ts')).sort().map((f) => `test/${f}`);
+
+// Not library modules: the book, the browser tests, the grader, the notebook executor and the lab config
+// (they drive Jupyter, Chromium or the book build, whose own code does not change with the backend), and the
+// tfjs-node comparison, which runs both backends itself.
+const NOT_LIBRARY = /^test\/(book|jupyterlab|grade|notebooks|execute-notebook|labconfig|tfjs-node)[.-]/;
+const wasmPass = [...all.filter((f) => !NOT_LIBRARY.test(f)), 'test/notebooks.test.ts'];
+
+function tfjsNodeLoads() {
+  const r = spawnSync(process.execPath, ['-e', "require('@tensorflow/tfjs-node')"], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+function runPass(targets, env) {
+  const t0 = Date.now();
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...flags, ...targets],
+    { stdio: 'inherit', env: { ...process.env, VAE_QUIET: '1', ...env } },
+  );
+  return { status: r.status ?? 1, seconds: (Date.now() - t0) / 1000 };
+}
+
+const header = (s) => console.log(`\n${'='.repeat(100)}\nnpm test: ${s}\n${'='.repeat(100)}`);
+const minutes = (s) => `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+
+const backendSet = (process.env.VAE_BACKEND ?? '').trim() !== '';
+if (files.length || backendSet || !tfjsNodeLoads()) {
+  const r = runPass(files.length ? files : all, {});
+  process.exit(r.status);
+}
+
+header(`pass 1 of 2: every test file (${all.length}), backend auto = tensorflow (@tensorflow/tfjs-node loads)`);
+const first = runPass(all, {});
+header(`pass 2 of 2: the library module tests and the notebooks (${wasmPass.length} files) with VAE_BACKEND=wasm`);
+const second = runPass(wasmPass, { VAE_BACKEND: 'wasm' });
+header(
+  `pass 1 (tensorflow) ${first.status === 0 ? 'passed' : 'FAILED'} in ${minutes(first.seconds)}; ` +
+    `pass 2 (wasm) ${second.status === 0 ? 'passed' : 'FAILED'} in ${minutes(second.seconds)}`,
 );
-process.exit(r.status ?? 1);
+process.exit(first.status !== 0 ? first.status : second.status);
