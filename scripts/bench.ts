@@ -85,6 +85,7 @@ async function main(): Promise<void> {
   const runs = count('runs', values.runs);
   const top = count('top', values.top) ?? 12;
   const matmulSeconds = Number(values['matmul-seconds']);
+  if (!(matmulSeconds > 0)) throw new Error(`bench: --matmul-seconds must be a number > 0, got '${values['matmul-seconds']}'`);
   // A slow configuration (cpu × conv) runs when asked for by --slow or by naming both its backend and its model.
   const explicit = values.backend !== undefined && values.model !== undefined;
 
@@ -183,6 +184,11 @@ async function main(): Promise<void> {
       const machineGflops = typeof reference === 'object' ? Math.max(...Object.values(reference.gflopsByThreads)) : undefined;
       out.push(...TRAIN_LEGEND);
       out.push(trainTable(trained, matmul, machineGflops));
+      // What the table cannot show: a run that leaked tensors or did not learn measured something else than training.
+      for (const r of trained) {
+        if (r.leakedTensors !== 0) out.push(`note: ${r.backend.name} ${r.model} left ${r.leakedTensors} more tensors alive than before training`);
+        if (!(r.loss.last < r.loss.first)) out.push(`note: ${r.backend.name} ${r.model}: loss went from ${r.loss.first.toFixed(2)} to ${r.loss.last.toFixed(2)}; it did not learn`);
+      }
       out.push('');
     }
     if (matmul.size > 0) {
