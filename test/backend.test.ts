@@ -120,21 +120,26 @@ test('an explicit request switches backends and restores the stock kernels and g
       const second = await b.initBackend({ backend: 'cpu' });
       const afterCpu = k.kernelTuning();
       const kernelsBack = names.every(([n, be], i) => tf.getKernel(n, be) === stockKernels[i]);
+      // cpu keeps the conv filter-gradient replacement (its own kernel is a slow loop); 'none' restores every stock gradient.
+      const gradsOnCpu = ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput'].map((n, i) => tf.getGradient(n) === stockGrads[i]);
+      k.tuneKernels('none');
       const gradsBack = ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput'].every((n, i) => tf.getGradient(n) === stockGrads[i]);
+      k.tuneKernels('cpu');
       const third = await b.initBackend();
-      console.log(JSON.stringify({ names: [first.name, second.name, third.name], afterWasm, replaced, afterCpu, kernelsBack, gradsBack, same: third === second }));
+      console.log(JSON.stringify({ names: [first.name, second.name, third.name], afterWasm, replaced, afterCpu, kernelsBack, gradsOnCpu, gradsBack, same: third === second }));
     })().catch((e) => { console.error(e.message); process.exit(3); });`;
   const r = child(code, { VAE_BACKEND: undefined });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
     names: string[]; afterWasm: Record<string, boolean>; replaced: boolean[]; afterCpu: Record<string, boolean>;
-    kernelsBack: boolean; gradsBack: boolean; same: boolean;
+    kernelsBack: boolean; gradsOnCpu: boolean[]; gradsBack: boolean; same: boolean;
   };
   assert.deepEqual(out.names, ['wasm', 'cpu', 'cpu']);
   assert.deepEqual(out.afterWasm, { matMul: true, convFilterGrad: true, convTranspose: true, identity: true, fusedAdam: true });
   assert.deepEqual(out.replaced, [true, true, true, true]);
-  assert.deepEqual(out.afterCpu, { matMul: false, convFilterGrad: false, convTranspose: false, identity: false, fusedAdam: true });
+  assert.deepEqual(out.afterCpu, { matMul: false, convFilterGrad: true, convTranspose: false, identity: false, fusedAdam: true });
   assert.equal(out.kernelsBack, true);
+  assert.deepEqual(out.gradsOnCpu, [true, false, false]);
   assert.equal(out.gradsBack, true);
   assert.equal(out.same, true);
 });
