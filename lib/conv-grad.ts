@@ -12,9 +12,9 @@
  * i.e. a 'valid' convolution of the padded input (batch and channel axes
  * swapped) with dy as the filter, dilated by the stride (the identity TensorFlow
  * itself uses for this gradient).
- * The input gradient keeps the stock kernels. lib/kernels.ts installs it for a
- * backend without the kernel (wasm) and restores the stock gradients for any
- * other (the gradient registry is global; other backends have the native kernel).
+ * The input gradient keeps the stock kernels. lib/kernels.ts installs it on wasm
+ * (no such kernel) and cpu (a slow direct loop), and restores the stock
+ * gradients for tfjs-node (the gradient registry is global).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -70,10 +70,10 @@ interface ConvAttrs {
 }
 
 function checkAttrs(kernel: string, attrs: ConvAttrs): void {
-  if (attrs.dataFormat && attrs.dataFormat !== 'NHWC') throw new Error(`${kernel} gradient (wasm): only NHWC is supported, got ${attrs.dataFormat}`);
+  if (attrs.dataFormat && attrs.dataFormat !== 'NHWC') throw new Error(`${kernel} gradient (wasm, cpu): only NHWC is supported, got ${attrs.dataFormat}`);
   const d = attrs.dilations;
   if (d !== undefined && !(d === 1 || (Array.isArray(d) && d.every((v) => v === 1)))) {
-    throw new Error(`${kernel} gradient (wasm): dilations other than 1 are not supported`);
+    throw new Error(`${kernel} gradient (wasm, cpu): dilations other than 1 are not supported`);
   }
 }
 
