@@ -24,7 +24,7 @@
  * the stock update unchanged.
  */
 import * as tf from '@tensorflow/tfjs';
-import { WASM_BASE64 } from './wasm/adam';
+import { WASM_BASE64, WASM_SHARED_BASE64 } from './wasm/adam';
 
 /** The name of the fused kernel in the TF.js kernel registry. */
 export const FUSED_ADAM = 'VaeFusedAdam';
@@ -92,16 +92,18 @@ type SimdAdam = (theta: number, g: number, m: number, v: number, thetaOut: numbe
 /**
  * The SIMD update of lib/wasm/adam.wat, instantiated on the backend's own
  * memory (Emscripten exports it as `asm.memory`), so it reads and writes the
- * tensors in place of the backend: no copies. Undefined where that memory is
- * not reachable or is shared (the threaded build): then the JS loop runs.
+ * tensors in place of the backend: no copies. The threaded build's memory is
+ * shared, which the module must declare: a second assembly of the same source.
+ * Undefined where the memory is not reachable: then the JS loop runs.
  */
 const simdByMemory = new WeakMap<WasmMemory, SimdAdam>();
 function simdAdam(backend: WasmBackend): SimdAdam | undefined {
   const memory = backend.wasm.asm?.memory;
-  if (!(memory instanceof WA.Memory) || !(memory.buffer instanceof ArrayBuffer)) return undefined;
+  if (!(memory instanceof WA.Memory)) return undefined;
   let fn = simdByMemory.get(memory);
   if (!fn) {
-    const module = new WA.Module(Buffer.from(WASM_BASE64, 'base64'));
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const module = new WA.Module(Buffer.from(shared ? WASM_SHARED_BASE64 : WASM_BASE64, 'base64'));
     fn = new WA.Instance(module, { env: { memory } }).exports.adam as SimdAdam;
     simdByMemory.set(memory, fn);
   }

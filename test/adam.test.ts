@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { tuneKernels } from '../lib/kernels';
 import { adam, FUSED_ADAM } from '../lib/adam';
+import { WASM_BASE64, WASM_SHARED_BASE64 } from '../lib/wasm/adam';
 
 before(async () => {
   await initBackend({ backend: 'wasm' });
@@ -87,4 +88,20 @@ test('adam() keeps the stock state: its weights load into tf.train.adam and trai
 test('lib/wasm/adam.ts is the assembly of lib/wasm/adam.wat (npx tsx scripts/make-wasm.ts --check)', () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/make-wasm.ts', '--check'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
+});
+
+test('the shared-memory assembly (threaded wasm build) computes the same bits as the plain one', () => {
+  const n = 11; // two SIMD rounds and a scalar tail of 3
+  const run = (base64: string, memory: WebAssembly.Memory): Float32Array => {
+    const f = new Float32Array(memory.buffer, 0, 7 * n);
+    for (let i = 0; i < 4 * n; i++) f[i] = Math.sin(i + 1) * (i % 3 === 0 ? 10 : 0.1); // θ, g, m, v
+    for (let i = 3 * n; i < 4 * n; i++) f[i] = Math.abs(f[i]); // v ≥ 0
+    const adamStep = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(base64, 'base64')), { env: { memory } }).exports.adam as (...a: number[]) => void;
+    adamStep(0, 4 * n, 8 * n, 12 * n, 16 * n, 20 * n, 24 * n, n, 0.9, 0.1, 0.999, 0.001, 0.19, 0.002, 1e-7, -0.01);
+    return f.slice(4 * n);
+  };
+  const plain = run(WASM_BASE64, new WebAssembly.Memory({ initial: 1 }));
+  const shared = run(WASM_SHARED_BASE64, new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true }));
+  assert.ok(plain.some((x) => x !== 0));
+  assert.deepEqual(Array.from(shared), Array.from(plain));
 });
