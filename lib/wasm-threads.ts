@@ -13,13 +13,21 @@
  *    (cc/backend.cc: "many x86-64 processors have 2 threads per core"),
  *    and in Node that is os.cpus().length / 2, so 1 thread on a 2-core machine.
  *
- * `enableWasmThreads` replaces the registered 'wasm' backend factory with one
- * that instantiates the threaded build itself, with file paths for both
- * scripts and the core count the pool may use, and builds the package's own
- * BackendWasm on it: every wasm kernel and lib/kernels.ts fix applies as usual.
- * Call it BEFORE the first `tf.setBackend('wasm')` of the process; it returns
- * the reason instead when threads cannot be used, and then leaves the stock
- * single-threaded backend in place.
+ * `enableWasmThreads` instantiates the threaded build itself (file paths for
+ * both scripts, the pool size answered through the one import that sets it),
+ * builds the package's own BackendWasm on it and registers that as 'wasm':
+ * every wasm kernel and every lib/kernels.ts fix applies as usual, and training
+ * gives the same bits as the stock build (pthreadpool splits a product into
+ * output tiles, each computed whole by one thread; test/wasm-threads.test.ts).
+ * Call it BEFORE the first `tf.setBackend('wasm')` of the process; when threads
+ * cannot be used it returns the reason and leaves the stock backend in place.
+ *
+ * What it buys (scripts/probe-wasm-threads.ts, 2 cores shared with other jobs):
+ * large matMuls ≈ 1.5–1.6× (128×784·784×400: 27 → 40–46 GFLOP/s; 1024³:
+ * 25 → 40–44), the dense VAE step only ≈ +5–10% at best (about half of it is
+ * elementwise kernels that run on one thread) and often slower when the other
+ * core is busy, at ≈ 1.5× the CPU time per sample (pool threads spin while
+ * they wait), ≈ 0.2–0.4 s more start-up and ≈ 35 MB more memory. Opt-in.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -69,7 +77,7 @@ interface WebAssemblyApi {
 }
 const wasmApi = (): WebAssemblyApi | undefined => (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
 
-let enabled: WasmThreadsResult | undefined;
+let enabling: Promise<WasmThreadsResult> | undefined;
 
 /** Why this process cannot run the threaded build, or undefined when it can. */
 function missingSupport(): string | undefined {
@@ -94,20 +102,25 @@ function missingSupport(): string | undefined {
  * Register a 'wasm' backend that runs the threaded SIMD build with `threads`
  * threads (the calling thread is one of them). Must run before the first
  * `tf.setBackend('wasm')` of the process: a backend already initialised keeps
- * its build. Idempotent: later calls return the first result.
+ * its build. Idempotent: later calls (with any options) return the first result.
  *
- * Returns `{ threads }` when the threaded backend is registered (setBackend
- * then initialises it; `getThreadsCount()` confirms the pool size), or
- * `{ threads: 1, reason }` when the environment cannot run it; the stock
- * backend is left as it was in that case.
+ * Returns `{ threads }` once the threaded module runs with a pool of that size
+ * and is registered (tf.setBackend('wasm') then activates it and sets up the
+ * kernels; the package's getThreadsCount() reports it), or `{ threads: 1, reason }`
+ * when it cannot run here; the stock backend is then left as it was.
  */
-export async function enableWasmThreads(opts: WasmThreadsOptions = {}): Promise<WasmThreadsResult> {
-  if (enabled) return enabled;
+export function enableWasmThreads(opts: WasmThreadsOptions = {}): Promise<WasmThreadsResult> {
   const requested = opts.threads ?? Math.min(os.cpus().length, MAX_THREADS);
   if (!Number.isInteger(requested) || requested < 1 || requested > MAX_THREADS) {
-    throw new Error(`enableWasmThreads: threads must be an integer in 1..${MAX_THREADS}, got ${requested}`);
+    return Promise.reject(new Error(`enableWasmThreads: threads must be an integer in 1..${MAX_THREADS}, got ${requested}`));
   }
-  const fail = (reason: string): WasmThreadsResult => (enabled = { threads: 1, reason });
+  // One attempt per process: a second instantiation would start a second module and pool.
+  enabling ??= start(requested);
+  return enabling;
+}
+
+async function start(requested: number): Promise<WasmThreadsResult> {
+  const fail = (reason: string): WasmThreadsResult => ({ threads: 1, reason });
   // Not tf.findBackend('wasm'): it starts initialising the stock backend when none exists.
   const engine = tf.engine() as unknown as { registry: Record<string, unknown>; pendingBackendInit: unknown };
   if ('wasm' in engine.registry) {
@@ -164,6 +177,11 @@ export async function enableWasmThreads(opts: WasmThreadsOptions = {}): Promise<
     return fail(`the threaded wasm build failed to start: ${(e as Error).message}`);
   }
 
+  if ('wasm' in engine.registry || engine.pendingBackendInit != null) {
+    // tf.setBackend / tf.ready ran while the module was starting; swapping now would drop that backend.
+    return fail("a wasm backend was initialised while the threaded one was starting; await enableWasmThreads before tf.setBackend('wasm')");
+  }
+
   // Swap the factory: removeBackend drops the stock one (no instance exists yet,
   // checked above), registerBackend refuses a name that is still registered.
   // The kernels stay registered for 'wasm' and are set up on this instance by
@@ -171,8 +189,7 @@ export async function enableWasmThreads(opts: WasmThreadsOptions = {}): Promise<
   tf.removeBackend('wasm');
   const WASM_PRIORITY = 2; // as the package's own registration (base.js)
   tf.registerBackend('wasm', () => backend, WASM_PRIORITY);
-  enabled = { threads: actual };
-  return enabled;
+  return { threads: actual };
 }
 
 /**

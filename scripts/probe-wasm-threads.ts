@@ -19,6 +19,7 @@
  * of 20 training losses plus a hash of the final weights for the determinism check.
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, describeBackend } from '../lib/backend';
@@ -37,7 +38,7 @@ interface ChildResult {
   initMs: number;
   load: number;
   matMul: Record<string, { gflops: number; cpuPerWall: number }>;
-  train: { wall: number; cpu: number; cpuPerWall: number };
+  train: { wall: number; cpu: number; cpuPerWall: number; mainCpuS: number; workerCpuS: number; wallS: number };
   losses: string[];
   weightsHash: string;
   /** ms per training step by kernel (tf.profile, wall time per kernel call), largest first, and the step's total. */
@@ -52,6 +53,23 @@ function arg(name: string, fallback: string): string {
 function cpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
+}
+
+/** utime + stime clock ticks of each thread of this process (Linux /proc), or an empty map. */
+function threadTicks(): Map<string, number> {
+  const ticks = new Map<string, number>();
+  const dir = '/proc/self/task';
+  if (!fs.existsSync(dir)) return ticks;
+  for (const tid of fs.readdirSync(dir)) {
+    try {
+      const stat = fs.readFileSync(`${dir}/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks.set(tid, Number(f[11]) + Number(f[12]));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return ticks;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -94,6 +112,7 @@ function train(steps: number, warmup: number, data: Batch[]) {
   const wall: number[] = [];
   const cpu: number[] = [];
   const losses: string[] = [];
+  const start = performance.now();
   for (let s = 0; s < warmup + steps; s++) {
     const batch = data[s % data.length];
     const t0 = performance.now();
@@ -122,7 +141,7 @@ function train(steps: number, warmup: number, data: Batch[]) {
   const weightsHash = [vars.w1, vars.w2, vars.w3, vars.wMean].map((v) => hashFloats(v.dataSync() as Float32Array)).join('');
   opt.dispose();
   Object.values(vars).forEach((v) => v.dispose());
-  return { wall, cpu, losses, weightsHash };
+  return { wall, cpu, losses, weightsHash, totalWall: (performance.now() - start) / 1000 };
 }
 
 /** Wall GFLOP/s and CPU-s per wall-s of tf.matMul(a, b, tA, tB), over ≥ 0.4 s. */
@@ -164,6 +183,7 @@ async function profileStep(data: Batch[]): Promise<ChildResult['profile']> {
 }
 
 async function child(arm: Arm, steps: number): Promise<void> {
+  const threadsBefore = new Set(threadTicks().keys());
   const t0 = performance.now();
   if (arm !== 'simd') {
     const r = await enableWasmThreads({ threads: arm === 't2' ? 2 : 1 });
@@ -184,13 +204,21 @@ async function child(arm: Arm, steps: number): Promise<void> {
     ['128x400 . (784x400)T', [128, 400], [784, 400], false, true],
     ['(128x784)T . 128x400', [128, 784], [128, 400], true, false],
     ['1024^3', [1024, 1024], [1024, 1024], false, false],
+    ['small 128x20 . 20x400', [128, 20], [20, 400], false, false],
   ];
   // Warm-up: V8 first runs wasm code from its baseline compiler and optimises hot
   // functions in the background; the first second of matMuls is several times slower.
   train(20, 0, data);
   const matMul: ChildResult['matMul'] = {};
   for (const [label, sa, sb, tA, tB] of cases) matMul[label] = matMulSpeed(sa, sb, tA, tB);
+  // The pthread workers are the threads the backend added (a Node worker is one OS thread).
+  const workerTids = [...threadTicks().keys()].filter((tid) => !threadsBefore.has(tid));
+  const ticks0 = threadTicks();
   const t = train(steps, 3, data);
+  const ticks1 = threadTicks();
+  const delta = (tid: string): number => (ticks1.get(tid) ?? 0) - (ticks0.get(tid) ?? 0);
+  const mainTicks = delta(String(process.pid));
+  const workerTicks = workerTids.reduce((sum, tid) => sum + delta(tid), 0);
   const profile = await profileStep(data);
   const wallMed = median(t.wall);
   const cpuMed = median(t.cpu);
@@ -202,7 +230,15 @@ async function child(arm: Arm, steps: number): Promise<void> {
     initMs,
     load: os.loadavg()[0],
     matMul,
-    train: { wall: 128 / wallMed, cpu: 128 / cpuMed, cpuPerWall: t.cpu.reduce((a, b) => a + b, 0) / t.wall.reduce((a, b) => a + b, 0) },
+    train: {
+      wall: 128 / wallMed,
+      cpu: 128 / cpuMed,
+      cpuPerWall: t.cpu.reduce((a, b) => a + b, 0) / t.wall.reduce((a, b) => a + b, 0),
+      // whole training loop incl. warm-up steps, from /proc (clock ticks of 10 ms)
+      mainCpuS: mainTicks / 100,
+      workerCpuS: workerTicks / 100,
+      wallS: t.totalWall,
+    },
     losses: t.losses.slice(0, 20),
     weightsHash: t.weightsHash,
     profile,
@@ -234,7 +270,8 @@ function parent(): void {
       console.log(
         `round ${r} ${arm.padEnd(4)} [${c.backend}] threads=${c.threads} (pool workers ${c.runningWorkers}) init ${c.initMs.toFixed(0)} ms; load ${before.toFixed(2)}→${c.load.toFixed(2)}\n` +
           `    matMul GFLOP/s: ${mm}\n` +
-          `    train: ${c.train.wall.toFixed(0)} samples/s wall, ${c.train.cpu.toFixed(0)} samples per CPU-s (cpu/wall ${c.train.cpuPerWall.toFixed(2)})\n` +
+          `    train: ${c.train.wall.toFixed(0)} samples/s wall, ${c.train.cpu.toFixed(0)} samples per CPU-s (cpu/wall ${c.train.cpuPerWall.toFixed(2)}); ` +
+          `threads' CPU over ${c.train.wallS.toFixed(2)} s: main ${c.train.mainCpuS.toFixed(2)} s, pthread workers ${c.train.workerCpuS.toFixed(2)} s\n` +
           `    kernel ms per step (tf.profile, sum ${c.profile.total.toFixed(1)}): ${c.profile.kernels.map(([n, ms]) => `${n} ${ms}`).join(', ')}`,
       );
     }
