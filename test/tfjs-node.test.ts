@@ -94,6 +94,19 @@ const TRAIN_REL = 1e-3;
 // Encoder means are O(1) numbers from the same 400-term sums: absolute 1e-4 (measured 1.7e-7 before training).
 const MEAN_ABS = 1e-4;
 
+test('an installed tfjs-node that fails to load: auto says so in the wasm line, forcing tensorflow shows the error', () => {
+  // Runs everywhere: a preload makes `@tensorflow/tfjs-node` resolve to a module that throws on load.
+  const preload = ['-r', './test/fixtures/broken-tfjs-node-preload.js', '--import', 'tsx', '-e'];
+  const code = `require('./lib/backend').initBackend().then((i) => console.log(require('./lib/backend').describeBackend(i)), (e) => { console.error(e.message); process.exit(3); });`;
+  const auto = run([...preload, code], { VAE_BACKEND: undefined });
+  assert.equal(auto.status, 0, auto.stderr);
+  assert.match(auto.stdout, /^wasm \(@tensorflow\/tfjs-backend-wasm; SIMD.*; @tensorflow\/tfjs-node is installed but did not load \(VAE_BACKEND=tensorflow shows why\)\)$/m);
+  const forced = run([...preload, code], { VAE_BACKEND: 'tensorflow' });
+  assert.equal(forced.status, 3);
+  assert.match(forced.stderr, /@tensorflow\/tfjs-node is installed but failed to load: simulated: the Node\.js native addon/);
+  assert.match(forced.stderr, /npm run setup:tfjs-node/);
+});
+
 test('auto picks tfjs-node when it loads and names the libtensorflow it runs', (t) => {
   if (!needTfjsNode(t)) return;
   const code = `require('./lib/backend').initBackend().then((i) => console.log(JSON.stringify(i)), (e) => { console.error(e.message); process.exit(3); });`;
