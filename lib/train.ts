@@ -33,6 +33,8 @@ export interface BatchLog {
   kl: number;
   /** β used at this step. */
   beta: number;
+  /** Wall time of this optimisation step (batch to tensor, forward, backward, Adam, loss read-back). */
+  seconds: number;
 }
 
 export interface EpochLog {
@@ -192,7 +194,8 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
         terms.dispose();
         const [loss, recon, kl] = Array.from(values);
         step++;
-        seconds += (performance.now() - started) / 1000;
+        const stepSeconds = (performance.now() - started) / 1000;
+        seconds += stepSeconds;
         if (!Number.isFinite(loss)) {
           throw new Error(`train: loss became ${loss} at epoch ${epoch}, step ${stepInEpoch} (global step ${step}); try a smaller learningRate or check the data for NaN`);
         }
@@ -200,7 +203,7 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
         sumRecon += recon * batch.size;
         sumKl += kl * batch.size;
         seen += batch.size;
-        const log: BatchLog = { epoch, step, loss, recon, kl, beta };
+        const log: BatchLog = { epoch, step, loss, recon, kl, beta, seconds: stepSeconds };
         history.push(log);
         if (writer) {
           writer.scalar('loss', loss, step);

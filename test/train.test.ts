@@ -59,7 +59,8 @@ test('train: loss falls, logs per batch and epoch, async callbacks awaited in or
     assert.ok(e.seconds > 0 && e.samplesPerSecond > 0);
   }
   const h = result.history[0];
-  assert.deepEqual(Object.keys(h).sort(), ['beta', 'epoch', 'kl', 'loss', 'recon', 'step']);
+  assert.deepEqual(Object.keys(h).sort(), ['beta', 'epoch', 'kl', 'loss', 'recon', 'seconds', 'step']);
+  assert.ok(h.seconds > 0 && result.history.reduce((t, b) => t + b.seconds, 0) <= result.seconds + 1e-9, 'the steps add up to the epochs');
   vae.dispose();
 });
 
