@@ -23,11 +23,14 @@
  * cannot be used it returns the reason and leaves the stock backend in place.
  *
  * What it buys (scripts/probe-wasm-threads.ts, 2 cores shared with other jobs):
- * large matMuls ≈ 1.5–1.6× (128×784·784×400: 27 → 40–46 GFLOP/s; 1024³:
- * 25 → 40–44), the dense VAE step only ≈ +5–10% at best (about half of it is
- * elementwise kernels that run on one thread) and often slower when the other
- * core is busy, at ≈ 1.5× the CPU time per sample (pool threads spin while
- * they wait), ≈ 0.2–0.4 s more start-up and ≈ 35 MB more memory. Opt-in.
+ * with the second core free, large matMuls ≈ 1.5–1.6× (128×784·784×400:
+ * 27 → 40–46 GFLOP/s; 1024³: 25 → 40–44) but the dense VAE step only
+ * ≈ +5–10% (matMuls are about half of it; the optimizer's elementwise kernels
+ * and ~230 small kernel calls per step stay serial). With the other core busy
+ * (load average 3–5) the step is ≈ 40% SLOWER than 1 thread: every pooled
+ * kernel, however small, waits until the worker thread is scheduled. It costs
+ * ≈ 1.5× the CPU time per sample (pool threads spin while they wait),
+ * ≈ 0.2–0.4 s more start-up and ≈ 35 MB more memory. Opt-in only.
  */
 import * as fs from 'fs';
 import * as os from 'os';
