@@ -7,6 +7,11 @@
  * slows both alike; CPU time is reported next to wall time for the same reason.
  *
  *   npx tsx scripts/bench-matmul.ts [--steps 40] [--rounds 2] [--backend wasm]
+ *   npx tsx scripts/bench-matmul.ts --reference [--steps 40] [--rounds 2]   # the loop with the fixes only, as JSON
+ *
+ * `--reference` is the calibration row of `npm run bench`: the hand-written loop
+ * issue 6 measured (about 5,100 samples/s with the matMul fix when it was filed),
+ * so that a bench run on a slower or busier machine can be read against it.
  *
  * Built from raw tf ops on purpose so that it depends only on lib/backend, lib/kernels and lib/data.
  */
@@ -106,9 +111,15 @@ async function main(): Promise<void> {
   const info = await initBackend({ backend: arg('backend', 'wasm') as BackendName });
   const steps = Number(arg('steps', '40'));
   const rounds = Number(arg('rounds', '2'));
-  console.log(`backend: ${describeBackend(info)}`);
   const { train } = loadData({ limit: 1280 });
   const data = [...batches(train, { batchSize: 128, seed: 0 })];
+  if (process.argv.includes('--reference')) {
+    const runs = Array.from({ length: rounds }, () => trainSpeed(steps, data));
+    const best = runs.reduce((a, b) => (b.wall > a.wall ? b : a));
+    console.log(JSON.stringify({ backend: describeBackend(info), samplesPerSecond: best.wall, samplesPerCpuSecond: best.cpu, steps, rounds }));
+    return;
+  }
+  console.log(`backend: ${describeBackend(info)}`);
 
   console.log('matMul GFLOP per CPU-second (stock kernels → kernel fixes of this backend):');
   const cases: [string, [number, number], [number, number], boolean, boolean][] = [

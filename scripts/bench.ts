@@ -58,6 +58,19 @@ function runChild(task: Task): Result {
   return { kind: 'failed', backend: task.backend, reason: `child process gave no result (${why}): ${(r.stderr ?? '').trim().split('\n').slice(-5).join(' | ')}` };
 }
 
+/**
+ * The hand-written training loop issue 6 measured (raw tf ops, tf.train.adam,
+ * the matMul fix; scripts/bench-matmul.ts --reference), on wasm: it made about
+ * 5,100 samples/s when the issue was filed, so its figure today says how fast
+ * this machine is running compared with then.
+ */
+function issueLoop(): string {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bench-matmul.ts'), '--reference', '--backend', 'wasm'], { encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) return `issue 6's hand-written loop did not run (${(r.stderr ?? '').trim().split('\n').pop()})`;
+  const o = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { samplesPerSecond: number; samplesPerCpuSecond: number };
+  return `issue 6's hand-written loop (scripts/bench-matmul.ts --reference; about 5,100 samples/s when the issue was filed) runs at ${Math.round(o.samplesPerSecond)} samples/s on wasm now (${Math.round(o.samplesPerCpuSecond)} per CPU-second)`;
+}
+
 function say(msg: string): void {
   process.stderr.write(`${msg}\n`);
 }
@@ -142,6 +155,8 @@ async function main(): Promise<void> {
   }
   // After the children, so that its threads do not compete with them.
   const reference = values.profile ? undefined : machineReference();
+  // Calibration: issue 6's hand-written loop on wasm, so that the table can be read against the figure the issue quoted.
+  const calibration = values.profile || !trained.some((r) => r.backend.name === 'wasm') ? undefined : issueLoop();
   const loadAfter = load1();
   const finished = new Date();
 
@@ -161,6 +176,7 @@ async function main(): Promise<void> {
     const fixes = Object.entries(r.backend.kernelTuning).filter(([, on]) => on).map(([k]) => k);
     out.push(`backend ${r.backend.description}; kernel fixes: ${fixes.length ? fixes.join(', ') : 'none'}`);
   }
+  if (calibration) out.push(`calibration: ${calibration}`);
   if (typeof reference === 'string') out.push(`machine reference: none — ${reference}`);
   else if (reference) {
     const speeds = Object.entries(reference.gflopsByThreads).map(([t, g]) => `${g.toFixed(1)} GFLOP/s on ${t} thread${t === '1' ? '' : 's'}`);
@@ -203,7 +219,7 @@ async function main(): Promise<void> {
 
   const file = values.json ?? path.join(ROOT, 'bench-results', `${values.profile ? 'profile' : 'bench'}-${started.toISOString().replace(/[:.]/g, '-')}.json`);
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const json = { command: values.profile ? 'profile' : 'bench', started: started.toISOString(), finished: finished.toISOString(), machine, loadAverage: { before: loadBefore, after: loadAfter }, machineReference: reference, matmul: [...matmul.values()], train: trained, profiles, unavailable, skipped };
+  const json = { command: values.profile ? 'profile' : 'bench', started: started.toISOString(), finished: finished.toISOString(), machine, loadAverage: { before: loadBefore, after: loadAfter }, machineReference: reference, calibration, matmul: [...matmul.values()], train: trained, profiles, unavailable, skipped };
   fs.writeFileSync(file, JSON.stringify(json, null, 2) + '\n');
   console.log(`\nwritten: ${path.relative(process.cwd(), path.resolve(file))}`);
 }
