@@ -20,6 +20,7 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { tuneKernels } from './kernels';
+import { enableWasmThreads } from './wasm-threads';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -35,6 +36,12 @@ export interface BackendInfo {
 export interface BackendOptions {
   /** Which backend to use; absent → env VAE_BACKEND, absent too → 'auto'. */
   backend?: BackendName | 'auto';
+  /**
+   * Threads of the wasm backend (1–8); absent → env VAE_WASM_THREADS, absent too → 1.
+   * More than 1 runs the package's threaded build (lib/wasm-threads.ts); same numbers, and
+   * only worth it when the other cores are idle. Takes effect when wasm is first set up.
+   */
+  wasmThreads?: number;
 }
 
 const BACKEND_NAMES: readonly string[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -118,7 +125,17 @@ async function tryTensorflow(): Promise<BackendInfo | string> {
   return reasons.join('; ');
 }
 
-async function tryWasm(): Promise<BackendInfo | string> {
+/** Threads of the wasm backend: the option, else VAE_WASM_THREADS, else 1; validated. */
+function wasmThreadsWanted(opts?: BackendOptions): number {
+  const raw = opts?.wasmThreads ?? (process.env.VAE_WASM_THREADS ?? '').trim();
+  const n = raw === '' ? 1 : Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 8) {
+    throw new Error(`initBackend: wasmThreads (or VAE_WASM_THREADS) must be an integer from 1 to 8, got '${String(raw)}'`);
+  }
+  return n;
+}
+
+async function tryWasm(threadsWanted: number): Promise<BackendInfo | string> {
   const r = tryRequire('@tensorflow/tfjs-backend-wasm');
   if (r.ok === false) return r.error; // `=== false`: tslab compiles non-strict, where `!r.ok` does not narrow
   const wasm = r.module as { setWasmPaths(prefix: string): void; getThreadsCount(): number };
@@ -126,6 +143,13 @@ async function tryWasm(): Promise<BackendInfo | string> {
   // (inside tslab too). The trailing slash is required by setWasmPaths.
   const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
   wasm.setWasmPaths(dist);
+  // The threaded build is opt-in: on 2 cores it gained 5–10 % at best and lost
+  // about 40 % when the other core was busy (lib/wasm-threads.ts, measured there).
+  let threadNote = '';
+  if (threadsWanted > 1) {
+    const t = await enableWasmThreads({ threads: threadsWanted });
+    if ('reason' in t) threadNote = `; ${threadsWanted} threads were asked for but ${t.reason}`;
+  }
   let ok = false;
   try {
     ok = await tf.setBackend('wasm');
@@ -139,7 +163,7 @@ async function tryWasm(): Promise<BackendInfo | string> {
   return {
     name: 'wasm',
     package: '@tensorflow/tfjs-backend-wasm',
-    detail: `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`,
+    detail: `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${threadNote}`,
   };
 }
 
@@ -154,7 +178,7 @@ const TFJS_NODE_HELP =
   'its installer downloads libtensorflow: where that host is blocked, set TFJS_NODE_CDN_STORAGE to a mirror ' +
   'or run `npm run setup:tfjs-node` (builds it against the library in PyPI\'s tensorflow-cpu wheel)';
 
-async function select(name: BackendName | 'auto', source: string): Promise<BackendInfo> {
+async function select(name: BackendName | 'auto', source: string, threads: number): Promise<BackendInfo> {
   if (name === 'tensorflow') {
     const r = await tryTensorflow();
     if (typeof r === 'string') {
@@ -163,7 +187,7 @@ async function select(name: BackendName | 'auto', source: string): Promise<Backe
     return r;
   }
   if (name === 'wasm') {
-    const r = await tryWasm();
+    const r = await tryWasm(threads);
     if (typeof r === 'string') throw new Error(`initBackend: backend 'wasm' was requested (${source}) but ${r}`);
     return r;
   }
@@ -174,7 +198,7 @@ async function select(name: BackendName | 'auto', source: string): Promise<Backe
   const skipped = tensorflowLoadFailure
     ? `; ${tensorflowLoadFailure} is installed but did not load (VAE_BACKEND=tensorflow shows why)`
     : '';
-  const w = await tryWasm();
+  const w = await tryWasm(threads);
   if (typeof w !== 'string') return { ...w, detail: w.detail + skipped };
   const c = await useCpu();
   return { ...c, detail: c.detail + skipped };
@@ -188,11 +212,12 @@ async function select(name: BackendName | 'auto', source: string): Promise<Backe
  */
 export async function initBackend(opts?: BackendOptions): Promise<BackendInfo> {
   const req = requestedBackend(opts);
+  const threads = wasmThreadsWanted(opts);
   if (current && (req.name === 'auto' || req.name === current.name)) return current;
   if (pending && pendingRequest === req.name) return pending;
   pendingRequest = req.name;
   pending = (async () => {
-    const info = await select(req.name, req.source);
+    const info = await select(req.name, req.source, threads);
     tuneKernels(info.name);
     current = info;
     return info;

@@ -219,3 +219,16 @@ test('a hand-computed gradient: d/dA sum(A·B) = 1·Bᵀ with the kernel fixes o
   assert.deepEqual(dA, [18, 27, 18, 27]);
   assert.deepEqual(dB, [4, 4, 4, 6, 6, 6]);
 });
+
+test('VAE_WASM_THREADS: 2 runs the threaded build and says so; a bad value is a clear error (child processes)', () => {
+  const code = `
+    const b = require('./lib/backend');
+    b.initBackend({ backend: 'wasm' }).then((info) => { console.log(b.describeBackend(info)); process.exit(0); })
+      .catch((e) => { console.error(e.message); process.exit(3); });`;
+  const two = child(code, { VAE_WASM_THREADS: '2', VAE_BACKEND: undefined });
+  assert.equal(two.status, 0, two.stderr);
+  assert.match(two.stdout, /^wasm \(@tensorflow\/tfjs-backend-wasm; SIMD, 2 threads\)/m);
+  const bad = child(code, { VAE_WASM_THREADS: 'many', VAE_BACKEND: undefined });
+  assert.equal(bad.status, 3);
+  assert.match(bad.stderr, /VAE_WASM_THREADS\) must be an integer from 1 to 8, got 'many'/);
+});
