@@ -9,6 +9,7 @@
  *   npm run bench [-- --backend wasm,cpu] [--model dense|conv] [--warmup N] [--steps N] [--runs N]
  *                    [--slow] [--json FILE] [--matmul-seconds S]
  *   npm run bench -- --profile [--backend wasm] [--model conv] [--warmup N] [--steps N] [--top N] [--by-shape]
+ *   npm run bench -- --backend wasm --wasm-threads 2    # the threaded wasm build (VAE_WASM_THREADS)
  *
  * Each (backend, model) trains in a child process of its own through
  * lib/train.ts (the loop the notebooks run), so peak memory and the kernel
@@ -89,8 +90,11 @@ async function main(): Promise<void> {
       'by-shape': { type: 'boolean', default: false },
       top: { type: 'string', default: '12' },
       'matmul-seconds': { type: 'string', default: '1' },
+      'wasm-threads': { type: 'string' },
     },
   });
+  // The children inherit it; initBackend validates it and reports the threads in the backend line.
+  if (values['wasm-threads'] !== undefined) process.env.VAE_WASM_THREADS = values['wasm-threads'];
   const backends = list('backend', values.backend, BACKENDS);
   const models = list<ModelName>('model', values.model, MODELS);
   const warmup = count('warmup', values.warmup);
