@@ -60,16 +60,18 @@ function runChild(task: Task): Result {
 }
 
 /**
- * The hand-written training loop issue 6 measured (raw tf ops, tf.train.adam,
- * the matMul fix; scripts/bench-matmul.ts --reference), on wasm: it made about
- * 5,100 samples/s when the issue was filed, so its figure today says how fast
- * this machine is running compared with then.
+ * The hand-written training loop the issues measured (raw tf ops, tf.train.adam,
+ * the wasm matMul fix; scripts/bench-matmul.ts --reference): about 5,100
+ * samples/s on wasm (issue 6) and 11,600 on tfjs-node (issue 7) when they were
+ * filed. Its figure today says how fast this machine runs compared with then.
  */
-function issueLoop(): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bench-matmul.ts'), '--reference', '--backend', 'wasm'], { encoding: 'utf8', timeout: 300_000 });
-  if (r.status !== 0) return `issue 6's hand-written loop did not run (${(r.stderr ?? '').trim().split('\n').pop()})`;
+const ISSUE_FIGURES: Partial<Record<BackendName, string>> = { wasm: 'about 5,100 samples/s in issue 6', tensorflow: 'about 11,600 samples/s in issue 7' };
+
+function issueLoop(backend: BackendName): string {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bench-matmul.ts'), '--reference', '--backend', backend], { encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) return `${backend}: the issues' hand-written loop did not run (${(r.stderr ?? '').trim().split('\n').pop()})`;
   const o = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { samplesPerSecond: number; samplesPerCpuSecond: number };
-  return `issue 6's hand-written loop (scripts/bench-matmul.ts --reference; about 5,100 samples/s when the issue was filed) runs at ${Math.round(o.samplesPerSecond)} samples/s on wasm now (${Math.round(o.samplesPerCpuSecond)} per CPU-second)`;
+  return `${backend}: ${Math.round(o.samplesPerSecond)} samples/s now (${Math.round(o.samplesPerCpuSecond)} per CPU-second); ${ISSUE_FIGURES[backend]}`;
 }
 
 function say(msg: string): void {
@@ -159,8 +161,10 @@ async function main(): Promise<void> {
   }
   // After the children, so that its threads do not compete with them.
   const reference = values.profile ? undefined : machineReference();
-  // Calibration: issue 6's hand-written loop on wasm, so that the table can be read against the figure the issue quoted.
-  const calibration = values.profile || !trained.some((r) => r.backend.name === 'wasm') ? undefined : issueLoop();
+  // Calibration: the issues' hand-written loop, so that the table can be read against the figures they quoted.
+  const calibration = values.profile
+    ? []
+    : (Object.keys(ISSUE_FIGURES) as BackendName[]).filter((b) => trained.some((r) => r.backend.name === b && r.model === 'dense')).map(issueLoop);
   const loadAfter = load1();
   const finished = new Date();
 
@@ -180,7 +184,10 @@ async function main(): Promise<void> {
     const fixes = Object.entries(r.backend.kernelTuning).filter(([, on]) => on).map(([k]) => k);
     out.push(`backend ${r.backend.description}; kernel fixes: ${fixes.length ? fixes.join(', ') : 'none'}`);
   }
-  if (calibration) out.push(`calibration: ${calibration}`);
+  if (calibration.length > 0) {
+    out.push("calibration: the issues' hand-written dense VAE loop (scripts/bench-matmul.ts --reference; raw tf ops, tf.train.adam), then and now:");
+    for (const c of calibration) out.push(`  ${c}`);
+  }
   if (typeof reference === 'string') out.push(`machine reference: none — ${reference}`);
   else if (reference) {
     const speeds = Object.entries(reference.gflopsByThreads).map(([t, g]) => `${g.toFixed(1)} GFLOP/s on ${t} thread${t === '1' ? '' : 's'}`);
