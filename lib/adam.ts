@@ -5,7 +5,7 @@
  * TF.js's AdamOptimizer updates each variable with about fifteen element-wise
  * kernels (two moments, two bias corrections, sqrt, add, div, mul, add and the
  * assigns), each a full pass over the weights: for the dense VAE that is a
- * quarter of a training step on the wasm backend (`npm run bench -- --profile`).
+ * quarter of a training step on wasm and a third on tfjs-node (`npm run bench -- --profile`).
  * The kernel registered here reads g, m, v and θ once and writes m', v', θ':
  *
  *   m' = β₁·m + (1−β₁)·g        v' = β₂·v + (1−β₂)·g²
@@ -18,17 +18,18 @@
  * (test/adam.test.ts). The outputs are fresh buffers, never the inputs written
  * in place: a variable's data may be shared with a clone.
  *
- * The kernel exists for the wasm and cpu backends, whose data is a typed array
- * readable synchronously; lib/kernels.ts installs it with the other kernel
- * fixes. Elsewhere (tfjs-node, or after `tuneKernels('none')`) `adam()` runs
- * the stock update unchanged.
+ * The kernel exists for wasm (a SIMD module working in the backend's own
+ * memory), cpu and tfjs-node (the same module on copies of the arrays: on
+ * tfjs-node that replaces about fifteen dispatched TensorFlow ops per variable,
+ * each costing tens of microseconds). lib/kernels.ts installs it with the other
+ * kernel fixes; without it (`tuneKernels('none')`) `adam()` runs the stock update.
  */
 import * as tf from '@tensorflow/tfjs';
 import { WASM_BASE64, WASM_SHARED_BASE64 } from './wasm/adam';
 
 /** The name of the fused kernel in the TF.js kernel registry. */
 export const FUSED_ADAM = 'VaeFusedAdam';
-const BACKENDS = ['wasm', 'cpu'] as const;
+const BACKENDS = ['wasm', 'cpu', 'tensorflow'] as const;
 
 /** Float32 constants of one update, computed as the stock optimizer's scalars are. */
 interface AdamAttrs {
@@ -123,6 +124,38 @@ function inputsOf(args: { inputs: unknown }): TensorInfo[] {
   return [theta, gradient, m, v];
 }
 
+/**
+ * The SIMD update on arrays that live outside any wasm memory (cpu's typed
+ * arrays, tfjs-node's tensors read back): copied into a memory of our own,
+ * updated there, copied out. Seven copies of the weights cost less than the
+ * JS loop's float64 divisions and square roots, and far less than tfjs-node's
+ * fifteen dispatched kernels per variable. Undefined if WebAssembly is missing.
+ */
+let scratch: { memory: WasmMemory & { grow(pages: number): number }; adam: SimdAdam } | undefined;
+function simdOnCopies(theta: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, a: AdamAttrs): [Float32Array, Float32Array, Float32Array] | undefined {
+  if (!WA) return undefined;
+  if (!scratch) {
+    const memory = new (WA.Memory as unknown as new (d: { initial: number }) => WasmMemory & { grow(pages: number): number })({ initial: 1 });
+    const module = new WA.Module(Buffer.from(WASM_BASE64, 'base64'));
+    scratch = { memory, adam: new WA.Instance(module, { env: { memory } }).exports.adam as SimdAdam };
+  }
+  const n = g.length;
+  const bytes = 7 * 4 * n;
+  if (scratch.memory.buffer.byteLength < bytes) scratch.memory.grow(Math.ceil((bytes - scratch.memory.buffer.byteLength) / 65536));
+  const heap = new Float32Array(scratch.memory.buffer, 0, 7 * n);
+  [theta, g, m, v].forEach((x, i) => heap.set(x, i * n));
+  const f = Math.fround;
+  scratch.adam(0, 4 * n, 8 * n, 12 * n, 16 * n, 20 * n, 24 * n, n,
+    f(a.beta1), f(a.oneMinusBeta1), f(a.beta2), f(a.oneMinusBeta2), f(a.oneMinusAccBeta1), f(a.oneMinusAccBeta2), f(a.epsilon), f(a.negLearningRate));
+  return [heap.slice(4 * n, 5 * n), heap.slice(5 * n, 6 * n), heap.slice(6 * n, 7 * n)];
+}
+
+/** tfjs-node's kernel backend, as far as this file uses it. */
+interface NodeBackend {
+  readSync(dataId: object): Float32Array;
+  write(values: Float32Array, shape: number[], dtype: string): object;
+}
+
 const kernelFuncs: Record<(typeof BACKENDS)[number], (args: { inputs: unknown; backend: unknown; attrs?: unknown }) => TensorInfo[]> = {
   wasm(args) {
     const [theta, gradient, m, v] = inputsOf(args);
@@ -148,14 +181,29 @@ const kernelFuncs: Record<(typeof BACKENDS)[number], (args: { inputs: unknown; b
     const n = theta.shape.reduce((p, d) => p * d, 1);
     const out: [Float32Array, Float32Array, Float32Array] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
     const view = (t: TensorInfo): Float32Array => backend.data.get(t.dataId).values;
-    update(view(theta), view(gradient), view(m), view(v), out, args.attrs as AdamAttrs);
-    return out.map((values) => backend.makeTensorInfo(theta.shape, 'float32', values));
+    const a = args.attrs as AdamAttrs;
+    const outs = simdOnCopies(view(theta), view(gradient), view(m), view(v), a) ?? (update(view(theta), view(gradient), view(m), view(v), out, a), out);
+    return outs.map((values) => backend.makeTensorInfo(theta.shape, 'float32', values));
+  },
+  tensorflow(args) {
+    const [theta, gradient, m, v] = inputsOf(args);
+    const backend = args.backend as NodeBackend;
+    const a = args.attrs as AdamAttrs;
+    // readSync copies a tensor out of libtensorflow (or returns the JS values a tensor made here still
+    // holds: m and v never leave JS); write() keeps the values in JS until a TF op needs them.
+    const [t, g, mm, vv] = [theta, gradient, m, v].map((x) => backend.readSync(x.dataId));
+    let outs = simdOnCopies(t, g, mm, vv, a);
+    if (!outs) {
+      outs = [new Float32Array(g.length), new Float32Array(g.length), new Float32Array(g.length)];
+      update(t, g, mm, vv, outs, a);
+    }
+    return outs.map((values) => ({ dataId: backend.write(values, theta.shape, 'float32'), shape: theta.shape, dtype: 'float32' }));
   },
 };
 
 let installed = false;
 
-/** Register (true) or remove (false) the fused Adam kernel on wasm and cpu. Idempotent. */
+/** Register (true) or remove (false) the fused Adam kernel on wasm, cpu and tensorflow. Idempotent. */
 export function setFusedAdamKernel(enabled: boolean): void {
   if (enabled === installed) return;
   for (const backendName of BACKENDS) {

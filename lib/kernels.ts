@@ -12,8 +12,9 @@
  * - its Conv2DBackpropInput (transposed conv) is a direct loop; lib/conv-grad.ts
  *   runs it as a zero-interleaved Conv2D instead;
  * - its Identity kernel copies; lib/wasm-identity.ts shares the buffer as cpu does.
- * On wasm and cpu, whose data is a typed array, Adam's update runs as one fused
- * kernel instead of about fifteen (lib/adam.ts), bit for bit the same numbers.
+ * On every backend Adam's update runs as one fused kernel instead of about
+ * fifteen (lib/adam.ts), bit for bit the same numbers: on tfjs-node too, where
+ * each dispatched kernel costs tens of microseconds.
  * The cpu backend gets the filter gradient too: its Conv2DBackpropFilter is a
  * slow direct loop. The gradient registry is global and the kernel registry
  * outlives a backend switch, so switching backends restores every stock kernel
@@ -35,7 +36,7 @@ export interface KernelTuning {
   convTranspose: boolean;
   /** wasm Identity shares its input's buffer instead of copying it. */
   identity: boolean;
-  /** The fused Adam update kernel is registered (used on wasm and cpu). */
+  /** The fused Adam update kernel is registered (wasm, cpu and tensorflow). */
   fusedAdam: boolean;
 }
 
@@ -49,7 +50,7 @@ export function tuneKernels(backend: BackendName | 'none'): KernelTuning {
   setWasmMatMulOverride(wasm);
   setWasmConvTransposeOverride(wasm);
   setWasmIdentityOverride(wasm);
-  setFusedAdamKernel(wasm || backend === 'cpu');
+  setFusedAdamKernel(backend !== 'none');
   // wasm has no filter-gradient kernel; cpu's is a direct loop that the replacement beats by
   // 13–35× at the conv VAE's shapes (its own dilated Conv2D is much faster); tfjs-node's is native.
   setConvGradOverride(wasm || backend === 'cpu');
