@@ -13,14 +13,14 @@
  * issue 6 measured (about 5,100 samples/s with the matMul fix when it was filed),
  * so that a bench run on a slower or busier machine can be read against it.
  *
- * Built from raw tf ops on purpose so that it depends only on lib/backend, lib/kernels and lib/data.
+ * The loop is scripts/reference-loop.ts: raw tf ops, no model code of the library.
  */
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, describeBackend } from '../lib/backend';
 import { tuneKernels } from '../lib/kernels';
 import { loadData, batches, type Batch } from '../lib/data';
-import { Rng } from '../lib/random';
+import { referenceVars, referenceLoss, cpuSeconds, matMulCase } from './reference-loop';
 import type { BackendName } from '../lib/backend';
 
 function arg(name: string, fallback: string): string {
@@ -28,29 +28,9 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
 
-function glorot(rng: Rng, fanIn: number, fanOut: number): tf.Variable {
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  const w = Float32Array.from({ length: fanIn * fanOut }, () => (2 * rng.next() - 1) * limit);
-  return tf.variable(tf.tensor2d(w, [fanIn, fanOut]));
-}
-
-/** CPU seconds used by this process so far. */
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
 /** Median samples/s of the dense VAE training step over `steps` steps (after warm-up), by wall and by CPU time. */
 function trainSpeed(steps: number, data: Batch[]): { wall: number; cpu: number } {
-  const rng = new Rng(0);
-  const [i, h, l] = [784, 400, 20];
-  const vars = {
-    w1: glorot(rng, i, h), b1: tf.variable(tf.zeros([h])),
-    wMean: glorot(rng, h, l), bMean: tf.variable(tf.zeros([l])),
-    wLogVar: glorot(rng, h, l), bLogVar: tf.variable(tf.zeros([l])),
-    w2: glorot(rng, l, h), b2: tf.variable(tf.zeros([h])),
-    w3: glorot(rng, h, i), b3: tf.variable(tf.zeros([i])),
-  };
+  const vars = referenceVars();
   const opt = tf.train.adam(1e-3);
   const times: number[] = [];
   const cpuTimes: number[] = [];
@@ -58,20 +38,7 @@ function trainSpeed(steps: number, data: Batch[]): { wall: number; cpu: number }
     const batch = data[s % data.length];
     const t0 = performance.now();
     const c0 = cpuSeconds();
-    const cost = opt.minimize(() => {
-      const x = tf.tensor2d(batch.x, [batch.size, i]); // [batch, 784]
-      const hidden = tf.relu(tf.add(tf.matMul(x, vars.w1), vars.b1)); // [batch, 400]
-      const mean = tf.add(tf.matMul(hidden, vars.wMean), vars.bMean); // [batch, 20]
-      const logVar = tf.add(tf.matMul(hidden, vars.wLogVar), vars.bLogVar); // [batch, 20]
-      const eps = tf.randomNormal([batch.size, l], 0, 1, 'float32', s + 1); // [batch, 20]
-      const z = tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)); // [batch, 20]
-      const h2 = tf.relu(tf.add(tf.matMul(z, vars.w2), vars.b2)); // [batch, 400]
-      const logits = tf.add(tf.matMul(h2, vars.w3), vars.b3); // [batch, 784]
-      // −log p(x|z) = Σ softplus(l) − x·l ; KL = −½ Σ (1 + logVar − mean² − exp logVar)
-      const recon = tf.sum(tf.sub(tf.softplus(logits), tf.mul(x, logits)), 1);
-      const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.square(mean)), tf.exp(logVar)), 1));
-      return tf.mean(tf.add(recon, kl)) as tf.Scalar;
-    }, true);
+    const cost = opt.minimize(() => referenceLoss(vars, batch, s + 1), true);
     cost?.dataSync();
     cost?.dispose();
     if (s >= 3) {
@@ -87,24 +54,14 @@ function trainSpeed(steps: number, data: Batch[]): { wall: number; cpu: number }
 
 /** GFLOP per CPU-second of matMul(a, b, tA, tB) for the given operand shapes, with whatever kernels are registered. */
 function matMulSpeed(shapeA: [number, number], shapeB: [number, number], tA: boolean, tB: boolean): number {
-  const a = tf.randomUniform(shapeA, -1, 1, 'float32', 1);
-  const b = tf.randomUniform(shapeB, -1, 1, 'float32', 2);
-  const m = tA ? shapeA[1] : shapeA[0];
-  const k = tA ? shapeA[0] : shapeA[1];
-  const n = tB ? shapeB[0] : shapeB[1];
-  const run = (): void => {
-    tf.tidy(() => {
-      tf.matMul(a, b, tA, tB).dataSync();
-    });
-  };
+  const { run, flops, dispose } = matMulCase(shapeA, shapeB, tA, tB);
   run();
   const reps = 10;
   const c0 = cpuSeconds();
   for (let r = 0; r < reps; r++) run();
   const seconds = (cpuSeconds() - c0) / reps;
-  a.dispose();
-  b.dispose();
-  return (2 * m * k * n) / seconds / 1e9;
+  dispose();
+  return flops / seconds / 1e9;
 }
 
 async function main(): Promise<void> {

@@ -25,7 +25,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, describeBackend } from '../lib/backend';
 import { enableWasmThreads } from '../lib/wasm-threads';
 import { loadData, batches, type Batch } from '../lib/data';
-import { Rng } from '../lib/random';
+import { referenceVars, referenceLoss, cpuSeconds, matMulCase } from './reference-loop';
 
 type Arm = 'simd' | 't1' | 't2';
 
@@ -50,10 +50,6 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
 
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
 
 /** utime + stime clock ticks of each thread of this process (Linux /proc), or an empty map. */
 function threadTicks(): Map<string, number> {
@@ -74,11 +70,6 @@ function threadTicks(): Map<string, number> {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function glorot(rng: Rng, fanIn: number, fanOut: number): tf.Variable {
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  const w = Float32Array.from({ length: fanIn * fanOut }, () => (2 * rng.next() - 1) * limit);
-  return tf.variable(tf.tensor2d(w, [fanIn, fanOut]));
-}
 
 /** float32 bits as hex: equal strings ⇔ bit-identical numbers. */
 function bits(x: number): string {
@@ -99,15 +90,7 @@ function hashFloats(xs: Float32Array): string {
  * seconds (after `warmup` steps), the loss bits of every step, the final weights' hash.
  */
 function train(steps: number, warmup: number, data: Batch[]) {
-  const rng = new Rng(0);
-  const [i, h, l] = [784, 400, 20];
-  const vars = {
-    w1: glorot(rng, i, h), b1: tf.variable(tf.zeros([h])),
-    wMean: glorot(rng, h, l), bMean: tf.variable(tf.zeros([l])),
-    wLogVar: glorot(rng, h, l), bLogVar: tf.variable(tf.zeros([l])),
-    w2: glorot(rng, l, h), b2: tf.variable(tf.zeros([h])),
-    w3: glorot(rng, h, i), b3: tf.variable(tf.zeros([i])),
-  };
+  const vars = referenceVars();
   const opt = tf.train.adam(1e-3);
   const wall: number[] = [];
   const cpu: number[] = [];
@@ -117,19 +100,7 @@ function train(steps: number, warmup: number, data: Batch[]) {
     const batch = data[s % data.length];
     const t0 = performance.now();
     const c0 = cpuSeconds();
-    const cost = opt.minimize(() => {
-      const x = tf.tensor2d(batch.x, [batch.size, i]);
-      const hidden = tf.relu(tf.add(tf.matMul(x, vars.w1), vars.b1));
-      const mean = tf.add(tf.matMul(hidden, vars.wMean), vars.bMean);
-      const logVar = tf.add(tf.matMul(hidden, vars.wLogVar), vars.bLogVar);
-      const eps = tf.randomNormal([batch.size, l], 0, 1, 'float32', s + 1);
-      const z = tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps));
-      const h2 = tf.relu(tf.add(tf.matMul(z, vars.w2), vars.b2));
-      const logits = tf.add(tf.matMul(h2, vars.w3), vars.b3);
-      const recon = tf.sum(tf.sub(tf.softplus(logits), tf.mul(x, logits)), 1);
-      const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.square(mean)), tf.exp(logVar)), 1));
-      return tf.mean(tf.add(recon, kl)) as tf.Scalar;
-    }, true);
+    const cost = opt.minimize(() => referenceLoss(vars, batch, s + 1), true);
     const value = cost!.dataSync()[0];
     cost!.dispose();
     losses.push(bits(value));
@@ -146,16 +117,7 @@ function train(steps: number, warmup: number, data: Batch[]) {
 
 /** Wall GFLOP/s and CPU-s per wall-s of tf.matMul(a, b, tA, tB), over ≥ 0.4 s. */
 function matMulSpeed(shapeA: [number, number], shapeB: [number, number], tA: boolean, tB: boolean) {
-  const a = tf.randomUniform(shapeA, -1, 1, 'float32', 1);
-  const b = tf.randomUniform(shapeB, -1, 1, 'float32', 2);
-  const m = tA ? shapeA[1] : shapeA[0];
-  const k = tA ? shapeA[0] : shapeA[1];
-  const n = tB ? shapeB[0] : shapeB[1];
-  const run = (): void => {
-    tf.tidy(() => {
-      tf.matMul(a, b, tA, tB).dataSync();
-    });
-  };
+  const { run, flops, dispose } = matMulCase(shapeA, shapeB, tA, tB);
   for (let r = 0; r < 3; r++) run();
   let reps = 0;
   const t0 = performance.now();
@@ -166,9 +128,8 @@ function matMulSpeed(shapeA: [number, number], shapeB: [number, number], tA: boo
   }
   const wall = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds() - c0;
-  a.dispose();
-  b.dispose();
-  return { gflops: (2 * m * k * n * reps) / wall / 1e9, cpuPerWall: cpu / wall };
+  dispose();
+  return { gflops: (flops * reps) / wall / 1e9, cpuPerWall: cpu / wall };
 }
 
 /** Kernel wall times of 5 training steps (after 20 unprofiled ones), summed by kernel name, per step. */
