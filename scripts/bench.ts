@@ -10,6 +10,7 @@
  *                    [--slow] [--json FILE] [--matmul-seconds S]
  *   npm run bench -- --profile [--backend wasm] [--model conv] [--warmup N] [--steps N] [--top N] [--by-shape]
  *   npm run bench -- --backend wasm --wasm-threads 2    # the threaded wasm build (VAE_WASM_THREADS)
+ *   npm run bench -- --stock                            # every kernel fix of lib/kernels.ts removed: what they buy
  *
  * Each (backend, model) trains in a child process of its own through
  * lib/train.ts (the loop the notebooks run), so peak memory and the kernel
@@ -93,8 +94,10 @@ async function main(): Promise<void> {
       top: { type: 'string', default: '12' },
       'matmul-seconds': { type: 'string', default: '1' },
       'wasm-threads': { type: 'string' },
+      stock: { type: 'boolean', default: false },
     },
   });
+  if (values.stock) process.env.VAE_BENCH_STOCK = '1';
   // The children inherit it; initBackend validates it and reports the threads in the backend line.
   if (values['wasm-threads'] !== undefined) process.env.VAE_WASM_THREADS = values['wasm-threads'];
   const backends = list('backend', values.backend, BACKENDS);

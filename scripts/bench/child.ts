@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, describeBackend } from '../../lib/backend';
-import { kernelTuning } from '../../lib/kernels';
+import { kernelTuning, tuneKernels } from '../../lib/kernels';
 import { createVAE } from '../../lib/vae';
 import { trainingFlops } from '../../lib/flops';
 import { trainSteps } from './train-steps';
@@ -104,6 +104,8 @@ async function run(task: Task): Promise<Result> {
   let backend: BackendReport;
   try {
     const info = await initBackend({ backend: task.backend });
+    // --stock: the same run with every kernel fix of lib/kernels.ts removed, to measure what they buy per backend.
+    if (process.env.VAE_BENCH_STOCK === '1') tuneKernels('none');
     backend = { name: info.name, description: describeBackend(info), kernelTuning: { ...kernelTuning() } };
   } catch (e) {
     return { kind: 'unavailable', backend: task.backend, reason: (e as Error).message };
