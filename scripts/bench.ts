@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   const top = count('top', values.top) ?? 12;
   const matmulSeconds = Number(values['matmul-seconds']);
   if (!(matmulSeconds > 0)) throw new Error(`bench: --matmul-seconds must be a number > 0, got '${values['matmul-seconds']}'`);
-  // A slow configuration (cpu × conv) runs when asked for by --slow or by naming both its backend and its model.
+  // A configuration marked slow in plan.ts runs when asked for by --slow or by naming both its backend and its model.
   const explicit = values.backend !== undefined && values.model !== undefined;
 
   const machine = machineInfo();
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
       if (values.profile) {
         const d = defaultProfilePlan(backend, model);
         if (d.slow && !values.slow && !explicit) {
-          skipped.push({ backend, model, reason: 'slow on this backend; --slow or --backend cpu --model conv runs it' });
+          skipped.push({ backend, model, reason: 'slow on this backend; --slow or naming its --backend and --model runs it' });
           continue;
         }
         const task: Task = { kind: 'profile', backend, model, warmup: warmup ?? d.warmup, steps: steps ?? d.steps, byShape: values['by-shape'] ?? false };
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
       }
       const d = defaultPlan(backend, model);
       if (d.slow && !values.slow && !explicit) {
-        skipped.push({ backend, model, reason: 'slow on this backend (minutes per step); --slow or --backend cpu --model conv runs it' });
+        skipped.push({ backend, model, reason: 'slow on this backend; --slow or naming its --backend and --model runs it' });
         continue;
       }
       const plan = { warmup: warmup ?? d.warmup, steps: steps ?? d.steps, runs: runs ?? d.runs };
