@@ -11,12 +11,12 @@
  *   m' = β₁·m + (1−β₁)·g        v' = β₂·v + (1−β₂)·g²
  *   θ' = θ − lr · (m'/(1−β₁ᵗ)) / (√(v'/(1−β₂ᵗ)) + ε)
  *
- * in the same order of float32 operations as the stock optimizer. Every
- * intermediate is rounded to float32 with Math.fround; a float64 result of +, −,
- * ×, ÷ or √ on float32 inputs rounds to exactly the float32 result (53 ≥ 2·24 + 2
- * bits), so the fused update gives bit for bit the numbers of the stock one
- * (test/adam.test.ts). The outputs are fresh buffers, never the inputs written
- * in place: a variable's data may be shared with a clone.
+ * with the same float32 operations in the same order as the stock optimizer, in
+ * WebAssembly SIMD (lib/wasm/adam.wat). IEEE +, ×, ÷ and √ are correctly rounded
+ * in every lane, as in the backends' own kernels, so the fused update gives bit
+ * for bit the numbers of the stock one (test/adam.test.ts). The outputs are fresh
+ * buffers, never the inputs written in place: a variable's data may be shared
+ * with a clone.
  *
  * The kernel exists for wasm (a SIMD module working in the backend's own
  * memory), cpu and tfjs-node (the same module on copies of the arrays: on
@@ -50,23 +50,6 @@ interface TensorInfo {
   dtype: string;
 }
 
-/** θ, g, m, v (read) → θ', m', v' (written); all float32 of one length. */
-function update(theta: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, out: [Float32Array, Float32Array, Float32Array], a: AdamAttrs): void {
-  const f = Math.fround;
-  const [thetaOut, mOut, vOut] = out;
-  const b1 = f(a.beta1), c1 = f(a.oneMinusBeta1), b2 = f(a.beta2), c2 = f(a.oneMinusBeta2);
-  const d1 = f(a.oneMinusAccBeta1), d2 = f(a.oneMinusAccBeta2), eps = f(a.epsilon), nlr = f(a.negLearningRate);
-  for (let i = 0; i < g.length; i++) {
-    const gi = g[i];
-    const mi = f(f(m[i] * b1) + f(gi * c1));
-    const vi = f(f(v[i] * b2) + f(f(gi * gi) * c2));
-    const step = f(f(f(mi / d1) / f(f(Math.sqrt(f(vi / d2))) + eps)) * nlr);
-    thetaOut[i] = f(step + theta[i]);
-    mOut[i] = mi;
-    vOut[i] = vi;
-  }
-}
-
 interface WasmBackend {
   makeOutput(shape: number[], dtype: string): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array;
@@ -90,12 +73,24 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 type SimdAdam = (theta: number, g: number, m: number, v: number, thetaOut: number, mOut: number, vOut: number, n: number, ...attrs: number[]) => void;
 
+/** The module's `adam` export, instantiated on `memory` (shared memory needs the shared assembly). */
+function instantiate(memory: WasmMemory): SimdAdam {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const module = new WA.Module(Buffer.from(shared ? WASM_SHARED_BASE64 : WASM_BASE64, 'base64'));
+  return new WA.Instance(module, { env: { memory } }).exports.adam as SimdAdam;
+}
+
+/** The update's float32 constants, in the order adam.wat takes them. */
+function constants(a: AdamAttrs): number[] {
+  return [a.beta1, a.oneMinusBeta1, a.beta2, a.oneMinusBeta2, a.oneMinusAccBeta1, a.oneMinusAccBeta2, a.epsilon, a.negLearningRate].map(Math.fround);
+}
+
 /**
  * The SIMD update of lib/wasm/adam.wat, instantiated on the backend's own
  * memory (Emscripten exports it as `asm.memory`), so it reads and writes the
  * tensors in place of the backend: no copies. The threaded build's memory is
  * shared, which the module must declare: a second assembly of the same source.
- * Undefined where the memory is not reachable: then the JS loop runs.
+ * Undefined where the memory is not reachable: then the update runs on copies.
  */
 const simdByMemory = new WeakMap<WasmMemory, SimdAdam>();
 function simdAdam(backend: WasmBackend): SimdAdam | undefined {
@@ -103,9 +98,7 @@ function simdAdam(backend: WasmBackend): SimdAdam | undefined {
   if (!(memory instanceof WA.Memory)) return undefined;
   let fn = simdByMemory.get(memory);
   if (!fn) {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = new WA.Module(Buffer.from(shared ? WASM_SHARED_BASE64 : WASM_BASE64, 'base64'));
-    fn = new WA.Instance(module, { env: { memory } }).exports.adam as SimdAdam;
+    fn = instantiate(memory);
     simdByMemory.set(memory, fn);
   }
   return fn;
@@ -125,28 +118,23 @@ function inputsOf(args: { inputs: unknown }): TensorInfo[] {
 }
 
 /**
- * The SIMD update on arrays that live outside any wasm memory (cpu's typed
- * arrays, tfjs-node's tensors read back): copied into a memory of our own,
- * updated there, copied out. Seven copies of the weights cost less than the
- * JS loop's float64 divisions and square roots, and far less than tfjs-node's
- * fifteen dispatched kernels per variable. Undefined if WebAssembly is missing.
+ * The SIMD update on arrays that live outside the wasm backend's memory (cpu's
+ * typed arrays, tfjs-node's tensors read back): copied into a memory of our own,
+ * updated there, copied out. Seven copies of the weights cost far less than
+ * tfjs-node's fifteen dispatched kernels per variable, and than a JS loop.
  */
 let scratch: { memory: WasmMemory & { grow(pages: number): number }; adam: SimdAdam } | undefined;
-function simdOnCopies(theta: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, a: AdamAttrs): [Float32Array, Float32Array, Float32Array] | undefined {
-  if (!WA) return undefined;
+function simdOnCopies(theta: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, a: AdamAttrs): [Float32Array, Float32Array, Float32Array] {
   if (!scratch) {
     const memory = new (WA.Memory as unknown as new (d: { initial: number }) => WasmMemory & { grow(pages: number): number })({ initial: 1 });
-    const module = new WA.Module(Buffer.from(WASM_BASE64, 'base64'));
-    scratch = { memory, adam: new WA.Instance(module, { env: { memory } }).exports.adam as SimdAdam };
+    scratch = { memory, adam: instantiate(memory) };
   }
   const n = g.length;
   const bytes = 7 * 4 * n;
   if (scratch.memory.buffer.byteLength < bytes) scratch.memory.grow(Math.ceil((bytes - scratch.memory.buffer.byteLength) / 65536));
   const heap = new Float32Array(scratch.memory.buffer, 0, 7 * n);
   [theta, g, m, v].forEach((x, i) => heap.set(x, i * n));
-  const f = Math.fround;
-  scratch.adam(0, 4 * n, 8 * n, 12 * n, 16 * n, 20 * n, 24 * n, n,
-    f(a.beta1), f(a.oneMinusBeta1), f(a.beta2), f(a.oneMinusBeta2), f(a.oneMinusAccBeta1), f(a.oneMinusAccBeta2), f(a.epsilon), f(a.negLearningRate));
+  scratch.adam(0, 4 * n, 8 * n, 12 * n, 16 * n, 20 * n, 24 * n, n, ...constants(a));
   return [heap.slice(4 * n, 5 * n), heap.slice(5 * n, 6 * n), heap.slice(6 * n, 7 * n)];
 }
 
@@ -163,41 +151,29 @@ const kernelFuncs: Record<(typeof BACKENDS)[number], (args: { inputs: unknown; b
     const a = args.attrs as AdamAttrs;
     // Allocate before taking views: a malloc may grow the wasm memory and detach earlier views.
     const outs = [backend.makeOutput(theta.shape, 'float32'), backend.makeOutput(theta.shape, 'float32'), backend.makeOutput(theta.shape, 'float32')];
+    const view = (t: TensorInfo): Float32Array => backend.typedArrayFromHeap(t);
     const simd = simdAdam(backend);
     if (simd) {
-      const f = Math.fround;
       const ptr = (t: TensorInfo): number => backend.getMemoryOffset(t.dataId);
-      simd(ptr(theta), ptr(gradient), ptr(m), ptr(v), ptr(outs[0]), ptr(outs[1]), ptr(outs[2]), backend.typedArrayFromHeap(theta).length,
-        f(a.beta1), f(a.oneMinusBeta1), f(a.beta2), f(a.oneMinusBeta2), f(a.oneMinusAccBeta1), f(a.oneMinusAccBeta2), f(a.epsilon), f(a.negLearningRate));
-      return outs;
+      simd(ptr(theta), ptr(gradient), ptr(m), ptr(v), ptr(outs[0]), ptr(outs[1]), ptr(outs[2]), view(theta).length, ...constants(a));
+    } else {
+      simdOnCopies(view(theta), view(gradient), view(m), view(v), a).forEach((values, i) => view(outs[i]).set(values));
     }
-    const view = (t: TensorInfo): Float32Array => backend.typedArrayFromHeap(t);
-    update(view(theta), view(gradient), view(m), view(v), [view(outs[0]), view(outs[1]), view(outs[2])], a);
     return outs;
   },
   cpu(args) {
     const [theta, gradient, m, v] = inputsOf(args);
     const backend = args.backend as CpuBackend;
-    const n = theta.shape.reduce((p, d) => p * d, 1);
-    const out: [Float32Array, Float32Array, Float32Array] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
     const view = (t: TensorInfo): Float32Array => backend.data.get(t.dataId).values;
-    const a = args.attrs as AdamAttrs;
-    const outs = simdOnCopies(view(theta), view(gradient), view(m), view(v), a) ?? (update(view(theta), view(gradient), view(m), view(v), out, a), out);
-    return outs.map((values) => backend.makeTensorInfo(theta.shape, 'float32', values));
+    return simdOnCopies(view(theta), view(gradient), view(m), view(v), args.attrs as AdamAttrs).map((values) => backend.makeTensorInfo(theta.shape, 'float32', values));
   },
   tensorflow(args) {
     const [theta, gradient, m, v] = inputsOf(args);
     const backend = args.backend as NodeBackend;
-    const a = args.attrs as AdamAttrs;
     // readSync copies a tensor out of libtensorflow (or returns the JS values a tensor made here still
     // holds: m and v never leave JS); write() keeps the values in JS until a TF op needs them.
     const [t, g, mm, vv] = [theta, gradient, m, v].map((x) => backend.readSync(x.dataId));
-    let outs = simdOnCopies(t, g, mm, vv, a);
-    if (!outs) {
-      outs = [new Float32Array(g.length), new Float32Array(g.length), new Float32Array(g.length)];
-      update(t, g, mm, vv, outs, a);
-    }
-    return outs.map((values) => ({ dataId: backend.write(values, theta.shape, 'float32'), shape: theta.shape, dtype: 'float32' }));
+    return simdOnCopies(t, g, mm, vv, args.attrs as AdamAttrs).map((values) => ({ dataId: backend.write(values, theta.shape, 'float32'), shape: theta.shape, dtype: 'float32' }));
   },
 };
 

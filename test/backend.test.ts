@@ -220,14 +220,26 @@ test('a hand-computed gradient: d/dA sum(A·B) = 1·Bᵀ with the kernel fixes o
   assert.deepEqual(dB, [4, 4, 4, 6, 6, 6]);
 });
 
-test('VAE_WASM_THREADS: 2 runs the threaded build and says so; a bad value is a clear error (child processes)', () => {
+test('VAE_WASM_THREADS: 2 runs the threaded build, says so and trains to the same bits (fused Adam on shared memory); a bad value is a clear error (child processes)', () => {
   const code = `
-    const b = require('./lib/backend');
-    b.initBackend({ backend: 'wasm' }).then((info) => { console.log(b.describeBackend(info)); process.exit(0); })
-      .catch((e) => { console.error(e.message); process.exit(3); });`;
+    const lib = require('./lib');
+    (async () => {
+      const info = await lib.initBackend({ backend: 'wasm' });
+      console.log(lib.describeBackend(info));
+      const vae = lib.createVAE({ latentDim: 4, hiddenUnits: [32], seed: 3 });
+      const r = await lib.train(vae, lib.loadData({ limit: 192 }).train, { epochs: 1, batchSize: 64, progress: false });
+      console.log(JSON.stringify(r.history.map((h) => h.loss)));
+      process.exit(0);
+    })().catch((e) => { console.error(e.message); process.exit(3); });`;
   const two = child(code, { VAE_WASM_THREADS: '2', VAE_BACKEND: undefined });
   assert.equal(two.status, 0, two.stderr);
   assert.match(two.stdout, /^wasm \(@tensorflow\/tfjs-backend-wasm; SIMD, 2 threads\)/m);
+  const one = child(code, { VAE_WASM_THREADS: '1', VAE_BACKEND: undefined });
+  assert.equal(one.status, 0, one.stderr);
+  assert.match(one.stdout, /SIMD, 1 thread\)/);
+  const losses = (out: string): number[] => JSON.parse(out.trim().split('\n').pop() ?? '[]') as number[];
+  assert.ok(losses(two.stdout).length >= 2, 'a few steps ran');
+  assert.deepEqual(losses(two.stdout), losses(one.stdout));
   const bad = child(code, { VAE_WASM_THREADS: 'many', VAE_BACKEND: undefined });
   assert.equal(bad.status, 3);
   assert.match(bad.stderr, /VAE_WASM_THREADS\) must be an integer from 1 to 8, got 'many'/);
