@@ -54,7 +54,7 @@ interface WasmBackend {
   makeOutput(shape: number[], dtype: string): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array;
   getMemoryOffset(dataId: object): number;
-  wasm: { asm?: { memory?: WasmMemory } };
+  wasm: { asm?: { memory?: WasmMemory }; wasmMemory?: WasmMemory };
 }
 
 /**
@@ -87,14 +87,15 @@ function constants(a: AdamAttrs): number[] {
 
 /**
  * The SIMD update of lib/wasm/adam.wat, instantiated on the backend's own
- * memory (Emscripten exports it as `asm.memory`), so it reads and writes the
+ * memory (Emscripten's `asm.memory`, or `wasmMemory`), so it reads and writes the
  * tensors in place of the backend: no copies. The threaded build's memory is
  * shared, which the module must declare: a second assembly of the same source.
  * Undefined where the memory is not reachable: then the update runs on copies.
  */
 const simdByMemory = new WeakMap<WasmMemory, SimdAdam>();
 function simdAdam(backend: WasmBackend): SimdAdam | undefined {
-  const memory = backend.wasm.asm?.memory;
+  // The single-threaded build exports its memory; the threaded build imports a shared one, kept as wasmMemory.
+  const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
   if (!(memory instanceof WA.Memory)) return undefined;
   let fn = simdByMemory.get(memory);
   if (!fn) {
