@@ -9,7 +9,7 @@
  *   npm run bench [-- --backend wasm,cpu] [--model dense|conv] [--warmup N] [--steps N] [--runs N]
  *                    [--slow] [--json FILE] [--matmul-seconds S]
  *   npm run bench -- --profile [--backend wasm] [--model conv] [--warmup N] [--steps N] [--top N] [--by-shape]
- *   npm run bench -- --backend wasm --wasm-threads 2    # the threaded wasm build (VAE_WASM_THREADS)
+ *   npm run bench -- --backend wasm --wasm-threads 2    # wasm only on 2 threads (default: 1 and all cores)
  *   npm run bench -- --stock                            # every kernel fix of lib/kernels.ts removed: what they buy
  *
  * Each (backend, model) trains in a child process of its own through
@@ -20,6 +20,7 @@
  * bench-results/bench-<time>.json (or --json FILE).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
@@ -47,12 +48,12 @@ function count(flag: string, value: string | undefined): number | undefined {
 }
 
 /** Runs one task in a fresh Node process and returns its tagged result line. */
-function runChild(task: Task): Result {
+function runChild(task: Task, wasmThreads = 1): Result {
   const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(task)], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 64 * 2 ** 20,
-    env: { ...process.env, VAE_QUIET: '1', VAE_BACKEND: task.backend },
+    env: { ...process.env, VAE_QUIET: '1', VAE_BACKEND: task.backend, VAE_WASM_THREADS: String(wasmThreads) },
   });
   const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith(RESULT_TAG));
   if (line) return JSON.parse(line.slice(RESULT_TAG.length)) as Result;
@@ -98,9 +99,12 @@ async function main(): Promise<void> {
     },
   });
   if (values.stock) process.env.VAE_BENCH_STOCK = '1';
-  // The children inherit it; initBackend validates it and reports the threads in the backend line.
-  if (values['wasm-threads'] !== undefined) process.env.VAE_WASM_THREADS = values['wasm-threads'];
   const backends = list('backend', values.backend, BACKENDS);
+  // wasm runs on one thread and, where there are more cores, on the threaded build with all of them
+  // (two rows, wasm and wasm×N); --wasm-threads N runs only N. initBackend validates the count.
+  const cores = os.cpus().length;
+  const wasmThreads = values['wasm-threads'] !== undefined ? [Number(values['wasm-threads'])] : cores > 1 && !values.profile ? [1, cores] : [1];
+  const configs = backends.flatMap((backend): { backend: BackendName; threads: number }[] => (backend === 'wasm' ? wasmThreads.map((threads) => ({ backend, threads })) : [{ backend, threads: 1 }]));
   const models = list<ModelName>('model', values.model, MODELS);
   const warmup = count('warmup', values.warmup);
   const steps = count('steps', values.steps);
@@ -120,16 +124,17 @@ async function main(): Promise<void> {
   const trained: TrainResult[] = [];
   const profiles: ProfileResult[] = [];
 
-  for (const backend of backends) {
+  for (const { backend, threads } of configs) {
+    const who = threads > 1 ? `${backend}×${threads}` : backend;
     if (!values.profile) {
-      say(`${backend}: matMul speed…`);
-      const m = runChild({ kind: 'matmul', backend, minSeconds: matmulSeconds });
+      say(`${who}: matMul speed…`);
+      const m = runChild({ kind: 'matmul', backend, minSeconds: matmulSeconds }, threads);
       if (m.kind !== 'matmul') {
         unavailable.push(m as Unavailable);
-        say(`${backend}: ${m.kind}`);
+        say(`${who}: ${m.kind}`);
         continue;
       }
-      matmul.set(backend, m);
+      matmul.set(m.backend.label, m);
     }
     for (const model of models) {
       if (values.profile) {
@@ -139,8 +144,8 @@ async function main(): Promise<void> {
           continue;
         }
         const task: Task = { kind: 'profile', backend, model, warmup: warmup ?? d.warmup, steps: steps ?? d.steps, byShape: values['by-shape'] ?? false };
-        say(`${backend} ${model}: profiling ${task.steps} steps after ${task.warmup} warm-up…`);
-        const p = runChild(task);
+        say(`${who} ${model}: profiling ${task.steps} steps after ${task.warmup} warm-up…`);
+        const p = runChild(task, threads);
         if (p.kind === 'profile') profiles.push(p);
         else {
           unavailable.push(p as Unavailable);
@@ -154,8 +159,8 @@ async function main(): Promise<void> {
         continue;
       }
       const plan = { warmup: warmup ?? d.warmup, steps: steps ?? d.steps, runs: runs ?? d.runs };
-      say(`${backend} ${model}: ${plan.warmup} warm-up + ${plan.runs}×${plan.steps} timed steps…`);
-      const r = runChild({ kind: 'train', backend, model, plan });
+      say(`${who} ${model}: ${plan.warmup} warm-up + ${plan.runs}×${plan.steps} timed steps…`);
+      const r = runChild({ kind: 'train', backend, model, plan }, threads);
       if (r.kind === 'train') {
         trained.push(r);
         say(`  ${Math.round(r.samplesPerSecond.median)} samples/s (${r.seconds.toFixed(0)} s)`);
@@ -182,8 +187,8 @@ async function main(): Promise<void> {
   out.push(`started ${started.toISOString()}, ${((finished.getTime() - started.getTime()) / 1000).toFixed(0)} s`);
   const seen = new Set<string>();
   for (const r of [...matmul.values(), ...trained, ...profiles]) {
-    if (seen.has(r.backend.name)) continue;
-    seen.add(r.backend.name);
+    if (seen.has(r.backend.label)) continue;
+    seen.add(r.backend.label);
     const fixes = Object.entries(r.backend.kernelTuning).filter(([, on]) => on).map(([k]) => k);
     out.push(`backend ${r.backend.description}; kernel fixes: ${fixes.length ? fixes.join(', ') : 'none'}`);
   }
@@ -203,7 +208,7 @@ async function main(): Promise<void> {
     out.push('');
     for (const p of profiles) {
       out.push(
-        `${p.backend.name}, ${p.model} VAE, batch 128: ${p.stepMs.toFixed(1)} ms per step (mean of ${p.steps} after ${p.warmup} warm-up, kernel timers on, CPU/wall ${Math.round(100 * p.cpuShare)} %); ` +
+        `${p.backend.label}, ${p.model} VAE, batch 128: ${p.stepMs.toFixed(1)} ms per step (mean of ${p.steps} after ${p.warmup} warm-up, kernel timers on, CPU/wall ${Math.round(100 * p.cpuShare)} %); ` +
           `kernels ${p.kernelMs.toFixed(1)} ms (${((100 * p.kernelMs) / p.stepMs).toFixed(1)} %), ${p.kernels.length} ${p.byShape ? "kernel × shape entries" : "kernels"}, ${Math.round(p.kernels.reduce((s, k) => s + k.calls, 0))} calls`,
       );
       out.push(profileTable(p, top));
@@ -216,8 +221,8 @@ async function main(): Promise<void> {
       out.push(trainTable(trained, matmul, machineGflops));
       // What the table cannot show: a run that leaked tensors or did not learn measured something else than training.
       for (const r of trained) {
-        if (r.leakedTensors !== 0) out.push(`note: ${r.backend.name} ${r.model} left ${r.leakedTensors} more tensors alive than before training`);
-        if (!(r.loss.last < r.loss.first)) out.push(`note: ${r.backend.name} ${r.model}: loss went from ${r.loss.first.toFixed(2)} to ${r.loss.last.toFixed(2)}; it did not learn`);
+        if (r.leakedTensors !== 0) out.push(`note: ${r.backend.label} ${r.model} left ${r.leakedTensors} more tensors alive than before training`);
+        if (!(r.loss.last < r.loss.first)) out.push(`note: ${r.backend.label} ${r.model}: loss went from ${r.loss.first.toFixed(2)} to ${r.loss.last.toFixed(2)}; it did not learn`);
       }
       out.push('');
     }

@@ -106,7 +106,8 @@ async function run(task: Task): Promise<Result> {
     const info = await initBackend({ backend: task.backend });
     // --stock: the same run with every kernel fix of lib/kernels.ts removed, to measure what they buy per backend.
     if (process.env.VAE_BENCH_STOCK === '1') tuneKernels('none');
-    backend = { name: info.name, description: describeBackend(info), kernelTuning: { ...kernelTuning() } };
+    const threads = Number(/, (\d+) threads/.exec(info.detail)?.[1] ?? 1);
+    backend = { name: info.name, label: threads > 1 ? `${info.name}×${threads}` : info.name, description: describeBackend(info), kernelTuning: { ...kernelTuning() } };
   } catch (e) {
     return { kind: 'unavailable', backend: task.backend, reason: (e as Error).message };
   }

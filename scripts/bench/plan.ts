@@ -53,6 +53,8 @@ export type Task =
 /** The backend as initBackend reported it, and the kernel replacements it installed. */
 export interface BackendReport {
   name: BackendName;
+  /** The name in the tables: the backend, with ×N for the threaded wasm build on N threads. */
+  label: string;
   description: string;
   kernelTuning: Record<string, boolean>;
 }

@@ -33,9 +33,9 @@ export function trainTable(rows: readonly TrainResult[], matmul: ReadonlyMap<str
   return formatTable(
     rows.map((r) => {
       const achieved = (r.flopsPerSample.total * r.samplesPerSecond.median) / 1e9;
-      const peak = peakGflops(matmul.get(r.backend.name));
+      const peak = peakGflops(matmul.get(r.backend.label));
       return {
-        backend: r.backend.name,
+        backend: r.backend.label,
         model: r.model,
         steps: `${r.plan.warmup} + ${r.plan.runs}×${r.plan.steps}`,
         'samples/s': Math.round(r.samplesPerSecond.median),
@@ -60,7 +60,7 @@ export function matMulTable(results: readonly MatMulResult[]): string {
   for (const r of results) {
     for (const c of r.cases) {
       rows.push({
-        backend: r.backend.name,
+        backend: r.backend.label,
         product: c.label,
         'MFLOP': round(c.flops / 1e6, 1),
         'GFLOP/s (kernels of initBackend)': round(c.tuned, 2),
