@@ -24,7 +24,7 @@ export interface StepPlan {
  * Defaults, chosen so that one `npm run bench` takes minutes on the reference
  * machine: wasm trains the dense VAE at a few thousand samples/s, cpu at a few
  * hundred, and the conv VAE is ten times slower again. The cpu conv step takes
- * about 7 s there (79 s before cpu got the conv filter-gradient fix), so it
+ * about 7 s there (43 s with the stock cpu filter gradient, `--stock`), so it
  * runs one step per timed run; `slow` marks a configuration that runs only
  * when asked for (none today).
  */
