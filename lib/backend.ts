@@ -11,9 +11,8 @@
  * The tensorflow detail names the libtensorflow release the binding actually
  * loaded (its TF_Version()), which need not be the one tfjs-node was built for.
  *
- * initBackend also installs the kernel fixes the selected backend needs (on
- * wasm: fast transposed matMuls, the missing conv filter gradient, a fast
- * transposed conv; lib/kernels.ts) and restores the stock ones on a switch.
+ * initBackend also installs the kernel fixes the selected backend needs
+ * (lib/kernels.ts lists them per backend) and restores the stock ones on a switch.
  * That is the only place they are installed, so call initBackend before
  * building, loading or training a model.
  */
@@ -143,8 +142,8 @@ async function tryWasm(threadsWanted: number): Promise<BackendInfo | string> {
   // (inside tslab too). The trailing slash is required by setWasmPaths.
   const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
   wasm.setWasmPaths(dist);
-  // The threaded build is opt-in: on 2 cores it gained 5–10 % at best and lost
-  // about 40 % when the other core was busy (lib/wasm-threads.ts, measured there).
+  // The threaded build is opt-in: with both cores free it gives the dense VAE about a third more
+  // (npm run bench, wasm×2), with the other core busy it ran about 40 % slower (lib/wasm-threads.ts).
   let threadNote = '';
   if (threadsWanted > 1) {
     const t = await enableWasmThreads({ threads: threadsWanted });

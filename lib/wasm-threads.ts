@@ -24,9 +24,10 @@
  *
  * What it buys (scripts/probe-wasm-threads.ts, 2 cores shared with other jobs):
  * with the second core free, large matMuls ≈ 1.5–1.6× (128×784·784×400:
- * 27 → 40–46 GFLOP/s; 1024³: 25 → 40–44) but the dense VAE step only
- * ≈ +5–10% (matMuls are about half of it; the optimizer's elementwise kernels
- * and ~230 small kernel calls per step stay serial). With the other core busy
+ * 27 → 40–46 GFLOP/s; 1024³: 25 → 40–44). Through lib/train.ts, with the fused
+ * Adam running in the shared memory, the dense VAE gains about a third and the
+ * conv VAE about half (`npm run bench`, rows wasm and wasm×2; small kernels and
+ * their dispatch stay serial). With the other core busy
  * (load average 3–5) the step is ≈ 40% SLOWER than 1 thread: every pooled
  * kernel, however small, waits until the worker thread is scheduled. It costs
  * ≈ 1.5× the CPU time per sample (pool threads spin while they wait),
