@@ -8,6 +8,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../lib/data';
 import { Rng } from '../lib/random';
+import { matMulFlops } from '../lib/flops';
+import { cpuMs } from './bench/stats';
 
 export type ReferenceVars = Record<'w1' | 'b1' | 'wMean' | 'bMean' | 'wLogVar' | 'bLogVar' | 'w2' | 'b2' | 'w3' | 'b3', tf.Variable>;
 
@@ -48,8 +50,7 @@ export function referenceLoss(vars: ReferenceVars, batch: Batch, noiseSeed: numb
 
 /** CPU seconds used by this process so far. */
 export function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
+  return cpuMs() / 1000;
 }
 
 /** One product to time: tf.matMul(a, b, tA, tB) on seeded operands of the given shapes, read back. */
@@ -61,7 +62,7 @@ export function matMulCase(shapeA: [number, number], shapeB: [number, number], t
   const n = tB ? shapeB[0] : shapeB[1];
   return {
     run: () => tf.tidy(() => void tf.matMul(a, b, tA, tB).dataSync()),
-    flops: 2 * m * k * n,
+    flops: matMulFlops(m, k, n),
     dispose: () => tf.dispose([a, b]),
   };
 }

@@ -11,7 +11,7 @@ import { tuneKernels } from '../../lib/kernels';
 import { matMulFlops } from '../../lib/flops';
 import type { BackendName } from '../../lib/backend';
 import type { MatMulCase } from './plan';
-import { spread } from './stats';
+import { spread, cpuMs } from './stats';
 
 type CaseSpec = Pick<MatMulCase, 'label' | 'a' | 'b' | 'transposeA' | 'transposeB'>;
 
@@ -30,12 +30,6 @@ function flopsOf(c: CaseSpec): number {
   const k = c.transposeA ? c.a[0] : c.a[1];
   const n = c.transposeB ? c.b[0] : c.b[1];
   return matMulFlops(m, k, n);
-}
-
-/** This process's CPU time (user + system), ms. */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
 }
 
 /**

@@ -11,6 +11,7 @@ import { loadData, subset } from '../../lib/data';
 import { train } from '../../lib/train';
 import type { VAE } from '../../lib/vae';
 import { BATCH_SIZE, SEED } from './plan';
+import { cpuMs } from './stats';
 
 /** One step boundary: after the step's onBatch. */
 export interface StepMark {
@@ -22,11 +23,6 @@ export interface StepMark {
   loss: number;
   /** tf.memory().numBytes at the boundary. */
   tfBytes: number;
-}
-
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
 }
 
 /**
