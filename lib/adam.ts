@@ -13,19 +13,23 @@
  *
  * with the same float32 operations in the same order as the stock optimizer, in
  * WebAssembly SIMD (lib/wasm/adam.wat). IEEE +, ×, ÷ and √ are correctly rounded
- * in every lane, as in the backends' own kernels, so the fused update gives bit
- * for bit the numbers of the stock one (test/adam.test.ts). The outputs are fresh
+ * in every lane, as in the backends' own kernels, so on wasm and cpu the fused
+ * update gives bit for bit the numbers of the stock one (test/adam.test.ts). The outputs are fresh
  * buffers, never the inputs written in place: a variable's data may be shared
  * with a clone.
  *
  * The kernel exists for wasm (a SIMD module working in the backend's own
- * memory), cpu and tfjs-node (the same module on copies of the arrays: on
- * tfjs-node that replaces about fifteen dispatched TensorFlow ops per variable,
- * each costing tens of microseconds). lib/kernels.ts installs it with the other
- * kernel fixes; without it (`tuneKernels('none')`) `adam()` runs the stock update.
+ * memory), cpu (the same module on copies of the arrays) and tfjs-node, where it
+ * is TensorFlow's own ResourceApplyAdam (lib/tf-adam.ts: one native op instead
+ * of about fifteen, each costing tens of microseconds to dispatch; equal to the
+ * stock update to float32 rounding, not bit for bit). lib/kernels.ts installs it
+ * with the other kernel fixes; without it (`tuneKernels('none')`) `adam()` runs
+ * the stock update.
  */
 import * as tf from '@tensorflow/tfjs';
 import { WASM_BASE64, WASM_SHARED_BASE64 } from './wasm/adam';
+import { resourceApplyAdam } from './tf-adam';
+import type { NodeKernelBackend } from './tf-binding';
 
 /** The name of the fused kernel in the TF.js kernel registry. */
 export const FUSED_ADAM = 'VaeFusedAdam';
@@ -120,9 +124,8 @@ function inputsOf(args: { inputs: unknown }): TensorInfo[] {
 
 /**
  * The SIMD update on arrays that live outside the wasm backend's memory (cpu's
- * typed arrays, tfjs-node's tensors read back): copied into a memory of our own,
- * updated there, copied out. Seven copies of the weights cost far less than
- * tfjs-node's fifteen dispatched kernels per variable, and than a JS loop.
+ * typed arrays): copied into a memory of our own, updated there, copied out.
+ * Seven copies of the weights cost less than a JS loop.
  */
 let scratch: { memory: WasmMemory & { grow(pages: number): number }; adam: SimdAdam } | undefined;
 function simdOnCopies(theta: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, a: AdamAttrs): [Float32Array, Float32Array, Float32Array] {
@@ -137,12 +140,6 @@ function simdOnCopies(theta: Float32Array, g: Float32Array, m: Float32Array, v: 
   [theta, g, m, v].forEach((x, i) => heap.set(x, i * n));
   scratch.adam(0, 4 * n, 8 * n, 12 * n, 16 * n, 20 * n, 24 * n, n, ...constants(a));
   return [heap.slice(4 * n, 5 * n), heap.slice(5 * n, 6 * n), heap.slice(6 * n, 7 * n)];
-}
-
-/** tfjs-node's kernel backend, as far as this file uses it. */
-interface NodeBackend {
-  readSync(dataId: object): Float32Array;
-  write(values: Float32Array, shape: number[], dtype: string): object;
 }
 
 const kernelFuncs: Record<(typeof BACKENDS)[number], (args: { inputs: unknown; backend: unknown; attrs?: unknown }) => TensorInfo[]> = {
@@ -169,12 +166,9 @@ const kernelFuncs: Record<(typeof BACKENDS)[number], (args: { inputs: unknown; b
     return simdOnCopies(view(theta), view(gradient), view(m), view(v), args.attrs as AdamAttrs).map((values) => backend.makeTensorInfo(theta.shape, 'float32', values));
   },
   tensorflow(args) {
-    const [theta, gradient, m, v] = inputsOf(args);
-    const backend = args.backend as NodeBackend;
-    // readSync copies a tensor out of libtensorflow (or returns the JS values a tensor made here still
-    // holds: m and v never leave JS); write() keeps the values in JS until a TF op needs them.
-    const [t, g, mm, vv] = [theta, gradient, m, v].map((x) => backend.readSync(x.dataId));
-    return simdOnCopies(t, g, mm, vv, args.attrs as AdamAttrs).map((values) => ({ dataId: backend.write(values, theta.shape, 'float32'), shape: theta.shape, dtype: 'float32' }));
+    const { theta, gradient, m, v } = args.inputs as Record<string, tf.Tensor>;
+    inputsOf(args);
+    return resourceApplyAdam(args.backend as NodeKernelBackend, { theta, gradient, m, v }, args.attrs as AdamAttrs);
   },
 };
 

@@ -13,18 +13,21 @@
  *   runs it as a zero-interleaved Conv2D instead;
  * - its Identity kernel copies; lib/wasm-identity.ts shares the buffer as cpu does.
  * On every backend Adam's update runs as one fused kernel instead of about
- * fifteen (lib/adam.ts), bit for bit the same numbers: on tfjs-node too, where
- * each dispatched kernel costs tens of microseconds.
+ * fifteen (lib/adam.ts), bit for bit the same numbers on wasm and cpu; on
+ * tfjs-node, where each dispatched kernel costs tens of microseconds, it is
+ * TensorFlow's ResourceApplyAdam (lib/tf-adam.ts), and Step, ReLU's gradient,
+ * runs as four native ops instead of five ops and four uploads (lib/tf-step.ts).
  * The cpu backend gets the filter gradient too: its Conv2DBackpropFilter is a
  * slow direct loop. The gradient registry is global and the kernel registry
  * outlives a backend switch, so switching backends restores every stock kernel
- * and gradient the new one does not need: tfjs-node has native kernels for all.
+ * and gradient the new one does not need.
  */
 import type { BackendName } from './backend';
 import { setWasmMatMulOverride, wasmMatMulOverrideActive } from './wasm-matmul';
 import { setConvGradOverride, convGradOverrideActive, setWasmConvTransposeOverride, wasmConvTransposeOverrideActive } from './conv-grad';
 import { setWasmIdentityOverride, wasmIdentityOverrideActive } from './wasm-identity';
 import { setFusedAdamKernel, fusedAdamKernelActive } from './adam';
+import { setTfStepKernel, tfStepKernelActive } from './tf-step';
 
 /** Which replacements are installed. */
 export interface KernelTuning {
@@ -38,6 +41,8 @@ export interface KernelTuning {
   identity: boolean;
   /** The fused Adam update kernel is registered (wasm, cpu and tensorflow). */
   fusedAdam: boolean;
+  /** tensorflow Step (ReLU's gradient) runs as four native ops instead of five ops and four uploads. */
+  step: boolean;
 }
 
 /**
@@ -51,6 +56,7 @@ export function tuneKernels(backend: BackendName | 'none'): KernelTuning {
   setWasmConvTransposeOverride(wasm);
   setWasmIdentityOverride(wasm);
   setFusedAdamKernel(backend !== 'none');
+  setTfStepKernel(backend === 'tensorflow');
   // wasm has no filter-gradient kernel; cpu's is a direct loop (a cpu conv VAE step: 43 s with it,
   // 6.3 s with the replacement, npm run bench -- --stock); tfjs-node's is native.
   setConvGradOverride(wasm || backend === 'cpu');
@@ -65,5 +71,6 @@ export function kernelTuning(): KernelTuning {
     convTranspose: wasmConvTransposeOverrideActive(),
     identity: wasmIdentityOverrideActive(),
     fusedAdam: fusedAdamKernelActive(),
+    step: tfStepKernelActive(),
   };
 }

@@ -1,6 +1,6 @@
 // tfjs-node (the 'tensorflow' backend, native libtensorflow) against wasm: the same fixed computations in two
 // child processes (the backend is process-global), VAE_BACKEND=wasm and VAE_BACKEND=tensorflow, must agree;
-// and the kernel-fix policy: on tensorflow, tuneKernels installs only the fused Adam update.
+// and the kernel-fix policy: on tensorflow, tuneKernels installs only the fused Adam update and the Step kernel.
 // Without a loadable tfjs-node (`npm run setup:tfjs-node` builds one) these tests skip, except in CI (CI=true),
 // where .ci/run sets it up, so a missing tfjs-node there is a failure.
 import { test } from 'node:test';
@@ -119,15 +119,15 @@ test('auto picks tfjs-node when it loads and names the libtensorflow it runs', (
   assert.match(info.detail, /^libtensorflow \d+\.\d+\.\d+\S*, (CPU|GPU \(CUDA\)), tfjs-node \d+\.\d+\.\d+$/);
 });
 
-test('kernel-fix policy: on tensorflow tuneKernels installs only the fused Adam update (stock kernels and gradients); on wasm the rest too', (t) => {
+test('kernel-fix policy: on tensorflow tuneKernels installs the fused Adam update and the native Step, nothing of wasm\'s (stock gradients); on wasm the rest', (t) => {
   if (!needTfjsNode(t)) return;
   const tfn = backendRun('tensorflow');
   assert.equal(tfn.backend, 'tensorflow', tfn.line);
   assert.ok(Object.keys(tfn.tuning).length > 0);
   assert.deepEqual(
     Object.entries(tfn.tuning).filter(([, on]) => on).map(([k]) => k),
-    ['fusedAdam'],
-    'no kernel or gradient replacement is active on tensorflow, only the added Adam kernel',
+    ['fusedAdam', 'step'],
+    'on tensorflow only the Adam kernel (TensorFlow\'s ResourceApplyAdam) and the Step replacement',
   );
   assert.equal(tfn.stockGradients, true, 'the gradient registry holds the stock gradients');
   const wasm = backendRun('wasm');

@@ -1,0 +1,73 @@
+/**
+ * The Step kernel on tfjs-node as four native ops run on the binding (chapter 2:
+ * the gradient of ReLU is dy·step(x), so every backward pass through a ReLU
+ * layer runs it once).
+ *
+ * tfjs-node 4.22 builds step(x) from TF.js ops: isNaN(x), x > 0, ones(shape)
+ * made in JS, fill(shape, α), a where and a final Select: five TensorFlow ops
+ * through the engine and four uploads, one of them a full-size array of ones.
+ * For α = 0 (ReLU's case) the same values come from Greater, Cast, IsNan and
+ * Select with a cached scalar 0: 1 where x > 0, 0 where x ≤ 0, NaN where x is
+ * NaN, as the stock kernel (test/tf-step.test.ts). Leaky steps (α ≠ 0) keep the
+ * stock kernel.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { NodeKernelBackend } from './tf-binding';
+
+/** tfjs-node's own Step kernel, kept when the replacement is installed (tfjs-node registers it on load). */
+let stock: tf.KernelConfig | undefined;
+
+interface StepArgs {
+  inputs: { x: tf.Tensor };
+  backend: NodeKernelBackend;
+  attrs: { alpha: number };
+}
+
+/** A cached float32 scalar 0 per binding (Greater's right operand). */
+const zeros = new WeakMap<object, number>();
+
+function step(args: StepArgs): tf.Tensor {
+  const { x } = args.inputs;
+  const backend = args.backend;
+  if (args.attrs.alpha !== 0 || x.dtype !== 'float32') return stockStep()(args);
+  const b = backend.binding;
+  let zero = zeros.get(b);
+  if (zero === undefined) {
+    zero = b.createTensor([], b.TF_FLOAT, Float32Array.of(0));
+    zeros.set(b, zero);
+  }
+  const T = { name: 'T', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT };
+  const [xId] = backend.getInputTensorIds([x]);
+  const positive = b.executeOp('Greater', [T], [xId, zero], 1)[0].id;
+  const ones = b.executeOp('Cast', [{ name: 'SrcT', type: b.TF_ATTR_TYPE, value: b.TF_BOOL }, { name: 'DstT', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT }, { name: 'Truncate', type: b.TF_ATTR_BOOL, value: false }], [positive], 1)[0].id;
+  const nan = b.executeOp('IsNan', [T], [xId], 1)[0].id;
+  const out = b.executeOp('Select', [T], [nan, xId, ones], 1)[0];
+  [positive, ones, nan].forEach((id) => b.deleteTensor(id));
+  return backend.createOutputTensor(out);
+}
+
+function stockStep(): (args: StepArgs) => tf.Tensor {
+  return stock!.kernelFunc as unknown as (args: StepArgs) => tf.Tensor;
+}
+
+let installed = false;
+
+/** Register (true) or restore the stock (false) Step kernel on tensorflow. Idempotent. */
+export function setTfStepKernel(enabled: boolean): void {
+  if (enabled === installed) return;
+  if (enabled) {
+    stock = tf.getKernel('Step', 'tensorflow');
+    if (!stock) return; // tfjs-node is not loaded: nothing to replace
+    tf.unregisterKernel('Step', 'tensorflow');
+    tf.registerKernel({ kernelName: 'Step', backendName: 'tensorflow', kernelFunc: step as never });
+  } else {
+    tf.unregisterKernel('Step', 'tensorflow');
+    tf.registerKernel(stock!);
+  }
+  installed = enabled;
+}
+
+/** Whether the replacement Step kernel is registered. */
+export function tfStepKernelActive(): boolean {
+  return installed;
+}
