@@ -16,6 +16,7 @@
  * That is the only place they are installed, so call initBackend before
  * building, loading or training a model.
  */
+import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { tuneKernels } from './kernels';
@@ -28,7 +29,7 @@ export interface BackendInfo {
   name: BackendName;
   /** The npm package that provides it. */
   package: string;
-  /** Human-readable specifics, e.g. 'SIMD, 1 thread' or 'libtensorflow 2.21.0, CPU, tfjs-node 4.22.0'. */
+  /** Human-readable specifics, e.g. 'SIMD, 1 thread' or 'libtensorflow 2.21.0, CPU, 2 threads, tfjs-node 4.22.0'. */
   detail: string;
 }
 
@@ -41,6 +42,13 @@ export interface BackendOptions {
    * only worth it when the other cores are idle. Takes effect when wasm is first set up.
    */
   wasmThreads?: number;
+  /**
+   * Threads libtensorflow runs one op on (its intra-op pool, TF_NUM_INTRAOP_THREADS); absent → env
+   * VAE_TF_THREADS, absent too → TensorFlow's default, one per core. Fewer can be faster for small
+   * models on few cores: handing a small op to another core costs more than it saves (README, "Speed").
+   * Same numbers either way. Takes effect when tfjs-node is first loaded in the process.
+   */
+  tensorflowThreads?: number;
 }
 
 const BACKEND_NAMES: readonly string[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -64,6 +72,19 @@ function requestedBackend(opts?: BackendOptions): { name: BackendName | 'auto'; 
     throw new Error(`initBackend: unknown backend '${env}' in VAE_BACKEND; expected one of ${BACKEND_NAMES.join(', ')}`);
   }
   return { name: env as BackendName | 'auto', source: `VAE_BACKEND=${env}` };
+}
+
+function tryRequireResolves(pkg: string): boolean {
+  try {
+    require.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** `require` a package that may be absent; distinguishes "not installed" from "fails to load". */
@@ -91,13 +112,46 @@ interface NodeBackendLike {
   isUsingGpuDevice?: unknown;
 }
 
+/** Intra-op threads of libtensorflow: the option, else VAE_TF_THREADS; undefined → TensorFlow's default. */
+function tensorflowThreadsWanted(opts?: BackendOptions): number | undefined {
+  const raw = opts?.tensorflowThreads ?? (process.env.VAE_TF_THREADS ?? '').trim();
+  if (raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 256) {
+    throw new Error(`initBackend: tensorflowThreads (or VAE_TF_THREADS) must be an integer from 1 to 256, got '${String(raw)}'`);
+  }
+  return n;
+}
+
+/**
+ * The intra-op threads libtensorflow started with: it reads TF_NUM_INTRAOP_THREADS once, when tfjs-node
+ * creates its context on load, and otherwise takes one thread per core.
+ */
+let tensorflowThreadsLoaded: number | undefined;
+function setTensorflowThreads(pkg: string, wanted: number | undefined): void {
+  if (tensorflowThreadsLoaded === undefined) {
+    // Someone may have required tfjs-node before the first initBackend: then its pool is made already.
+    const loadedAlready = require.cache[require.resolve(pkg)] !== undefined;
+    if (wanted !== undefined && !loadedAlready) process.env.TF_NUM_INTRAOP_THREADS = String(wanted);
+    const env = Number(process.env.TF_NUM_INTRAOP_THREADS);
+    tensorflowThreadsLoaded = Number.isInteger(env) && env > 0 ? env : os.cpus().length;
+  }
+  if (wanted !== undefined && wanted !== tensorflowThreadsLoaded) {
+    throw new Error(
+      `initBackend: tensorflowThreads ${wanted} asked for, but libtensorflow already runs with ${tensorflowThreadsLoaded} ` +
+        '(it reads its thread count once per process, when tfjs-node loads); set VAE_TF_THREADS before starting Node',
+    );
+  }
+}
+
 /** Set when auto skipped a tfjs-node that is installed but would not load, so the fallback can say so. */
 let tensorflowLoadFailure: string | undefined;
 
-async function tryTensorflow(): Promise<BackendInfo | string> {
+async function tryTensorflow(threads: number | undefined): Promise<BackendInfo | string> {
   const reasons: string[] = [];
   tensorflowLoadFailure = undefined;
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    if (tryRequireResolves(pkg)) setTensorflowThreads(pkg, threads);
     const r = tryRequire(pkg);
     if (r.ok === false) {
       reasons.push(r.error);
@@ -118,7 +172,7 @@ async function tryTensorflow(): Promise<BackendInfo | string> {
     return {
       name: 'tensorflow',
       package: pkg,
-      detail: `libtensorflow ${tfVersion}, ${backend.isUsingGpuDevice === true ? 'GPU (CUDA)' : 'CPU'}, tfjs-node ${version}`,
+      detail: `libtensorflow ${tfVersion}, ${backend.isUsingGpuDevice === true ? 'GPU (CUDA)' : 'CPU'}, ${plural(tensorflowThreadsLoaded ?? 1, 'thread')}, tfjs-node ${version}`,
     };
   }
   return reasons.join('; ');
@@ -177,27 +231,27 @@ const TFJS_NODE_HELP =
   'its installer downloads libtensorflow: where that host is blocked, set TFJS_NODE_CDN_STORAGE to a mirror ' +
   'or run `npm run setup:tfjs-node` (builds it against the library in PyPI\'s tensorflow-cpu wheel)';
 
-async function select(name: BackendName | 'auto', source: string, threads: number): Promise<BackendInfo> {
+async function select(name: BackendName | 'auto', source: string, threads: { wasm: number; tensorflow: number | undefined }): Promise<BackendInfo> {
   if (name === 'tensorflow') {
-    const r = await tryTensorflow();
+    const r = await tryTensorflow(threads.tensorflow);
     if (typeof r === 'string') {
       throw new Error(`initBackend: backend 'tensorflow' was requested (${source}) but is unavailable: ${r}; ${TFJS_NODE_HELP}`);
     }
     return r;
   }
   if (name === 'wasm') {
-    const r = await tryWasm(threads);
+    const r = await tryWasm(threads.wasm);
     if (typeof r === 'string') throw new Error(`initBackend: backend 'wasm' was requested (${source}) but ${r}`);
     return r;
   }
   if (name === 'cpu') return useCpu();
-  const t = await tryTensorflow();
+  const t = await tryTensorflow(threads.tensorflow);
   if (typeof t !== 'string') return t;
   // An installed tfjs-node that does not load is worth a word: the user meant to use it.
   const skipped = tensorflowLoadFailure
     ? `; ${tensorflowLoadFailure} is installed but did not load (VAE_BACKEND=tensorflow shows why)`
     : '';
-  const w = await tryWasm(threads);
+  const w = await tryWasm(threads.wasm);
   if (typeof w !== 'string') return { ...w, detail: w.detail + skipped };
   const c = await useCpu();
   return { ...c, detail: c.detail + skipped };
@@ -211,7 +265,7 @@ async function select(name: BackendName | 'auto', source: string, threads: numbe
  */
 export async function initBackend(opts?: BackendOptions): Promise<BackendInfo> {
   const req = requestedBackend(opts);
-  const threads = wasmThreadsWanted(opts);
+  const threads = { wasm: wasmThreadsWanted(opts), tensorflow: tensorflowThreadsWanted(opts) };
   if (current && (req.name === 'auto' || req.name === current.name)) return current;
   if (pending && pendingRequest === req.name) return pending;
   pendingRequest = req.name;

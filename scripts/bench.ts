@@ -10,6 +10,7 @@
  *                    [--slow] [--json FILE] [--matmul-seconds S]
  *   npm run bench -- --profile [--backend wasm] [--model conv] [--warmup N] [--steps N] [--top N] [--by-shape]
  *   npm run bench -- --backend wasm --wasm-threads 2    # wasm only on 2 threads (default: 1 and all cores)
+ *   npm run bench -- --backend tensorflow --tf-threads 1 # libtensorflow on 1 intra-op thread only (default: all cores and 1)
  *   npm run bench -- --stock                            # every kernel fix of lib/kernels.ts removed: what they buy
  *
  * Each (backend, model) trains in a child process of its own through
@@ -47,13 +48,17 @@ function count(flag: string, value: string | undefined): number | undefined {
   return n;
 }
 
-/** Runs one task in a fresh Node process and returns its tagged result line. */
-function runChild(task: Task, wasmThreads = 1): Result {
+/**
+ * Runs one task in a fresh Node process and returns its tagged result line. `threads` is the wasm thread
+ * count, or libtensorflow's intra-op thread count (undefined: TensorFlow's default, one per core).
+ */
+function runChild(task: Task, threads: number | undefined): Result {
+  const threadEnv = task.backend === 'wasm' ? { VAE_WASM_THREADS: String(threads ?? 1) } : task.backend === 'tensorflow' && threads !== undefined ? { VAE_TF_THREADS: String(threads) } : {};
   const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(task)], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 64 * 2 ** 20,
-    env: { ...process.env, VAE_QUIET: '1', VAE_BACKEND: task.backend, VAE_WASM_THREADS: String(wasmThreads) },
+    env: { ...process.env, VAE_QUIET: '1', VAE_BACKEND: task.backend, VAE_TF_THREADS: undefined, ...threadEnv },
   });
   const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith(RESULT_TAG));
   if (line) return JSON.parse(line.slice(RESULT_TAG.length)) as Result;
@@ -70,7 +75,9 @@ function runChild(task: Task, wasmThreads = 1): Result {
 const ISSUE_FIGURES: Partial<Record<BackendName, string>> = { wasm: 'about 5,100 samples/s in issue 6', tensorflow: 'about 11,600 samples/s in issue 7' };
 
 function issueLoop(backend: BackendName): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bench-matmul.ts'), '--reference', '--backend', backend], { encoding: 'utf8', timeout: 300_000 });
+  // As the issues ran it: TensorFlow's default threads, one wasm thread.
+  const env = { ...process.env, VAE_TF_THREADS: undefined, VAE_WASM_THREADS: undefined };
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bench-matmul.ts'), '--reference', '--backend', backend], { encoding: 'utf8', timeout: 300_000, env });
   if (r.status !== 0) return `${backend}: the issues' hand-written loop did not run (${(r.stderr ?? '').trim().split('\n').pop()})`;
   const o = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { samplesPerSecond: number; samplesPerCpuSecond: number };
   return `${backend}: ${Math.round(o.samplesPerSecond)} samples/s now (${Math.round(o.samplesPerCpuSecond)} per CPU-second); ${ISSUE_FIGURES[backend]}`;
@@ -95,6 +102,7 @@ async function main(): Promise<void> {
       top: { type: 'string', default: '12' },
       'matmul-seconds': { type: 'string', default: '1' },
       'wasm-threads': { type: 'string' },
+      'tf-threads': { type: 'string' },
       stock: { type: 'boolean', default: false },
     },
   });
@@ -104,7 +112,13 @@ async function main(): Promise<void> {
   // (two rows, wasm and wasm×N); --wasm-threads N runs only N. initBackend validates the count.
   const cores = os.cpus().length;
   const wasmThreads = values['wasm-threads'] !== undefined ? [Number(values['wasm-threads'])] : cores > 1 && !values.profile ? [1, cores] : [1];
-  const configs = backends.flatMap((backend): { backend: BackendName; threads: number }[] => (backend === 'wasm' ? wasmThreads.map((threads) => ({ backend, threads })) : [{ backend, threads: 1 }]));
+  // tensorflow runs with TensorFlow's default (one intra-op thread per core, the row tensorflow×N) and, where
+  // there are more cores, on one (the row tensorflow): on few cores handing small ops to another thread can
+  // cost more than it saves. --tf-threads N runs only N.
+  const tfThreads: (number | undefined)[] = values['tf-threads'] !== undefined ? [Number(values['tf-threads'])] : cores > 1 && !values.profile ? [undefined, 1] : [undefined];
+  const configs = backends.flatMap((backend): { backend: BackendName; threads: number | undefined }[] =>
+    backend === 'wasm' ? wasmThreads.map((threads) => ({ backend, threads })) : backend === 'tensorflow' ? tfThreads.map((threads) => ({ backend, threads })) : [{ backend, threads: 1 }],
+  );
   const models = list<ModelName>('model', values.model, MODELS);
   const warmup = count('warmup', values.warmup);
   const steps = count('steps', values.steps);
@@ -125,7 +139,8 @@ async function main(): Promise<void> {
   const profiles: ProfileResult[] = [];
 
   for (const { backend, threads } of configs) {
-    const who = threads > 1 ? `${backend}×${threads}` : backend;
+    const shownThreads = threads ?? (backend === 'tensorflow' ? cores : 1);
+    const who = shownThreads > 1 ? `${backend}×${shownThreads}` : backend;
     if (!values.profile) {
       say(`${who}: matMul speed…`);
       const m = runChild({ kind: 'matmul', backend, minSeconds: matmulSeconds }, threads);

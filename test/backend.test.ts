@@ -244,3 +244,11 @@ test('VAE_WASM_THREADS: 2 runs the threaded build, says so and trains to the sam
   assert.equal(bad.status, 3);
   assert.match(bad.stderr, /VAE_WASM_THREADS\) must be an integer from 1 to 8, got 'many'/);
 });
+
+test('VAE_TF_THREADS / tensorflowThreads: a bad value is a clear error before any backend loads (child process)', () => {
+  const code = `require('./lib').initBackend({ backend: 'cpu' }).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); });`;
+  const bad = child(code, { VAE_TF_THREADS: '0', VAE_BACKEND: undefined });
+  assert.equal(bad.status, 3);
+  assert.match(bad.stderr, /tensorflowThreads \(or VAE_TF_THREADS\) must be an integer from 1 to 256, got '0'/);
+  assert.equal(child(code, { VAE_TF_THREADS: '1', VAE_BACKEND: undefined }).status, 0, 'a good value is fine on any backend');
+});

@@ -57,13 +57,14 @@ interface BackendRun {
 
 const runs = new Map<string, BackendRun>();
 /** test/fixtures/backend-run.ts on one backend (memoised: each child takes a few seconds). */
-function backendRun(backend: 'wasm' | 'tensorflow'): BackendRun {
-  let r = runs.get(backend);
+function backendRun(backend: 'wasm' | 'tensorflow', tensorflowThreads?: number): BackendRun {
+  const key = `${backend}:${tensorflowThreads ?? 'default'}`;
+  let r = runs.get(key);
   if (!r) {
-    const c = run(['--import', 'tsx', 'test/fixtures/backend-run.ts'], { VAE_BACKEND: backend });
+    const c = run(['--import', 'tsx', 'test/fixtures/backend-run.ts'], { VAE_BACKEND: backend, VAE_TF_THREADS: tensorflowThreads?.toString() });
     assert.equal(c.status, 0, `VAE_BACKEND=${backend} child failed:\n${c.stderr}`);
     r = JSON.parse(c.stdout.trim().split('\n').pop() ?? '{}') as BackendRun;
-    runs.set(backend, r);
+    runs.set(key, r);
   }
   return r;
 }
@@ -116,7 +117,7 @@ test('auto picks tfjs-node when it loads and names the libtensorflow it runs', (
   assert.equal(info.name, 'tensorflow');
   assert.match(info.package, /^@tensorflow\/tfjs-node(-gpu)?$/);
   // The version comes from the binding's TF_Version(), i.e. the library actually loaded.
-  assert.match(info.detail, /^libtensorflow \d+\.\d+\.\d+\S*, (CPU|GPU \(CUDA\)), tfjs-node \d+\.\d+\.\d+$/);
+  assert.match(info.detail, /^libtensorflow \d+\.\d+\.\d+\S*, (CPU|GPU \(CUDA\)), \d+ threads?, tfjs-node \d+\.\d+\.\d+$/);
 });
 
 test('kernel-fix policy: on tensorflow tuneKernels installs the fused Adam update and the native Step, nothing of wasm\'s (stock gradients); on wasm the rest', (t) => {
@@ -185,4 +186,25 @@ test("tfjs-node's own TensorBoard writer produces files that readEventFile reads
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('VAE_TF_THREADS=1: libtensorflow runs each op on one thread, says so, and computes the same numbers', (t) => {
+  if (!needTfjsNode(t)) return;
+  const one = backendRun('tensorflow', 1);
+  const all = backendRun('tensorflow');
+  assert.match(one.line, /, 1 thread, /);
+  assert.match(all.line, /, \d+ threads?, /);
+  assert.deepEqual(one.losses, all.losses, 'losses of the 8 steps');
+  assert.deepEqual(one.trained, all.trained, 'the trained model\'s forward pass');
+});
+
+test('tensorflowThreads cannot change once libtensorflow is loaded: a clear error says how to set it', (t) => {
+  if (!needTfjsNode(t)) return;
+  const code =
+    "const b = require('./lib/backend'); b.initBackend({ backend: 'tensorflow', tensorflowThreads: 1 })" +
+    ".then(() => b.initBackend({ backend: 'cpu' })).then(() => b.initBackend({ backend: 'tensorflow', tensorflowThreads: 2 }))" +
+    ".then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); });";
+  const r = run(['--import', 'tsx', '-e', code], { VAE_BACKEND: undefined, VAE_TF_THREADS: undefined });
+  assert.equal(r.status, 3, r.stderr);
+  assert.match(r.stderr, /tensorflowThreads 2 asked for, but libtensorflow already runs with 1 .*VAE_TF_THREADS/);
 });

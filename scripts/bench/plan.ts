@@ -53,7 +53,7 @@ export type Task =
 /** The backend as initBackend reported it, and the kernel replacements it installed. */
 export interface BackendReport {
   name: BackendName;
-  /** The name in the tables: the backend, with ×N for the threaded wasm build on N threads. */
+  /** The name in the tables: the backend, with ×N when it runs on N threads (wasm's threaded build, libtensorflow's intra-op pool). */
   label: string;
   description: string;
   kernelTuning: Record<string, boolean>;
