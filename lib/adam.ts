@@ -28,7 +28,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { WASM_BASE64, WASM_SHARED_BASE64 } from './wasm/adam';
-import { resourceApplyAdam } from './tf-adam';
+import { resourceApplyAdam, syncMoments, releaseResources } from './tf-adam';
 import type { NodeKernelBackend } from './tf-binding';
 
 /** The name of the fused kernel in the TF.js kernel registry. */
@@ -166,9 +166,10 @@ const kernelFuncs: Record<(typeof BACKENDS)[number], (args: { inputs: unknown; b
     return simdOnCopies(view(theta), view(gradient), view(m), view(v), args.attrs as AdamAttrs).map((values) => backend.makeTensorInfo(theta.shape, 'float32', values));
   },
   tensorflow(args) {
-    const { theta, gradient, m, v } = args.inputs as Record<string, tf.Tensor>;
     inputsOf(args);
-    return resourceApplyAdam(args.backend as NodeKernelBackend, { theta, gradient, m, v }, args.attrs as AdamAttrs);
+    const { theta, gradient, m, v } = args.inputs as { theta: tf.Tensor; gradient: tf.Tensor; m: tf.Variable; v: tf.Variable };
+    // θ' only: the moments stay in TensorFlow until FusedAdam's state is read (lib/tf-adam.ts).
+    return [resourceApplyAdam(args.backend as NodeKernelBackend, { theta, gradient, m, v }, args.attrs as AdamAttrs)];
   },
 };
 
@@ -208,6 +209,7 @@ interface AdamState {
 export class FusedAdam extends tf.AdamOptimizer {
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
     if (tf.getKernel(FUSED_ADAM, tf.getBackend()) === undefined) {
+      for (const { theta, m, v } of this.slots()) syncMoments(theta, m, v);
       super.applyGradients(variableGradients);
       return;
     }
@@ -238,14 +240,36 @@ export class FusedAdam extends tf.AdamOptimizer {
         const m = state.accumulatedFirstMoment[i]!.variable;
         const v = state.accumulatedSecondMoment[i]!.variable;
         const [thetaNew, mNew, vNew] = tf.engine().runKernel(FUSED_ADAM, { theta, gradient, m, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-        m.assign(mNew);
-        v.assign(vNew);
+        // tfjs-node's kernel keeps m' and v' in TensorFlow (lib/tf-adam.ts) and returns θ' alone.
+        if (mNew) m.assign(mNew);
+        if (vNew) v.assign(vNew);
         theta.assign(thetaNew);
       });
       state.accBeta1.assign(tf.mul(state.accBeta1, this.beta1));
       state.accBeta2.assign(tf.mul(state.accBeta2, this.beta2));
     });
     this.incrementIterations();
+  }
+
+  /** The stock optimizer's state (iterations, m and v per variable), with the moments tfjs-node keeps copied out first. */
+  override async getWeights(): ReturnType<tf.AdamOptimizer['getWeights']> {
+    for (const { theta, m, v } of this.slots()) syncMoments(theta, m, v);
+    return super.getWeights();
+  }
+
+  override dispose(): void {
+    for (const { theta } of this.slots()) releaseResources(theta);
+    super.dispose();
+  }
+
+  /** Each variable this optimizer has updated, with its current m and v variables. */
+  private slots(): { theta: tf.Variable; m: tf.Variable; v: tf.Variable }[] {
+    const state = this as unknown as AdamState;
+    return state.accumulatedFirstMoment.flatMap((first, i) => {
+      const second = state.accumulatedSecondMoment[i];
+      const theta = first ? tf.engine().registeredVariables[first.originalName.replace(/\/m$/, '')] : undefined;
+      return theta && first && second ? [{ theta, m: first.variable, v: second.variable }] : [];
+    });
   }
 }
 

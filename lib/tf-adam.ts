@@ -8,11 +8,12 @@
  * native kernel, but only on resource variables, which TF.js does not have. So
  * each optimised TF.js variable gets three resource variables (θ, m, v) made
  * through tfjs-node's binding; a step runs ResourceApplyAdam on them and reads
- * the three results back as ordinary tensors (ReadVariableOp shares the buffer,
- * and TensorFlow copies on the next write while a reader holds it, so a tensor
- * handed out never changes). The resources are re-assigned from the TF.js
- * tensors only when those are not the ones the last step produced: after
- * `variable.assign`, `optimizer.setWeights` or a checkpoint load.
+ * θ' back as an ordinary tensor (ReadVariableOp shares the buffer, and
+ * TensorFlow copies on the next write while a reader holds it, so a tensor
+ * handed out never changes). The moments stay in TensorFlow until the
+ * optimizer's state is read (`syncMoments`). The resources are re-assigned from
+ * the TF.js tensors only when those are not the ones they were last in step
+ * with: after `variable.assign`, `optimizer.setWeights` or a checkpoint load.
  *
  * TensorFlow's kernel computes the same update in a different arrangement,
  *
@@ -43,15 +44,24 @@ export interface AdamConstants {
  */
 const ANONYMOUS = 'cd2c89b7-88b7-44c8-ad83-06c2a9158347';
 
-/** The resources that mirror one TF.js variable, and the data they hold. */
+/** The resources that mirror one TF.js variable and its Adam moments. */
 interface Slot {
   ids: [number, number, number];
-  /** The dataIds of θ, m and v the resources last held (what the last step returned). */
+  /** The dataIds of the TF.js θ, m and v the resources were last in step with. */
   held: [object | undefined, object | undefined, object | undefined];
+  backend: NodeKernelBackend;
+  /** The optimizer's m and v variables. */
+  moments: [tf.Variable, tf.Variable];
+  /** The resource moments have been updated since they were last copied to `moments`. */
+  ahead: boolean;
 }
 
 /** FinalizationRegistry (ES2021), typed locally: tslab compiles lib/ with the ES2020 library. */
-const Finalizer = (globalThis as unknown as { FinalizationRegistry: new <T>(cleanup: (held: T) => void) => { register(target: object, held: T): void } }).FinalizationRegistry;
+const Finalizer = (
+  globalThis as unknown as {
+    FinalizationRegistry: new <T>(cleanup: (held: T) => void) => { register(target: object, held: T, token: object): void; unregister(token: object): void };
+  }
+).FinalizationRegistry;
 
 /** Keyed on the TF.js Variable object, which the engine passes to the kernel as `theta`. */
 const slots = new WeakMap<object, Slot>();
@@ -85,30 +95,77 @@ function scalarIds(b: Binding, c: AdamConstants): number[] {
 }
 
 /**
- * One Adam step of `theta` (a TF.js Variable) on tfjs-node: returns θ', m', v'
- * as new tensors; the caller assigns them, as with the other backends' kernel.
+ * One Adam step of `theta` (a TF.js Variable) on tfjs-node: returns θ' as a new
+ * tensor for the caller to assign, as with the other backends' kernel. The
+ * moments stay in their resources, ahead of the optimizer's m and v variables,
+ * until `syncMoments` copies them out: reading them back every step would cost
+ * two more ops and, while the read-back tensors live, a copy of each moment
+ * before TensorFlow may update it in place.
  */
-export function resourceApplyAdam(backend: NodeKernelBackend, inputs: { theta: tf.Tensor; gradient: tf.Tensor; m: tf.Tensor; v: tf.Tensor }, c: AdamConstants): tf.Tensor[] {
+export function resourceApplyAdam(backend: NodeKernelBackend, inputs: { theta: tf.Tensor; gradient: tf.Tensor; m: tf.Variable; v: tf.Variable }, c: AdamConstants): tf.Tensor {
   const b = backend.binding;
   const { theta, gradient, m, v } = inputs;
   let slot = slots.get(theta);
   if (!slot) {
     const ids: [number, number, number] = [varHandle(b, theta.shape), varHandle(b, theta.shape), varHandle(b, theta.shape)];
-    slot = { ids, held: [undefined, undefined, undefined] };
+    slot = { ids, held: [undefined, undefined, undefined], backend, moments: [m, v], ahead: false };
     slots.set(theta, slot);
-    release.register(theta, { binding: b, ids });
+    release.register(theta, { binding: b, ids }, slot);
   }
-  const dtype: OpAttr = { name: 'dtype', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT };
+  // A TF.js tensor that is not the one the resource last held was set from outside (assign, setWeights): it wins.
   [theta, m, v].forEach((t, i) => {
-    if (slot!.held[i] !== t.dataId) b.executeOp('AssignVariableOp', [dtype], [slot!.ids[i], ...backend.getInputTensorIds([t])], 0);
+    if (slot!.held[i] !== t.dataId) {
+      b.executeOp('AssignVariableOp', [dtypeAttr(b)], [slot!.ids[i], ...backend.getInputTensorIds([t])], 0);
+      slot!.held[i] = t.dataId;
+    }
   });
+  slot.moments = [m, v];
   const attrs: OpAttr[] = [
     { name: 'T', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT },
     { name: 'use_locking', type: b.TF_ATTR_BOOL, value: false },
     { name: 'use_nesterov', type: b.TF_ATTR_BOOL, value: false },
   ];
   b.executeOp('ResourceApplyAdam', attrs, [...slot.ids, ...scalarIds(b, c), ...backend.getInputTensorIds([gradient])], 0);
-  const outs = slot.ids.map((id) => backend.createOutputTensor(b.executeOp('ReadVariableOp', [dtype], [id], 1)[0]));
-  slot.held = [outs[0].dataId, outs[1].dataId, outs[2].dataId];
-  return outs;
+  slot.ahead = true;
+  const thetaNew = read(slot, 0);
+  slot.held[0] = thetaNew.dataId;
+  return thetaNew;
+}
+
+function dtypeAttr(b: Binding): OpAttr {
+  return { name: 'dtype', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT };
+}
+
+function read(slot: Slot, i: number): tf.Tensor {
+  const b = slot.backend.binding;
+  return slot.backend.createOutputTensor(b.executeOp('ReadVariableOp', [dtypeAttr(b)], [slot.ids[i]], 1)[0]);
+}
+
+/**
+ * Copy the Adam moments of `theta` out of TensorFlow into the optimizer's `m`
+ * and `v` variables, if the resources are ahead of them: before anything reads
+ * the optimizer's state (getWeights, the stock update when the kernel is
+ * removed). A variable set or replaced from outside since (setWeights) keeps
+ * its value, and the resource takes it at the next step.
+ */
+export function syncMoments(theta: tf.Variable, m: tf.Variable, v: tf.Variable): void {
+  const slot = slots.get(theta);
+  if (!slot?.ahead) return;
+  [m, v].forEach((variable, k) => {
+    if (variable !== slot.moments[k] || slot.held[k + 1] !== variable.dataId) return;
+    const value = read(slot, k + 1);
+    variable.assign(value);
+    slot.held[k + 1] = value.dataId;
+    value.dispose();
+  });
+  slot.ahead = false;
+}
+
+/** Free the resources of `theta` now (the optimizer is disposed) instead of when it is garbage-collected. */
+export function releaseResources(theta: tf.Variable): void {
+  const slot = slots.get(theta);
+  if (!slot) return;
+  slots.delete(theta);
+  release.unregister(slot);
+  slot.ids.forEach((id) => slot.backend.binding.deleteTensor(id));
 }

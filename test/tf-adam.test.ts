@@ -1,6 +1,7 @@
 // Adam on tfjs-node as TensorFlow's ResourceApplyAdam (lib/tf-adam.ts): the stock optimizer's update to float32
 // rounding, over training, after the variables or the optimizer state are set from outside, and on two identical
-// runs the same bits; no TF.js tensors and no TensorFlow handles pile up. Where tfjs-node does not load these
+// runs the same bits; the moments kept in TensorFlow come out in getWeights and before a switch to the stock
+// update; no TF.js tensors and no TensorFlow handles pile up, and dispose frees them. Where tfjs-node does not load these
 // tests skip, except in CI (CI=true), where .ci/run sets it up.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -107,6 +108,39 @@ test('optimizer state restored with setWeights mid-training (a checkpoint): trai
   fused.dispose();
 });
 
+test('getWeights gives the moments TensorFlow holds: the stock optimizer\'s m and v after the same steps', async (t) => {
+  if (!needTfjsNode(t)) return;
+  const weightsAfter = async (optimizer: tf.AdamOptimizer): Promise<Float32Array[]> => {
+    const w = tf.variable(tf.randomNormal([9, 5], 0, 1, 'float32', 8));
+    const x = tf.randomNormal([16, 9], 0, 1, 'float32', 9);
+    for (let s = 0; s < 5; s++) optimizer.minimize(() => tf.mean(tf.square(tf.tanh(tf.matMul(x, w)))) as tf.Scalar, false, [w]);
+    const saved = (await optimizer.getWeights()).map((n) => n.tensor.dataSync() as Float32Array);
+    optimizer.dispose();
+    tf.dispose([w, x]);
+    return saved;
+  };
+  const stock = await weightsAfter(tf.train.adam(0.01));
+  const fused = await weightsAfter(adam({ learningRate: 0.01 }));
+  assert.equal(fused.length, stock.length, 'iterations, then m and v of each variable');
+  assert.equal(fused.length, 3);
+  assert.ok(maxRelDiff(fused, stock) <= TOL, `max relative difference ${maxRelDiff(fused, stock)}`);
+  assert.ok(Math.max(...fused[1].map(Math.abs)) > 0, 'the first moment is not the zeros it started from');
+});
+
+test('kernel removed mid-training (tuneKernels none): the stock update continues from the moments TensorFlow held', (t) => {
+  if (!needTfjsNode(t)) return;
+  const switchAt = (step: number) => {
+    if (step === 4) tuneKernels('none');
+  };
+  try {
+    const stock = run(tf.train.adam(0.01), 8);
+    const mixed = run(adam({ learningRate: 0.01 }), 8, switchAt);
+    assert.ok(maxRelDiff(mixed, stock) <= TOL, `max relative difference ${maxRelDiff(mixed, stock)}`);
+  } finally {
+    tuneKernels('tensorflow');
+  }
+});
+
 test('no TF.js tensors and no TensorFlow handles pile up over training steps', (t) => {
   if (!needTfjsNode(t)) return;
   const binding = (tf.backend() as unknown as NodeKernelBackend & { binding: { getNumOfTensors(): number } }).binding;
@@ -119,8 +153,9 @@ test('no TF.js tensors and no TensorFlow handles pile up over training steps', (
   for (let s = 0; s < 20; s++) step();
   assert.equal(tf.memory().numTensors, tensors, 'TF.js tensors');
   assert.equal(binding.getNumOfTensors(), handles, 'TensorFlow handles in the binding');
+  optimizer.dispose(); // frees its TF.js slots (each one handle) and the three resources of each variable
+  assert.equal(binding.getNumOfTensors(), handles - (tensors - tf.memory().numTensors) - 2 * 3);
   tf.dispose([...vars, x]);
-  optimizer.dispose();
 });
 
 test('without the kernel (tuneKernels none), adam() runs the stock update bit for bit', (t) => {
