@@ -7,11 +7,13 @@
  * slows both alike; CPU time is reported next to wall time for the same reason.
  *
  *   npx tsx scripts/bench-matmul.ts [--steps 40] [--rounds 2] [--backend wasm]
- *   npx tsx scripts/bench-matmul.ts --reference [--steps 40] [--rounds 2]   # the loop with the fixes only, as JSON
+ *   npx tsx scripts/bench-matmul.ts --reference [--stock] [--steps 40] [--rounds 2]   # the loop alone, as JSON
  *
  * `--reference` is the calibration row of `npm run bench`: the hand-written loop
- * issue 6 measured (about 5,100 samples/s with the matMul fix when it was filed),
- * so that a bench run on a slower or busier machine can be read against it.
+ * issue 6 measured (about 5,100 samples/s with the matMul fix when it was filed)
+ * and, with `--stock` (no kernel fixes), the one issue 7 measured on tfjs-node
+ * (about 11,600) and on stock wasm (about 1,500), so that a bench run on a
+ * slower or busier machine can be read against them.
  *
  * The loop is scripts/reference-loop.ts: raw tf ops, no model code of the library.
  */
@@ -71,6 +73,8 @@ async function main(): Promise<void> {
   const { train } = loadData({ limit: 1280 });
   const data = [...batches(train, { batchSize: 128, seed: 0 })];
   if (process.argv.includes('--reference')) {
+    // --stock: without this project's kernel fixes, as the probes behind issue 7 ran tfjs-node and stock wasm.
+    if (process.argv.includes('--stock')) tuneKernels('none');
     const runs = Array.from({ length: rounds }, () => trainSpeed(steps, data));
     const best = runs.reduce((a, b) => (b.wall > a.wall ? b : a));
     console.log(JSON.stringify({ backend: describeBackend(info), samplesPerSecond: best.wall, samplesPerCpuSecond: best.cpu, steps, rounds }));
