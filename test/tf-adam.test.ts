@@ -5,23 +5,15 @@
 // tests skip, except in CI (CI=true), where .ci/run sets it up.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
+import { tfjsNodeLoads, needTfjsNode } from './fixtures/tfjs-node';
 import { tuneKernels } from '../lib/kernels';
 import { adam, FUSED_ADAM } from '../lib/adam';
 import type { NodeKernelBackend } from '../lib/tf-binding';
 
-const loads = spawnSync(process.execPath, ['-e', "require('@tensorflow/tfjs-node')"]).status === 0;
-function needTfjsNode(t: { skip(message: string): void }): boolean {
-  if (loads) return true;
-  if (process.env.CI === 'true') assert.fail('tfjs-node does not load, and CI sets it up');
-  t.skip('tfjs-node does not load here (npm run setup:tfjs-node)');
-  return false;
-}
-
 before(async () => {
-  if (loads) await initBackend({ backend: 'tensorflow' });
+  if (tfjsNodeLoads()) await initBackend({ backend: 'tensorflow' });
 });
 
 /**
