@@ -16,7 +16,9 @@
  * fifteen (lib/adam.ts), bit for bit the same numbers on wasm and cpu; on
  * tfjs-node, where each dispatched kernel costs tens of microseconds, it is
  * TensorFlow's ResourceApplyAdam (lib/tf-adam.ts), and Step, ReLU's gradient,
- * runs as four native ops instead of five ops and four uploads (lib/tf-step.ts).
+ * runs as four native ops instead of five ops and four uploads (lib/tf-step.ts);
+ * Reshape and the reductions, about fifty calls a step, keep their shape and
+ * axis operands instead of making a tensor for them each time (lib/tf-shape-ops.ts).
  * The cpu backend gets the filter gradient too: its Conv2DBackpropFilter is a
  * slow direct loop. The gradient registry is global and the kernel registry
  * outlives a backend switch, so switching backends restores every stock kernel
@@ -28,6 +30,7 @@ import { setConvGradOverride, convGradOverrideActive, setWasmConvTransposeOverri
 import { setWasmIdentityOverride, wasmIdentityOverrideActive } from './wasm-identity';
 import { setFusedAdamKernel, fusedAdamKernelActive } from './adam';
 import { setTfStepKernel, tfStepKernelActive } from './tf-step';
+import { setTfShapeOps, tfShapeOpsActive } from './tf-shape-ops';
 
 /** Which replacements are installed. */
 export interface KernelTuning {
@@ -43,6 +46,8 @@ export interface KernelTuning {
   fusedAdam: boolean;
   /** tensorflow Step (ReLU's gradient) runs as four native ops instead of five ops and four uploads. */
   step: boolean;
+  /** tensorflow Reshape, reductions, Transpose, Tile and ExpandDims keep their int32 operands instead of making one per call. */
+  shapeOps: boolean;
 }
 
 /**
@@ -57,6 +62,7 @@ export function tuneKernels(backend: BackendName | 'none'): KernelTuning {
   setWasmIdentityOverride(wasm);
   setFusedAdamKernel(backend !== 'none');
   setTfStepKernel(backend === 'tensorflow');
+  setTfShapeOps(backend === 'tensorflow');
   // wasm has no filter-gradient kernel; cpu's is a direct loop (a cpu conv VAE step: 43 s with it,
   // 6.3 s with the replacement, npm run bench -- --stock); tfjs-node's is native.
   setConvGradOverride(wasm || backend === 'cpu');
@@ -72,5 +78,6 @@ export function kernelTuning(): KernelTuning {
     identity: wasmIdentityOverrideActive(),
     fusedAdam: fusedAdamKernelActive(),
     step: tfStepKernelActive(),
+    shapeOps: tfShapeOpsActive(),
   };
 }

@@ -1,0 +1,116 @@
+/**
+ * Reshape, the reductions, Transpose, Tile and ExpandDims on tfjs-node with
+ * their shape, axis or permutation operand made once, not on every call.
+ *
+ * TensorFlow takes these operands as int32 tensors. tfjs-node 4.22 makes each
+ * one as a TF.js tensor (tensor1d, through the engine), uploads it, runs the op
+ * and disposes it again: three engine calls around every op. A dense VAE step
+ * runs about 40 reshapes (tf.fused.matMul works on 3-D views of its 2-D
+ * operands, and its gradient reshapes back) and a dozen reductions, so that
+ * overhead was a few percent of a step (`npm run bench -- --profile`). Here the
+ * operands are TensorFlow constants kept by value, and the op runs directly on
+ * the binding: the same TensorFlow op on the same inputs, so the same bits
+ * (test/tf-shape-ops.test.ts). Mean also skips tfjs-node's cast of a float32
+ * input to float32. Other dtypes than float32, int32 and bool keep the stock
+ * kernels.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Binding, NodeKernelBackend, OpAttr } from './tf-binding';
+
+interface IntBinding extends Binding {
+  TF_INT32: number;
+  createTensor(shape: number[], dtype: number, values: Float32Array | Int32Array): number;
+}
+
+/** int32 constants by value; a few dozen distinct shapes in a model, so never evicted below the cap. */
+const constants = new Map<string, number>();
+const MAX_CONSTANTS = 4096;
+
+function constant(b: IntBinding, values: number[], scalar: boolean): number {
+  const key = `${scalar ? 's' : 'v'}${values.join(',')}`;
+  let id = constants.get(key);
+  if (id === undefined) {
+    if (constants.size >= MAX_CONSTANTS) {
+      constants.forEach((handle) => b.deleteTensor(handle));
+      constants.clear();
+    }
+    id = b.createTensor(scalar ? [] : [values.length], b.TF_INT32, Int32Array.from(values));
+    constants.set(key, id);
+  }
+  return id;
+}
+
+function tfType(b: IntBinding, dtype: string): number | undefined {
+  return dtype === 'float32' ? b.TF_FLOAT : dtype === 'int32' ? b.TF_INT32 : dtype === 'bool' ? b.TF_BOOL : undefined;
+}
+
+type Args = { inputs: Record<string, tf.Tensor>; backend: NodeKernelBackend; attrs: Record<string, unknown> };
+type KernelFunc = (args: Args) => tf.Tensor;
+
+/**
+ * A kernel that runs `op` on x and one int32 constant, falling back to the
+ * stock kernel for other dtypes. `operand` gives the constant and whether it is
+ * a scalar; `attrs` the op's attributes besides T.
+ */
+function withConstant(kernelName: string, op: string, input: string, operand: (x: tf.Tensor, attrs: Record<string, unknown>) => [number[], boolean], attrs: (b: IntBinding, x: tf.Tensor, a: Record<string, unknown>) => OpAttr[]): KernelFunc {
+  return (args) => {
+    const x = args.inputs[input];
+    const b = args.backend.binding as IntBinding;
+    const T = tfType(b, x.dtype);
+    if (T === undefined || (kernelName === 'Mean' && x.dtype !== 'float32')) return stockKernels.get(kernelName)!(args);
+    const [values, scalar] = operand(x, args.attrs);
+    const [xId] = args.backend.getInputTensorIds([x]);
+    const meta = b.executeOp(op, [{ name: 'T', type: b.TF_ATTR_TYPE, value: T }, ...attrs(b, x, args.attrs)], [xId, constant(b, values, scalar)], 1)[0];
+    return args.backend.createOutputTensor(meta);
+  };
+}
+
+const int32Attr = (name: string) => (b: IntBinding): OpAttr[] => [{ name, type: b.TF_ATTR_TYPE, value: b.TF_INT32 }];
+const reduction = (axisAttr: string): [(x: tf.Tensor, a: Record<string, unknown>) => [number[], boolean], (b: IntBinding, x: tf.Tensor, a: Record<string, unknown>) => OpAttr[]] => [
+  (x, a) => [tf.util.parseAxisParam(a[axisAttr] as number | number[], x.shape), false],
+  (b, _x, a) => [
+    { name: 'keep_dims', type: b.TF_ATTR_BOOL, value: Boolean(a.keepDims) },
+    { name: 'Tidx', type: b.TF_ATTR_TYPE, value: b.TF_INT32 },
+  ],
+];
+
+const KERNELS: Record<string, KernelFunc> = {
+  Reshape: withConstant('Reshape', 'Reshape', 'x', (_x, a) => [a.shape as number[], false], int32Attr('Tshape')),
+  Sum: withConstant('Sum', 'Sum', 'x', ...reduction('axis')),
+  Mean: withConstant('Mean', 'Mean', 'x', ...reduction('axis')),
+  Max: withConstant('Max', 'Max', 'x', ...reduction('reductionIndices')),
+  Transpose: withConstant('Transpose', 'Transpose', 'x', (_x, a) => [a.perm as number[], false], int32Attr('Tperm')),
+  Tile: withConstant('Tile', 'Tile', 'x', (_x, a) => [a.reps as number[], false], int32Attr('Tmultiples')),
+  ExpandDims: withConstant('ExpandDims', 'ExpandDims', 'input', (_x, a) => [[a.dim as number], true], int32Attr('Tdim')),
+};
+
+/** tfjs-node's own kernels, kept while the replacements are installed (tfjs-node registers them on load). */
+const stockKernels = new Map<string, KernelFunc>();
+const stockConfigs = new Map<string, tf.KernelConfig>();
+
+/** Register (true) or restore the stock (false) kernels on tensorflow. Idempotent. */
+export function setTfShapeOps(enabled: boolean): void {
+  if (enabled === (stockConfigs.size > 0)) return;
+  for (const kernelName of Object.keys(KERNELS)) {
+    if (enabled) {
+      const config = tf.getKernel(kernelName, 'tensorflow');
+      if (!config) continue; // tfjs-node is not loaded: nothing to replace
+      stockConfigs.set(kernelName, config);
+      stockKernels.set(kernelName, config.kernelFunc as unknown as KernelFunc);
+      tf.unregisterKernel(kernelName, 'tensorflow');
+      tf.registerKernel({ kernelName, backendName: 'tensorflow', kernelFunc: KERNELS[kernelName] as never });
+    } else if (stockConfigs.has(kernelName)) {
+      tf.unregisterKernel(kernelName, 'tensorflow');
+      tf.registerKernel(stockConfigs.get(kernelName)!);
+    }
+  }
+  if (!enabled) {
+    stockConfigs.clear();
+    stockKernels.clear();
+  }
+}
+
+/** Whether the replacements are registered. */
+export function tfShapeOpsActive(): boolean {
+  return stockConfigs.size > 0;
+}
