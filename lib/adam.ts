@@ -14,9 +14,9 @@
  * with the same float32 operations in the same order as the stock optimizer, in
  * WebAssembly SIMD (lib/wasm/adam.wat). IEEE +, ×, ÷ and √ are correctly rounded
  * in every lane, as in the backends' own kernels, so on wasm and cpu the fused
- * update gives bit for bit the numbers of the stock one (test/adam.test.ts). The outputs are fresh
- * buffers, never the inputs written in place: a variable's data may be shared
- * with a clone.
+ * update gives bit for bit the numbers of the stock one (test/adam.test.ts).
+ * The outputs are fresh buffers, never the inputs written in place: a
+ * variable's data may be shared with a clone.
  *
  * The kernel exists for wasm (a SIMD module working in the backend's own
  * memory), cpu (the same module on copies of the arrays) and tfjs-node, where it

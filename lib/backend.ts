@@ -74,15 +74,6 @@ function requestedBackend(opts?: BackendOptions): { name: BackendName | 'auto'; 
   return { name: env as BackendName | 'auto', source: `VAE_BACKEND=${env}` };
 }
 
-function tryRequireResolves(pkg: string): boolean {
-  try {
-    require.resolve(pkg);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -129,9 +120,15 @@ function tensorflowThreadsWanted(opts?: BackendOptions): number | undefined {
  */
 let tensorflowThreadsLoaded: number | undefined;
 function setTensorflowThreads(pkg: string, wanted: number | undefined): void {
+  let file: string;
+  try {
+    file = require.resolve(pkg);
+  } catch {
+    return; // not installed: tryRequire says so
+  }
   if (tensorflowThreadsLoaded === undefined) {
     // Someone may have required tfjs-node before the first initBackend: then its pool is made already.
-    const loadedAlready = require.cache[require.resolve(pkg)] !== undefined;
+    const loadedAlready = require.cache[file] !== undefined;
     if (wanted !== undefined && !loadedAlready) process.env.TF_NUM_INTRAOP_THREADS = String(wanted);
     const env = Number(process.env.TF_NUM_INTRAOP_THREADS);
     tensorflowThreadsLoaded = Number.isInteger(env) && env > 0 ? env : os.cpus().length;
@@ -151,7 +148,7 @@ async function tryTensorflow(threads: number | undefined): Promise<BackendInfo |
   const reasons: string[] = [];
   tensorflowLoadFailure = undefined;
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-    if (tryRequireResolves(pkg)) setTensorflowThreads(pkg, threads);
+    setTensorflowThreads(pkg, threads);
     const r = tryRequire(pkg);
     if (r.ok === false) {
       reasons.push(r.error);

@@ -1,12 +1,14 @@
 /**
  * The part of tfjs-node's N-API binding (tfjs-node 4.22, binding/tfjs_binding.cc)
- * that lib/tf-adam.ts and lib/tf-step.ts call directly: running a TensorFlow op
- * on tensor handles without making a TF.js tensor of every intermediate.
+ * that lib/tf-adam.ts, lib/tf-step.ts and lib/tf-shape-ops.ts call directly:
+ * running a TensorFlow op on tensor handles without making a TF.js tensor of
+ * every intermediate, and constants kept as handles.
  */
 import type * as tf from '@tensorflow/tfjs';
 
 export interface Binding {
   TF_FLOAT: number;
+  TF_INT32: number;
   TF_BOOL: number;
   TF_ATTR_TYPE: number;
   TF_ATTR_SHAPE: number;
@@ -14,7 +16,7 @@ export interface Binding {
   TF_ATTR_BOOL: number;
   /** Runs op `name` eagerly on the handles `inputIds`; returns the outputs' new handles. */
   executeOp(name: string, attrs: OpAttr[], inputIds: number[], numOutputs: number): TensorMeta[];
-  createTensor(shape: number[], dtype: number, values: Float32Array): number;
+  createTensor(shape: number[], dtype: number, values: Float32Array | Int32Array): number;
   deleteTensor(id: number): void;
 }
 
@@ -37,4 +39,24 @@ export interface NodeKernelBackend {
   getInputTensorIds(tensors: { dataId: object }[]): number[];
   /** A TF.js tensor owning the handle `meta.id`. */
   createOutputTensor(meta: TensorMeta): tf.Tensor;
+}
+
+/** Constant handles by value: a model uses a few dozen shapes and axes, so the cap is never reached in practice. */
+const constants = new Map<string, number>();
+const MAX_CONSTANTS = 4096;
+
+/** A TensorFlow constant (a scalar, or a vector of `values`) made once per value and kept. */
+export function constantHandle(b: Binding, dtype: 'float32' | 'int32', values: number[], scalar: boolean): number {
+  const key = `${dtype}${scalar ? 's' : 'v'}${values.join(',')}`;
+  let id = constants.get(key);
+  if (id === undefined) {
+    if (constants.size >= MAX_CONSTANTS) {
+      constants.forEach((handle) => b.deleteTensor(handle));
+      constants.clear();
+    }
+    const data = dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
+    id = b.createTensor(scalar ? [] : [values.length], dtype === 'int32' ? b.TF_INT32 : b.TF_FLOAT, data);
+    constants.set(key, id);
+  }
+  return id;
 }

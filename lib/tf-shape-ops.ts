@@ -15,32 +15,9 @@
  * kernels.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Binding, NodeKernelBackend, OpAttr } from './tf-binding';
+import { constantHandle, type Binding, type NodeKernelBackend, type OpAttr } from './tf-binding';
 
-interface IntBinding extends Binding {
-  TF_INT32: number;
-  createTensor(shape: number[], dtype: number, values: Float32Array | Int32Array): number;
-}
-
-/** int32 constants by value; a few dozen distinct shapes in a model, so never evicted below the cap. */
-const constants = new Map<string, number>();
-const MAX_CONSTANTS = 4096;
-
-function constant(b: IntBinding, values: number[], scalar: boolean): number {
-  const key = `${scalar ? 's' : 'v'}${values.join(',')}`;
-  let id = constants.get(key);
-  if (id === undefined) {
-    if (constants.size >= MAX_CONSTANTS) {
-      constants.forEach((handle) => b.deleteTensor(handle));
-      constants.clear();
-    }
-    id = b.createTensor(scalar ? [] : [values.length], b.TF_INT32, Int32Array.from(values));
-    constants.set(key, id);
-  }
-  return id;
-}
-
-function tfType(b: IntBinding, dtype: string): number | undefined {
+function tfType(b: Binding, dtype: string): number | undefined {
   return dtype === 'float32' ? b.TF_FLOAT : dtype === 'int32' ? b.TF_INT32 : dtype === 'bool' ? b.TF_BOOL : undefined;
 }
 
@@ -52,21 +29,21 @@ type KernelFunc = (args: Args) => tf.Tensor;
  * stock kernel for other dtypes. `operand` gives the constant and whether it is
  * a scalar; `attrs` the op's attributes besides T.
  */
-function withConstant(kernelName: string, op: string, input: string, operand: (x: tf.Tensor, attrs: Record<string, unknown>) => [number[], boolean], attrs: (b: IntBinding, x: tf.Tensor, a: Record<string, unknown>) => OpAttr[]): KernelFunc {
+function withConstant(kernelName: string, op: string, input: string, operand: (x: tf.Tensor, attrs: Record<string, unknown>) => [number[], boolean], attrs: (b: Binding, x: tf.Tensor, a: Record<string, unknown>) => OpAttr[]): KernelFunc {
   return (args) => {
     const x = args.inputs[input];
-    const b = args.backend.binding as IntBinding;
+    const b = args.backend.binding;
     const T = tfType(b, x.dtype);
     if (T === undefined || (kernelName === 'Mean' && x.dtype !== 'float32')) return stockKernels.get(kernelName)!(args);
     const [values, scalar] = operand(x, args.attrs);
     const [xId] = args.backend.getInputTensorIds([x]);
-    const meta = b.executeOp(op, [{ name: 'T', type: b.TF_ATTR_TYPE, value: T }, ...attrs(b, x, args.attrs)], [xId, constant(b, values, scalar)], 1)[0];
+    const meta = b.executeOp(op, [{ name: 'T', type: b.TF_ATTR_TYPE, value: T }, ...attrs(b, x, args.attrs)], [xId, constantHandle(b, 'int32', values, scalar)], 1)[0];
     return args.backend.createOutputTensor(meta);
   };
 }
 
-const int32Attr = (name: string) => (b: IntBinding): OpAttr[] => [{ name, type: b.TF_ATTR_TYPE, value: b.TF_INT32 }];
-const reduction = (axisAttr: string): [(x: tf.Tensor, a: Record<string, unknown>) => [number[], boolean], (b: IntBinding, x: tf.Tensor, a: Record<string, unknown>) => OpAttr[]] => [
+const int32Attr = (name: string) => (b: Binding): OpAttr[] => [{ name, type: b.TF_ATTR_TYPE, value: b.TF_INT32 }];
+const reduction = (axisAttr: string): [(x: tf.Tensor, a: Record<string, unknown>) => [number[], boolean], (b: Binding, x: tf.Tensor, a: Record<string, unknown>) => OpAttr[]] => [
   (x, a) => [tf.util.parseAxisParam(a[axisAttr] as number | number[], x.shape), false],
   (b, _x, a) => [
     { name: 'keep_dims', type: b.TF_ATTR_BOOL, value: Boolean(a.keepDims) },

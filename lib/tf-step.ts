@@ -12,7 +12,7 @@
  * stock kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { NodeKernelBackend } from './tf-binding';
+import { constantHandle, type NodeKernelBackend } from './tf-binding';
 
 /** tfjs-node's own Step kernel, kept when the replacement is installed (tfjs-node registers it on load). */
 let stock: tf.KernelConfig | undefined;
@@ -23,19 +23,12 @@ interface StepArgs {
   attrs: { alpha: number };
 }
 
-/** A cached float32 scalar 0 per binding (Greater's right operand). */
-const zeros = new WeakMap<object, number>();
-
 function step(args: StepArgs): tf.Tensor {
   const { x } = args.inputs;
   const backend = args.backend;
   if (args.attrs.alpha !== 0 || x.dtype !== 'float32') return stockStep()(args);
   const b = backend.binding;
-  let zero = zeros.get(b);
-  if (zero === undefined) {
-    zero = b.createTensor([], b.TF_FLOAT, Float32Array.of(0));
-    zeros.set(b, zero);
-  }
+  const zero = constantHandle(b, 'float32', [0], true);
   const T = { name: 'T', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT };
   const [xId] = backend.getInputTensorIds([x]);
   const positive = b.executeOp('Greater', [T], [xId, zero], 1)[0].id;
