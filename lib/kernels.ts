@@ -18,7 +18,8 @@
  * TensorFlow's ResourceApplyAdam (lib/tf-adam.ts), and Step, ReLU's gradient,
  * runs as four native ops instead of five ops and four uploads (lib/tf-step.ts);
  * Reshape and the reductions, about fifty calls a step, keep their shape and
- * axis operands instead of making a tensor for them each time (lib/tf-shape-ops.ts).
+ * axis operands instead of making a tensor for them each time, and a Cast to
+ * the same dtype is no op (lib/tf-lean-kernels.ts).
  * The cpu backend gets the filter gradient too: its Conv2DBackpropFilter is a
  * slow direct loop. The gradient registry is global and the kernel registry
  * outlives a backend switch, so switching backends restores every stock kernel
@@ -30,7 +31,8 @@ import { setConvGradOverride, convGradOverrideActive, setWasmConvTransposeOverri
 import { setWasmIdentityOverride, wasmIdentityOverrideActive } from './wasm-identity';
 import { setFusedAdamKernel, fusedAdamKernelActive } from './adam';
 import { setTfStepKernel, tfStepKernelActive } from './tf-step';
-import { setTfShapeOps, tfShapeOpsActive } from './tf-shape-ops';
+import { setTfLeanKernels, tfLeanKernelsActive } from './tf-lean-kernels';
+import { setReduceGradOverride, reduceGradOverrideActive } from './reduce-grad';
 
 /** Which replacements are installed. */
 export interface KernelTuning {
@@ -46,8 +48,10 @@ export interface KernelTuning {
   fusedAdam: boolean;
   /** tensorflow Step (ReLU's gradient) runs as four native ops instead of five ops and four uploads. */
   step: boolean;
-  /** tensorflow Reshape, reductions, Transpose, Tile and ExpandDims keep their int32 operands instead of making one per call. */
-  shapeOps: boolean;
+  /** tensorflow Reshape, reductions, Transpose, Tile and ExpandDims keep their int32 operands; a same-dtype Cast is no op. */
+  leanKernels: boolean;
+  /** The gradients of sum and mean broadcast dy instead of multiplying it by an array of ones made in JS (tensorflow). */
+  reduceGrad: boolean;
 }
 
 /**
@@ -62,7 +66,8 @@ export function tuneKernels(backend: BackendName | 'none'): KernelTuning {
   setWasmIdentityOverride(wasm);
   setFusedAdamKernel(backend !== 'none');
   setTfStepKernel(backend === 'tensorflow');
-  setTfShapeOps(backend === 'tensorflow');
+  setTfLeanKernels(backend === 'tensorflow');
+  setReduceGradOverride(backend === 'tensorflow');
   // wasm has no filter-gradient kernel; cpu's is a direct loop (a cpu conv VAE step: 43 s with it,
   // 6.3 s with the replacement, npm run bench -- --stock); tfjs-node's is native.
   setConvGradOverride(wasm || backend === 'cpu');
@@ -78,6 +83,7 @@ export function kernelTuning(): KernelTuning {
     identity: wasmIdentityOverrideActive(),
     fusedAdam: fusedAdamKernelActive(),
     step: tfStepKernelActive(),
-    shapeOps: tfShapeOpsActive(),
+    leanKernels: tfLeanKernelsActive(),
+    reduceGrad: reduceGradOverrideActive(),
   };
 }

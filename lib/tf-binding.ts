@@ -1,6 +1,6 @@
 /**
  * The part of tfjs-node's N-API binding (tfjs-node 4.22, binding/tfjs_binding.cc)
- * that lib/tf-adam.ts, lib/tf-step.ts and lib/tf-shape-ops.ts call directly:
+ * that lib/tf-adam.ts, lib/tf-step.ts and lib/tf-lean-kernels.ts call directly:
  * running a TensorFlow op on tensor handles without making a TF.js tensor of
  * every intermediate, and constants kept as handles.
  */

@@ -136,7 +136,7 @@ test('conv VAE on wasm: without the fixes the filter gradient is missing; initBa
     t.skip('wasm only');
     return;
   }
-  assert.deepEqual(kernelTuning(), { matMul: true, convFilterGrad: true, convTranspose: true, identity: true, fusedAdam: true, step: false, shapeOps: false });
+  assert.deepEqual(kernelTuning(), { matMul: true, convFilterGrad: true, convTranspose: true, identity: true, fusedAdam: true, step: false, leanKernels: false, reduceGrad: false });
   const vae = createVAE({ architecture: 'conv', latentDim: 2, hiddenUnits: [8], convFilters: [2, 2], seed: 1 });
   const step = (): number =>
     tf.tidy(() => {
@@ -146,7 +146,7 @@ test('conv VAE on wasm: without the fixes the filter gradient is missing; initBa
       return Object.keys(grads).length;
     });
   try {
-    assert.deepEqual(tuneKernels('none'), { matMul: false, convFilterGrad: false, convTranspose: false, identity: false, fusedAdam: false, step: false, shapeOps: false });
+    assert.deepEqual(tuneKernels('none'), { matMul: false, convFilterGrad: false, convTranspose: false, identity: false, fusedAdam: false, step: false, leanKernels: false, reduceGrad: false });
     assert.throws(step, /Conv2DBackpropFilter/);
   } finally {
     tuneKernels('wasm');

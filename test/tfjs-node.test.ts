@@ -127,8 +127,8 @@ test('kernel-fix policy: on tensorflow tuneKernels installs the fused Adam updat
   assert.ok(Object.keys(tfn.tuning).length > 0);
   assert.deepEqual(
     Object.entries(tfn.tuning).filter(([, on]) => on).map(([k]) => k),
-    ['fusedAdam', 'step', 'shapeOps'],
-    'on tensorflow only the Adam kernel (TensorFlow\'s ResourceApplyAdam), Step and the shape ops',
+    ['fusedAdam', 'step', 'leanKernels', 'reduceGrad'],
+    'on tensorflow only the Adam kernel (TensorFlow\'s ResourceApplyAdam), Step and the lean kernels',
   );
   assert.equal(tfn.stockGradients, true, 'the gradient registry holds the stock gradients');
   const wasm = backendRun('wasm');

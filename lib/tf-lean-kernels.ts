@@ -1,18 +1,21 @@
 /**
- * Reshape, the reductions, Transpose, Tile and ExpandDims on tfjs-node with
- * their shape, axis or permutation operand made once, not on every call.
+ * tfjs-node kernels that do less per call: Reshape, the reductions, Transpose,
+ * Tile and ExpandDims with their shape, axis or permutation operand made once,
+ * and Cast to the dtype a tensor already has as no op at all.
  *
- * TensorFlow takes these operands as int32 tensors. tfjs-node 4.22 makes each
+ * TensorFlow takes those operands as int32 tensors. tfjs-node 4.22 makes each
  * one as a TF.js tensor (tensor1d, through the engine), uploads it, runs the op
  * and disposes it again: three engine calls around every op. A dense VAE step
  * runs about 40 reshapes (tf.fused.matMul works on 3-D views of its 2-D
  * operands, and its gradient reshapes back) and a dozen reductions, so that
  * overhead was a few percent of a step (`npm run bench -- --profile`). Here the
- * operands are TensorFlow constants kept by value, and the op runs directly on
- * the binding: the same TensorFlow op on the same inputs, so the same bits
- * (test/tf-shape-ops.test.ts). Mean also skips tfjs-node's cast of a float32
- * input to float32. Other dtypes than float32, int32 and bool keep the stock
- * kernels.
+ * operands are TensorFlow constants kept by value (lib/tf-binding.ts), and the
+ * op runs directly on the binding: the same TensorFlow op on the same inputs, so
+ * the same bits (test/tf-lean-kernels.test.ts). Mean also skips tfjs-node's cast
+ * of a float32 input to float32. A Cast to the same dtype, which ReLU's
+ * gradient runs twice a step and TensorFlow answers by forwarding its input,
+ * shares the input's handle as tfjs-node's Identity does. Other dtypes than
+ * float32, int32 and bool keep the stock kernels.
  */
 import * as tf from '@tensorflow/tfjs';
 import { constantHandle, type Binding, type NodeKernelBackend, type OpAttr } from './tf-binding';
@@ -59,6 +62,12 @@ const KERNELS: Record<string, KernelFunc> = {
   Transpose: withConstant('Transpose', 'Transpose', 'x', (_x, a) => [a.perm as number[], false], int32Attr('Tperm')),
   Tile: withConstant('Tile', 'Tile', 'x', (_x, a) => [a.reps as number[], false], int32Attr('Tmultiples')),
   ExpandDims: withConstant('ExpandDims', 'ExpandDims', 'input', (_x, a) => [[a.dim as number], true], int32Attr('Tdim')),
+  Cast: (args) => {
+    const { x } = args.inputs;
+    if (args.attrs.dtype !== x.dtype) return stockKernels.get('Cast')!(args);
+    (args.backend as NodeKernelBackend & { incRef(dataId: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype } as unknown as tf.Tensor;
+  },
 };
 
 /** tfjs-node's own kernels, kept while the replacements are installed (tfjs-node registers them on load). */
@@ -66,7 +75,7 @@ const stockKernels = new Map<string, KernelFunc>();
 const stockConfigs = new Map<string, tf.KernelConfig>();
 
 /** Register (true) or restore the stock (false) kernels on tensorflow. Idempotent. */
-export function setTfShapeOps(enabled: boolean): void {
+export function setTfLeanKernels(enabled: boolean): void {
   if (enabled === (stockConfigs.size > 0)) return;
   for (const kernelName of Object.keys(KERNELS)) {
     if (enabled) {
@@ -88,6 +97,6 @@ export function setTfShapeOps(enabled: boolean): void {
 }
 
 /** Whether the replacements are registered. */
-export function tfShapeOpsActive(): boolean {
+export function tfLeanKernelsActive(): boolean {
   return stockConfigs.size > 0;
 }
