@@ -209,7 +209,7 @@ interface AdamState {
 export class FusedAdam extends tf.AdamOptimizer {
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
     if (tf.getKernel(FUSED_ADAM, tf.getBackend()) === undefined) {
-      for (const { theta, m, v } of this.slots()) syncMoments(theta, m, v);
+      for (const { m, v } of this.moments()) syncMoments(m, v);
       super.applyGradients(variableGradients);
       return;
     }
@@ -253,22 +253,21 @@ export class FusedAdam extends tf.AdamOptimizer {
 
   /** The stock optimizer's state (iterations, m and v per variable), with the moments tfjs-node keeps copied out first. */
   override async getWeights(): ReturnType<tf.AdamOptimizer['getWeights']> {
-    for (const { theta, m, v } of this.slots()) syncMoments(theta, m, v);
+    for (const { m, v } of this.moments()) syncMoments(m, v);
     return super.getWeights();
   }
 
   override dispose(): void {
-    for (const { theta } of this.slots()) releaseResources(theta);
+    for (const { m } of this.moments()) releaseResources(m);
     super.dispose();
   }
 
-  /** Each variable this optimizer has updated, with its current m and v variables. */
-  private slots(): { theta: tf.Variable; m: tf.Variable; v: tf.Variable }[] {
+  /** The m and v variables of each weight this optimizer has updated. */
+  private moments(): { m: tf.Variable; v: tf.Variable }[] {
     const state = this as unknown as AdamState;
     return state.accumulatedFirstMoment.flatMap((first, i) => {
       const second = state.accumulatedSecondMoment[i];
-      const theta = first ? tf.engine().registeredVariables[first.originalName.replace(/\/m$/, '')] : undefined;
-      return theta && first && second ? [{ theta, m: first.variable, v: second.variable }] : [];
+      return first && second ? [{ m: first.variable, v: second.variable }] : [];
     });
   }
 }

@@ -50,9 +50,9 @@ interface Slot {
   /** The dataIds of the TF.js θ, m and v the resources were last in step with. */
   held: [object | undefined, object | undefined, object | undefined];
   backend: NodeKernelBackend;
-  /** The optimizer's m and v variables. */
-  moments: [tf.Variable, tf.Variable];
-  /** The resource moments have been updated since they were last copied to `moments`. */
+  /** The optimizer's v variable (m is the slot's key). */
+  v: tf.Variable;
+  /** The resource moments have been updated since they were last copied to m and v. */
   ahead: boolean;
 }
 
@@ -63,9 +63,13 @@ const Finalizer = (
   }
 ).FinalizationRegistry;
 
-/** Keyed on the TF.js Variable object, which the engine passes to the kernel as `theta`. */
+/**
+ * Keyed on the optimizer's first-moment variable, which the engine passes to the
+ * kernel as `m`: one slot per optimizer and weight, so two optimizers of the same
+ * weights keep apart.
+ */
 const slots = new WeakMap<object, Slot>();
-/** Frees a slot's resources when its variable is garbage-collected. */
+/** Frees a slot's resources when its m variable is garbage-collected. */
 const release = new Finalizer<{ binding: Binding; ids: number[] }>(({ binding, ids }) => ids.forEach((id) => binding.deleteTensor(id)));
 
 function varHandle(b: Binding, shape: number[]): number {
@@ -105,12 +109,12 @@ function scalarIds(b: Binding, c: AdamConstants): number[] {
 export function resourceApplyAdam(backend: NodeKernelBackend, inputs: { theta: tf.Tensor; gradient: tf.Tensor; m: tf.Variable; v: tf.Variable }, c: AdamConstants): tf.Tensor {
   const b = backend.binding;
   const { theta, gradient, m, v } = inputs;
-  let slot = slots.get(theta);
+  let slot = slots.get(m);
   if (!slot) {
     const ids: [number, number, number] = [varHandle(b, theta.shape), varHandle(b, theta.shape), varHandle(b, theta.shape)];
-    slot = { ids, held: [undefined, undefined, undefined], backend, moments: [m, v], ahead: false };
-    slots.set(theta, slot);
-    release.register(theta, { binding: b, ids }, slot);
+    slot = { ids, held: [undefined, undefined, undefined], backend, v, ahead: false };
+    slots.set(m, slot);
+    release.register(m, { binding: b, ids }, slot);
   }
   // A TF.js tensor that is not the one the resource last held was set from outside (assign, setWeights): it wins.
   [theta, m, v].forEach((t, i) => {
@@ -119,7 +123,7 @@ export function resourceApplyAdam(backend: NodeKernelBackend, inputs: { theta: t
       slot!.held[i] = t.dataId;
     }
   });
-  slot.moments = [m, v];
+  slot.v = v;
   const attrs: OpAttr[] = [
     { name: 'T', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT },
     { name: 'use_locking', type: b.TF_ATTR_BOOL, value: false },
@@ -142,17 +146,17 @@ function read(slot: Slot, i: number): tf.Tensor {
 }
 
 /**
- * Copy the Adam moments of `theta` out of TensorFlow into the optimizer's `m`
- * and `v` variables, if the resources are ahead of them: before anything reads
- * the optimizer's state (getWeights, the stock update when the kernel is
- * removed). A variable set or replaced from outside since (setWeights) keeps
- * its value, and the resource takes it at the next step.
+ * Copy the Adam moments kept for the optimizer's `m` and `v` variables out of
+ * TensorFlow into them, if the resources are ahead: before anything reads the
+ * optimizer's state (getWeights, the stock update when the kernel is removed).
+ * A variable set or replaced from outside since (setWeights) keeps its value,
+ * and the resource takes it at the next step.
  */
-export function syncMoments(theta: tf.Variable, m: tf.Variable, v: tf.Variable): void {
-  const slot = slots.get(theta);
+export function syncMoments(m: tf.Variable, v: tf.Variable): void {
+  const slot = slots.get(m);
   if (!slot?.ahead) return;
   [m, v].forEach((variable, k) => {
-    if (variable !== slot.moments[k] || slot.held[k + 1] !== variable.dataId) return;
+    if ((k === 1 && variable !== slot.v) || slot.held[k + 1] !== variable.dataId) return;
     const value = read(slot, k + 1);
     variable.assign(value);
     slot.held[k + 1] = value.dataId;
@@ -161,11 +165,11 @@ export function syncMoments(theta: tf.Variable, m: tf.Variable, v: tf.Variable):
   slot.ahead = false;
 }
 
-/** Free the resources of `theta` now (the optimizer is disposed) instead of when it is garbage-collected. */
-export function releaseResources(theta: tf.Variable): void {
-  const slot = slots.get(theta);
+/** Free the resources kept for the optimizer's `m` variable now (the optimizer is disposed), not at garbage collection. */
+export function releaseResources(m: tf.Variable): void {
+  const slot = slots.get(m);
   if (!slot) return;
-  slots.delete(theta);
+  slots.delete(m);
   release.unregister(slot);
   slot.ids.forEach((id) => slot.backend.binding.deleteTensor(id));
 }

@@ -133,6 +133,24 @@ test('kernel removed mid-training (tuneKernels none): the stock update continues
   }
 });
 
+test('two optimizers taking turns on the same weights keep their own moments, as two stock optimizers do', (t) => {
+  if (!needTfjsNode(t)) return;
+  const alternate = (make: () => tf.Optimizer): Float32Array[] => {
+    const [a, b] = [make(), make()];
+    let turn = 0;
+    const optimizer = {
+      minimize: (f: () => tf.Scalar, returnCost: boolean, vars: tf.Variable[]) => (turn++ % 2 === 0 ? a : b).minimize(f, returnCost, vars),
+    } as unknown as tf.Optimizer;
+    const out = run(optimizer, 10);
+    a.dispose();
+    b.dispose();
+    return out;
+  };
+  const stock = alternate(() => tf.train.adam(0.01));
+  const fused = alternate(() => adam({ learningRate: 0.01 }));
+  assert.ok(maxRelDiff(fused, stock) <= TOL, `max relative difference ${maxRelDiff(fused, stock)}`);
+});
+
 test('no TF.js tensors and no TensorFlow handles pile up over training steps', (t) => {
   if (!needTfjsNode(t)) return;
   const binding = (tf.backend() as unknown as NodeKernelBackend & { binding: { getNumOfTensors(): number } }).binding;
