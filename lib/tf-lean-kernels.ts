@@ -28,16 +28,23 @@ type Args = { inputs: Record<string, tf.Tensor>; backend: NodeKernelBackend; att
 type KernelFunc = (args: Args) => tf.Tensor;
 
 /**
- * A kernel that runs `op` on x and one int32 constant, falling back to the
- * stock kernel for other dtypes. `operand` gives the constant and whether it is
- * a scalar; `attrs` the op's attributes besides T.
+ * The kernel `op` (TensorFlow's op of the same name) on x and one int32
+ * constant, falling back to the stock kernel for dtypes other than `dtypes`.
+ * `operand` gives the constant and whether it is a scalar; `attrs` the op's
+ * attributes besides T.
  */
-function withConstant(kernelName: string, op: string, input: string, operand: (x: tf.Tensor, attrs: Record<string, unknown>) => [number[], boolean], attrs: (b: Binding, x: tf.Tensor, a: Record<string, unknown>) => OpAttr[]): KernelFunc {
+function withConstant(
+  op: string,
+  input: string,
+  operand: (x: tf.Tensor, attrs: Record<string, unknown>) => [number[], boolean],
+  attrs: (b: Binding, x: tf.Tensor, a: Record<string, unknown>) => OpAttr[],
+  dtypes: readonly string[] = ['float32', 'int32', 'bool'],
+): KernelFunc {
   return (args) => {
     const x = args.inputs[input];
     const b = args.backend.binding;
     const T = tfType(b, x.dtype);
-    if (T === undefined || (kernelName === 'Mean' && x.dtype !== 'float32')) return stockKernels.get(kernelName)!(args);
+    if (T === undefined || !dtypes.includes(x.dtype)) return stock(op)(args);
     const [values, scalar] = operand(x, args.attrs);
     const [xId] = args.backend.getInputTensorIds([x]);
     const meta = b.executeOp(op, [{ name: 'T', type: b.TF_ATTR_TYPE, value: T }, ...attrs(b, x, args.attrs)], [xId, constantHandle(b, 'int32', values, scalar)], 1)[0];
@@ -55,24 +62,28 @@ const reduction = (axisAttr: string): [(x: tf.Tensor, a: Record<string, unknown>
 ];
 
 const KERNELS: Record<string, KernelFunc> = {
-  Reshape: withConstant('Reshape', 'Reshape', 'x', (_x, a) => [a.shape as number[], false], int32Attr('Tshape')),
-  Sum: withConstant('Sum', 'Sum', 'x', ...reduction('axis')),
-  Mean: withConstant('Mean', 'Mean', 'x', ...reduction('axis')),
-  Max: withConstant('Max', 'Max', 'x', ...reduction('reductionIndices')),
-  Transpose: withConstant('Transpose', 'Transpose', 'x', (_x, a) => [a.perm as number[], false], int32Attr('Tperm')),
-  Tile: withConstant('Tile', 'Tile', 'x', (_x, a) => [a.reps as number[], false], int32Attr('Tmultiples')),
-  ExpandDims: withConstant('ExpandDims', 'ExpandDims', 'input', (_x, a) => [[a.dim as number], true], int32Attr('Tdim')),
+  Reshape: withConstant('Reshape', 'x', (_x, a) => [a.shape as number[], false], int32Attr('Tshape')),
+  Sum: withConstant('Sum', 'x', ...reduction('axis')),
+  // tfjs-node's Mean casts its input to float32 first: for float32 that is no op, the others keep it.
+  Mean: withConstant('Mean', 'x', ...reduction('axis'), ['float32']),
+  Max: withConstant('Max', 'x', ...reduction('reductionIndices')),
+  Transpose: withConstant('Transpose', 'x', (_x, a) => [a.perm as number[], false], int32Attr('Tperm')),
+  Tile: withConstant('Tile', 'x', (_x, a) => [a.reps as number[], false], int32Attr('Tmultiples')),
+  ExpandDims: withConstant('ExpandDims', 'input', (_x, a) => [[a.dim as number], true], int32Attr('Tdim')),
   Cast: (args) => {
     const { x } = args.inputs;
-    if (args.attrs.dtype !== x.dtype) return stockKernels.get('Cast')!(args);
+    if (args.attrs.dtype !== x.dtype) return stock('Cast')(args);
     (args.backend as NodeKernelBackend & { incRef(dataId: object): void }).incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype } as unknown as tf.Tensor;
   },
 };
 
 /** tfjs-node's own kernels, kept while the replacements are installed (tfjs-node registers them on load). */
-const stockKernels = new Map<string, KernelFunc>();
 const stockConfigs = new Map<string, tf.KernelConfig>();
+
+function stock(kernelName: string): KernelFunc {
+  return stockConfigs.get(kernelName)!.kernelFunc as unknown as KernelFunc;
+}
 
 /** Register (true) or restore the stock (false) kernels on tensorflow. Idempotent. */
 export function setTfLeanKernels(enabled: boolean): void {
@@ -82,7 +93,6 @@ export function setTfLeanKernels(enabled: boolean): void {
       const config = tf.getKernel(kernelName, 'tensorflow');
       if (!config) continue; // tfjs-node is not loaded: nothing to replace
       stockConfigs.set(kernelName, config);
-      stockKernels.set(kernelName, config.kernelFunc as unknown as KernelFunc);
       tf.unregisterKernel(kernelName, 'tensorflow');
       tf.registerKernel({ kernelName, backendName: 'tensorflow', kernelFunc: KERNELS[kernelName] as never });
     } else if (stockConfigs.has(kernelName)) {
@@ -90,10 +100,7 @@ export function setTfLeanKernels(enabled: boolean): void {
       tf.registerKernel(stockConfigs.get(kernelName)!);
     }
   }
-  if (!enabled) {
-    stockConfigs.clear();
-    stockKernels.clear();
-  }
+  if (!enabled) stockConfigs.clear();
 }
 
 /** Whether the replacements are registered. */
