@@ -2,9 +2,10 @@
  * The part of tfjs-node's N-API binding (tfjs-node 4.22, binding/tfjs_binding.cc)
  * that lib/tf-adam.ts, lib/tf-step.ts and lib/tf-lean-kernels.ts call directly:
  * running a TensorFlow op on tensor handles without making a TF.js tensor of
- * every intermediate, and constants kept as handles.
+ * every intermediate, constants kept as handles, and the registration of those
+ * kernel replacements.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 
 export interface Binding {
   TF_FLOAT: number;
@@ -59,4 +60,38 @@ export function constantHandle(b: Binding, dtype: 'float32' | 'int32', values: n
     constants.set(key, id);
   }
   return id;
+}
+
+/**
+ * Replacements for some of tfjs-node's kernels, registered and restored
+ * together by lib/kernels.ts; tfjs-node's own kernels stay callable through
+ * `stock` for the cases a replacement hands back (tfjs-node registers them
+ * when it loads, so `set(true)` does nothing before that).
+ */
+export function tensorflowKernels(kernels: Record<string, (args: never) => unknown>): {
+  set(enabled: boolean): void;
+  active(): boolean;
+  stock<A>(kernelName: string): (args: A) => tf.Tensor;
+} {
+  const saved = new Map<string, tf.KernelConfig>();
+  return {
+    set(enabled) {
+      if (enabled === saved.size > 0) return;
+      for (const kernelName of Object.keys(kernels)) {
+        if (enabled) {
+          const config = tf.getKernel(kernelName, 'tensorflow');
+          if (!config) continue;
+          saved.set(kernelName, config);
+          tf.unregisterKernel(kernelName, 'tensorflow');
+          tf.registerKernel({ kernelName, backendName: 'tensorflow', kernelFunc: kernels[kernelName] as never });
+        } else if (saved.has(kernelName)) {
+          tf.unregisterKernel(kernelName, 'tensorflow');
+          tf.registerKernel(saved.get(kernelName)!);
+        }
+      }
+      if (!enabled) saved.clear();
+    },
+    active: () => saved.size > 0,
+    stock: <A>(kernelName: string) => saved.get(kernelName)!.kernelFunc as unknown as (args: A) => tf.Tensor,
+  };
 }

@@ -18,7 +18,7 @@
  * float32, int32 and bool keep the stock kernels.
  */
 import * as tf from '@tensorflow/tfjs';
-import { constantHandle, type Binding, type NodeKernelBackend, type OpAttr } from './tf-binding';
+import { constantHandle, tensorflowKernels, type Binding, type NodeKernelBackend, type OpAttr } from './tf-binding';
 
 function tfType(b: Binding, dtype: string): number | undefined {
   return dtype === 'float32' ? b.TF_FLOAT : dtype === 'int32' ? b.TF_INT32 : dtype === 'bool' ? b.TF_BOOL : undefined;
@@ -78,32 +78,18 @@ const KERNELS: Record<string, KernelFunc> = {
   },
 };
 
-/** tfjs-node's own kernels, kept while the replacements are installed (tfjs-node registers them on load). */
-const stockConfigs = new Map<string, tf.KernelConfig>();
+const replacements = tensorflowKernels(KERNELS);
 
 function stock(kernelName: string): KernelFunc {
-  return stockConfigs.get(kernelName)!.kernelFunc as unknown as KernelFunc;
+  return replacements.stock<Args>(kernelName);
 }
 
 /** Register (true) or restore the stock (false) kernels on tensorflow. Idempotent. */
 export function setTfLeanKernels(enabled: boolean): void {
-  if (enabled === (stockConfigs.size > 0)) return;
-  for (const kernelName of Object.keys(KERNELS)) {
-    if (enabled) {
-      const config = tf.getKernel(kernelName, 'tensorflow');
-      if (!config) continue; // tfjs-node is not loaded: nothing to replace
-      stockConfigs.set(kernelName, config);
-      tf.unregisterKernel(kernelName, 'tensorflow');
-      tf.registerKernel({ kernelName, backendName: 'tensorflow', kernelFunc: KERNELS[kernelName] as never });
-    } else if (stockConfigs.has(kernelName)) {
-      tf.unregisterKernel(kernelName, 'tensorflow');
-      tf.registerKernel(stockConfigs.get(kernelName)!);
-    }
-  }
-  if (!enabled) stockConfigs.clear();
+  replacements.set(enabled);
 }
 
 /** Whether the replacements are registered. */
 export function tfLeanKernelsActive(): boolean {
-  return stockConfigs.size > 0;
+  return replacements.active();
 }

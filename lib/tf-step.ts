@@ -12,10 +12,7 @@
  * stock kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { constantHandle, type NodeKernelBackend } from './tf-binding';
-
-/** tfjs-node's own Step kernel, kept when the replacement is installed (tfjs-node registers it on load). */
-let stock: tf.KernelConfig | undefined;
+import { constantHandle, tensorflowKernels, type NodeKernelBackend } from './tf-binding';
 
 interface StepArgs {
   inputs: { x: tf.Tensor };
@@ -26,7 +23,7 @@ interface StepArgs {
 function step(args: StepArgs): tf.Tensor {
   const { x } = args.inputs;
   const backend = args.backend;
-  if (args.attrs.alpha !== 0 || x.dtype !== 'float32') return stockStep()(args);
+  if (args.attrs.alpha !== 0 || x.dtype !== 'float32') return replacement.stock<StepArgs>('Step')(args);
   const b = backend.binding;
   const zero = constantHandle(b, 'float32', [0], true);
   const T = { name: 'T', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT };
@@ -39,28 +36,14 @@ function step(args: StepArgs): tf.Tensor {
   return backend.createOutputTensor(out);
 }
 
-function stockStep(): (args: StepArgs) => tf.Tensor {
-  return stock!.kernelFunc as unknown as (args: StepArgs) => tf.Tensor;
-}
-
-let installed = false;
+const replacement = tensorflowKernels({ Step: step });
 
 /** Register (true) or restore the stock (false) Step kernel on tensorflow. Idempotent. */
 export function setTfStepKernel(enabled: boolean): void {
-  if (enabled === installed) return;
-  if (enabled) {
-    stock = tf.getKernel('Step', 'tensorflow');
-    if (!stock) return; // tfjs-node is not loaded: nothing to replace
-    tf.unregisterKernel('Step', 'tensorflow');
-    tf.registerKernel({ kernelName: 'Step', backendName: 'tensorflow', kernelFunc: step as never });
-  } else {
-    tf.unregisterKernel('Step', 'tensorflow');
-    tf.registerKernel(stock!);
-  }
-  installed = enabled;
+  replacement.set(enabled);
 }
 
 /** Whether the replacement Step kernel is registered. */
 export function tfStepKernelActive(): boolean {
-  return installed;
+  return replacement.active();
 }
