@@ -1,7 +1,9 @@
 // npm run book [-- --profile quick|full] [--no-execute] [--out DIR] [--chapters DIR] [--notebooks DIR]
 //              [--solutions DIR] [--cache DIR] [--timeout SECONDS]
-// Builds the static book (issue 4) from chapters/*.md and the executed notebooks; see scripts/bookgen/build.ts.
+// Builds the static book from chapters/*.md and the executed notebooks; see scripts/bookgen/build.ts.
 import * as path from 'node:path';
+import { parseArgs as parseFlags } from 'node:util';
+import { parseProfile } from './lib/training/profile';
 import { buildBook, defaultOptions, BuildOptions } from './scripts/bookgen/build';
 import { BookError } from './scripts/bookgen/markdown';
 
@@ -16,52 +18,48 @@ const USAGE = `usage: npm run book -- [--profile quick|full] [--no-execute] [--o
 
 export function parseArgs(argv: string[], root: string): BuildOptions {
   const opts = defaultOptions(root);
-  const value = (i: number, flag: string): string => {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new BookError(`${flag} needs a value\n${USAGE}`);
-    return v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    switch (a) {
-      case '--profile': {
-        const v = value(i++, a);
-        if (v !== 'quick' && v !== 'full') throw new BookError(`--profile must be quick or full, got "${v}"`);
-        opts.profile = v;
-        break;
-      }
-      case '--no-execute':
-        opts.execute = false;
-        break;
-      case '--out':
-        opts.outDir = path.resolve(value(i++, a));
-        break;
-      case '--chapters':
-        opts.chaptersDir = path.resolve(value(i++, a));
-        break;
-      case '--notebooks':
-        opts.notebooksDir = path.resolve(value(i++, a));
-        break;
-      case '--solutions':
-        opts.solutionsDir = path.resolve(value(i++, a));
-        break;
-      case '--cache':
-        opts.cacheDir = path.resolve(value(i++, a));
-        break;
-      case '--timeout': {
-        const v = Number(value(i++, a));
-        if (!(v > 0)) throw new BookError(`--timeout must be a positive number of seconds`);
-        opts.cellTimeout = v;
-        break;
-      }
-      case '-h':
-      case '--help':
-        process.stdout.write(`${USAGE}\n`);
-        process.exit(0);
-      // falls through (process.exit never returns)
-      default:
-        throw new BookError(`unknown option "${a}"\n${USAGE}`);
+  let parsed;
+  try {
+    parsed = parseFlags({
+      args: argv,
+      options: {
+        profile: { type: 'string' },
+        'no-execute': { type: 'boolean' },
+        out: { type: 'string' },
+        chapters: { type: 'string' },
+        notebooks: { type: 'string' },
+        solutions: { type: 'string' },
+        cache: { type: 'string' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    throw new BookError(`${(e as Error).message}\n${USAGE}`);
+  }
+  if (parsed.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  if (parsed.profile !== undefined) {
+    try {
+      opts.profile = parseProfile(parsed.profile, '--profile');
+    } catch (e) {
+      throw new BookError((e as Error).message);
     }
+  }
+  if (parsed['no-execute']) opts.execute = false;
+  if (parsed.out !== undefined) opts.outDir = path.resolve(parsed.out);
+  if (parsed.chapters !== undefined) opts.chaptersDir = path.resolve(parsed.chapters);
+  if (parsed.notebooks !== undefined) opts.notebooksDir = path.resolve(parsed.notebooks);
+  if (parsed.solutions !== undefined) opts.solutionsDir = path.resolve(parsed.solutions);
+  if (parsed.cache !== undefined) opts.cacheDir = path.resolve(parsed.cache);
+  if (parsed.timeout !== undefined) {
+    const v = Number(parsed.timeout);
+    if (!(v > 0)) throw new BookError(`--timeout must be a positive number of seconds`);
+    opts.cellTimeout = v;
   }
   return opts;
 }

@@ -3,9 +3,9 @@
  *
  * For each submission it builds a graded copy — the student's cells, outputs
  * stripped, then one check cell per exercise of the chapter that runs
- * lib/check.ts's `runExercise` on the name the answer defines and prints one
+ * lib/coursework/check.ts's `runExercise` on the name the answer defines and prints one
  * JSON line behind a marker that is new for every grading run — and executes
- * it with scripts/execute_notebook.py (the project's one executor: real tslab
+ * it with scripts/jupyter/execute_notebook.py (the project's one executor: real tslab
  * kernel, its own process, per-cell time limit, memory limit, restarts). The
  * submission's code runs only in that kernel; this process reads JSON.
  *
@@ -23,7 +23,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { EXERCISE_CHAPTERS } from './lib/exercises';
+import { EXERCISE_CHAPTERS } from './lib/coursework/exercises';
+import { parseProfile } from './lib/training/profile';
 import { DEFAULT_GRADE_CONFIG, GradeConfig } from './scripts/grading/config';
 import { EXECUTOR, PYTHON } from './scripts/grading/execute';
 import { formatTable, gradeClass } from './scripts/grading/report';
@@ -89,8 +90,7 @@ export function parseArgs(argv: string[]): { files: string[]; cfg: GradeConfig }
         i++;
         break;
       case '--profile':
-        if (v !== 'quick' && v !== 'full') throw new Error(`--profile must be quick or full, got '${v ?? ''}'`);
-        cfg.profile = v;
+        cfg.profile = parseProfile(v, '--profile');
         i++;
         break;
       case '-h':

@@ -1,15 +1,16 @@
-// The fused Adam update (lib/adam.ts, lib/wasm/adam.wat): bit for bit the stock
+// The fused Adam update (lib/training/adam.ts, lib/backend/wasm/adam.wat): bit for bit the stock
 // tf.AdamOptimizer's numbers on wasm (in the backend's memory) and cpu (on copies), including
 // lengths that are not a multiple of 4; no tensors left behind; the assembled
-// module in lib/wasm/adam.ts matches its .wat source. On tfjs-node: test/tf-adam.test.ts.
+// module in lib/backend/wasm/adam.ts matches its .wat source. On tfjs-node: test/tf-adam.test.ts.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend';
-import { tuneKernels } from '../lib/kernels';
-import { adam, FUSED_ADAM } from '../lib/adam';
-import { WASM_BASE64, WASM_SHARED_BASE64 } from '../lib/wasm/adam';
+import { initBackend } from '../lib/backend/backend';
+import { tuneKernels } from '../lib/backend/kernels';
+import { adam } from '../lib/training/adam';
+import { FUSED_ADAM } from '../lib/backend/fused-adam';
+import { WASM_BASE64, WASM_SHARED_BASE64 } from '../lib/backend/wasm/adam';
 
 before(async () => {
   await initBackend({ backend: 'wasm' });
@@ -85,8 +86,8 @@ test('adam() keeps the stock state: its weights load into tf.train.adam and trai
   b.dispose();
 });
 
-test('lib/wasm/adam.ts is the assembly of lib/wasm/adam.wat (npx tsx scripts/make-wasm.ts --check)', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/make-wasm.ts', '--check'], { encoding: 'utf8' });
+test('lib/backend/wasm/adam.ts is the assembly of lib/backend/wasm/adam.wat (npx tsx scripts/codegen/wasm.ts --check)', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/codegen/wasm.ts', '--check'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
 });
 

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, currentBackend, describeBackend, type BackendName } from '../lib/backend';
-import { tuneKernels, kernelTuning } from '../lib/kernels';
-import { Rng } from '../lib/random';
+import { initBackend, currentBackend, describeBackend, type BackendName } from '../lib/backend/backend';
+import { tuneKernels, kernelTuning } from '../lib/backend/kernels';
+import { Rng } from '../lib/model/random';
 
 const root = path.join(__dirname, '..');
 
@@ -86,7 +86,7 @@ test("forcing 'tensorflow' without tfjs-node says it is not installed and how to
 
 test('VAE_BACKEND=cpu forces cpu (child process)', () => {
   const code = `
-    const { initBackend, describeBackend } = require('./lib/backend');
+    const { initBackend, describeBackend } = require('./lib/index');
     const tf = require('@tensorflow/tfjs');
     initBackend().then((info) => {
       const s = tf.tidy(() => tf.sum(tf.tensor1d([1, 2, 3])).dataSync()[0]);
@@ -105,8 +105,8 @@ test('VAE_BACKEND=cpu forces cpu (child process)', () => {
 
 test('an explicit request switches backends and restores the stock kernels and gradients off wasm (child process)', () => {
   const code = `
-    const b = require('./lib/backend');
-    const k = require('./lib/kernels');
+    const b = require('./lib/index');
+    const k = require('./lib/index');
     const tf = require('@tensorflow/tfjs');
     (async () => {
       // The registered configs before any fix, to check that a switch puts back these very objects.
@@ -150,7 +150,7 @@ test('VAE_BACKEND=tensorflow without tfjs-node fails in a child process with a c
     return;
   }
   const code = `
-    require('./lib/backend').initBackend().then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); });`;
+    require('./lib/index').initBackend().then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); });`;
   const r = child(code, { VAE_BACKEND: 'tensorflow' });
   assert.equal(r.status, 3);
   assert.match(r.stderr, /VAE_BACKEND=tensorflow/);

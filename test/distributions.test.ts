@@ -1,7 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend';
+import { initBackend } from '../lib/backend/backend';
 import {
   reparameterize,
   klDivergence,
@@ -11,7 +11,7 @@ import {
   logStandardNormal,
   bernoulliLogLikelihood,
   gaussianLogLikelihood,
-} from '../lib/distributions';
+} from '../lib/model/distributions';
 
 before(async () => {
   await initBackend();

@@ -1,8 +1,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend';
-import { elbo, klWarmup, constantBeta, logLikelihood } from '../lib/elbo';
+import { initBackend } from '../lib/backend/backend';
+import { elbo, klWarmup, constantBeta, logLikelihood } from '../lib/model/elbo';
 
 before(async () => {
   await initBackend();

@@ -1,13 +1,14 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend';
-import { loadData, subset, imageAt, type Dataset } from '../lib/data';
-import { createVAE, type VAE } from '../lib/vae';
-import { createAutoencoder, type Autoencoder } from '../lib/autoencoder';
-import { train } from '../lib/train';
-import { evaluate, elboPerExample, iwaeNll, perDigit, activeUnits, reconstructionError } from '../lib/evaluate';
-import { samplePrior, interpolate, latentGrid, reconstruct, latentMeans } from '../lib/generate';
+import { initBackend } from '../lib/backend/backend';
+import { subset, imageAt, type Dataset } from '../lib/data/dataset';
+import { loadData } from '../lib/data/load';
+import { createVAE, type VAE } from '../lib/model/vae';
+import { createAutoencoder, type Autoencoder } from '../lib/model/autoencoder';
+import { train } from '../lib/training/train';
+import { evaluate, elboPerExample, iwaeNll, perDigit, activeUnits, reconstructionError } from '../lib/training/evaluate';
+import { samplePrior, interpolate, latentGrid, reconstruct, latentMeans } from '../lib/training/generate';
 
 let vae: VAE;
 let ae: Autoencoder;

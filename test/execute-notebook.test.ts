@@ -1,4 +1,4 @@
-// scripts/execute_notebook.py (plan/BOOK.md contract) on tiny notebooks written here, with the real tslab kernel.
+// scripts/jupyter/execute_notebook.py (its exit-status and report contract) on tiny notebooks written here, with the real tslab kernel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
 const PY = path.join(ROOT, '.venv', 'bin', 'python');
-const EXECUTOR = path.join(ROOT, 'scripts', 'execute_notebook.py');
+const EXECUTOR = path.join(ROOT, 'scripts', 'jupyter', 'execute_notebook.py');
 const KERNEL = path.join(ROOT, '.venv', 'share', 'jupyter', 'kernels', 'tslab', 'kernel.json');
 const ready = fs.existsSync(PY) && fs.existsSync(KERNEL);
 const skip = !ready && !process.env.CI ? '.venv or its tslab kernel is missing: run `npm run setup` (required when CI is set)' : false;
@@ -85,8 +85,8 @@ test('a notebook that runs: exit 0, outputs kept (stdout, env, plotly JSON objec
         "(tslab.display.raw as (t: string, v: unknown) => void)('application/vnd.plotly.v1+json', { data: [{ y: [1, 2] }], layout: {} });",
       tags: ['plot'],
     },
-    // The kernel runs in the project root (scripts/tslab-kernel.js) even for a notebook outside it.
-    { code: "import { pick } from './lib/profile';\nconsole.log(pick({ quick: 'q', full: 'f' }), process.cwd(), process.env.VAE_NOTEBOOK_DIR);" },
+    // The kernel runs in the project root (scripts/jupyter/tslab-kernel.js) even for a notebook outside it.
+    { code: "import { pick } from './lib/index';\nconsole.log(pick({ quick: 'q', full: 'f' }), process.cwd(), process.env.VAE_NOTEBOOK_DIR);" },
   ]);
   const r = run(nb, '--env', 'EXEC_TEST_VAR=from-env', '--env', 'VAE_PROFILE=quick', '--timeout', '60');
   assert.equal(r.status, 0, r.stderr);

@@ -1,14 +1,15 @@
-// lib/flops.ts: FLOPs per example of a training step, from the layers, against closed forms
+// lib/model/flops.ts: FLOPs per example of a training step, from the layers, against closed forms
 // written out from the architectures, and against the matMuls TF.js actually dispatches.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend';
-import { createVAE } from '../lib/vae';
-import { createAutoencoder } from '../lib/autoencoder';
-import { loadData, subset } from '../lib/data';
-import { train } from '../lib/train';
-import { trainingFlops, modelFlops, matMulFlops } from '../lib/flops';
+import { initBackend } from '../lib/backend/backend';
+import { createVAE } from '../lib/model/vae';
+import { createAutoencoder } from '../lib/model/autoencoder';
+import { subset } from '../lib/data/dataset';
+import { loadData } from '../lib/data/load';
+import { train } from '../lib/training/train';
+import { trainingFlops, modelFlops, matMulFlops } from '../lib/model/flops';
 
 before(async () => {
   await initBackend();

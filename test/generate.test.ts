@@ -1,11 +1,12 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend';
-import { loadData, subset, imageAt, type Dataset } from '../lib/data';
-import { createVAE, type VAE } from '../lib/vae';
-import { createAutoencoder } from '../lib/autoencoder';
-import { tfSeed } from '../lib/random';
+import { initBackend } from '../lib/backend/backend';
+import { subset, imageAt, type Dataset } from '../lib/data/dataset';
+import { loadData } from '../lib/data/load';
+import { createVAE, type VAE } from '../lib/model/vae';
+import { createAutoencoder } from '../lib/model/autoencoder';
+import { tfSeed } from '../lib/model/random';
 import {
   samplePrior,
   reconstruct,
@@ -18,7 +19,7 @@ import {
   gridCoordinates,
   normalQuantile,
   latentMeans,
-} from '../lib/generate';
+} from '../lib/training/generate';
 
 let vae: VAE;
 let ds: Dataset;

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EXERCISE_CHAPTERS, exercisesOf } from '../lib/exercises';
-import { buildNotebook, notebookPath } from '../scripts/make-exercises';
+import { EXERCISE_CHAPTERS, exercisesOf } from '../lib/coursework/exercises';
+import { buildNotebook, notebookPath } from '../scripts/codegen/exercises';
 import {
   DEFAULT_GRADE_CONFIG,
   GradeConfig,
@@ -66,11 +66,11 @@ function ex(g: SubmissionGrade, id: string) {
 
 // ------------------------------------------------------------------ static
 
-test('the stored exercise notebooks are what scripts/make-exercises.ts writes', () => {
+test('the stored exercise notebooks are what scripts/codegen/exercises.ts writes', () => {
   for (const chapter of EXERCISE_CHAPTERS) {
     for (const variant of ['student', 'solution'] as const) {
       const file = notebookPath(ROOT, chapter, variant);
-      assert.equal(fs.readFileSync(file, 'utf8'), buildNotebook(chapter, variant), `${path.relative(ROOT, file)} is out of date: run npx tsx scripts/make-exercises.ts`);
+      assert.equal(fs.readFileSync(file, 'utf8'), buildNotebook(chapter, variant), `${path.relative(ROOT, file)} is out of date: run npx tsx scripts/codegen/exercises.ts`);
     }
   }
 });
@@ -135,7 +135,7 @@ test('the graded copy: student cells without outputs, killed cells replaced, one
   assert.equal(g.studentCells, 3);
   assert.equal(nb.cells.length, 5, 'three student cells, the import, and the lerp check (slerp skipped)');
   assert.equal(nb.cells[1].source.join(''), '// removed by the grader: it ran longer than 5 s');
-  assert.equal(nb.cells[3].source.join(''), "import { runExercise as gradeRunM1 } from './lib/check';");
+  assert.equal(nb.cells[3].source.join(''), "import { runExercise as gradeRunM1 } from './lib/index';");
   assert.equal(g.checkCells.get('lerp'), 5);
   assert.equal(nb.cells[4].source.join(''), 'console.log("@@M-1@@" + JSON.stringify(gradeRunM1("lerp", (lerp) as unknown, { quiet: true })));');
   assert.ok(nb.cells.every((c) => !c.outputs || c.outputs.length === 0));

@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { readIdx, writeIdx, loadIdxFolder } from '../lib/idx';
-import { loadData } from '../lib/data';
+import { readIdx, writeIdx, loadIdxFolder } from '../lib/data/idx';
+import { loadData } from '../lib/data/load';
 
 /** n fake 28×28 images whose pixels encode (image, position), and labels i mod 10. */
 function fake(n: number): { pixels: Uint8Array; labels: Uint8Array } {

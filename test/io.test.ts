@@ -4,10 +4,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend';
-import { createVAE, VAE } from '../lib/vae';
-import { createAutoencoder, type Model } from '../lib/autoencoder';
-import { saveModel, loadModel, saveCheckpoint, latestCheckpoint } from '../lib/io';
+import { initBackend } from '../lib/backend/backend';
+import { createVAE, VAE } from '../lib/model/vae';
+import { createAutoencoder } from '../lib/model/autoencoder';
+import { type Model } from '../lib/model/model';
+import { saveModel, loadModel, saveCheckpoint, latestCheckpoint, saveBookModel } from '../lib/io/save';
 
 before(async () => {
   await initBackend();
@@ -115,4 +116,25 @@ test('loadModel: clear errors for a missing folder, a foreign folder and truncat
   fs.writeFileSync(path.join(dir, 'vae.json'), JSON.stringify({ format: 'something-else', version: 1 }));
   await assert.rejects(loadModel(dir), /is not a saved model of this library/);
   vae.dispose();
+});
+
+test('saveBookModel: into $VAE_MODELS_DIR/<name> when the book build set it, nowhere otherwise; names are checked', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'book-models-'));
+  const saved = process.env.VAE_MODELS_DIR;
+  const model = createVAE({ latentDim: 2, hiddenUnits: [8], seed: 1 });
+  try {
+    delete process.env.VAE_MODELS_DIR;
+    assert.equal(await saveBookModel(model, 'vae-2d'), undefined);
+    assert.deepEqual(fs.readdirSync(dir), []);
+    process.env.VAE_MODELS_DIR = dir;
+    const out = await saveBookModel(model, 'vae-2d');
+    assert.equal(out, path.join(dir, 'vae-2d'));
+    assert.ok(fs.existsSync(path.join(dir, 'vae-2d', 'encoder', 'model.json')));
+    await assert.rejects(saveBookModel(model, '../escape'), /name must be lower-case letters/);
+  } finally {
+    if (saved === undefined) delete process.env.VAE_MODELS_DIR;
+    else process.env.VAE_MODELS_DIR = saved;
+    model.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

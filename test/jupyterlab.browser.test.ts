@@ -112,7 +112,7 @@ test('JupyterLab runs 04-training: plotly figures drawn, live curve updated in p
   let log = '';
   const lab = spawn(
     'bash',
-    [path.join(ROOT, 'scripts', 'lab.sh'), '--no-browser', `--port=${port}`, '--ServerApp.ip=127.0.0.1',
+    [path.join(ROOT, 'scripts', 'jupyter', 'lab.sh'), '--no-browser', `--port=${port}`, '--ServerApp.ip=127.0.0.1',
       `--IdentityProvider.token=${token}`, `--LabApp.workspaces_dir=${state}`, `--LabApp.user_settings_dir=${state}`],
     { cwd: ROOT, env: { ...process.env, VAE_PROFILE: 'quick', VAE_LAB_DIR: LAB_DIR }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
@@ -222,7 +222,7 @@ test('JupyterLab runs 04-training: plotly figures drawn, live curve updated in p
     const savedFig = savedPlots[0].data?.['application/vnd.plotly.v1+json'] as { data: { x: unknown[] }[] };
     assert.equal(savedFig.data[0].x.length, expectedSteps, 'the saved figure holds the final curve');
     // jupyterlab-plotly adds a PNG snapshot to every figure it draws and, on reopening, shows that snapshot
-    // instead of the graph (until the pointer enters it). scripts/jupyter_lab_config.py drops the snapshot
+    // instead of the graph (until the pointer enters it). scripts/jupyter/jupyter_lab_config.py drops the snapshot
     // on save, so the reopened notebook draws the interactive graph.
     assert.equal(savedPlots[0].data?.['image/png'], undefined, 'no PNG snapshot saved next to the plotly figure');
     // The notebook JupyterLab saved is trusted: the server signed it with the key in the project's .venv

@@ -1,15 +1,14 @@
-// The kernel fixes that initBackend installs through lib/kernels.ts: explicit-transpose matMul
-// kernels on wasm (lib/wasm-matmul.ts), the conv filter gradient as one dilated convolution and
-// the transposed conv as a Conv2D (lib/conv-grad.ts).
+// The kernel fixes that initBackend installs through lib/backend/kernels.ts: explicit-transpose matMul
+// kernels on wasm (lib/backend/wasm/matmul.ts), the conv filter gradient as one dilated convolution
+// (lib/backend/conv-grad.ts) and the transposed conv as a Conv2D (lib/backend/wasm/conv-transpose.ts).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend';
-import { tuneKernels, kernelTuning } from '../lib/kernels';
-import { setWasmMatMulOverride, wasmMatMulOverrideActive } from '../lib/wasm-matmul';
-import { conv2dFilterGrad, setWasmConvTransposeOverride } from '../lib/conv-grad';
-import { createVAE } from '../lib/vae';
-import { elbo } from '../lib/elbo';
+import { initBackend } from '../lib/backend/backend';
+import { tuneKernels, tuneKernel, kernelTuning } from '../lib/backend/kernels';
+import { conv2dFilterGrad } from '../lib/backend/conv-grad';
+import { createVAE } from '../lib/model/vae';
+import { elbo } from '../lib/model/elbo';
 
 // These are tests of the wasm replacements: ask for wasm, whatever auto would pick (tfjs-node, when set up).
 before(async () => {
@@ -44,18 +43,18 @@ test('wasm matMul override: same products for every transpose pair, batched and 
     tf.matMul(aT, bT, true, true).dataSync() as Float32Array,
     tf.fused.matMul({ a: aT, b: bT, transposeA: true, transposeB: true, bias, activation: 'relu' }).dataSync() as Float32Array,
   ];
-  const wasActive = wasmMatMulOverrideActive();
-  setWasmMatMulOverride(false);
+  const wasActive = kernelTuning().matMul;
+  tuneKernel('matMul', false);
   const stock = tf.tidy(cases);
-  setWasmMatMulOverride(true);
-  assert.ok(wasmMatMulOverrideActive());
+  tuneKernel('matMul', true);
+  assert.ok(kernelTuning().matMul);
   const ids = dataIds();
   const mine = tf.tidy(cases);
   assert.equal(dataIds(), ids, 'temporary transposes are freed');
   for (let i = 0; i < stock.length; i++) assert.ok(maxDiff(mine[i], stock[i]) < 1e-5, `case ${i}`);
   // The plain product equals the reference in all four layouts.
   for (let i = 1; i < 4; i++) assert.ok(maxDiff(mine[i], mine[0]) < 1e-5, `layout ${i}`);
-  setWasmMatMulOverride(wasActive);
+  tuneKernel('matMul', wasActive);
   tf.dispose([a, b, bias, aT, bT]);
 });
 
@@ -181,9 +180,9 @@ test('wasm transposed conv as a convolution: same results as the stock kernel, n
         const outW = cfg.out ?? (cfg.pad === 'same' ? w * cfg.s : (w - 1) * cfg.s + cfg.k);
         return tf.conv2dTranspose(dy, filter, [n, outH, outW, cfg.c], cfg.s, cfg.pad).dataSync() as Float32Array;
       });
-    setWasmConvTransposeOverride(false);
+    tuneKernel('convTranspose', false);
     const stock = run();
-    setWasmConvTransposeOverride(true);
+    tuneKernel('convTranspose', true);
     const ids = dataIds();
     const mine = run();
     assert.equal(dataIds(), ids, `temporaries freed for ${JSON.stringify(cfg)}`);

@@ -1,4 +1,4 @@
-// scripts/jupyter_lab_config.py (loaded by `npm run lab`): its pre-save hook drops jupyterlab-plotly's PNG
+// scripts/jupyter/jupyter_lab_config.py (loaded by `npm run lab`): its pre-save hook drops jupyterlab-plotly's PNG
 // snapshot from plotly outputs only. The browser test checks the effect in JupyterLab (reopened notebook
 // draws the interactive graph); this checks the hook itself on a notebook model, with the .venv's Python.
 import { test } from 'node:test';
@@ -9,7 +9,7 @@ import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
 const PYTHON = path.join(ROOT, '.venv', 'bin', 'python');
-const CONFIG = path.join(ROOT, 'scripts', 'jupyter_lab_config.py');
+const CONFIG = path.join(ROOT, 'scripts', 'jupyter', 'jupyter_lab_config.py');
 const skip = !fs.existsSync(PYTHON) && !process.env.CI ? 'no .venv: run `npm run setup`' : false;
 
 const PLOTLY = 'application/vnd.plotly.v1+json';

@@ -1,5 +1,5 @@
-// The five notebooks: stored clean (no outputs, no execution counts) with the tags of plan/BOOK.md, and
-// executed top to bottom by the real tslab kernel through scripts/execute_notebook.py (VAE_PROFILE=quick).
+// The five notebooks: stored clean (no outputs, no execution counts) with the tags the chapters embed, and
+// executed top to bottom by the real tslab kernel through scripts/jupyter/execute_notebook.py (VAE_PROFILE=quick).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,7 +14,7 @@ const KERNEL = path.join(ROOT, '.venv', 'share', 'jupyter', 'kernels', 'tslab', 
 const ready = fs.existsSync(PY) && fs.existsSync(KERNEL);
 const skipRun = !ready && !process.env.CI ? '.venv or its tslab kernel is missing: run `npm run setup` (required when CI is set)' : false;
 
-/** The tagged cells the book embeds (plan/BOOK.md). */
+/** The tagged cells the book embeds ({{notebook name#tag}} in chapters/). */
 const TAGS: Record<string, string[]> = {
   '01-autoencoder': ['train-ae', 'reconstructions', 'code-scatter', 'random-decodes'],
   '02-reparameterization': ['reparam-demo', 'gradient-variance'],
@@ -52,7 +52,7 @@ test('the notebooks folder holds exactly the five notebooks', () => {
 });
 
 for (const [name, tags] of Object.entries(TAGS)) {
-  test(`${name}: stored without outputs or execution counts, tslab kernel, BOOK.md tags, intro and summary`, () => {
+  test(`${name}: stored without outputs or execution counts, tslab kernel, the book's tags, intro and summary`, () => {
     const nb = readNb(path.join(NB_DIR, `${name}.ipynb`));
     assert.equal(nb.metadata.kernelspec?.name, 'tslab');
     nb.cells.forEach((c, i) => {
@@ -98,7 +98,7 @@ function execute(name: string, outDir: string): Promise<Execution> {
   return new Promise((resolve) => {
     const child = spawn(
       PY,
-      [path.join(ROOT, 'scripts', 'execute_notebook.py'), path.join(NB_DIR, `${name}.ipynb`), '--out', out,
+      [path.join(ROOT, 'scripts', 'jupyter', 'execute_notebook.py'), path.join(NB_DIR, `${name}.ipynb`), '--out', out,
         '--timeout', '240', '--total-timeout', '300', '--memory-mb', '3000', '--env', 'VAE_PROFILE=quick',
         '--report', path.join(outDir, `${name}.report.json`)],
       { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },

@@ -10,7 +10,7 @@ import {
   barChart,
   DIGIT_COLOURS,
   type Figure,
-} from '../lib/plots';
+} from '../lib/figures/plots';
 
 /** Plain JSON: survives a stringify/parse round trip unchanged, and has no typed arrays. */
 function assertPlainJson(fig: Figure): void {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as zlib from 'node:zlib';
-import { encodePng, digitGridPng, crc32 } from '../lib/png';
+import { encodePng, digitGridPng, crc32 } from '../lib/figures/png';
 
-/** Bitwise CRC-32, independent of the table version in lib/png.ts. */
+/** Bitwise CRC-32, independent of the table version in lib/figures/png.ts. */
 function slowCrc32(bytes: Uint8Array): number {
   let c = 0xffffffff;
   for (const b of bytes) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProgressBar, type ProgressStream } from '../lib/progress';
+import { createProgressBar, type ProgressStream } from '../lib/training/progress';
 
 function fakeStream(isTTY: boolean, columns?: number): ProgressStream & { out: string[] } {
   const out: string[] = [];

@@ -1,12 +1,11 @@
-// The gradients of sum and mean as a broadcast of dy (lib/reduce-grad.ts): the stock gradients' bits for
+// The gradients of sum and mean as a broadcast of dy (lib/backend/tensorflow/reduce-grad.ts): the stock gradients' bits for
 // every axis choice, keepDims, NaN and ±0, on whichever backend the test runs; a non-float32 dy keeps the
 // stock path; switching it off restores the stock configs; initBackend installs it on tensorflow only.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend';
-import { setReduceGradOverride, reduceGradOverrideActive } from '../lib/reduce-grad';
-import { kernelTuning } from '../lib/kernels';
+import { initBackend } from '../lib/backend/backend';
+import { tuneKernel, kernelTuning } from '../lib/backend/kernels';
 
 before(async () => {
   await initBackend();
@@ -31,31 +30,31 @@ function gradients(): [number[], number[]][] {
 }
 
 test('the broadcast gradients of sum and mean: the stock gradients\' shapes and bits', () => {
-  const wasOn = reduceGradOverrideActive();
+  const wasOn = kernelTuning().reduceGrad;
   try {
-    setReduceGradOverride(false);
+    tuneKernel('reduceGrad', false);
     const stock = gradients();
-    setReduceGradOverride(true);
-    assert.ok(reduceGradOverrideActive());
+    tuneKernel('reduceGrad', true);
+    assert.ok(kernelTuning().reduceGrad);
     const broadcast = gradients();
     broadcast.forEach((g, k) => assert.deepEqual(g, stock[k], `case ${k}`));
   } finally {
-    setReduceGradOverride(wasOn);
+    tuneKernel('reduceGrad', wasOn);
   }
 });
 
 test('switching it off restores the stock gradient configs', () => {
-  const wasOn = reduceGradOverrideActive();
+  const wasOn = kernelTuning().reduceGrad;
   try {
-    setReduceGradOverride(false);
+    tuneKernel('reduceGrad', false);
     const [sum, mean] = [tf.getGradient('Sum'), tf.getGradient('Mean')];
-    setReduceGradOverride(true);
+    tuneKernel('reduceGrad', true);
     assert.notEqual(tf.getGradient('Sum'), sum);
-    setReduceGradOverride(false);
+    tuneKernel('reduceGrad', false);
     assert.equal(tf.getGradient('Sum'), sum);
     assert.equal(tf.getGradient('Mean'), mean);
   } finally {
-    setReduceGradOverride(wasOn);
+    tuneKernel('reduceGrad', wasOn);
   }
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { initBackend } from '../lib/backend';
+import { initBackend } from '../lib/backend/backend';
 import {
   createSummaryWriter,
   readEventFile,
@@ -11,7 +11,7 @@ import {
   crc32c,
   maskedCrc32c,
   tfRecord,
-} from '../lib/tensorboard';
+} from '../lib/io/tensorboard';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'vae-tb-'));

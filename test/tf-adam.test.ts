@@ -1,4 +1,4 @@
-// Adam on tfjs-node as TensorFlow's ResourceApplyAdam (lib/tf-adam.ts): the stock optimizer's update to float32
+// Adam on tfjs-node as TensorFlow's ResourceApplyAdam (lib/backend/tensorflow/adam.ts): the stock optimizer's update to float32
 // rounding, over training, after the variables or the optimizer state are set from outside, and on two identical
 // runs the same bits; the moments kept in TensorFlow come out in getWeights and before a switch to the stock
 // update; no TF.js tensors and no TensorFlow handles pile up, and dispose frees them. Where tfjs-node does not load these
@@ -6,11 +6,12 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend';
+import { initBackend } from '../lib/backend/backend';
 import { tfjsNodeLoads, needTfjsNode } from './fixtures/tfjs-node';
-import { tuneKernels } from '../lib/kernels';
-import { adam, FUSED_ADAM } from '../lib/adam';
-import type { NodeKernelBackend } from '../lib/tf-binding';
+import { tuneKernels } from '../lib/backend/kernels';
+import { adam } from '../lib/training/adam';
+import { FUSED_ADAM } from '../lib/backend/fused-adam';
+import type { NodeKernelBackend } from '../lib/backend/tensorflow/binding';
 
 before(async () => {
   if (tfjsNodeLoads()) await initBackend({ backend: 'tensorflow' });
@@ -43,7 +44,7 @@ function maxRelDiff(a: Float32Array[], b: Float32Array[]): number {
   return Math.max(...a.map((t, i) => Math.max(...t.map((x, j) => Math.abs(x - b[i][j]))) / Math.max(...b[i].map(Math.abs))));
 }
 
-// Float32 rounding in a different arrangement of the same update (lib/tf-adam.ts), carried through 25 steps
+// Float32 rounding in a different arrangement of the same update (lib/backend/tensorflow/adam.ts), carried through 25 steps
 // whose normalisation by √v amplifies it: measured 6.5e-6 of the largest weight.
 const TOL = 1e-4;
 

@@ -1,13 +1,13 @@
 // Reshape, Sum, Mean, Max, Transpose, Tile and ExpandDims on tfjs-node with cached int32 operands, and Cast to
-// the same dtype as no op (lib/tf-lean-kernels.ts): the same bits as tfjs-node's own kernels for float32, int32
+// the same dtype as no op (lib/backend/tensorflow/lean-kernels.ts): the same bits as tfjs-node's own kernels for float32, int32
 // and bool, keepDims and negative axes included, the same gradients through them, and no tensors or TensorFlow
 // handles left behind.
 // Where tfjs-node does not load these tests skip, except in CI (CI=true), where .ci/run sets it up.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend';
-import { tuneKernels, kernelTuning } from '../lib/kernels';
+import { initBackend } from '../lib/backend/backend';
+import { tuneKernels, kernelTuning } from '../lib/backend/kernels';
 import { tfjsNodeLoads, needTfjsNode } from './fixtures/tfjs-node';
 
 before(async () => {

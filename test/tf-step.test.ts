@@ -1,12 +1,12 @@
-// The Step kernel on tfjs-node (lib/tf-step.ts): the values of tfjs-node's own kernel, NaN, ±Inf and ±0
+// The Step kernel on tfjs-node (lib/backend/tensorflow/step.ts): the values of tfjs-node's own kernel, NaN, ±Inf and ±0
 // included; leaky steps (α ≠ 0) still go to the stock kernel; ReLU's gradient through it is unchanged.
 // Where tfjs-node does not load these tests skip, except in CI (CI=true), where .ci/run sets it up.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend';
+import { initBackend } from '../lib/backend/backend';
 import { tfjsNodeLoads, needTfjsNode } from './fixtures/tfjs-node';
-import { tuneKernels, kernelTuning } from '../lib/kernels';
+import { tuneKernels, kernelTuning } from '../lib/backend/kernels';
 
 before(async () => {
   if (tfjsNodeLoads()) await initBackend({ backend: 'tensorflow' });

@@ -98,7 +98,7 @@ const MEAN_ABS = 1e-4;
 test('an installed tfjs-node that fails to load: auto says so in the wasm line, forcing tensorflow shows the error', () => {
   // Runs everywhere: a preload makes `@tensorflow/tfjs-node` resolve to a module that throws on load.
   const preload = ['-r', './test/fixtures/broken-tfjs-node-preload.js', '--import', 'tsx', '-e'];
-  const code = `require('./lib/backend').initBackend().then((i) => console.log(require('./lib/backend').describeBackend(i)), (e) => { console.error(e.message); process.exit(3); });`;
+  const code = `require('./lib/index').initBackend().then((i) => console.log(require('./lib/index').describeBackend(i)), (e) => { console.error(e.message); process.exit(3); });`;
   const auto = run([...preload, code], { VAE_BACKEND: undefined });
   assert.equal(auto.status, 0, auto.stderr);
   assert.match(auto.stdout, /^wasm \(@tensorflow\/tfjs-backend-wasm; SIMD.*; @tensorflow\/tfjs-node is installed but did not load \(VAE_BACKEND=tensorflow shows why\)\)$/m);
@@ -110,7 +110,7 @@ test('an installed tfjs-node that fails to load: auto says so in the wasm line, 
 
 test('auto picks tfjs-node when it loads and names the libtensorflow it runs', (t) => {
   if (!needTfjsNode(t)) return;
-  const code = `require('./lib/backend').initBackend().then((i) => console.log(JSON.stringify(i)), (e) => { console.error(e.message); process.exit(3); });`;
+  const code = `require('./lib/index').initBackend().then((i) => console.log(JSON.stringify(i)), (e) => { console.error(e.message); process.exit(3); });`;
   const r = run(['--import', 'tsx', '-e', code], { VAE_BACKEND: undefined });
   assert.equal(r.status, 0, r.stderr);
   const info = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { name: string; package: string; detail: string };
@@ -146,7 +146,7 @@ test('dense VAE forward pass on a fixed batch and noise: ELBO terms agree betwee
   assert.ok(maxAbs(a.mean, b.mean) <= MEAN_ABS, `encoder means: max difference ${maxAbs(a.mean, b.mean)}`);
 });
 
-test('8 training steps through lib/train.ts: the losses and the trained model agree between wasm and tensorflow', (t) => {
+test('8 training steps through lib/training/train.ts: the losses and the trained model agree between wasm and tensorflow', (t) => {
   if (!needTfjsNode(t)) return;
   const a = backendRun('wasm');
   const b = backendRun('tensorflow');
@@ -165,8 +165,8 @@ test("tfjs-node's own TensorBoard writer produces files that readEventFile reads
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vae-tfn-tb-'));
   try {
     const code = `
-      const { initBackend } = require('./lib/backend');
-      const { createSummaryWriter } = require('./lib/tensorboard');
+      const { initBackend } = require('./lib/index');
+      const { createSummaryWriter } = require('./lib/index');
       initBackend({ backend: 'tensorflow' }).then(() => {
         const w = createSummaryWriter(${JSON.stringify(dir)}, { implementation: 'tfjs-node' });
         for (let s = 0; s < 3; s++) w.scalar('loss', 1.5 * s, s);
@@ -176,7 +176,7 @@ test("tfjs-node's own TensorBoard writer produces files that readEventFile reads
     assert.equal(r.status, 0, r.stderr);
     // Read in this process: our reader against TensorFlow's own writer (tensor-valued scalars).
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { findEventFiles, readEventFile } = require('../lib/tensorboard') as typeof import('../lib/tensorboard');
+    const { findEventFiles, readEventFile } = require('../lib/io/tensorboard') as typeof import('../lib/io/tensorboard');
     const files = findEventFiles(dir);
     assert.equal(files.length, 1);
     assert.deepEqual(
@@ -201,7 +201,7 @@ test('VAE_TF_THREADS=1: libtensorflow runs each op on one thread, says so, and c
 test('tensorflowThreads cannot change once libtensorflow is loaded: a clear error says how to set it', (t) => {
   if (!needTfjsNode(t)) return;
   const code =
-    "const b = require('./lib/backend'); b.initBackend({ backend: 'tensorflow', tensorflowThreads: 1 })" +
+    "const b = require('./lib/index'); b.initBackend({ backend: 'tensorflow', tensorflowThreads: 1 })" +
     ".then(() => b.initBackend({ backend: 'cpu' })).then(() => b.initBackend({ backend: 'tensorflow', tensorflowThreads: 2 }))" +
     ".then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); });";
   const r = run(['--import', 'tsx', '-e', code], { VAE_BACKEND: undefined, VAE_TF_THREADS: undefined });

@@ -1,12 +1,12 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend';
-import { createVAE, DEFAULT_VAE_CONFIG } from '../lib/vae';
-import { createAutoencoder } from '../lib/autoencoder';
-import { createEncoder } from '../lib/encoder';
-import { createDecoder } from '../lib/decoder';
-import { elbo } from '../lib/elbo';
+import { initBackend } from '../lib/backend/backend';
+import { createVAE, DEFAULT_VAE_CONFIG } from '../lib/model/vae';
+import { createAutoencoder } from '../lib/model/autoencoder';
+import { createEncoder } from '../lib/model/encoder';
+import { createDecoder } from '../lib/model/decoder';
+import { elbo } from '../lib/model/elbo';
 
 before(async () => {
   await initBackend();

@@ -1,4 +1,4 @@
-// lib/wasm-threads.ts: the threaded SIMD wasm build in Node. A process initialises the wasm
+// lib/backend/wasm/threads.ts: the threaded SIMD wasm build in Node. A process initialises the wasm
 // backend once, so each configuration runs in a child process (this file, with
 // WASM_THREADS_CHILD=<threads, 0 = the stock build>), which prints one JSON line.
 import { test } from 'node:test';
@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { enableWasmThreads } from '../lib/wasm-threads';
-import { initBackend } from '../lib/backend';
-import { Rng } from '../lib/random';
+import { enableWasmThreads } from '../lib/backend/wasm/threads';
+import { initBackend } from '../lib/backend/backend';
+import { Rng } from '../lib/model/random';
 
 interface ChildReport {
   threads: number;

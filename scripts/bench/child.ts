@@ -1,14 +1,14 @@
 /**
  * One benchmark configuration in a process of its own (started by
- * scripts/bench.ts): `node --import tsx scripts/bench/child.ts '<task JSON>'`.
+ * scripts/bench/bench.ts): `node --import tsx scripts/bench/child.ts '<task JSON>'`.
  * Prints its result as one JSON line tagged RESULT_TAG on stdout. A backend
  * that initBackend cannot load is reported as unavailable with its reason.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, describeBackend } from '../../lib/backend';
-import { kernelTuning, tuneKernels } from '../../lib/kernels';
-import { createVAE } from '../../lib/vae';
-import { trainingFlops } from '../../lib/flops';
+import { initBackend, describeBackend } from '../../lib/backend/backend';
+import { kernelTuning, tuneKernels } from '../../lib/backend/kernels';
+import { createVAE } from '../../lib/model/vae';
+import { trainingFlops } from '../../lib/model/flops';
 import { trainSteps } from './train-steps';
 import { measureMatMul } from './matmul';
 import { installKernelTimer } from './kernel-timer';
@@ -104,7 +104,7 @@ async function run(task: Task): Promise<Result> {
   let backend: BackendReport;
   try {
     const info = await initBackend({ backend: task.backend });
-    // --stock: the same run with every kernel fix of lib/kernels.ts removed, to measure what they buy per backend.
+    // --stock: the same run with every kernel fix of lib/backend/kernels.ts removed, to measure what they buy per backend.
     if (process.env.VAE_BENCH_STOCK === '1') tuneKernels('none');
     const threads = Number(/, (\d+) threads/.exec(info.detail)?.[1] ?? 1);
     backend = { name: info.name, label: threads > 1 ? `${info.name}×${threads}` : info.name, description: describeBackend(info), kernelTuning: { ...kernelTuning() } };

@@ -7,9 +7,9 @@
  * (tuneKernels('none')) where that changes the kernels tf.matMul runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { tuneKernels } from '../../lib/kernels';
-import { matMulFlops } from '../../lib/flops';
-import type { BackendName } from '../../lib/backend';
+import { tuneKernels } from '../../lib/backend/kernels';
+import { matMulFlops } from '../../lib/model/flops';
+import type { BackendName } from '../../lib/backend/backend';
 import type { MatMulCase } from './plan';
 import { spread, cpuMs } from './stats';
 

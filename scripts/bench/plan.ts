@@ -4,7 +4,7 @@
  * peak memory and the kernel registry belong to that configuration alone),
  * the results the child sends back, and the default step counts.
  */
-import type { BackendName } from '../../lib/backend';
+import type { BackendName } from '../../lib/backend/backend';
 
 export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 export const MODELS = ['dense', 'conv'] as const;
@@ -81,7 +81,7 @@ export interface TrainResult {
   msPerStep: Spread;
   /** Wall ms of every timed step, in order. */
   stepMs: number[];
-  /** FLOPs per example of one training step (lib/flops.ts). */
+  /** FLOPs per example of one training step (lib/model/flops.ts). */
   flopsPerSample: { forward: number; backward: number; total: number };
   /** Training loss of the first and the last step (the model did learn: the second is lower). */
   loss: { first: number; last: number };

@@ -3,7 +3,7 @@
  * training speed against the backend's matMul speed, the matMul speeds
  * themselves, and (with --profile) the kernels that take a step's time.
  */
-import { formatTable } from '../../lib/display';
+import { formatTable } from '../../lib/figures/display';
 import type { MatMulResult, ProfileResult, TrainResult } from './plan';
 import { PEAK_CASE } from './matmul';
 import { spread } from './stats';
@@ -18,11 +18,11 @@ export function peakGflops(m: MatMulResult | undefined): number | undefined {
 
 /** The legend of trainTable's columns, printed above it. */
 export const TRAIN_LEGEND = [
-  'training through lib/train.ts (Adam 1e-3, batch 128, seed 0), each row in a process of its own:',
+  'training through lib/training/train.ts (Adam 1e-3, batch 128, seed 0), each row in a process of its own:',
   '  steps      warm-up steps + timed runs × steps per run; samples/s is the median over runs, min–max beside it',
   '  CPU/wall   CPU time of the process over wall time in the timed steps (under 100 %: it waited for a core)',
   '  /CPU-s     samples per CPU-second of the process: what a loaded machine does not lower (threads, e.g. tfjs-node\'s, do)',
-  '  GFLOP/s    MFLOP/sample (lib/flops.ts, from the layers) × samples/s',
+  '  GFLOP/s    MFLOP/sample (lib/model/flops.ts, from the layers) × samples/s',
   '  matMul     the backend\'s own 1024³ product, GFLOP/s; ÷matMul = GFLOP/s over it',
   '  ÷machine   GFLOP/s over numpy\'s 1024³ product on all cores (the CPU\'s BLAS speed)',
   '  RSS        peak resident memory of the process (Node, tsx, TF.js, the wasm heap); tf MiB: tensors alive between steps',

@@ -1,5 +1,5 @@
 /**
- * Times training steps through the library's own loop (lib/train.ts): the
+ * Times training steps through the library's own loop (lib/training/train.ts): the
  * step a learner's notebook runs, with its batching, loss read-back and
  * callbacks. train() has no per-step timer, so the step boundaries are the
  * onBatch calls: the time from one call to the next is one whole step as the
@@ -7,9 +7,10 @@
  * the event-loop turn train() yields after each step).
  */
 import * as tf from '@tensorflow/tfjs';
-import { loadData, subset } from '../../lib/data';
-import { train } from '../../lib/train';
-import type { VAE } from '../../lib/vae';
+import { subset } from '../../lib/data/dataset';
+import { loadData } from '../../lib/data/load';
+import { train } from '../../lib/training/train';
+import type { VAE } from '../../lib/model/vae';
 import { BATCH_SIZE, SEED } from './plan';
 import { cpuMs } from './stats';
 

@@ -1,7 +1,5 @@
-// The book build (issue 4, BOOK.md): chapters/*.md + executed notebooks → a static book in one folder.
-// Phases: parse every chapter and check its directives against the notebooks' sources; execute (or take from
-// the cache) the notebooks whose cells are shown; render pages; check every internal link; then swap the new
-// folder into place with renames, so a failure at any step leaves the previous book untouched.
+// The book build: chapters/*.md + executed notebooks → a static book in one folder (buildBook, below, names
+// its phases).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
@@ -33,7 +31,7 @@ export interface BuildOptions {
   execute: boolean;
   /** The project's venv Python, which has nbclient and the tslab kernel (npm run setup). */
   python: string;
-  /** scripts/execute_notebook.py, the one executor of the project. */
+  /** scripts/jupyter/execute_notebook.py, the one executor of the project. */
   executor: string;
   /** Seconds per cell passed to the executor. */
   cellTimeout: number;
@@ -52,7 +50,7 @@ export function defaultOptions(root: string): BuildOptions {
     profile: 'full',
     execute: true,
     python: path.join(root, '.venv', 'bin', 'python'),
-    executor: path.join(root, 'scripts', 'execute_notebook.py'),
+    executor: path.join(root, 'scripts', 'jupyter', 'execute_notebook.py'),
     cellTimeout: 900,
     log: (m) => process.stderr.write(`book: ${m}\n`),
   };
@@ -120,8 +118,64 @@ function idsOf(html: string): Set<string> {
   return ids;
 }
 
+/** The chapters and the index page, parsed: titles, headings and directives known, nothing rendered yet. */
+interface Parsed {
+  index: Chapter;
+  chapters: Chapter[];
+  /** index first, then the chapters in order. */
+  all: Chapter[];
+}
+
+/** The notebooks the chapters show, read from their sources, and the solutions notebooks they quote. */
+interface Sources {
+  notebooks: Map<string, Notebook>;
+  solutions: Map<string, Notebook>;
+  /** Notebooks whose cells a chapter shows (so they must be executed), in order of first use. */
+  needed: string[];
+}
+
+/** What rendering produced, before anything is written. */
+interface Site {
+  pagesHtml: Map<string, string>;
+  /** Content-addressed images from notebook outputs. */
+  assets: Map<string, Buffer>;
+  /** Book path → repository file to copy (notebooks, linked files). */
+  copies: Map<string, string>;
+  links: PendingLink[];
+  searchSections: SearchSection[];
+  anyFigures: boolean;
+}
+
+/**
+ * chapters/*.md + executed notebooks → a static book in one folder, in five phases: parse the chapters, check
+ * their directives against the notebooks' sources, execute (or take from the cache) the notebooks whose cells
+ * are shown, render the pages, then check every internal link and publish. Everything is built in a sibling
+ * folder and swapped in with renames, so a failure at any step leaves the previous book untouched.
+ */
 export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   const md = createMarkdown();
+  const parsed = parseChapters(md, opts);
+  const sources = checkDirectives(parsed.all, opts);
+  const result: BuildResult = { pages: [], figures: 0, executed: [], cached: [], executedFiles: {} };
+  const executed = executeNotebooks(sources, opts, result);
+  const outDir = path.resolve(opts.outDir);
+  const tmpDir = path.join(path.dirname(outDir), `.${path.basename(outDir)}-build`);
+  fs.rmSync(tmpDir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(tmpDir, 'assets'), { recursive: true });
+  try {
+    const site = renderSite(md, parsed, sources, executed, opts, result);
+    writeSite(site, tmpDir, opts);
+    result.pages = [...site.pagesHtml.keys()];
+    swapInto(tmpDir, outDir);
+  } catch (e) {
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+    throw e;
+  }
+  return result;
+}
+
+/** Phase 1: parse every chapter; learn titles and headings. */
+function parseChapters(md: MarkdownIt, opts: BuildOptions): Parsed {
   const root = opts.root;
   if (!fs.existsSync(opts.chaptersDir)) throw new BookError(`no chapters folder: ${opts.chaptersDir}`);
   const chapterFiles = fs
@@ -129,47 +183,48 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
     .filter((f) => f.endsWith('.md') && f !== 'index.md' && !f.startsWith('.'))
     .sort();
   if (chapterFiles.length === 0) throw new BookError(`no chapters (*.md) in ${rel(root, opts.chaptersDir)}`);
-
-  // ---- phase 1: parse everything, learn titles and headings, check directives against notebook sources ----
-  const parse = (file: string, href: string, number: number): Chapter => {
-    const r = rel(root, file);
-    const src = fs.readFileSync(file, 'utf8');
-    const env = emptyEnv(r);
-    const tokens = md.parse(src, env);
-    const h1 = env.headings.find((h) => h.level === 1);
-    if (number > 0 && (!h1 || env.headings[0] !== h1)) {
-      throw new BookError(`${r}:1: a chapter must start with a "# Title" line`);
-    }
-    // Titles in tables of contents: the h1's inline HTML (math rendered).
-    let titleHtml = '';
-    const h1Index = tokens.findIndex((t) => t.type === 'heading_open' && t.tag === 'h1');
-    if (h1Index >= 0) titleHtml = headingHtml(md, tokens[h1Index + 1], env);
-    let h = 0;
-    for (let k = 0; k < tokens.length; k++) {
-      if (tokens[k].type === 'heading_open') env.headings[h++].html = headingHtml(md, tokens[k + 1], env);
-    }
-    const title = h1?.text ?? 'Variational Autoencoders';
-    const base = path.basename(file, '.md');
-    return {
-      file, rel: r, base, href, src, env, tokens,
-      ref: { href, number, title, titleHtml: titleHtml || escapeHtml(title), headings: env.headings },
-    };
-  };
-
   const indexFile = path.join(opts.chaptersDir, 'index.md');
   const index: Chapter = fs.existsSync(indexFile)
-    ? parse(indexFile, 'index.html', 0)
+    ? parseChapter(md, indexFile, 'index.html', 0, root)
     : {
         file: indexFile, rel: rel(root, indexFile), base: 'index', href: 'index.html', src: '', env: emptyEnv('index'),
         tokens: [], ref: { href: 'index.html', number: 0, title: 'Variational Autoencoders', titleHtml: 'Variational Autoencoders', headings: [] },
       };
-  const chapters = chapterFiles.map((f, i) => parse(path.join(opts.chaptersDir, f), f.replace(/\.md$/, '.html'), i + 1));
-  const all = [index, ...chapters];
-  const bookTitle = index.ref.title;
+  const chapters = chapterFiles.map((f, i) => parseChapter(md, path.join(opts.chaptersDir, f), f.replace(/\.md$/, '.html'), i + 1, root));
+  return { index, chapters, all: [index, ...chapters] };
+}
 
-  const sources = new Map<string, Notebook>();
+function parseChapter(md: MarkdownIt, file: string, href: string, number: number, root: string): Chapter {
+  const r = rel(root, file);
+  const src = fs.readFileSync(file, 'utf8');
+  const env = emptyEnv(r);
+  const tokens = md.parse(src, env);
+  const h1 = env.headings.find((h) => h.level === 1);
+  if (number > 0 && (!h1 || env.headings[0] !== h1)) {
+    throw new BookError(`${r}:1: a chapter must start with a "# Title" line`);
+  }
+  // Titles in tables of contents: the h1's inline HTML (math rendered).
+  let titleHtml = '';
+  const h1Index = tokens.findIndex((t) => t.type === 'heading_open' && t.tag === 'h1');
+  if (h1Index >= 0) titleHtml = headingHtml(md, tokens[h1Index + 1], env);
+  let h = 0;
+  for (let k = 0; k < tokens.length; k++) {
+    if (tokens[k].type === 'heading_open') env.headings[h++].html = headingHtml(md, tokens[k + 1], env);
+  }
+  const title = h1?.text ?? 'Variational Autoencoders';
+  const base = path.basename(file, '.md');
+  return {
+    file, rel: r, base, href, src, env, tokens,
+    ref: { href, number, title, titleHtml: titleHtml || escapeHtml(title), headings: env.headings },
+  };
+}
+
+/** Phase 2: every {{notebook …}} and {{solution …}} directive names a notebook, tag or exercise that exists. */
+function checkDirectives(all: Chapter[], opts: BuildOptions): Sources {
+  const root = opts.root;
+  const sources: Sources = { notebooks: new Map(), solutions: new Map(), needed: [] };
   const notebookSource = (name: string, where: string): Notebook => {
-    let nb = sources.get(name);
+    let nb = sources.notebooks.get(name);
     if (!nb) {
       const file = path.join(opts.notebooksDir, `${name}.ipynb`);
       if (!fs.existsSync(file)) {
@@ -179,23 +234,20 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
         throw new BookError(`${where}: unknown notebook "${name}" (no ${rel(root, file)}; known: ${known.join(', ') || 'none'})`);
       }
       nb = readNotebook(file);
-      sources.set(name, nb);
+      sources.notebooks.set(name, nb);
     }
     return nb;
   };
-  const solutions = new Map<string, Notebook>();
   const solutionSource = (name: string, where: string): Notebook => {
-    let nb = solutions.get(name);
+    let nb = sources.solutions.get(name);
     if (!nb) {
       const file = path.join(opts.solutionsDir, `${name}.ipynb`);
       if (!fs.existsSync(file)) throw new BookError(`${where}: unknown solutions notebook "${name}" (no ${rel(root, file)})`);
       nb = readNotebook(file);
-      solutions.set(name, nb);
+      sources.solutions.set(name, nb);
     }
     return nb;
   };
-
-  const needed: string[] = [];
   for (const ch of all) {
     for (const t of walk(ch.tokens)) {
       if (t.type !== 'book_directive') continue;
@@ -209,7 +261,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
               `${where}: unknown tag "${d.fragment}" in notebooks/${d.name}.ipynb (tags: ${allTags(nb).join(', ') || 'none'})`,
             );
           }
-          if (!needed.includes(d.name)) needed.push(d.name);
+          if (!sources.needed.includes(d.name)) sources.needed.push(d.name);
         }
       } else {
         const nb = solutionSource(d.name, where);
@@ -221,11 +273,14 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
       }
     }
   }
+  return sources;
+}
 
-  // ---- phase 2: executed notebooks (cache, else the executor) ----
+/** Phase 3: the executed notebooks, from the cache or run by the executor. */
+function executeNotebooks(sources: Sources, opts: BuildOptions, result: BuildResult): Map<string, Notebook> {
+  const root = opts.root;
   const executed = new Map<string, Notebook>();
-  const result: BuildResult = { pages: [], figures: 0, executed: [], cached: [], executedFiles: {} };
-  for (const name of needed) {
+  for (const name of sources.needed) {
     const file = path.join(opts.notebooksDir, `${name}.ipynb`);
     const key = cacheKey({ root, notebookFile: file, profile: opts.profile });
     const cached = cachePath(opts.cacheDir, name, key, opts.profile);
@@ -255,136 +310,134 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
     const nb = readNotebook(cached);
     const err = firstError(nb);
     if (err) throw new BookError(`${rel(root, file)}: ${err}`);
-    if (nb.cells.length !== sources.get(name)!.cells.length) {
-      throw new BookError(`${rel(root, cached)}: cached execution has ${nb.cells.length} cells, the notebook ${sources.get(name)!.cells.length}`);
+    if (nb.cells.length !== sources.notebooks.get(name)!.cells.length) {
+      throw new BookError(`${rel(root, cached)}: cached execution has ${nb.cells.length} cells, the notebook ${sources.notebooks.get(name)!.cells.length}`);
     }
     executed.set(name, nb);
     result.executedFiles[name] = cached;
   }
+  return executed;
+}
 
-  // ---- phase 3: render into a fresh folder next to the output ----
-  const outDir = path.resolve(opts.outDir);
-  const tmpDir = path.join(path.dirname(outDir), `.${path.basename(outDir)}-build`);
-  fs.rmSync(tmpDir, { recursive: true, force: true });
-  fs.mkdirSync(path.join(tmpDir, 'assets'), { recursive: true });
-  try {
-    const copies = new Map<string, string>(); // book path → source file
-    const assets = new Map<string, Buffer>();
-    const links: PendingLink[] = [];
-    const searchSections: SearchSection[] = [];
-    const pagesHtml = new Map<string, string>();
-    let anyFigures = false;
-
-    for (const [i, ch] of all.entries()) {
-      const ctx: OutputContext = {
-        notebook: '',
-        figurePrefix: `fig-${ch.base}`,
-        figureCount: 0,
-        asset: (bytes, ext) => {
-          const name = `assets/img/${contentHash(bytes)}.${ext}`;
-          assets.set(name, bytes);
-          return name;
-        },
-      };
-      ch.env.directive = (d: Directive): string => {
-        if (d.kind === 'solution') {
-          const cell = solutionCell(solutions.get(d.name)!, d.fragment!)!;
-          const lang = cell.cell_type === 'code' ? 'typescript' : '';
-          const body =
-            cell.cell_type === 'markdown'
-              ? md.render(joinSource(cell.source), emptyEnv(`${d.name}#${d.fragment}`))
-              : `<pre class="code"><code class="hljs language-typescript">${highlightCode(joinSource(cell.source).replace(/\n+$/, ''), lang)}</code></pre>\n`;
-          return (
-            `<details class="solution solution-code" id="solution-${escapeHtml(d.fragment!)}"><summary>Solution: <code>${escapeHtml(d.fragment!)}</code></summary>\n` +
-            `<div class="details-body">\n<p class="cell-caption">Reference answer from <code>exercises/solutions/${escapeHtml(d.name)}.ipynb</code></p>\n${body}</div>\n</details>\n`
-          );
-        }
-        const href = `notebooks/${d.name}.ipynb`;
-        copies.set(href, path.join(opts.notebooksDir, `${d.name}.ipynb`));
-        if (!d.fragment) {
-          return (
-            `<aside class="callout callout-notebook"><p class="callout-title">Notebook</p>\n` +
-            `<p><a class="notebook-download" href="${href}" download>Download <code>${escapeHtml(d.name)}.ipynb</code></a>. ` +
-            `To run it yourself, <code>npm run lab</code> opens JupyterLab on <code>notebooks/</code> with the TypeScript (tslab) kernel; ` +
-            `open <code>${escapeHtml(d.name)}.ipynb</code> there and run the cells top to bottom.</p>\n</aside>\n`
-          );
-        }
-        const nb = executed.get(d.name)!;
-        ctx.notebook = `notebooks/${d.name}.ipynb`;
-        return cellsWithTag(nb, d.fragment)
-          .map(({ index: n, cell }) =>
-            cell.cell_type === 'markdown'
-              ? md.render(joinSource(cell.source), emptyEnv(`notebooks/${d.name}.ipynb cell ${n}`))
-              : renderCell(cell, n, ctx, href),
-          )
-          .join('\n');
-      };
-      ch.env.link = (href, line, kind) => resolveLink(href, line, kind, ch, opts, copies, links);
-      let body = ch.src ? md.renderer.render(ch.tokens, md.options, ch.env) : '';
-      if (ch.ref.number === 0) {
-        if (!ch.env.headings.some((x) => x.level === 1)) {
-          body = `<h1 id="top">${escapeHtml(bookTitle)}</h1>\n${body}`;
-        }
-        body += tableOfContents(chapters.map((c) => c.ref));
+/** Phase 4: every page rendered in memory, with the files it needs listed. */
+function renderSite(
+  md: MarkdownIt, parsed: Parsed, sources: Sources, executed: Map<string, Notebook>, opts: BuildOptions, result: BuildResult,
+): Site {
+  const site: Site = { pagesHtml: new Map(), assets: new Map(), copies: new Map(), links: [], searchSections: [], anyFigures: false };
+  const { all, chapters } = parsed;
+  for (const [i, ch] of all.entries()) {
+    const ctx: OutputContext = {
+      notebook: '',
+      figurePrefix: `fig-${ch.base}`,
+      figureCount: 0,
+      asset: (bytes, ext) => {
+        const name = `assets/img/${contentHash(bytes)}.${ext}`;
+        site.assets.set(name, bytes);
+        return name;
+      },
+    };
+    ch.env.directive = (d) => renderDirective(md, d, ctx, sources, executed, site, opts);
+    ch.env.link = (href, line, kind) => resolveLink(href, line, kind, ch, opts, site.copies, site.links);
+    let body = ch.src ? md.renderer.render(ch.tokens, md.options, ch.env) : '';
+    if (ch.ref.number === 0) {
+      if (!ch.env.headings.some((x) => x.level === 1)) {
+        body = `<h1 id="top">${escapeHtml(parsed.index.ref.title)}</h1>\n${body}`;
       }
-      anyFigures ||= ctx.figureCount > 0;
-      result.figures += ctx.figureCount;
-      const page = renderPage({
-        bookTitle,
-        pages: all.map((c) => c.ref),
-        current: ch.ref,
-        body,
-        hasFigures: ctx.figureCount > 0,
-        prev: all[i - 1]?.ref,
-        next: all[i + 1]?.ref,
-      });
-      pagesHtml.set(ch.href, page);
-      for (const s of ch.env.sections) {
-        searchSections.push({ page: ch.href, pageTitle: ch.ref.title, number: ch.ref.number, id: s.id, title: s.title, text: s.text.join(' ') });
-      }
+      body += tableOfContents(chapters.map((c) => c.ref));
     }
-
-    // Copy notebooks (all of them: each chapter may link any) and linked files.
-    if (fs.existsSync(opts.notebooksDir)) {
-      // Names starting with '_' or '.' are scratch files, not part of the course.
-      for (const f of fs.readdirSync(opts.notebooksDir).filter((x) => x.endsWith('.ipynb') && !/^[_.]/.test(x)).sort()) {
-        copies.set(`notebooks/${f}`, path.join(opts.notebooksDir, f));
-      }
+    site.anyFigures ||= ctx.figureCount > 0;
+    result.figures += ctx.figureCount;
+    const page = renderPage({
+      bookTitle: parsed.index.ref.title,
+      pages: all.map((c) => c.ref),
+      current: ch.ref,
+      body,
+      hasFigures: ctx.figureCount > 0,
+      prev: all[i - 1]?.ref,
+      next: all[i + 1]?.ref,
+    });
+    site.pagesHtml.set(ch.href, page);
+    for (const s of ch.env.sections) {
+      site.searchSections.push({ page: ch.href, pageTitle: ch.ref.title, number: ch.ref.number, id: s.id, title: s.title, text: s.text.join(' ') });
     }
-    for (const [dst, src] of [...copies.entries()].sort()) {
-      fs.mkdirSync(path.dirname(path.join(tmpDir, dst)), { recursive: true });
-      fs.copyFileSync(src, path.join(tmpDir, dst));
-    }
-
-    // Check every internal link and anchor before publishing.
-    const idCache = new Map<string, Set<string>>();
-    for (const l of links) {
-      const target = l.target || l.page;
-      const html = pagesHtml.get(target);
-      if (!html && !fs.existsSync(path.join(tmpDir, target))) throw new BookError(`${l.where}: broken link to ${target}`);
-      if (l.anchor) {
-        if (!html) continue;
-        if (!idCache.has(target)) idCache.set(target, idsOf(html));
-        if (!idCache.get(target)!.has(l.anchor)) {
-          throw new BookError(`${l.where}: link to ${target}#${l.anchor}: no such anchor on that page`);
-        }
-      }
-    }
-
-    for (const [name, html] of pagesHtml) fs.writeFileSync(path.join(tmpDir, name), html);
-    for (const [name, bytes] of [...assets.entries()].sort()) {
-      fs.mkdirSync(path.dirname(path.join(tmpDir, name)), { recursive: true });
-      fs.writeFileSync(path.join(tmpDir, name), bytes);
-    }
-    writeAssets(tmpDir, root, anyFigures);
-    fs.writeFileSync(path.join(tmpDir, 'assets', 'search-index.js'), buildSearchIndex(searchSections));
-    result.pages = [...pagesHtml.keys()];
-    swapInto(tmpDir, outDir);
-  } catch (e) {
-    fs.rmSync(tmpDir, { recursive: true, force: true });
-    throw e;
   }
-  return result;
+  // Every notebook is copied (each chapter may link any); names starting with '_' or '.' are scratch files.
+  if (fs.existsSync(opts.notebooksDir)) {
+    for (const f of fs.readdirSync(opts.notebooksDir).filter((x) => x.endsWith('.ipynb') && !/^[_.]/.test(x)).sort()) {
+      site.copies.set(`notebooks/${f}`, path.join(opts.notebooksDir, f));
+    }
+  }
+  return site;
+}
+
+/** A {{solution …}} or {{notebook …}} directive as HTML. */
+function renderDirective(
+  md: MarkdownIt, d: Directive, ctx: OutputContext, sources: Sources, executed: Map<string, Notebook>, site: Site, opts: BuildOptions,
+): string {
+  if (d.kind === 'solution') {
+    const cell = solutionCell(sources.solutions.get(d.name)!, d.fragment!)!;
+    const lang = cell.cell_type === 'code' ? 'typescript' : '';
+    const body =
+      cell.cell_type === 'markdown'
+        ? md.render(joinSource(cell.source), emptyEnv(`${d.name}#${d.fragment}`))
+        : `<pre class="code"><code class="hljs language-typescript">${highlightCode(joinSource(cell.source).replace(/\n+$/, ''), lang)}</code></pre>\n`;
+    return (
+      `<details class="solution solution-code" id="solution-${escapeHtml(d.fragment!)}"><summary>Solution: <code>${escapeHtml(d.fragment!)}</code></summary>\n` +
+      `<div class="details-body">\n<p class="cell-caption">Reference answer from <code>exercises/solutions/${escapeHtml(d.name)}.ipynb</code></p>\n${body}</div>\n</details>\n`
+    );
+  }
+  const href = `notebooks/${d.name}.ipynb`;
+  site.copies.set(href, path.join(opts.notebooksDir, `${d.name}.ipynb`));
+  if (!d.fragment) {
+    return (
+      `<aside class="callout callout-notebook"><p class="callout-title">Notebook</p>\n` +
+      `<p><a class="notebook-download" href="${href}" download>Download <code>${escapeHtml(d.name)}.ipynb</code></a>. ` +
+      `To run it yourself, <code>npm run lab</code> opens JupyterLab on <code>notebooks/</code> with the TypeScript (tslab) kernel; ` +
+      `open <code>${escapeHtml(d.name)}.ipynb</code> there and run the cells top to bottom.</p>\n</aside>\n`
+    );
+  }
+  const nb = executed.get(d.name)!;
+  ctx.notebook = `notebooks/${d.name}.ipynb`;
+  return cellsWithTag(nb, d.fragment)
+    .map(({ index: n, cell }) =>
+      cell.cell_type === 'markdown'
+        ? md.render(joinSource(cell.source), emptyEnv(`notebooks/${d.name}.ipynb cell ${n}`))
+        : renderCell(cell, n, ctx, href),
+    )
+    .join('\n');
+}
+
+/** Phase 5: copy the files, check every internal link and anchor, then write pages and assets into `dir`. */
+function writeSite(site: Site, dir: string, opts: BuildOptions): void {
+  for (const [dst, src] of [...site.copies.entries()].sort()) {
+    fs.mkdirSync(path.dirname(path.join(dir, dst)), { recursive: true });
+    fs.copyFileSync(src, path.join(dir, dst));
+  }
+  checkLinks(site, dir);
+  for (const [name, html] of site.pagesHtml) fs.writeFileSync(path.join(dir, name), html);
+  for (const [name, bytes] of [...site.assets.entries()].sort()) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), bytes);
+  }
+  writeAssets(dir, opts.root, site.anyFigures);
+  fs.writeFileSync(path.join(dir, 'assets', 'search-index.js'), buildSearchIndex(site.searchSections));
+}
+
+/** Every internal link points at a page or copied file, and every anchor at an id on that page. */
+function checkLinks(site: Site, dir: string): void {
+  const idCache = new Map<string, Set<string>>();
+  for (const l of site.links) {
+    const target = l.target || l.page;
+    const html = site.pagesHtml.get(target);
+    if (!html && !fs.existsSync(path.join(dir, target))) throw new BookError(`${l.where}: broken link to ${target}`);
+    if (l.anchor) {
+      if (!html) continue;
+      if (!idCache.has(target)) idCache.set(target, idsOf(html));
+      if (!idCache.get(target)!.has(l.anchor)) {
+        throw new BookError(`${l.where}: link to ${target}#${l.anchor}: no such anchor on that page`);
+      }
+    }
+  }
 }
 
 /** A heading's inline HTML for tables of contents: math rendered, links and images left out (a TOC entry is a link). */

@@ -1,4 +1,4 @@
-// Markdown → HTML for the book's chapters (BOOK.md "Chapters"): markdown-it plus the book's own small plugins
+// Markdown → HTML for the book's chapters: markdown-it plus the book's own small plugins
 // for KaTeX math ($…$, $$…$$, rendered at build time), ::: containers, {{notebook …}} / {{solution …}} directives,
 // heading anchors and link rewriting. Every error names the chapter file and the line.
 import MarkdownIt from 'markdown-it';

@@ -1,12 +1,13 @@
-// Notebooks for the book (BOOK.md): read .ipynb files, execute them with THE executor (scripts/execute_notebook.py,
+// Notebooks for the book: read .ipynb files, execute them with THE executor (scripts/jupyter/execute_notebook.py,
 // real tslab kernel) and cache the executed copies by a hash of everything that can change their outputs.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BookError } from './markdown';
+import type { Profile } from '../../lib/training/profile';
 
-export type Profile = 'quick' | 'full';
+export type { Profile };
 
 export interface NotebookOutput {
   output_type: 'stream' | 'display_data' | 'execute_result' | 'error' | 'update_display_data';
@@ -61,10 +62,18 @@ export interface CacheInputs {
   profile: Profile;
 }
 
+/** Every file under `dir` (relative paths with '/', sorted). */
+function filesUnder(dir: string, prefix = ''): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+  ).sort();
+}
+
 /**
- * The cache key of an executed notebook: sha256 over the notebook bytes, every lib/*.ts source (name + bytes,
- * sorted), package-lock.json, requirements.txt and the profile. Anything else (chapters, the book's CSS) does not
- * change what a cell prints, so editing prose never re-runs training.
+ * The cache key of an executed notebook: sha256 over the notebook bytes, every source file under lib/ (name +
+ * bytes, sorted), package-lock.json, requirements.txt and the profile. Anything else (chapters, the book's CSS)
+ * does not change what a cell prints, so editing prose never re-runs training.
  */
 export function cacheKey(inputs: CacheInputs): string {
   const h = createHash('sha256');
@@ -74,9 +83,7 @@ export function cacheKey(inputs: CacheInputs): string {
   };
   part('notebook', fs.readFileSync(inputs.notebookFile));
   const libDir = path.join(inputs.root, 'lib');
-  const libFiles = fs.existsSync(libDir)
-    ? fs.readdirSync(libDir).filter((f) => f.endsWith('.ts')).sort()
-    : [];
+  const libFiles = filesUnder(libDir).filter((f) => /\.(ts|wat)$/.test(f));
   for (const f of libFiles) part(`lib/${f}`, fs.readFileSync(path.join(libDir, f)));
   for (const f of ['package-lock.json', 'requirements.txt']) {
     const p = path.join(inputs.root, f);
@@ -90,13 +97,18 @@ export function cachePath(cacheDir: string, name: string, key: string, profile: 
   return path.join(cacheDir, `${name}.${profile}.${key}.ipynb`);
 }
 
+/** The folder where the run that made `executedFile` saved its models (saveBookModel, VAE_MODELS_DIR). */
+export function modelsDirOf(executedFile: string): string {
+  return executedFile.replace(/\.ipynb$/, '.models');
+}
+
 /** Removes older executions of the same notebook and profile (each edit of lib/ would otherwise leave one behind). */
 export function pruneCache(cacheDir: string, name: string, profile: Profile, keep: string): void {
   if (!fs.existsSync(cacheDir)) return;
   const prefix = `${name}.${profile}.`;
   for (const f of fs.readdirSync(cacheDir)) {
-    if (f.startsWith(prefix) && f.endsWith('.ipynb') && path.join(cacheDir, f) !== keep && /^[0-9a-f]{32}\.ipynb$/.test(f.slice(prefix.length))) {
-      fs.rmSync(path.join(cacheDir, f), { force: true });
+    if (f.startsWith(prefix) && path.join(cacheDir, f) !== keep && path.join(cacheDir, f) !== modelsDirOf(keep) && /^[0-9a-f]{32}\.(ipynb|models)$/.test(f.slice(prefix.length))) {
+      fs.rmSync(path.join(cacheDir, f), { recursive: true, force: true });
     }
   }
 }
@@ -138,9 +150,13 @@ export function executeNotebook(file: string, outFile: string, opts: ExecuteOpti
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   const tmp = `${outFile}.tmp-${process.pid}`;
   const report = `${outFile}.report-${process.pid}.json`;
+  // The models the notebook saves for the book's pages (saveBookModel) go next to the executed copy.
+  const models = modelsDirOf(outFile);
+  const modelsTmp = `${models}.tmp-${process.pid}`;
+  fs.rmSync(modelsTmp, { recursive: true, force: true });
   const args = [
     opts.executor, file, '--out', tmp, '--report', report, '--timeout', String(opts.timeout),
-    '--env', `VAE_PROFILE=${opts.profile}`, '--env', 'VAE_QUIET=1',
+    '--env', `VAE_PROFILE=${opts.profile}`, '--env', 'VAE_QUIET=1', '--env', `VAE_MODELS_DIR=${modelsTmp}`,
   ];
   const started = Date.now();
   const r = spawnSync(opts.python, args, { cwd: opts.root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -153,6 +169,7 @@ export function executeNotebook(file: string, outFile: string, opts: ExecuteOpti
   fs.rmSync(report, { force: true });
   if (r.status !== 0) {
     fs.rmSync(tmp, { force: true });
+    fs.rmSync(modelsTmp, { recursive: true, force: true });
     const rel = path.relative(opts.root, file) || file;
     const failed = rep?.cells?.find((c) => c.status !== 'ok' && c.status !== 'skipped');
     if (failed) {
@@ -173,6 +190,8 @@ export function executeNotebook(file: string, outFile: string, opts: ExecuteOpti
     const detail = rep?.error ?? stderr[stderr.length - 1] ?? r.error?.message ?? `exit status ${r.status}`;
     throw new BookError(`${rel}: execution failed: ${detail}`);
   }
+  fs.rmSync(models, { recursive: true, force: true });
+  if (fs.existsSync(modelsTmp)) fs.renameSync(modelsTmp, models);
   fs.renameSync(tmp, outFile);
   opts.log(`executed ${path.relative(opts.root, file)} (${opts.profile}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
@@ -202,7 +221,7 @@ export function allTags(nb: Notebook): string[] {
   return [...tags].sort();
 }
 
-/** The reference answer cell of exercise `id` (metadata.exercise.id, BOOK.md "Exercises"). */
+/** The reference answer cell of exercise `id` (metadata.exercise.id). */
 export function solutionCell(nb: Notebook, id: string): NotebookCell | null {
   return nb.cells.find((c) => c.metadata?.exercise?.id === id && c.cell_type === 'code') ??
     nb.cells.find((c) => c.metadata?.exercise?.id === id) ??

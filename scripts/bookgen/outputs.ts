@@ -1,4 +1,4 @@
-// Executed notebook cells → HTML (BOOK.md "Notebooks"): the code, highlighted, then its outputs in place.
+// Executed notebook cells → HTML: the code, highlighted, then its outputs in place.
 // Plotly JSON becomes a <div> plus its figure JSON in a <script type="application/json"> that book.js hands to
 // Plotly.newPlot; PNGs become files under assets/img named by content hash (identical inputs → identical book).
 import { createHash } from 'node:crypto';

@@ -4,7 +4,8 @@
  * and per exercise.
  */
 import * as path from 'path';
-import type { CheckResult } from '../../lib/check-runner';
+import type { CheckResult } from '../../lib/coursework/runner';
+import type { Profile } from '../../lib/training/profile';
 
 export interface GradeConfig {
   /** Where the per-submission JSON and executed notebooks go. */
@@ -22,7 +23,7 @@ export interface GradeConfig {
   /** Force the chapter instead of reading it from the notebook. */
   chapter?: string;
   /** VAE_PROFILE for the kernel: 'quick' keeps training cells short. */
-  profile: 'quick' | 'full';
+  profile: Profile;
   /** Print the table (off in tests that read the JSON). */
   print: boolean;
 }

@@ -1,5 +1,5 @@
 /**
- * Running one graded copy through scripts/execute_notebook.py — the project's
+ * Running one graded copy through scripts/jupyter/execute_notebook.py — the project's
  * one notebook executor (real tslab kernel, per-cell and total time limits,
  * memory limit, restarts) — in its own process group, with a last-resort kill.
  */
@@ -10,7 +10,7 @@ import { GradeConfig } from './config';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const PYTHON = path.join(ROOT, '.venv', 'bin', 'python');
-export const EXECUTOR = path.join(ROOT, 'scripts', 'execute_notebook.py');
+export const EXECUTOR = path.join(ROOT, 'scripts', 'jupyter', 'execute_notebook.py');
 
 export interface CellReport {
   index: number;

@@ -5,7 +5,7 @@
  * that prints its result behind a marker.
  */
 import * as path from 'path';
-import { EXERCISES, EXERCISE_CHAPTERS, ExerciseSpec } from '../../lib/exercises';
+import { EXERCISES, EXERCISE_CHAPTERS, ExerciseSpec } from '../../lib/coursework/exercises';
 
 export interface RawCell {
   cell_type: string;
@@ -96,7 +96,7 @@ export function buildGradedNotebook(cells: RawCell[], specs: ExerciseSpec[], mar
   // No leading "__": tslab 1.0 mangles such names between a cell's import and its use.
   const alias = `gradeRun${marker.replace(/[^A-Za-z0-9]/g, '')}`;
   // The import has a cell of its own: compiling it costs about a second, once instead of once per check.
-  out.push({ cell_type: 'code', execution_count: null, id: 'grade-import', metadata: { tags: ['grader-check'] }, outputs: [], source: nbLines(`import { runExercise as ${alias} } from './lib/check';`) });
+  out.push({ cell_type: 'code', execution_count: null, id: 'grade-import', metadata: { tags: ['grader-check'] }, outputs: [], source: nbLines(`import { runExercise as ${alias} } from './lib/index';`) });
   for (const spec of specs) {
     if (skipChecks.has(spec.id)) continue;
     // One cell per exercise: a missing name fails only its own cell (tslab compiles each cell alone).

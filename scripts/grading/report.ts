@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { EXERCISES } from '../../lib/exercises';
+import { EXERCISES } from '../../lib/coursework/exercises';
 import { GradeConfig, SubmissionGrade } from './config';
 import { gradeSubmission } from './submission';
 

@@ -8,8 +8,8 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ExerciseSpec, exercisesOf } from '../../lib/exercises';
-import type { CheckResult } from '../../lib/check-runner';
+import { ExerciseSpec, exercisesOf } from '../../lib/coursework/exercises';
+import type { CheckResult } from '../../lib/coursework/runner';
 import { ExerciseGrade, GradeConfig, SubmissionGrade } from './config';
 import { CellReport, RunOutcome, firstLine, runExecutor, streamText } from './execute';
 import { GradedNotebook, RawCell, answerId, buildGradedNotebook, detectChapter, readSubmission } from './notebook';
@@ -141,7 +141,7 @@ export async function gradeSubmission(file: string, name: string, cfg: GradeConf
         } else {
           // The grader's own import cell: nothing of the student's runs in it, so the kill came from the
           // machine (seen once on a busy one); the next run tries again with the same cells.
-          problems.push(`the grader's cell that loads lib/check.ts was killed (${reason}); the notebook was run again`);
+          problems.push(`the grader's cell that loads lib/coursework/check.ts was killed (${reason}); the notebook was run again`);
         }
       }
       if (pass === MAX_PASSES) problems.push(`still failing after ${MAX_PASSES} runs; the scores are from the last run`);
@@ -178,7 +178,7 @@ export async function gradeSubmission(file: string, name: string, cfg: GradeConf
   }
   const imported = byIndex.get(graded.studentCells + 1);
   if (imported && imported.status !== 'ok') {
-    problems.push(`the grader could not load lib/check.ts in the kernel: ${imported.ename ?? 'Error'}: ${imported.evalue ?? ''}`);
+    problems.push(`the grader could not load lib/coursework/check.ts in the kernel: ${imported.ename ?? 'Error'}: ${imported.evalue ?? ''}`);
   }
 
   // One result per exercise, from its check cell's marker line.

@@ -1,0 +1,49 @@
+/**
+ * The coding exercises of the book: one entry per exercise id. The student notebooks (exercises/<chapter>.ipynb) mark each
+ * answer cell with metadata {"exercise": {"id", "points"}}; the grader
+ * (grade.ts) reads this table to know which name an answer defines and which
+ * check scores it. No TensorFlow here, so the grader loads it without tf.
+ */
+
+/** The chapters that have an exercise notebook, in book order. */
+export const EXERCISE_CHAPTERS = ['02-autoencoder', '03-vae', '04-training', '05-generation', '06-beyond'] as const;
+export type ExerciseChapter = (typeof EXERCISE_CHAPTERS)[number];
+
+export interface ExerciseSpec {
+  /** Stable id, the `exercise.id` of the answer cell's metadata. */
+  id: string;
+  /** The notebook (and chapter) the exercise belongs to. */
+  chapter: ExerciseChapter;
+  /** One line for reports and the notebook heading. */
+  title: string;
+  /**
+   * The top-level name the answer defines (or, for an experiment, the name of
+   * the result computed right after it); the check receives its value.
+   */
+  symbol: string;
+  /** Default points when the answer cell's metadata gives none. */
+  points: number;
+}
+
+export const EXERCISES: readonly ExerciseSpec[] = [
+  { id: 'fit-gaussian', chapter: '02-autoencoder', title: 'A Gaussian fitted to the codes', symbol: 'fitGaussian', points: 2 },
+  { id: 'reparameterize', chapter: '03-vae', title: 'The reparameterization trick', symbol: 'reparameterize', points: 2 },
+  { id: 'kl', chapter: '03-vae', title: 'The Gaussian KL divergence in closed form', symbol: 'klDivergence', points: 2 },
+  { id: 'bernoulli-ll', chapter: '03-vae', title: 'The Bernoulli log-likelihood from logits', symbol: 'bernoulliLogLikelihood', points: 2 },
+  { id: 'elbo', chapter: '03-vae', title: 'The ELBO and the β-weighted loss', symbol: 'elbo', points: 2 },
+  { id: 'kl-warmup', chapter: '04-training', title: 'A linear KL warm-up schedule', symbol: 'warmupBeta', points: 1 },
+  { id: 'beta-sweep', chapter: '04-training', title: 'Sweep β and count active units', symbol: 'sweepResult', points: 3 },
+  { id: 'lerp', chapter: '05-generation', title: 'Linear interpolation between codes', symbol: 'lerp', points: 1 },
+  { id: 'slerp', chapter: '05-generation', title: 'Spherical interpolation between codes', symbol: 'slerp', points: 2 },
+  { id: 'iwae', chapter: '06-beyond', title: 'The importance-weighted bound', symbol: 'iwaeBound', points: 3 },
+];
+
+/** The exercise with this id, or undefined. */
+export function exerciseById(id: string): ExerciseSpec | undefined {
+  return EXERCISES.find((e) => e.id === id);
+}
+
+/** The exercises of one chapter, in notebook order. */
+export function exercisesOf(chapter: string): ExerciseSpec[] {
+  return EXERCISES.filter((e) => e.chapter === chapter);
+}

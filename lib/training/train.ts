@@ -1,0 +1,255 @@
+/**
+ * The training loop (chapter 4, "Training the VAE"; β and warm-up in the same chapter):
+ * Adam on the negative ELBO (VAE) or the reconstruction loss (autoencoder),
+ * seeded mini-batches and noise, callbacks per batch and per epoch, a progress
+ * bar, a NaN/Inf guard, atomic checkpoints and TensorBoard scalars.
+ *
+ * Speed: one tensor per batch, `optimizer.minimize` over an explicit variable
+ * list, one read-back of [loss, recon, kl] per step; everything else is
+ * disposed inside minimize's tidy, so tf.memory().numTensors is flat across epochs.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../model/random';
+import { batches, Dataset } from '../data/dataset';
+import { elbo, logLikelihood, BetaSchedule } from '../model/elbo';
+import type { Model } from '../model/model';
+import { evaluate, checkData } from './evaluate';
+import { saveCheckpoint } from '../io/save';
+import { createProgressBar } from './progress';
+import { adam } from './adam';
+import { createSummaryWriter } from '../io/tensorboard';
+import { checkPositiveInt, checkSeed } from '../model/checks';
+
+export interface BatchLog {
+  /** Epoch, from 1. */
+  epoch: number;
+  /** Global step (optimizer updates so far, from 1). */
+  step: number;
+  /** recon + β·kl of this batch, nats per example. */
+  loss: number;
+  /** −log p(x|z) of this batch, nats per example. */
+  recon: number;
+  /** KL(q(z|x) ‖ p(z)) of this batch, nats per example (0 for an autoencoder). */
+  kl: number;
+  /** β used at this step. */
+  beta: number;
+  /** Wall time of this optimisation step (batch to tensor, forward, backward, Adam, loss read-back). */
+  seconds: number;
+}
+
+export interface EpochLog {
+  /** Epoch, from 1. */
+  epoch: number;
+  /** Mean over the epoch's batches (weighted by batch size) of the training loss. */
+  loss: number;
+  recon: number;
+  kl: number;
+  /** −(recon + kl): the training ELBO. */
+  elbo: number;
+  /** Wall time of the epoch's optimisation steps (test evaluation and checkpoint excluded). */
+  seconds: number;
+  samplesPerSecond: number;
+  /** Held-out terms when `testData` is given (one seeded sample of z per example). */
+  test?: { elbo: number; recon: number; kl: number };
+}
+
+export interface TrainConfig {
+  /** Passes over the training data. */
+  epochs: number;
+  /** Examples per optimizer step (the last batch of an epoch holds the remainder). */
+  batchSize: number;
+  /** Adam step size (Kingma & Ba 2015). */
+  learningRate: number;
+  /** Seed of the batch order, the sampled binarization and the reparameterization noise. */
+  seed: number;
+  /** KL weight: a constant, or a schedule of the global step (0-based), e.g. klWarmup(…). */
+  beta: number | BetaSchedule;
+  /** Binarize each batch: fixed threshold 0.5, or sampled anew every epoch. */
+  binarize: 'none' | 'threshold' | 'sample';
+  /** Called after every step with that batch's terms; awaited when it returns a promise. */
+  onBatch?: (log: BatchLog) => unknown;
+  /** Called after every epoch; awaited when it returns a promise. */
+  onEpoch?: (log: EpochLog) => unknown;
+  /** Draw a progress bar on stderr (default: on a TTY unless VAE_QUIET=1). */
+  progress: boolean;
+  /** Save a checkpoint here after every epoch (checkpointDir/epoch-NNNN + latest.json). */
+  checkpointDir?: string;
+  /** Checkpoints kept (older ones are deleted). */
+  keepCheckpoints: number;
+  /** Write TensorBoard scalars (loss, recon, kl, elbo, beta per step; test/* per epoch) here. */
+  logDir?: string;
+  /** Evaluated after every epoch (EpochLog.test). */
+  testData?: Dataset;
+}
+
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
+  epochs: 10,
+  batchSize: 128,
+  learningRate: 1e-3,
+  seed: 0,
+  beta: 1,
+  binarize: 'none',
+  progress: false,
+  keepCheckpoints: 2,
+};
+
+export interface TrainResult {
+  /** One log per epoch. */
+  epochs: EpochLog[];
+  /** One log per step (for loss curves). */
+  history: BatchLog[];
+  /** Optimizer steps taken. */
+  steps: number;
+  /** Total wall time of the optimisation steps. */
+  seconds: number;
+  /** Training examples processed per second over the whole run. */
+  samplesPerSecond: number;
+}
+
+/** Resolves after one event-loop turn (setImmediate in Node; setTimeout elsewhere). */
+function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
+function defaultProgress(): boolean {
+  return Boolean(process.stderr.isTTY) && process.env.VAE_QUIET !== '1';
+}
+
+/**
+ * Trains `model` in place on `data` and returns the logs. Throws
+ * `train: loss became NaN at epoch E, step S` as soon as a batch loss is not
+ * finite (the checkpoints already written stay loadable).
+ */
+export async function train(model: Model, data: Dataset, opts: Partial<TrainConfig> = {}): Promise<TrainResult> {
+  const cfg: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, progress: defaultProgress(), ...opts };
+  checkPositiveInt('train', 'epochs', cfg.epochs);
+  checkPositiveInt('train', 'batchSize', cfg.batchSize);
+  checkPositiveInt('train', 'keepCheckpoints', cfg.keepCheckpoints);
+  checkSeed('train', cfg.seed);
+  if (!(cfg.learningRate > 0) || !Number.isFinite(cfg.learningRate)) {
+    throw new Error(`train: learningRate must be a finite number > 0, got ${cfg.learningRate}`);
+  }
+  if (typeof cfg.beta === 'number' && !(cfg.beta >= 0 && Number.isFinite(cfg.beta))) {
+    throw new Error(`train: beta must be a finite number ≥ 0, got ${cfg.beta}`);
+  }
+  checkData('train', model, data);
+  if (cfg.testData) checkData('train (testData)', model, cfg.testData);
+
+  const betaAt: BetaSchedule = typeof cfg.beta === 'number' ? ((b: number) => () => b)(cfg.beta) : cfg.beta;
+  const orderRng = new Rng(cfg.seed);
+  const noiseRng = new Rng(cfg.seed ^ 0x2545f491);
+  const { inputDim, likelihood, outputLogVar } = model.config;
+  const vars = model.trainableWeights();
+  const optimizer = adam({ learningRate: cfg.learningRate });
+  const writer = cfg.logDir ? createSummaryWriter(cfg.logDir) : undefined;
+  const stepsPerEpoch = Math.ceil(data.size / cfg.batchSize);
+
+  const epochs: EpochLog[] = [];
+  const history: BatchLog[] = [];
+  let step = 0;
+  let totalSeconds = 0;
+  try {
+    for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
+      const bar = cfg.progress ? createProgressBar({ total: stepsPerEpoch, label: `epoch ${epoch}/${cfg.epochs}` }) : undefined;
+      let sumLoss = 0;
+      let sumRecon = 0;
+      let sumKl = 0;
+      let seen = 0;
+      let seconds = 0;
+      let stepInEpoch = 0;
+      for (const batch of batches(data, { batchSize: cfg.batchSize, shuffle: true, rng: orderRng, binarize: cfg.binarize })) {
+        const started = performance.now();
+        stepInEpoch++;
+        const beta = betaAt(step);
+        if (!(beta >= 0 && Number.isFinite(beta))) throw new Error(`train: beta schedule gave ${beta} at step ${step}`);
+        const noiseSeed = noiseRng.seed();
+        const x = tf.tensor2d(batch.x, [batch.size, inputDim]); // [batch, 784]
+        // minimize() keeps only the loss; the closure hands out [loss, recon, kl] (kept) for logging.
+        const kept: { terms?: tf.Tensor1D } = {};
+        try {
+          optimizer.minimize(
+            () => {
+              let loss: tf.Scalar;
+              if (model.kind === 'vae') {
+                const out = model.forward(x, undefined, noiseSeed);
+                const t = elbo(x, out, { beta, likelihood, outputLogVar });
+                kept.terms = tf.keep(tf.stack([t.loss, t.recon, t.kl]) as tf.Tensor1D);
+                loss = t.loss;
+              } else {
+                const recon = tf.neg(tf.mean(logLikelihood(x, model.forward(x).logits, likelihood, outputLogVar))) as tf.Scalar;
+                kept.terms = tf.keep(tf.stack([recon, recon, tf.scalar(0)]) as tf.Tensor1D);
+                loss = recon;
+              }
+              return loss;
+            },
+            false,
+            vars,
+          );
+        } finally {
+          x.dispose();
+        }
+        const terms = kept.terms;
+        if (!terms) throw new Error('train: internal error, the loss closure did not run');
+        const values = await terms.data();
+        terms.dispose();
+        const [loss, recon, kl] = Array.from(values);
+        step++;
+        const stepSeconds = (performance.now() - started) / 1000;
+        seconds += stepSeconds;
+        if (!Number.isFinite(loss)) {
+          throw new Error(`train: loss became ${loss} at epoch ${epoch}, step ${stepInEpoch} (global step ${step}); try a smaller learningRate or check the data for NaN`);
+        }
+        sumLoss += loss * batch.size;
+        sumRecon += recon * batch.size;
+        sumKl += kl * batch.size;
+        seen += batch.size;
+        const log: BatchLog = { epoch, step, loss, recon, kl, beta, seconds: stepSeconds };
+        history.push(log);
+        if (writer) {
+          writer.scalar('loss', loss, step);
+          writer.scalar('recon', recon, step);
+          writer.scalar('kl', kl, step);
+          writer.scalar('elbo', -(recon + kl), step);
+          writer.scalar('beta', beta, step);
+        }
+        bar?.tick(1, `loss ${loss.toFixed(2)}`);
+        if (cfg.onBatch) await cfg.onBatch(log);
+        // Yield one event-loop turn so I/O queued by callbacks (notebook display updates, logs) goes out during training.
+        await nextTurn();
+      }
+      totalSeconds += seconds;
+      const epochLog: EpochLog = {
+        epoch,
+        loss: sumLoss / seen,
+        recon: sumRecon / seen,
+        kl: sumKl / seen,
+        elbo: -(sumRecon + sumKl) / seen,
+        seconds,
+        samplesPerSecond: seen / seconds,
+      };
+      if (cfg.testData) {
+        const t = evaluate(model, cfg.testData, { seed: cfg.seed });
+        epochLog.test = { elbo: t.elbo, recon: t.recon, kl: t.kl };
+        if (writer) {
+          writer.scalar('test/elbo', t.elbo, step);
+          writer.scalar('test/recon', t.recon, step);
+          writer.scalar('test/kl', t.kl, step);
+        }
+      }
+      bar?.done(
+        `epoch ${epoch}/${cfg.epochs}: loss ${epochLog.loss.toFixed(2)} (recon ${epochLog.recon.toFixed(2)}, KL ${epochLog.kl.toFixed(2)})` +
+          (epochLog.test ? `, test ELBO ${epochLog.test.elbo.toFixed(2)}` : '') +
+          `, ${seconds.toFixed(1)} s, ${Math.round(epochLog.samplesPerSecond)} samples/s`,
+      );
+      writer?.flush();
+      if (cfg.checkpointDir) await saveCheckpoint(model, cfg.checkpointDir, epoch, cfg.keepCheckpoints);
+      epochs.push(epochLog);
+      if (cfg.onEpoch) await cfg.onEpoch(epochLog);
+    }
+  } finally {
+    optimizer.dispose();
+    writer?.close();
+  }
+  const samples = epochs.length * data.size;
+  return { epochs, history, steps: step, seconds: totalSeconds, samplesPerSecond: samples / totalSeconds };
+}
