@@ -25,7 +25,7 @@ export {
   gaussianLogLikelihood,
 } from './model/distributions';
 export type { KlMonteCarloOptions } from './model/distributions';
-export { elbo, logLikelihood, klWarmup, constantBeta, DEFAULT_ELBO_OPTIONS } from './model/elbo';
+export { elbo, logLikelihood, freeBitsKl, klWarmup, constantBeta, DEFAULT_ELBO_OPTIONS } from './model/elbo';
 export type { Likelihood, ElboInputs, ElboOptions, ElboTerms, BetaSchedule, KlWarmupConfig } from './model/elbo';
 
 // Models
@@ -65,6 +65,7 @@ export {
   gridCoordinates,
   normalQuantile,
   latentMeans,
+  sampleCodeBox,
 } from './training/generate';
 export type { InterpolateOptions, LatentGridOptions } from './training/generate';
 

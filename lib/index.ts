@@ -9,7 +9,7 @@
 export * from './core';
 
 // Backend (chapter 1, "Running the code")
-export { initBackend, currentBackend, describeBackend } from './backend/backend';
+export { initBackend, currentBackend, describeBackend, DEFAULT_TENSORFLOW_THREADS } from './backend/backend';
 export type { BackendName, BackendInfo, BackendOptions } from './backend/backend';
 export { tuneKernels, tuneKernel, kernelTuning, KERNEL_FIXES } from './backend/kernels';
 export type { KernelTuning, KernelFixName } from './backend/kernels';
@@ -26,6 +26,22 @@ export { train, DEFAULT_TRAIN_CONFIG } from './training/train';
 export type { TrainConfig, TrainResult, BatchLog, EpochLog } from './training/train';
 export { adam, FusedAdam } from './training/adam';
 export type { AdamOptions } from './training/adam';
+export { cosineDecay } from './training/schedule';
+export type { LearningRateSchedule, CosineDecayConfig } from './training/schedule';
+export {
+  trainRecipe, describeRecipe, recipeTraining, referenceVae, convVae, autoencoder2d, betaVae, bookData, bookClassifier,
+  DEFAULT_RECIPE_TRAINING,
+} from './training/recipes';
+export type { Recipe, RecipeModel, RecipeTraining, RecipeRun, TrainRecipeOptions } from './training/recipes';
+export { modelCacheDir, cachedModel, libraryFingerprint, datasetFingerprint, modelCacheKey } from './io/model-cache';
+export type { CachedValue, CacheFunctions } from './io/model-cache';
+
+// Sample quality: a digit classifier and the share of images it recognizes (chapter 5)
+export {
+  createDigitClassifier, trainDigitClassifier, classProbabilities, classifierAccuracy, recognizability,
+  DEFAULT_DIGIT_CLASSIFIER, DEFAULT_RECOGNIZABILITY,
+} from './training/recognizability';
+export type { DigitClassifier, DigitClassifierConfig, Recognizability, RecognizabilityOptions } from './training/recognizability';
 export { createProgressBar } from './training/progress';
 export type { ProgressBar, ProgressConfig, ProgressStream } from './training/progress';
 export { saveModel, loadModel, saveCheckpoint, latestCheckpoint, saveBookModel } from './io/save';

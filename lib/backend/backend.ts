@@ -44,9 +44,10 @@ export interface BackendOptions {
   wasmThreads?: number;
   /**
    * Threads libtensorflow runs one op on (its intra-op pool, TF_NUM_INTRAOP_THREADS); absent → env
-   * VAE_TF_THREADS, absent too → TensorFlow's default, one per core. Fewer can be faster for small
-   * models on few cores: handing a small op to another core costs more than it saves (README, "Speed").
-   * Same numbers either way. Takes effect when tfjs-node is first loaded in the process.
+   * VAE_TF_THREADS, absent too → TF_NUM_INTRAOP_THREADS if set, else DEFAULT_TENSORFLOW_THREADS (1). The
+   * book's models are small: handing one of their ops to another core costs more than it saves, and the
+   * book runs two notebooks side by side (`npm run bench` measures both). Same numbers either way. Takes effect when
+   * tfjs-node is first loaded in the process.
    */
   tensorflowThreads?: number;
 }
@@ -103,15 +104,28 @@ interface NodeBackendLike {
   isUsingGpuDevice?: unknown;
 }
 
-/** Intra-op threads of libtensorflow: the option, else VAE_TF_THREADS; undefined → TensorFlow's default. */
-function tensorflowThreadsWanted(opts?: BackendOptions): number | undefined {
+/**
+ * libtensorflow's intra-op threads when nothing asks for a number: one. On the 2-core machine the book is
+ * built on, one thread trained the dense VAE at 11,085 samples/s against 6,486 with TensorFlow's default of
+ * one per core, and the conv VAE at 1,742 against 1,600 (`npm run bench -- --backend tensorflow`).
+ */
+export const DEFAULT_TENSORFLOW_THREADS = 1;
+
+/**
+ * Intra-op threads of libtensorflow: the option, else VAE_TF_THREADS (`explicit`: a clash with an already
+ * loaded libtensorflow is an error); else TF_NUM_INTRAOP_THREADS as TensorFlow reads it, else the default.
+ */
+function tensorflowThreadsWanted(opts?: BackendOptions): { n: number | undefined; explicit: boolean } {
   const raw = opts?.tensorflowThreads ?? (process.env.VAE_TF_THREADS ?? '').trim();
-  if (raw === '') return undefined;
+  if (raw === '') {
+    const tfEnv = (process.env.TF_NUM_INTRAOP_THREADS ?? '').trim();
+    return { n: tfEnv === '' ? DEFAULT_TENSORFLOW_THREADS : undefined, explicit: false };
+  }
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 256) {
     throw new Error(`initBackend: tensorflowThreads (or VAE_TF_THREADS) must be an integer from 1 to 256, got '${String(raw)}'`);
   }
-  return n;
+  return { n, explicit: true };
 }
 
 /**
@@ -119,7 +133,8 @@ function tensorflowThreadsWanted(opts?: BackendOptions): number | undefined {
  * creates its context on load, and otherwise takes one thread per core.
  */
 let tensorflowThreadsLoaded: number | undefined;
-function setTensorflowThreads(pkg: string, wanted: number | undefined): void {
+function setTensorflowThreads(pkg: string, want: { n: number | undefined; explicit: boolean }): void {
+  const wanted = want.n;
   let file: string;
   try {
     file = require.resolve(pkg);
@@ -133,7 +148,7 @@ function setTensorflowThreads(pkg: string, wanted: number | undefined): void {
     const env = Number(process.env.TF_NUM_INTRAOP_THREADS);
     tensorflowThreadsLoaded = Number.isInteger(env) && env > 0 ? env : os.cpus().length;
   }
-  if (wanted !== undefined && wanted !== tensorflowThreadsLoaded) {
+  if (want.explicit && wanted !== undefined && wanted !== tensorflowThreadsLoaded) {
     throw new Error(
       `initBackend: tensorflowThreads ${wanted} asked for, but libtensorflow already runs with ${tensorflowThreadsLoaded} ` +
         '(it reads its thread count once per process, when tfjs-node loads); set VAE_TF_THREADS before starting Node',
@@ -144,7 +159,7 @@ function setTensorflowThreads(pkg: string, wanted: number | undefined): void {
 /** Set when auto skipped a tfjs-node that is installed but would not load, so the fallback can say so. */
 let tensorflowLoadFailure: string | undefined;
 
-async function tryTensorflow(threads: number | undefined): Promise<BackendInfo | string> {
+async function tryTensorflow(threads: { n: number | undefined; explicit: boolean }): Promise<BackendInfo | string> {
   const reasons: string[] = [];
   tensorflowLoadFailure = undefined;
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
@@ -228,7 +243,7 @@ const TFJS_NODE_HELP =
   'its installer downloads libtensorflow: where that host is blocked, set TFJS_NODE_CDN_STORAGE to a mirror ' +
   'or run `npm run setup:tfjs-node` (builds it against the library in PyPI\'s tensorflow-cpu wheel)';
 
-async function select(name: BackendName | 'auto', source: string, threads: { wasm: number; tensorflow: number | undefined }): Promise<BackendInfo> {
+async function select(name: BackendName | 'auto', source: string, threads: { wasm: number; tensorflow: { n: number | undefined; explicit: boolean } }): Promise<BackendInfo> {
   if (name === 'tensorflow') {
     const r = await tryTensorflow(threads.tensorflow);
     if (typeof r === 'string') {

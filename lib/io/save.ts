@@ -37,7 +37,8 @@ function weightBytes(data: tf.io.ModelArtifacts['weightData']): Uint8Array {
   return new Uint8Array(tf.io.concatenateArrayBuffers(Array.isArray(data) ? data : [data]));
 }
 
-async function saveNetwork(net: tf.LayersModel, dir: string): Promise<void> {
+/** Writes one TF.js layers model as dir/model.json + dir/weights.bin (shared by saveModel and the model cache). */
+export async function saveNetwork(net: tf.LayersModel, dir: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   await net.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -56,7 +57,8 @@ async function saveNetwork(net: tf.LayersModel, dir: string): Promise<void> {
   );
 }
 
-async function loadNetwork(dir: string): Promise<tf.LayersModel> {
+/** Reads a layers model that saveNetwork wrote. */
+export async function loadNetwork(dir: string): Promise<tf.LayersModel> {
   const jsonPath = path.join(dir, 'model.json');
   if (!fs.existsSync(jsonPath)) throw new Error(`loadModel: missing ${jsonPath}`);
   let json: { modelTopology?: object; weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };

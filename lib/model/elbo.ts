@@ -1,6 +1,6 @@
 /**
- * The evidence lower bound (chapter 3) and the β weighting / KL warm-up of
- * chapter 4, as pure functions outside the model.
+ * The evidence lower bound (chapter 3) and the β weighting, KL warm-up and
+ * free bits of chapter 4, as pure functions outside the model.
  *
  *   ELBO(x) = E_q(z|x)[log p(x|z)] − KL(q(z|x) ‖ p(z))      (Kingma & Welling 2014, eq. 3 and 10)
  *
@@ -28,12 +28,25 @@ export interface ElboOptions {
   likelihood?: Likelihood;
   /** log σ² of the Gaussian decoder (fixed, shared by all pixels); ignored for Bernoulli. */
   outputLogVar?: number;
+  /**
+   * Free bits λ, nats per latent dimension (Kingma et al. 2016; chapter 4): the loss's KL term becomes
+   * Σ_j max(λ, batch mean of KL_j), so no dimension is pushed below λ nats. 0 = the plain KL term.
+   */
+  freeBits?: number;
+  /**
+   * How the loss reduces the reconstruction term over pixels: 'sum' (the log-likelihood of the image) or
+   * 'mean', the bug of the article's PyTorch code (chapter 4, "Posterior collapse"): a per-pixel mean next to a
+   * summed KL weighs the KL inputDim (784) times too much. Only `loss` changes; `recon` and `elbo` stay sums.
+   */
+  pixelReduction?: 'sum' | 'mean';
 }
 
 export const DEFAULT_ELBO_OPTIONS: Required<ElboOptions> = {
   beta: 1,
   likelihood: 'bernoulli',
   outputLogVar: 0,
+  freeBits: 0,
+  pixelReduction: 'sum',
 };
 
 export interface ElboTerms {
@@ -41,7 +54,7 @@ export interface ElboTerms {
   recon: tf.Scalar;
   /** KL(q(z|x) ‖ N(0, I)), nats per example. */
   kl: tf.Scalar;
-  /** recon + β·kl: what training minimises. */
+  /** recon + β·kl (with free bits: recon + β·Σ_j max(λ, KL_j)): what training minimises. */
   loss: tf.Scalar;
   /** −(recon + kl): the bound itself (β does not enter it). */
   elbo: tf.Scalar;
@@ -65,13 +78,30 @@ export function logLikelihood(
 }
 
 /**
+ * The KL term with free bits (Kingma et al. 2016, eq. 15; chapter 4, "Posterior collapse"): each latent
+ * dimension's KL, averaged over the batch, counts as at least λ nats, Σ_j max(λ, mean_b KL_bj). Below λ
+ * its gradient is zero, so the term stops pushing a dimension onto the prior once it is that close.
+ */
+export function freeBitsKl(mean: tf.Tensor2D, logVar: tf.Tensor2D, lambda: number): tf.Scalar {
+  if (!Number.isFinite(lambda) || lambda < 0) throw new Error(`freeBitsKl: lambda must be a finite number ≥ 0, got ${lambda}`);
+  return tf.tidy(() => {
+    const perDim = tf.mul(tf.sub(tf.add(tf.exp(logVar), tf.square(mean)), tf.add(logVar, 1)), 0.5); // [batch, latentDim]
+    return tf.sum(tf.maximum(tf.mean(perDim, 0), lambda)) as tf.Scalar; // Σ_j max(λ, KL_j)
+  });
+}
+
+/**
  * The negative ELBO split into its terms, averaged over the batch (nats per
- * example). `loss = recon + β·kl` is what the optimiser sees; `elbo` is the
- * bound with β = 1 whatever β is.
+ * example). `loss = recon + β·kl` is what the optimiser sees (with free bits
+ * the KL part is `freeBitsKl`); `elbo` is the bound with β = 1 whatever β is.
  */
 export function elbo(x: tf.Tensor2D, out: ElboInputs, opts: ElboOptions = {}): ElboTerms {
-  const { beta, likelihood, outputLogVar } = { ...DEFAULT_ELBO_OPTIONS, ...opts };
+  const { beta, likelihood, outputLogVar, freeBits, pixelReduction } = { ...DEFAULT_ELBO_OPTIONS, ...opts };
   if (!Number.isFinite(beta) || beta < 0) throw new Error(`elbo: beta must be a finite number ≥ 0, got ${beta}`);
+  if (!Number.isFinite(freeBits) || freeBits < 0) throw new Error(`elbo: freeBits must be a finite number ≥ 0, got ${freeBits}`);
+  if (pixelReduction !== 'sum' && pixelReduction !== 'mean') {
+    throw new Error(`elbo: pixelReduction must be 'sum' or 'mean', got '${String(pixelReduction)}'`);
+  }
   if (x.rank !== 2 || out.logits.rank !== 2 || x.shape[1] !== out.logits.shape[1] || x.shape[0] !== out.logits.shape[0]) {
     throw new Error(`elbo: x shape [${x.shape.join(',')}] and logits shape [${out.logits.shape.join(',')}] differ`);
   }
@@ -81,7 +111,9 @@ export function elbo(x: tf.Tensor2D, out: ElboInputs, opts: ElboOptions = {}): E
   return tf.tidy(() => {
     const recon = tf.neg(tf.mean(logLikelihood(x, out.logits, likelihood, outputLogVar))) as tf.Scalar;
     const kl = tf.mean(klDivergence(out.mean, out.logVar)) as tf.Scalar;
-    const loss = (beta === 1 ? tf.add(recon, kl) : tf.add(recon, tf.mul(kl, beta))) as tf.Scalar;
+    const klLoss = freeBits > 0 ? freeBitsKl(out.mean, out.logVar, freeBits) : kl;
+    const reconLoss = pixelReduction === 'mean' ? tf.div(recon, x.shape[1]) : recon;
+    const loss = (beta === 1 ? tf.add(reconLoss, klLoss) : tf.add(reconLoss, tf.mul(klLoss, beta))) as tf.Scalar;
     const bound = tf.neg(tf.add(recon, kl)) as tf.Scalar;
     return { recon, kl, loss, elbo: bound };
   });

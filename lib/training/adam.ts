@@ -67,6 +67,12 @@ export class FusedAdam extends tf.AdamOptimizer {
     this.incrementIterations();
   }
 
+  /** Sets the step size of the next updates (a learning-rate schedule, lib/training/schedule.ts). */
+  setLearningRate(learningRate: number): void {
+    if (!(learningRate > 0 && Number.isFinite(learningRate))) throw new Error(`FusedAdam: learningRate must be a finite number > 0, got ${learningRate}`);
+    this.learningRate = learningRate;
+  }
+
   /** The stock optimizer's state (iterations, m and v per variable), with the moments tfjs-node keeps copied out first. */
   override async getWeights(): ReturnType<tf.AdamOptimizer['getWeights']> {
     for (const { m, v } of this.moments()) syncMoments(m, v);

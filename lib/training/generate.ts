@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Dataset } from '../data/dataset';
-import { tfSeed } from '../model/random';
+import { Rng, tfSeed } from '../model/random';
 import { VAE } from '../model/vae';
 import type { Model } from '../model/model';
 import { checkData, rowsTensor } from './evaluate';
@@ -85,6 +85,30 @@ export function samplePrior(vae: VAE, count: number, opts: { seed?: number } = {
   const z = tf.randomNormal([count, vae.config.latentDim], 0, 1, 'float32', tfSeed(opts.seed ?? 0)); // [count, latentDim]
   const codes = take(z);
   return decodeLatents(vae, codes);
+}
+
+/**
+ * Codes drawn uniformly from the bounding box of other codes (count × latentDim): what "a random code" can mean
+ * for an autoencoder, which has no prior to sample (chapter 2, "Is it a generative model?"). `codes` is
+ * n × latentDim, e.g. `latentMeans(ae, test).points`. Seeded: the same seed gives the same codes.
+ */
+export function sampleCodeBox(codes: Float32Array, latentDim: number, count: number, opts: { seed?: number } = {}): Float32Array {
+  checkPositiveInt('sampleCodeBox', 'latentDim', latentDim);
+  checkPositiveInt('sampleCodeBox', 'count', count);
+  if (codes.length === 0 || codes.length % latentDim !== 0) {
+    throw new Error(`sampleCodeBox: ${codes.length} values are not a whole number of codes of latentDim ${latentDim}`);
+  }
+  const lo = new Array<number>(latentDim).fill(Infinity);
+  const hi = new Array<number>(latentDim).fill(-Infinity);
+  for (let i = 0; i < codes.length; i++) {
+    const j = i % latentDim;
+    lo[j] = Math.min(lo[j], codes[i]);
+    hi[j] = Math.max(hi[j], codes[i]);
+  }
+  const rng = new Rng(opts.seed ?? 0);
+  const out = new Float32Array(count * latentDim);
+  for (let i = 0; i < out.length; i++) out[i] = lo[i % latentDim] + (hi[i % latentDim] - lo[i % latentDim]) * rng.next();
+  return out;
 }
 
 /** Reconstructions through the code (the VAE's posterior mean, no sampling): count × inputDim probabilities. */

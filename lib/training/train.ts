@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../model/random';
 import { batches, Dataset } from '../data/dataset';
 import { elbo, logLikelihood, BetaSchedule } from '../model/elbo';
+import type { LearningRateSchedule } from './schedule';
 import type { Model } from '../model/model';
 import { evaluate, checkData } from './evaluate';
 import { saveCheckpoint } from '../io/save';
@@ -33,6 +34,8 @@ export interface BatchLog {
   kl: number;
   /** β used at this step. */
   beta: number;
+  /** Adam's step size at this step. */
+  learningRate: number;
   /** Wall time of this optimisation step (batch to tensor, forward, backward, Adam, loss read-back). */
   seconds: number;
 }
@@ -58,12 +61,16 @@ export interface TrainConfig {
   epochs: number;
   /** Examples per optimizer step (the last batch of an epoch holds the remainder). */
   batchSize: number;
-  /** Adam step size (Kingma & Ba 2015). */
-  learningRate: number;
+  /** Adam step size (Kingma & Ba 2015): a constant, or a schedule of the global step (0-based), e.g. cosineDecay(…). */
+  learningRate: number | LearningRateSchedule;
   /** Seed of the batch order, the sampled binarization and the reparameterization noise. */
   seed: number;
   /** KL weight: a constant, or a schedule of the global step (0-based), e.g. klWarmup(…). */
   beta: number | BetaSchedule;
+  /** Free bits λ, nats per latent dimension (lib/model/elbo.ts, chapter 4); 0 = none. */
+  freeBits: number;
+  /** 'sum' over pixels (the ELBO) or 'mean' (the article's bug, chapter 4; lib/model/elbo.ts). */
+  pixelReduction: 'sum' | 'mean';
   /** Binarize each batch: fixed threshold 0.5, or sampled anew every epoch. */
   binarize: 'none' | 'threshold' | 'sample';
   /** Called after every step with that batch's terms; awaited when it returns a promise. */
@@ -88,6 +95,8 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   learningRate: 1e-3,
   seed: 0,
   beta: 1,
+  freeBits: 0,
+  pixelReduction: 'sum',
   binarize: 'none',
   progress: false,
   keepCheckpoints: 2,
@@ -126,9 +135,13 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
   checkPositiveInt('train', 'batchSize', cfg.batchSize);
   checkPositiveInt('train', 'keepCheckpoints', cfg.keepCheckpoints);
   checkSeed('train', cfg.seed);
-  if (!(cfg.learningRate > 0) || !Number.isFinite(cfg.learningRate)) {
+  if (typeof cfg.learningRate === 'number' && (!(cfg.learningRate > 0) || !Number.isFinite(cfg.learningRate))) {
     throw new Error(`train: learningRate must be a finite number > 0, got ${cfg.learningRate}`);
   }
+  if (typeof cfg.learningRate !== 'number' && typeof cfg.learningRate !== 'function') {
+    throw new Error(`train: learningRate must be a number or a schedule (step → rate), got ${String(cfg.learningRate)}`);
+  }
+  if (!(cfg.freeBits >= 0 && Number.isFinite(cfg.freeBits))) throw new Error(`train: freeBits must be a finite number ≥ 0, got ${cfg.freeBits}`);
   if (typeof cfg.beta === 'number' && !(cfg.beta >= 0 && Number.isFinite(cfg.beta))) {
     throw new Error(`train: beta must be a finite number ≥ 0, got ${cfg.beta}`);
   }
@@ -136,11 +149,13 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
   if (cfg.testData) checkData('train (testData)', model, cfg.testData);
 
   const betaAt: BetaSchedule = typeof cfg.beta === 'number' ? ((b: number) => () => b)(cfg.beta) : cfg.beta;
+  const rateAt: LearningRateSchedule = typeof cfg.learningRate === 'number' ? ((r: number) => () => r)(cfg.learningRate) : cfg.learningRate;
+  const { freeBits, pixelReduction } = cfg;
   const orderRng = new Rng(cfg.seed);
   const noiseRng = new Rng(cfg.seed ^ 0x2545f491);
   const { inputDim, likelihood, outputLogVar } = model.config;
   const vars = model.trainableWeights();
-  const optimizer = adam({ learningRate: cfg.learningRate });
+  const optimizer = adam({ learningRate: rateAt(0) });
   const writer = cfg.logDir ? createSummaryWriter(cfg.logDir) : undefined;
   const stepsPerEpoch = Math.ceil(data.size / cfg.batchSize);
 
@@ -162,6 +177,9 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
         stepInEpoch++;
         const beta = betaAt(step);
         if (!(beta >= 0 && Number.isFinite(beta))) throw new Error(`train: beta schedule gave ${beta} at step ${step}`);
+        const learningRate = rateAt(step);
+        if (!(learningRate > 0 && Number.isFinite(learningRate))) throw new Error(`train: learningRate schedule gave ${learningRate} at step ${step}`);
+        optimizer.setLearningRate(learningRate);
         const noiseSeed = noiseRng.seed();
         const x = tf.tensor2d(batch.x, [batch.size, inputDim]); // [batch, 784]
         // minimize() keeps only the loss; the closure hands out [loss, recon, kl] (kept) for logging.
@@ -172,7 +190,7 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
               let loss: tf.Scalar;
               if (model.kind === 'vae') {
                 const out = model.forward(x, undefined, noiseSeed);
-                const t = elbo(x, out, { beta, likelihood, outputLogVar });
+                const t = elbo(x, out, { beta, likelihood, outputLogVar, freeBits, pixelReduction });
                 kept.terms = tf.keep(tf.stack([t.loss, t.recon, t.kl]) as tf.Tensor1D);
                 loss = t.loss;
               } else {
@@ -203,7 +221,7 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
         sumRecon += recon * batch.size;
         sumKl += kl * batch.size;
         seen += batch.size;
-        const log: BatchLog = { epoch, step, loss, recon, kl, beta, seconds: stepSeconds };
+        const log: BatchLog = { epoch, step, loss, recon, kl, beta, learningRate, seconds: stepSeconds };
         history.push(log);
         if (writer) {
           writer.scalar('loss', loss, step);

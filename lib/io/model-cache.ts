@@ -1,0 +1,162 @@
+/**
+ * A cache of trained models, so that the same model is trained once: chapters 4–7 use the same reference VAE,
+ * the book's rebuilds and a reader's second run of a notebook in JupyterLab load it instead of training it
+ * again. An entry lives in `.cache/models/<name>-<key>/` (or under $VAE_MODEL_CACHE; `VAE_MODEL_CACHE=off`
+ * turns the cache off), and its key is a sha256 over everything that can change the trained weights: what the
+ * caller passes (the recipe and fingerprints of the data), the library's sources (every file under lib/ and
+ * package-lock.json) and the backend (the same seed gives the same numbers only on the same backend).
+ *
+ * Two processes that want the same entry at once (the book executes two notebooks at a time) do not both
+ * train it: the first takes a lock file, the second waits for the entry and loads it. A lock left by a process
+ * that died is taken over. Entries are written to a temporary folder and renamed into place, so a crash leaves
+ * no half-written entry.
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/dataset';
+
+/** The repository root: lib/ is one level below it (this file is lib/io/model-cache.ts). */
+export function repositoryRoot(): string {
+  return path.resolve(__dirname, '..', '..');
+}
+
+/** Where entries go: $VAE_MODEL_CACHE, else <root>/.cache/models; undefined when VAE_MODEL_CACHE=off. */
+export function modelCacheDir(): string | undefined {
+  const env = (process.env.VAE_MODEL_CACHE ?? '').trim();
+  if (env === 'off' || env === '0') return undefined;
+  return env === '' ? path.join(repositoryRoot(), '.cache', 'models') : path.resolve(env);
+}
+
+/** Every file under `dir` (relative paths with '/', sorted). */
+function filesUnder(dir: string, prefix = ''): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]))
+    .sort();
+}
+
+/**
+ * sha256 (hex) over the library's sources under `root`: every .ts and .wat file under lib/ (name and bytes)
+ * and package-lock.json (the versions of TF.js and its backends). The book's notebook cache uses it too.
+ */
+export function libraryFingerprint(root = repositoryRoot()): string {
+  const h = createHash('sha256');
+  const part = (label: string, bytes: Buffer | string) => {
+    h.update(`${label}\0${Buffer.byteLength(bytes)}\0`);
+    h.update(bytes);
+  };
+  const libDir = path.join(root, 'lib');
+  for (const f of filesUnder(libDir).filter((x) => /\.(ts|wat)$/.test(x))) part(`lib/${f}`, fs.readFileSync(path.join(libDir, f)));
+  const lock = path.join(root, 'package-lock.json');
+  part('package-lock.json', fs.existsSync(lock) ? fs.readFileSync(lock) : '<absent>');
+  return h.digest('hex');
+}
+
+/** sha256 (hex, 32 characters) of a data set's pixels, labels and shape. */
+export function datasetFingerprint(ds: Dataset): string {
+  const h = createHash('sha256');
+  h.update(`${ds.size}x${ds.height}x${ds.width}\0`);
+  h.update(Buffer.from(ds.images.buffer, ds.images.byteOffset, ds.images.byteLength));
+  h.update(Buffer.from(ds.labels.buffer, ds.labels.byteOffset, ds.labels.byteLength));
+  return h.digest('hex').slice(0, 32);
+}
+
+/** The key of an entry: `parts` (JSON), the library fingerprint and the active backend. */
+export function modelCacheKey(parts: unknown): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify(parts));
+  h.update('\0');
+  h.update(libraryFingerprint());
+  h.update('\0');
+  h.update(tf.getBackend() ?? 'none');
+  return h.digest('hex').slice(0, 24);
+}
+
+export interface CachedValue<T> {
+  value: T;
+  /** true: loaded from the cache; false: built now (and stored, when the cache is on). */
+  cached: boolean;
+  /** The entry's folder (undefined when the cache is off). */
+  dir?: string;
+}
+
+export interface CacheFunctions<T> {
+  /** Makes the value (trains the model). */
+  build(): Promise<T>;
+  /** Writes the value into an empty folder. */
+  save(value: T, dir: string): Promise<void>;
+  /** Reads it back from a folder `save` wrote. */
+  load(dir: string): Promise<T>;
+}
+
+const COMPLETE = 'complete.json';
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Takes the lock file, or returns false while a living process holds it (a dead holder's lock is removed). */
+function tryLock(lock: string): boolean {
+  try {
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname() }), { flag: 'wx' });
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  let holder: { pid?: number; host?: string } = {};
+  try {
+    holder = JSON.parse(fs.readFileSync(lock, 'utf8')) as typeof holder;
+  } catch {
+    return false; // being written right now
+  }
+  if (holder.host === os.hostname() && typeof holder.pid === 'number' && !alive(holder.pid)) fs.rmSync(lock, { force: true });
+  return false;
+}
+
+/**
+ * The value stored under (name, parts), or `build()`'s, stored for next time. `name` is a readable prefix of
+ * the folder ('reference-vae'); `parts` is everything else that determines the value (see modelCacheKey).
+ */
+export async function cachedModel<T>(name: string, parts: unknown, fns: CacheFunctions<T>): Promise<CachedValue<T>> {
+  if (!/^[a-z0-9]+([.-][a-z0-9]+)*$/.test(name)) throw new Error(`cachedModel: name must be lower-case letters and digits joined by '-' or '.', got '${name}'`);
+  const root = modelCacheDir();
+  if (root === undefined) return { value: await fns.build(), cached: false };
+  const dir = path.join(root, `${name}-${modelCacheKey(parts)}`);
+  const lock = `${dir}.lock`;
+  fs.mkdirSync(root, { recursive: true });
+  for (let waited = 0; ; waited++) {
+    if (fs.existsSync(path.join(dir, COMPLETE))) return { value: await fns.load(dir), cached: true, dir };
+    if (tryLock(lock)) break;
+    if (waited === 0) process.stderr.write(`model cache: another process is training ${name}; waiting for it\n`);
+    await sleep(1000);
+  }
+  try {
+    if (fs.existsSync(path.join(dir, COMPLETE))) return { value: await fns.load(dir), cached: true, dir };
+    const value = await fns.build();
+    const tmp = `${dir}.tmp-${process.pid}`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(tmp, { recursive: true });
+    try {
+      await fns.save(value, tmp);
+      fs.writeFileSync(path.join(tmp, COMPLETE), JSON.stringify({ name, backend: tf.getBackend(), saved: new Date().toISOString() }));
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.renameSync(tmp, dir);
+    } catch (e) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      throw e;
+    }
+    return { value, cached: false, dir };
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * The book's models and how they are trained, each defined once (chapters 2–7, `npm run measure`): a recipe
+ * is a model configuration plus training options, plain data that can be printed, compared and hashed.
+ * `trainRecipe` builds the model, trains it and keeps it in the model cache (lib/io/model-cache.ts), so the
+ * notebooks that share a model (chapters 4, 5, 6 and 7 all use the reference VAE) train it once, and a book
+ * rebuild or a second run in JupyterLab loads it. Loaded or trained, the run reports the same logs: a cached
+ * run replays the stored per-step and per-epoch logs through the callbacks.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Dataset } from '../data/dataset';
+import { loadData } from '../data/load';
+import { klWarmup } from '../model/elbo';
+import { createVAE, DEFAULT_VAE_CONFIG, VAE, VAEConfig } from '../model/vae';
+import { Autoencoder, createAutoencoder } from '../model/autoencoder';
+import { cachedModel, datasetFingerprint } from '../io/model-cache';
+import { loadModel, loadNetwork, saveModel, saveNetwork } from '../io/save';
+import { profile as activeProfile, Profile } from './profile';
+import { train, BatchLog, EpochLog, TrainResult } from './train';
+import { DigitClassifier, DigitClassifierConfig, DEFAULT_DIGIT_CLASSIFIER, trainDigitClassifier } from './recognizability';
+
+/** How a recipe trains: the data of `TrainConfig` (no callbacks), so that it can be hashed and printed. */
+export interface RecipeTraining {
+  /** Passes over the training data. */
+  epochs: number;
+  /** Examples per Adam step. */
+  batchSize: number;
+  /** Adam step size. */
+  learningRate: number;
+  /** Seed of the batch order and the noise (the model's weights use the model's seed). */
+  seed: number;
+  /** KL weight after the warm-up (1 = the ELBO). */
+  beta: number;
+  /** Epochs over which β rises linearly from 0 to `beta` (KL warm-up, chapter 4); 0 = none. */
+  warmupEpochs: number;
+  /** Free bits λ, nats per latent dimension (chapter 4); 0 = none. */
+  freeBits: number;
+  /** 'sum' over pixels (the ELBO) or 'mean' (the article's bug, chapter 4). */
+  pixelReduction: 'sum' | 'mean';
+  /** Binarization of the training batches (chapter 4). */
+  binarize: 'none' | 'threshold' | 'sample';
+}
+
+export const DEFAULT_RECIPE_TRAINING: RecipeTraining = {
+  epochs: 10,
+  batchSize: 128,
+  learningRate: 1e-3,
+  seed: 0,
+  beta: 1,
+  warmupEpochs: 0,
+  freeBits: 0,
+  pixelReduction: 'sum',
+  binarize: 'none',
+};
+
+/** A model of the book and how it is trained. `kind` says which factory builds it. */
+export interface Recipe<K extends 'vae' | 'ae' = 'vae' | 'ae'> {
+  /** Readable name: logs and the model cache's folder ('reference-vae'). */
+  name: string;
+  kind: K;
+  /** createVAE / createAutoencoder configuration (missing fields take the defaults). */
+  model: Partial<VAEConfig>;
+  /** Training options (missing fields take DEFAULT_RECIPE_TRAINING). */
+  training: Partial<RecipeTraining>;
+}
+
+/** The model a recipe of kind K builds. */
+export type RecipeModel<K extends 'vae' | 'ae'> = K extends 'ae' ? Autoencoder : VAE;
+
+const byProfile = <T>(p: Profile, quick: T, full: T): T => (p === 'quick' ? quick : full);
+
+/**
+ * The reference VAE of chapters 4–7 and `npm run measure`: the model of pytorch/examples vae/main.py (dense
+ * 784-400-20, Bernoulli decoder), Adam 1e-3, batches of 128, 60 epochs on the 8,000 training digits.
+ */
+export function referenceVae(p: Profile = activeProfile()): Recipe<'vae'> {
+  return { name: 'reference-vae', kind: 'vae', model: { latentDim: 20, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, 60) } };
+}
+
+/**
+ * The convolutional VAE of chapter 6: two strided 3×3 convolutions (16 and 32 filters) and a dense layer of
+ * 256 units on each side, 20 latent dimensions; everything else as the reference VAE, 20 epochs.
+ */
+export function convVae(p: Profile = activeProfile()): Recipe<'vae'> {
+  return {
+    name: 'conv-vae',
+    kind: 'vae',
+    model: { architecture: 'conv', convFilters: [16, 32], hiddenUnits: [256], latentDim: 20, seed: 0 },
+    training: { epochs: byProfile(p, 1, 20) },
+  };
+}
+
+/** The autoencoder of chapter 2: 784-400-2-400-784, reconstruction loss only, 15 epochs. */
+export function autoencoder2d(p: Profile = activeProfile()): Recipe<'ae'> {
+  return { name: 'autoencoder-2d', kind: 'ae', model: { latentDim: 2, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, 15) } };
+}
+
+/** One model of the β sweep (chapters 4 and 6): 784-400-32, trained with KL weight β for 10 epochs. */
+export function betaVae(beta: number, p: Profile = activeProfile()): Recipe<'vae'> {
+  if (!(beta >= 0 && Number.isFinite(beta))) throw new Error(`betaVae: beta must be a finite number ≥ 0, got ${beta}`);
+  return { name: `beta-vae-${String(beta).replace('.', 'p')}`, kind: 'vae', model: { latentDim: 32, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 1, 10), beta } };
+}
+
+/** The digits every notebook trains on: the embedded 8,000 / 2,000 split, or 1,000 / 250 of it in the quick profile. */
+export function bookData(p: Profile = activeProfile()): { train: Dataset; test: Dataset } {
+  return loadData(byProfile(p, { limit: 1000 }, {}));
+}
+
+/** The recipe's training options with the defaults filled in. */
+export function recipeTraining(recipe: Recipe): RecipeTraining {
+  return { ...DEFAULT_RECIPE_TRAINING, ...recipe.training };
+}
+
+/** One line for a notebook or a log: "reference-vae: dense VAE 784-400-20, 60 epochs, Adam 0.001, batch 128, β = 1". */
+export function describeRecipe(recipe: Recipe): string {
+  const m = { ...DEFAULT_VAE_CONFIG, ...recipe.model };
+  const t = recipeTraining(recipe);
+  const layers =
+    m.architecture === 'conv'
+      ? `conv ${m.convFilters.join('-')} filters, dense ${[...m.hiddenUnits, m.latentDim].join('-')}`
+      : [m.inputDim, ...m.hiddenUnits, m.latentDim].join('-');
+  const extras = [
+    t.warmupEpochs > 0 ? `KL warm-up over ${t.warmupEpochs} epochs` : '',
+    t.freeBits > 0 ? `free bits ${t.freeBits} nats per dimension` : '',
+    t.pixelReduction === 'mean' ? 'per-pixel mean of the reconstruction term' : '',
+    t.binarize !== 'none' ? `binarize ${t.binarize}` : '',
+  ].filter(Boolean);
+  const model = recipe.kind === 'ae' ? `autoencoder ${layers}` : `${m.architecture} VAE ${layers}`;
+  return `${recipe.name}: ${model}, ${t.epochs} epochs, Adam ${t.learningRate}, batch ${t.batchSize}` +
+    (recipe.kind === 'vae' ? `, β = ${t.beta}` : '') + (extras.length ? `, ${extras.join(', ')}` : '');
+}
+
+export interface TrainRecipeOptions {
+  /** Evaluated after every epoch (EpochLog.test); part of the cache key, since it changes the logs. */
+  testData?: Dataset;
+  /** Called with every step's log (replayed from the cache when the model is loaded). */
+  onBatch?: (log: BatchLog) => unknown;
+  /** Called with every epoch's log (replayed likewise). */
+  onEpoch?: (log: EpochLog) => unknown;
+  /** Use the model cache (default true); false always trains (a measurement). */
+  cache?: boolean;
+}
+
+export interface RecipeRun<M> {
+  model: M;
+  /** The training logs: of this run, or of the run that made the cached model. */
+  result: TrainResult;
+  /** true when the model was loaded from the model cache. */
+  cached: boolean;
+}
+
+function buildModel<K extends 'vae' | 'ae'>(recipe: Recipe<K>): RecipeModel<K> {
+  if (recipe.kind === 'vae') return createVAE(recipe.model) as RecipeModel<K>;
+  if (recipe.kind === 'ae') return createAutoencoder(recipe.model) as RecipeModel<K>;
+  throw new Error(`trainRecipe: unknown kind '${String((recipe as Recipe).kind)}' in recipe '${(recipe as Recipe).name}' (use 'vae' or 'ae')`);
+}
+
+/**
+ * Builds the recipe's model and trains it on `data`, or loads it from the model cache when the same recipe was
+ * trained before on the same data with the same library and backend. Callbacks see the same logs either way.
+ */
+export async function trainRecipe<K extends 'vae' | 'ae'>(recipe: Recipe<K>, data: Dataset, opts: TrainRecipeOptions = {}): Promise<RecipeRun<RecipeModel<K>>> {
+  const t = recipeTraining(recipe);
+  const fresh = buildModel(recipe); // validates the configuration before anything is trained or looked up
+  const stepsPerEpoch = Math.ceil(data.size / t.batchSize);
+  const parts = {
+    kind: recipe.kind,
+    model: fresh.config,
+    training: t,
+    data: datasetFingerprint(data),
+    test: opts.testData ? datasetFingerprint(opts.testData) : null,
+  };
+  const build = async (): Promise<{ model: RecipeModel<K>; result: TrainResult }> => {
+    const result = await train(fresh, data, {
+      epochs: t.epochs,
+      batchSize: t.batchSize,
+      learningRate: t.learningRate,
+      seed: t.seed,
+      beta: t.warmupEpochs > 0 ? klWarmup({ warmupSteps: t.warmupEpochs * stepsPerEpoch, betaMax: t.beta }) : t.beta,
+      freeBits: t.freeBits,
+      pixelReduction: t.pixelReduction,
+      binarize: t.binarize,
+      testData: opts.testData,
+      onBatch: opts.onBatch,
+      onEpoch: opts.onEpoch,
+    });
+    return { model: fresh, result };
+  };
+  if (opts.cache === false) {
+    const { model, result } = await build();
+    return { model, result, cached: false };
+  }
+  const entry = await cachedModel(recipe.name, parts, {
+    build,
+    save: async (v, dir) => {
+      await saveModel(v.model, path.join(dir, 'model'));
+      fs.writeFileSync(path.join(dir, 'training.json'), JSON.stringify(v.result));
+    },
+    load: async (dir) => {
+      const model = (await loadModel(path.join(dir, 'model'))) as RecipeModel<K>;
+      const result = JSON.parse(fs.readFileSync(path.join(dir, 'training.json'), 'utf8')) as TrainResult;
+      return { model, result };
+    },
+  });
+  if (entry.cached) {
+    fresh.dispose();
+    await replay(entry.value.result, opts);
+  }
+  return { model: entry.value.model, result: entry.value.result, cached: entry.cached };
+}
+
+/** Hands a stored run's logs to the callbacks in the order training produced them. */
+async function replay(result: TrainResult, opts: TrainRecipeOptions): Promise<void> {
+  let next = 0;
+  for (const epoch of result.epochs) {
+    for (; next < result.history.length && result.history[next].epoch <= epoch.epoch; next++) {
+      if (opts.onBatch) await opts.onBatch(result.history[next]);
+    }
+    if (opts.onEpoch) await opts.onEpoch(epoch);
+  }
+}
+
+/**
+ * The digit classifier of the recognizability score (chapter 5, lib/training/recognizability.ts), trained on
+ * `data` (the training digits) and kept in the model cache like the models.
+ */
+export async function bookClassifier(data: Dataset, config: Partial<DigitClassifierConfig> = {}, opts: { cache?: boolean } = {}): Promise<DigitClassifier> {
+  const cfg: DigitClassifierConfig = { ...DEFAULT_DIGIT_CLASSIFIER, ...config };
+  if (opts.cache === false) return trainDigitClassifier(data, cfg);
+  const entry = await cachedModel('digit-classifier', { config: cfg, data: datasetFingerprint(data) }, {
+    build: () => trainDigitClassifier(data, cfg),
+    save: async (c, dir) => {
+      await saveNetwork(c.net, path.join(dir, 'net'));
+      fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(c.config));
+    },
+    load: async (dir) => ({
+      net: await loadNetwork(path.join(dir, 'net')),
+      config: JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as DigitClassifierConfig,
+    }),
+  });
+  return entry.value;
+}
