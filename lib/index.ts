@@ -33,7 +33,8 @@ export {
   DEFAULT_RECIPE_TRAINING,
 } from './training/recipes';
 export type { Recipe, RecipeModel, RecipeTraining, RecipeRun, TrainRecipeOptions } from './training/recipes';
-export { modelCacheDir, cachedModel, libraryFingerprint, datasetFingerprint, modelCacheKey } from './io/model-cache';
+export { modelCacheDir, cachedModel, modelCacheKey } from './io/model-cache';
+export { libraryFingerprint, datasetFingerprint } from './io/fingerprint';
 export type { CachedValue, CacheFunctions } from './io/model-cache';
 
 // Sample quality: a digit classifier and the share of images it recognizes (chapter 5)
@@ -53,6 +54,8 @@ export { encodePng, digitGridPng, DEFAULT_DIGIT_GRID } from './figures/png';
 export type { DigitGridOptions } from './figures/png';
 export { show, liveFigure, showImage, showDigits, showText, showTable, formatTable, plotlyBundle, isNotebook, PLOTLY_MIME, DEFAULT_LIVE_FIGURE } from './figures/display';
 export type { FigureLike, PlotlyBundle, LiveFigure, LiveFigureOptions } from './figures/display';
+export { showResults, RESULTS_MIME } from './figures/results';
+export type { ResultValue } from './figures/results';
 export { profile, pick, parseProfile, PROFILES } from './training/profile';
 export type { Profile } from './training/profile';
 

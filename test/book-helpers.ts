@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { buildBook, BuildOptions, BuildResult, defaultOptions } from '../scripts/bookgen/build';
-import { cacheKey, cachePath } from '../scripts/bookgen/notebooks';
+import { cacheKey, cachePath, Profile } from '../scripts/bookgen/notebooks';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'mini-book');
@@ -41,9 +41,9 @@ export function fixtureOptions(outDir: string, cacheDir: string, over: Partial<B
 }
 
 /** Puts the hand-made executed copy of fixture notebook `name` into the cache where the build will look for it. */
-export function seedCache(cacheDir: string, name: string, notebooksDir = path.join(FIXTURE, 'notebooks')): string {
-  const key = cacheKey({ root: ROOT, notebookFile: path.join(notebooksDir, `${name}.ipynb`), profile: 'quick' });
-  const dst = cachePath(cacheDir, name, key, 'quick');
+export function seedCache(cacheDir: string, name: string, notebooksDir = path.join(FIXTURE, 'notebooks'), profile: Profile = 'quick'): string {
+  const key = cacheKey({ root: ROOT, notebookFile: path.join(notebooksDir, `${name}.ipynb`), profile });
+  const dst = cachePath(cacheDir, name, key, profile);
   fs.mkdirSync(cacheDir, { recursive: true });
   fs.copyFileSync(path.join(FIXTURE, 'executed', `${name}.ipynb`), dst);
   return dst;

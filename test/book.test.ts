@@ -160,7 +160,7 @@ test('bad directives, containers, math and links name the chapter file and line'
   seedCache(cache, 'fx-demo');
   const cases: [string, RegExp][] = [
     ['# A\n\nText.\n{{notebook nope#x}}\n', /02-bad\.md:4: unknown notebook "nope" \(no .*nope\.ipynb; known: fx-demo, fx-fail\)/],
-    ['# A\n\n{{notebook fx-demo#no-such-tag}}\n', /02-bad\.md:3: unknown tag "no-such-tag" in notebooks\/fx-demo\.ipynb \(tags: digits, plot, setup, text\)/],
+    ['# A\n\n{{notebook fx-demo#no-such-tag}}\n', /02-bad\.md:3: unknown tag "no-such-tag" in notebooks\/fx-demo\.ipynb \(tags: digits, plot, results, setup, text\)/],
     ['# A\n\n\n{{solution 02-model#nope}}\n', /02-bad\.md:4: unknown solution id "nope" in .*02-model\.ipynb \(ids: kl\)/],
     ['# A\n\n{{solution 09-none#kl}}\n', /02-bad\.md:3: unknown solutions notebook "09-none"/],
     ['# A\n\n{{figure x}}\n', /02-bad\.md:3: unknown directive "\{\{figure …\}\}"/],

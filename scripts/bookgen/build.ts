@@ -1,14 +1,16 @@
 // The book build: chapters/*.md + executed notebooks → a static book in one folder (buildBook, below, names
 // its phases).
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { BookError, createMarkdown, Directive, escapeHtml, Heading, RenderEnv, highlightCode } from './markdown';
 import {
-  allTags, cacheKey, cachePath, cellsWithTag, executeNotebook, exerciseIds, firstError, joinSource, Notebook,
+  allTags, cacheKey, cachePath, cellsWithTag, executeNotebook, Execution, exerciseIds, firstError, joinSource, Notebook,
   Profile, pruneCache, readNotebook, solutionCell,
 } from './notebooks';
 import { contentHash, OutputContext, renderCell } from './outputs';
+import { Claim, checkClaims, checkClaimSyntax } from './claims';
 import { PageRef, renderPage } from './layout';
 import { buildSearchIndex, SearchSection } from './search';
 
@@ -35,6 +37,11 @@ export interface BuildOptions {
   executor: string;
   /** Seconds per cell passed to the executor. */
   cellTimeout: number;
+  /**
+   * Notebooks executed at a time. Each kernel trains on one thread (libtensorflow's and wasm's default), so one
+   * per core: two on the 2-core machine the book is built on.
+   */
+  jobs: number;
   /** Progress messages (executions and their durations). */
   log: (msg: string) => void;
 }
@@ -52,6 +59,7 @@ export function defaultOptions(root: string): BuildOptions {
     python: path.join(root, '.venv', 'bin', 'python'),
     executor: path.join(root, 'scripts', 'jupyter', 'execute_notebook.py'),
     cellTimeout: 900,
+    jobs: Math.max(1, Math.min(os.cpus().length, 4)),
     log: (m) => process.stderr.write(`book: ${m}\n`),
   };
 }
@@ -63,6 +71,10 @@ export interface BuildResult {
   cached: string[];
   /** Executed notebook used for each shown notebook (a file in the cache). */
   executedFiles: Record<string, string>;
+  /** Notebooks executed by this build: seconds and the backend they reported. */
+  executions: Record<string, { seconds: number; backend: string }>;
+  /** Claims held to (full profile) or only evaluated (quick profile). */
+  claims: { checked: number; skipped: number; wouldFail: number };
 }
 
 interface Chapter {
@@ -130,8 +142,10 @@ interface Parsed {
 interface Sources {
   notebooks: Map<string, Notebook>;
   solutions: Map<string, Notebook>;
-  /** Notebooks whose cells a chapter shows (so they must be executed), in order of first use. */
+  /** Notebooks whose cells a chapter shows or whose results it claims (so they must be executed), in order of first use. */
   needed: string[];
+  /** Every {{claim …}} of every chapter, in order. */
+  claims: Claim[];
 }
 
 /** What rendering produced, before anything is written. */
@@ -156,8 +170,11 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   const md = createMarkdown();
   const parsed = parseChapters(md, opts);
   const sources = checkDirectives(parsed.all, opts);
-  const result: BuildResult = { pages: [], figures: 0, executed: [], cached: [], executedFiles: {} };
-  const executed = executeNotebooks(sources, opts, result);
+  const result: BuildResult = {
+    pages: [], figures: 0, executed: [], cached: [], executedFiles: {}, executions: {}, claims: { checked: 0, skipped: 0, wouldFail: 0 },
+  };
+  const executed = await executeNotebooks(sources, opts, result);
+  result.claims = checkClaims(sources.claims, executed, opts.profile, opts.log);
   const outDir = path.resolve(opts.outDir);
   const tmpDir = path.join(path.dirname(outDir), `.${path.basename(outDir)}-build`);
   fs.rmSync(tmpDir, { recursive: true, force: true });
@@ -222,7 +239,7 @@ function parseChapter(md: MarkdownIt, file: string, href: string, number: number
 /** Phase 2: every {{notebook …}} and {{solution …}} directive names a notebook, tag or exercise that exists. */
 function checkDirectives(all: Chapter[], opts: BuildOptions): Sources {
   const root = opts.root;
-  const sources: Sources = { notebooks: new Map(), solutions: new Map(), needed: [] };
+  const sources: Sources = { notebooks: new Map(), solutions: new Map(), needed: [], claims: [] };
   const notebookSource = (name: string, where: string): Notebook => {
     let nb = sources.notebooks.get(name);
     if (!nb) {
@@ -253,7 +270,13 @@ function checkDirectives(all: Chapter[], opts: BuildOptions): Sources {
       if (t.type !== 'book_directive') continue;
       const d = t.meta as Directive;
       const where = `${ch.rel}:${d.line}`;
-      if (d.kind === 'notebook') {
+      if (d.kind === 'claim') {
+        notebookSource(d.name, where);
+        const claim: Claim = { where, notebook: d.name, text: d.claim!.text, predicate: d.claim!.predicate };
+        checkClaimSyntax(claim);
+        sources.claims.push(claim);
+        if (!sources.needed.includes(d.name)) sources.needed.push(d.name);
+      } else if (d.kind === 'notebook') {
         const nb = notebookSource(d.name, where);
         if (d.fragment) {
           if (cellsWithTag(nb, d.fragment).length === 0) {
@@ -276,14 +299,19 @@ function checkDirectives(all: Chapter[], opts: BuildOptions): Sources {
   return sources;
 }
 
-/** Phase 3: the executed notebooks, from the cache or run by the executor. */
-function executeNotebooks(sources: Sources, opts: BuildOptions, result: BuildResult): Map<string, Notebook> {
+/**
+ * Phase 3: the executed notebooks, from the cache or run by the executor, `opts.jobs` at a time (in the order the
+ * chapters first use them). Each execution is logged with its time and the backend the notebook reported.
+ */
+async function executeNotebooks(sources: Sources, opts: BuildOptions, result: BuildResult): Promise<Map<string, Notebook>> {
   const root = opts.root;
-  const executed = new Map<string, Notebook>();
+  const toRun: { name: string; file: string; cached: string }[] = [];
+  const files = new Map<string, string>();
   for (const name of sources.needed) {
     const file = path.join(opts.notebooksDir, `${name}.ipynb`);
     const key = cacheKey({ root, notebookFile: file, profile: opts.profile });
     const cached = cachePath(opts.cacheDir, name, key, opts.profile);
+    files.set(name, cached);
     if (fs.existsSync(cached)) {
       result.cached.push(name);
     } else if (!opts.execute) {
@@ -291,25 +319,40 @@ function executeNotebooks(sources: Sources, opts: BuildOptions, result: BuildRes
         `--no-execute: notebooks/${name}.ipynb has no cached execution for profile "${opts.profile}" (expected ${rel(root, cached)}); build once without --no-execute`,
       );
     } else {
-      opts.log(`executing notebooks/${name}.ipynb (profile ${opts.profile}) …`);
-      const exec = () => executeNotebook(file, cached, {
-        root, python: opts.python, executor: opts.executor, profile: opts.profile, timeout: opts.cellTimeout, log: opts.log,
-      });
-      try {
-        exec();
-      } catch (e) {
-        // tslab watches the lib/*.ts files a notebook imports; an edit during the run can trip its rebuild timer
-        // ("Unexpected pending rebuildTimer") although the notebook is fine. One more run, then the error stands.
-        if (!(e instanceof BookError && /Unexpected pending rebuildTimer/.test(e.message))) throw e;
-        opts.log(`${e.message}: a library file changed during the run; executing once more`);
-        exec();
-      }
-      result.executed.push(name);
-      pruneCache(opts.cacheDir, name, opts.profile, cached);
+      toRun.push({ name, file, cached });
     }
+  }
+  if (toRun.length) {
+    const jobs = Math.max(1, Math.min(opts.jobs, toRun.length));
+    opts.log(`executing ${toRun.length} notebook${toRun.length === 1 ? '' : 's'} (profile ${opts.profile}), ${jobs} at a time: ${toRun.map((t) => t.name).join(', ')}`);
+    const started = Date.now();
+    const failures: unknown[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < toRun.length && failures.length === 0) {
+        const { name, file, cached } = toRun[next++];
+        opts.log(`executing notebooks/${name}.ipynb …`);
+        try {
+          const ex = await executeOnce(file, cached, opts);
+          result.executed.push(name);
+          result.executions[name] = ex;
+          opts.log(`executed notebooks/${name}.ipynb in ${ex.seconds.toFixed(1)} s on ${ex.backend}`);
+          pruneCache(opts.cacheDir, name, opts.profile, cached);
+        } catch (e) {
+          failures.push(e);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: jobs }, worker));
+    if (failures.length) throw failures[0];
+    opts.log(`executed ${toRun.length} notebook${toRun.length === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s of wall time`);
+  }
+  const executed = new Map<string, Notebook>();
+  for (const name of sources.needed) {
+    const cached = files.get(name)!;
     const nb = readNotebook(cached);
     const err = firstError(nb);
-    if (err) throw new BookError(`${rel(root, file)}: ${err}`);
+    if (err) throw new BookError(`${rel(root, path.join(opts.notebooksDir, `${name}.ipynb`))}: ${err}`);
     if (nb.cells.length !== sources.notebooks.get(name)!.cells.length) {
       throw new BookError(`${rel(root, cached)}: cached execution has ${nb.cells.length} cells, the notebook ${sources.notebooks.get(name)!.cells.length}`);
     }
@@ -317,6 +360,22 @@ function executeNotebooks(sources: Sources, opts: BuildOptions, result: BuildRes
     result.executedFiles[name] = cached;
   }
   return executed;
+}
+
+/** One execution; retried once when tslab tripped over a library file edited during the run. */
+async function executeOnce(file: string, cached: string, opts: BuildOptions): Promise<Execution> {
+  const exec = () => executeNotebook(file, cached, {
+    root: opts.root, python: opts.python, executor: opts.executor, profile: opts.profile, timeout: opts.cellTimeout,
+  });
+  try {
+    return await exec();
+  } catch (e) {
+    // tslab watches the lib/*.ts files a notebook imports; an edit during the run can trip its rebuild timer
+    // ("Unexpected pending rebuildTimer") although the notebook is fine. One more run, then the error stands.
+    if (!(e instanceof BookError && /Unexpected pending rebuildTimer/.test(e.message))) throw e;
+    opts.log(`${e.message}: a library file changed during the run; executing once more`);
+    return exec();
+  }
 }
 
 /** Phase 4: every page rendered in memory, with the files it needs listed. */
@@ -374,6 +433,7 @@ function renderSite(
 function renderDirective(
   md: MarkdownIt, d: Directive, ctx: OutputContext, sources: Sources, executed: Map<string, Notebook>, site: Site, opts: BuildOptions,
 ): string {
+  if (d.kind === 'claim') return ''; // checked after execution (scripts/bookgen/claims.ts), shows nothing
   if (d.kind === 'solution') {
     const cell = solutionCell(sources.solutions.get(d.name)!, d.fragment!)!;
     const lang = cell.cell_type === 'code' ? 'typescript' : '';

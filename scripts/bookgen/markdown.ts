@@ -33,13 +33,15 @@ export interface Heading {
 }
 
 export interface Directive {
-  kind: 'notebook' | 'solution';
+  kind: 'notebook' | 'solution' | 'claim';
   /** Notebook or solutions-notebook name without extension, e.g. `01-autoencoder`, `03-vae`. */
   name: string;
   /** The part after `#`: a cell tag (notebook) or an exercise id (solution); absent for a notebook link. */
   fragment?: string;
   /** 1-based line in the chapter file. */
   line: number;
+  /** A claim's words and predicate (scripts/bookgen/claims.ts). */
+  claim?: { text: string; predicate: string };
 }
 
 /** Per-document state threaded through markdown-it's `env`. */
@@ -244,15 +246,29 @@ function directive(state: StateBlock, startLine: number, _endLine: number, silen
   const line = state.src.slice(start, max).trim();
   if (!line.startsWith('{{')) return false;
   const env = state.env as RenderEnv;
+  if (/^\{\{\s*claim\b/.test(line)) {
+    // {{claim NOTEBOOK "what it says": PREDICATE}} (scripts/bookgen/claims.ts); renders nothing.
+    const c = /^\{\{\s*claim\s+([\w.-]+)\s+"([^"]+)"\s*:\s*(.+?)\s*\}\}$/.exec(line);
+    if (!c) {
+      throw new BookError(`${env.file}:${startLine + 1}: malformed claim "${line}" (expected {{claim NOTEBOOK "what it says": PREDICATE}})`);
+    }
+    if (silent) return true;
+    const token = state.push('book_directive', 'div', 0);
+    token.block = true;
+    token.map = [startLine, startLine + 1];
+    token.meta = { kind: 'claim', name: c[1].replace(/\.ipynb$/, ''), line: startLine + 1, claim: { text: c[2], predicate: c[3] } } as Directive;
+    state.line = startLine + 1;
+    return true;
+  }
   const m = /^\{\{\s*(\w+)\s+([^\s#}]+)(?:#([^\s}]+))?\s*\}\}$/.exec(line);
   if (!m) {
     throw new BookError(
-      `${env.file}:${startLine + 1}: malformed directive "${line}" (expected {{notebook NAME}}, {{notebook NAME#TAG}} or {{solution CHAPTER#ID}})`,
+      `${env.file}:${startLine + 1}: malformed directive "${line}" (expected {{notebook NAME}}, {{notebook NAME#TAG}}, {{solution CHAPTER#ID}} or {{claim NOTEBOOK "…": PREDICATE}})`,
     );
   }
   const kind = m[1];
   if (kind !== 'notebook' && kind !== 'solution') {
-    throw new BookError(`${env.file}:${startLine + 1}: unknown directive "{{${kind} …}}" (known: notebook, solution)`);
+    throw new BookError(`${env.file}:${startLine + 1}: unknown directive "{{${kind} …}}" (known: notebook, solution, claim)`);
   }
   if (kind === 'solution' && !m[3]) {
     throw new BookError(`${env.file}:${startLine + 1}: {{solution ${m[2]}}} needs an exercise id: {{solution ${m[2]}#ID}}`);

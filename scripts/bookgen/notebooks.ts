@@ -1,11 +1,12 @@
 // Notebooks for the book: read .ipynb files, execute them with THE executor (scripts/jupyter/execute_notebook.py,
 // real tslab kernel) and cache the executed copies by a hash of everything that can change their outputs.
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BookError } from './markdown';
 import type { Profile } from '../../lib/training/profile';
+import { libraryFingerprint } from '../../lib/io/fingerprint';
 
 export type { Profile };
 
@@ -62,18 +63,10 @@ export interface CacheInputs {
   profile: Profile;
 }
 
-/** Every file under `dir` (relative paths with '/', sorted). */
-function filesUnder(dir: string, prefix = ''): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? filesUnder(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
-  ).sort();
-}
-
 /**
- * The cache key of an executed notebook: sha256 over the notebook bytes, every source file under lib/ (name +
- * bytes, sorted), package-lock.json, requirements.txt and the profile. Anything else (chapters, the book's CSS)
- * does not change what a cell prints, so editing prose never re-runs training.
+ * The cache key of an executed notebook: sha256 over the notebook bytes, the library's fingerprint (every source
+ * file under lib/ and package-lock.json: lib/io/fingerprint.ts), requirements.txt and the profile. Anything else
+ * (chapters, the book's CSS) does not change what a cell prints, so editing prose never re-runs training.
  */
 export function cacheKey(inputs: CacheInputs): string {
   const h = createHash('sha256');
@@ -82,13 +75,9 @@ export function cacheKey(inputs: CacheInputs): string {
     h.update(bytes);
   };
   part('notebook', fs.readFileSync(inputs.notebookFile));
-  const libDir = path.join(inputs.root, 'lib');
-  const libFiles = filesUnder(libDir).filter((f) => /\.(ts|wat)$/.test(f));
-  for (const f of libFiles) part(`lib/${f}`, fs.readFileSync(path.join(libDir, f)));
-  for (const f of ['package-lock.json', 'requirements.txt']) {
-    const p = path.join(inputs.root, f);
-    part(f, fs.existsSync(p) ? fs.readFileSync(p) : '<absent>');
-  }
+  part('library', libraryFingerprint(inputs.root));
+  const req = path.join(inputs.root, 'requirements.txt');
+  part('requirements.txt', fs.existsSync(req) ? fs.readFileSync(req) : '<absent>');
   part('profile', inputs.profile);
   return h.digest('hex').slice(0, 32);
 }
@@ -133,14 +122,48 @@ export interface ExecuteOptions {
   profile: Profile;
   /** Seconds per cell. */
   timeout: number;
-  log: (msg: string) => void;
+  /** Extra environment variables for the kernel (e.g. VAE_TF_THREADS). */
+  env?: Record<string, string>;
+}
+
+export interface Execution {
+  /** Wall time of the executor, seconds. */
+  seconds: number;
+  /** The backend the notebook reported ("tensorflow (@tensorflow/tfjs-node; …)"), or 'unknown'. */
+  backend: string;
+}
+
+/** Runs a command without blocking the event loop (so that two notebooks execute at a time). */
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string; error?: Error }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.length > 1 << 20) stderr = stderr.slice(-(1 << 19));
+    });
+    child.on('error', (error) => resolve({ status: null, stderr, error }));
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
+
+/** The "backend: …" line every notebook prints in its first code cell's output. */
+export function reportedBackend(nb: Notebook): string {
+  for (const cell of nb.cells) {
+    for (const o of cell.outputs ?? []) {
+      if (o.output_type !== 'stream') continue;
+      const m = /^backend: (.+?)(;\s*profile:.*)?$/m.exec(Array.isArray(o.text) ? o.text.join('') : o.text ?? '');
+      if (m) return m[1];
+    }
+  }
+  return 'unknown';
 }
 
 /**
  * Runs the executor on `file`, writing the executed notebook to `outFile` (via a temporary file, so a crash never
  * leaves a half-written cache entry). A failing cell → BookError "notebooks/x.ipynb: cell 7 (tag): Error: …".
  */
-export function executeNotebook(file: string, outFile: string, opts: ExecuteOptions): void {
+export async function executeNotebook(file: string, outFile: string, opts: ExecuteOptions): Promise<Execution> {
   if (!fs.existsSync(opts.executor)) {
     throw new BookError(`cannot execute ${file}: the executor ${opts.executor} is missing`);
   }
@@ -158,8 +181,9 @@ export function executeNotebook(file: string, outFile: string, opts: ExecuteOpti
     opts.executor, file, '--out', tmp, '--report', report, '--timeout', String(opts.timeout),
     '--env', `VAE_PROFILE=${opts.profile}`, '--env', 'VAE_QUIET=1', '--env', `VAE_MODELS_DIR=${modelsTmp}`,
   ];
+  for (const [k, v] of Object.entries(opts.env ?? {})) args.push('--env', `${k}=${v}`);
   const started = Date.now();
-  const r = spawnSync(opts.python, args, { cwd: opts.root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = await run(opts.python, args, opts.root, process.env);
   let rep: ExecReport | null = null;
   try {
     rep = JSON.parse(fs.readFileSync(report, 'utf8')) as ExecReport;
@@ -193,7 +217,7 @@ export function executeNotebook(file: string, outFile: string, opts: ExecuteOpti
   fs.rmSync(models, { recursive: true, force: true });
   if (fs.existsSync(modelsTmp)) fs.renameSync(modelsTmp, models);
   fs.renameSync(tmp, outFile);
-  opts.log(`executed ${path.relative(opts.root, file)} (${opts.profile}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { seconds: (Date.now() - started) / 1000, backend: reportedBackend(readNotebook(outFile)) };
 }
 
 /** The first error output of an executed notebook, if any ("cell 7 (tag): Error: …"): a cached error fails the build too. */
