@@ -1,5 +1,5 @@
 // npm run book [-- --profile quick|full] [--no-execute] [--out DIR] [--chapters DIR] [--notebooks DIR]
-//              [--solutions DIR] [--cache DIR] [--timeout SECONDS]
+//              [--solutions DIR] [--cache DIR] [--timeout SECONDS] [--jobs N]
 // Builds the static book from chapters/*.md and the executed notebooks; see scripts/bookgen/build.ts.
 import * as path from 'node:path';
 import { parseArgs as parseFlags } from 'node:util';
@@ -8,13 +8,15 @@ import { buildBook, defaultOptions, BuildOptions } from './scripts/bookgen/build
 import { BookError } from './scripts/bookgen/markdown';
 
 const USAGE = `usage: npm run book -- [--profile quick|full] [--no-execute] [--out DIR] [--chapters DIR]
-       [--notebooks DIR] [--solutions DIR] [--cache DIR] [--timeout SECONDS]
-  --profile     VAE_PROFILE passed to the notebooks (default full; cached per profile)
+       [--notebooks DIR] [--solutions DIR] [--cache DIR] [--timeout SECONDS] [--jobs N]
+  --profile     VAE_PROFILE passed to the notebooks (default full; cached per profile); the full profile
+                also holds the chapters to their {{claim …}} lines
   --no-execute  use cached executions only; fail naming any notebook whose cache is missing
   --out         output folder (default book); built beside it, then swapped in
   --chapters, --notebooks, --solutions, --cache   inputs (defaults chapters, notebooks, exercises/solutions,
                 .cache/notebooks)
-  --timeout     seconds per notebook cell (default 900)`;
+  --timeout     seconds per notebook cell (default 900)
+  --jobs        notebooks executed at a time (default: one per core, at most 4; each kernel trains on one thread)`;
 
 export function parseArgs(argv: string[], root: string): BuildOptions {
   const opts = defaultOptions(root);
@@ -31,6 +33,7 @@ export function parseArgs(argv: string[], root: string): BuildOptions {
         solutions: { type: 'string' },
         cache: { type: 'string' },
         timeout: { type: 'string' },
+        jobs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -61,6 +64,11 @@ export function parseArgs(argv: string[], root: string): BuildOptions {
     if (!(v > 0)) throw new BookError(`--timeout must be a positive number of seconds`);
     opts.cellTimeout = v;
   }
+  if (parsed.jobs !== undefined) {
+    const n = Number(parsed.jobs);
+    if (!Number.isInteger(n) || n < 1) throw new BookError(`--jobs must be a positive integer, got '${parsed.jobs}'`);
+    opts.jobs = n;
+  }
   return opts;
 }
 
@@ -71,9 +79,13 @@ async function main(): Promise<void> {
     const opts = parseArgs(process.argv.slice(2), root);
     const r = await buildBook(opts);
     const secs = ((Date.now() - started) / 1000).toFixed(1);
+    const executed = r.executed.map((n) => `${n} ${r.executions[n].seconds.toFixed(0)} s`).join(', ');
+    const backends = [...new Set(Object.values(r.executions).map((e) => e.backend))];
+    const claims = r.claims.checked ? `${r.claims.checked} claims hold` : r.claims.skipped ? `${r.claims.skipped} claims not held to (${opts.profile} profile)` : 'no claims';
     process.stdout.write(
       `book: ${r.pages.length} pages, ${r.figures} figures → ${path.relative(process.cwd(), opts.outDir) || '.'}/ ` +
-        `(profile ${opts.profile}; executed: ${r.executed.join(', ') || 'none'}; cached: ${r.cached.join(', ') || 'none'}; ${secs} s)\n`,
+        `(profile ${opts.profile}; executed: ${executed || 'none'}; cached: ${r.cached.join(', ') || 'none'}; ${claims}; ${secs} s)\n` +
+        (backends.length ? `book: trained on ${backends.join(' and ')}\n` : ''),
     );
   } catch (e) {
     if (e instanceof BookError) {

@@ -18,6 +18,7 @@ import { datasetFingerprint } from '../io/fingerprint';
 import { loadModel, loadNetwork, saveModel, saveNetwork } from '../io/save';
 import { profile as activeProfile, Profile } from './profile';
 import { train, BatchLog, EpochLog, TrainResult } from './train';
+import { cosineDecay } from './schedule';
 import { DigitClassifier, DigitClassifierConfig, DEFAULT_DIGIT_CLASSIFIER, trainDigitClassifier } from './recognizability';
 
 /** How a recipe trains: the data of `TrainConfig` (no callbacks), so that it can be hashed and printed. */
@@ -26,8 +27,13 @@ export interface RecipeTraining {
   epochs: number;
   /** Examples per Adam step. */
   batchSize: number;
-  /** Adam step size. */
+  /** Adam step size (at the start, with a decay). */
   learningRate: number;
+  /**
+   * Step size at the end: below `learningRate`, the rate falls along a cosine (lib/training/schedule.ts) over
+   * the whole run, which lets the weights settle; equal to it (the default), the rate is constant.
+   */
+  finalLearningRate?: number;
   /** Seed of the batch order and the noise (the model's weights use the model's seed). */
   seed: number;
   /** KL weight after the warm-up (1 = the ELBO). */
@@ -96,6 +102,11 @@ export function autoencoder2d(p: Profile = activeProfile()): Recipe<'ae'> {
   return { name: 'autoencoder-2d', kind: 'ae', model: { latentDim: 2, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, 15) } };
 }
 
+/** The 2-D VAE of chapters 3 and 5 (784-400-2): a latent space that fits on a page; 20 epochs. */
+export function vae2d(p: Profile = activeProfile()): Recipe<'vae'> {
+  return { name: 'vae-2d', kind: 'vae', model: { latentDim: 2, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, 20) } };
+}
+
 /** One model of the β sweep (chapters 4 and 6): 784-400-32, trained with KL weight β for 10 epochs. */
 export function betaVae(beta: number, p: Profile = activeProfile()): Recipe<'vae'> {
   if (!(beta >= 0 && Number.isFinite(beta))) throw new Error(`betaVae: beta must be a finite number ≥ 0, got ${beta}`);
@@ -127,7 +138,8 @@ export function describeRecipe(recipe: Recipe): string {
     t.binarize !== 'none' ? `binarize ${t.binarize}` : '',
   ].filter(Boolean);
   const model = recipe.kind === 'ae' ? `autoencoder ${layers}` : `${m.architecture} VAE ${layers}`;
-  return `${recipe.name}: ${model}, ${t.epochs} epochs, Adam ${t.learningRate}, batch ${t.batchSize}` +
+  const rate = t.finalLearningRate !== undefined && t.finalLearningRate < t.learningRate ? `${t.learningRate} → ${t.finalLearningRate} (cosine)` : `${t.learningRate}`;
+  return `${recipe.name}: ${model}, ${t.epochs} epochs, Adam ${rate}, batch ${t.batchSize}` +
     (recipe.kind === 'vae' ? `, β = ${t.beta}` : '') + (extras.length ? `, ${extras.join(', ')}` : '');
 }
 
@@ -138,6 +150,8 @@ export interface TrainRecipeOptions {
   onBatch?: (log: BatchLog) => unknown;
   /** Called with every epoch's log (replayed likewise). */
   onEpoch?: (log: EpochLog) => unknown;
+  /** Count the active units on testData after every epoch (EpochLog.test.activeUnits). */
+  activeUnits?: boolean;
   /** Use the model cache (default true); false always trains (a measurement). */
   cache?: boolean;
 }
@@ -170,18 +184,23 @@ export async function trainRecipe<K extends 'vae' | 'ae'>(recipe: Recipe<K>, dat
     training: t,
     data: datasetFingerprint(data),
     test: opts.testData ? datasetFingerprint(opts.testData) : null,
+    activeUnits: opts.activeUnits === true,
   };
   const build = async (): Promise<{ model: RecipeModel<K>; result: TrainResult }> => {
     const result = await train(fresh, data, {
       epochs: t.epochs,
       batchSize: t.batchSize,
-      learningRate: t.learningRate,
+      learningRate:
+        t.finalLearningRate !== undefined && t.finalLearningRate < t.learningRate
+          ? cosineDecay({ initial: t.learningRate, final: t.finalLearningRate, steps: t.epochs * stepsPerEpoch })
+          : t.learningRate,
       seed: t.seed,
       beta: t.warmupEpochs > 0 ? klWarmup({ warmupSteps: t.warmupEpochs * stepsPerEpoch, betaMax: t.beta }) : t.beta,
       freeBits: t.freeBits,
       pixelReduction: t.pixelReduction,
       binarize: t.binarize,
       testData: opts.testData,
+      activeUnits: opts.activeUnits === true,
       onBatch: opts.onBatch,
       onEpoch: opts.onEpoch,
     });

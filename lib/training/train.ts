@@ -14,7 +14,7 @@ import { batches, Dataset } from '../data/dataset';
 import { elbo, logLikelihood, BetaSchedule } from '../model/elbo';
 import type { LearningRateSchedule } from './schedule';
 import type { Model } from '../model/model';
-import { evaluate, checkData } from './evaluate';
+import { evaluate, checkData, activeUnits } from './evaluate';
 import { saveCheckpoint } from '../io/save';
 import { createProgressBar } from './progress';
 import { adam } from './adam';
@@ -52,8 +52,8 @@ export interface EpochLog {
   /** Wall time of the epoch's optimisation steps (test evaluation and checkpoint excluded). */
   seconds: number;
   samplesPerSecond: number;
-  /** Held-out terms when `testData` is given (one seeded sample of z per example). */
-  test?: { elbo: number; recon: number; kl: number };
+  /** Held-out terms when `testData` is given (one seeded sample of z per example); active units with `activeUnits`. */
+  test?: { elbo: number; recon: number; kl: number; activeUnits?: number };
 }
 
 export interface TrainConfig {
@@ -87,6 +87,8 @@ export interface TrainConfig {
   logDir?: string;
   /** Evaluated after every epoch (EpochLog.test). */
   testData?: Dataset;
+  /** Also count the active units on testData after every epoch (chapter 4, collapse tracked over training). */
+  activeUnits: boolean;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -98,6 +100,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   freeBits: 0,
   pixelReduction: 'sum',
   binarize: 'none',
+  activeUnits: false,
   progress: false,
   keepCheckpoints: 2,
 };
@@ -147,6 +150,7 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
   }
   checkData('train', model, data);
   if (cfg.testData) checkData('train (testData)', model, cfg.testData);
+  if (cfg.activeUnits && !cfg.testData) throw new Error('train: activeUnits needs testData (the active units are counted on it)');
 
   const betaAt: BetaSchedule = typeof cfg.beta === 'number' ? ((b: number) => () => b)(cfg.beta) : cfg.beta;
   const rateAt: LearningRateSchedule = typeof cfg.learningRate === 'number' ? ((r: number) => () => r)(cfg.learningRate) : cfg.learningRate;
@@ -248,6 +252,7 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
       if (cfg.testData) {
         const t = evaluate(model, cfg.testData, { seed: cfg.seed });
         epochLog.test = { elbo: t.elbo, recon: t.recon, kl: t.kl };
+        if (cfg.activeUnits && model.kind === 'vae') epochLog.test.activeUnits = activeUnits(model, cfg.testData).count;
         if (writer) {
           writer.scalar('test/elbo', t.elbo, step);
           writer.scalar('test/recon', t.recon, step);
