@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/backend';
-import { elbo, klWarmup, constantBeta, logLikelihood } from '../lib/model/elbo';
+import { elbo, freeBitsKl, klWarmup, constantBeta, logLikelihood } from '../lib/model/elbo';
 
 before(async () => {
   await initBackend();
@@ -86,6 +86,46 @@ test('elbo: gradient of the loss wrt logits is −(x − σ(l)) / batch', () => 
         assert.ok(Math.abs(g[r][i] - expected) < 1e-5, `g[${r}][${i}] = ${g[r][i]}, expected ${expected}`);
       }
     }
+  });
+});
+
+/** KL of dimension j of example b, by hand. */
+const klDim = (m: number, lv: number) => 0.5 * (Math.exp(lv) + m * m - 1 - lv);
+
+test('freeBitsKl: Σ_j max(λ, batch mean of KL_j), with no gradient below λ', () => {
+  const perDim = [0, 1].map((j) => (klDim(MEAN[0][j], LOGVAR[0][j]) + klDim(MEAN[1][j], LOGVAR[1][j])) / 2);
+  tf.tidy(() => {
+    const { out } = inputs();
+    assert.ok(Math.abs(num(freeBitsKl(out.mean, out.logVar, 0)) - (perDim[0] + perDim[1])) < 1e-5, 'λ = 0: the plain KL');
+    const lambda = (perDim[0] + perDim[1]) / 2; // between the two dimensions' KLs
+    const expected = Math.max(lambda, perDim[0]) + Math.max(lambda, perDim[1]);
+    assert.ok(Math.abs(num(freeBitsKl(out.mean, out.logVar, lambda)) - expected) < 1e-5);
+    // The dimension below λ gets no gradient; the one above gets the plain KL's, ∂/∂μ = μ / batch.
+    const low = perDim[0] < perDim[1] ? 0 : 1;
+    const g = tf.grad((m: tf.Tensor) => freeBitsKl(m as tf.Tensor2D, out.logVar, lambda))(out.mean).arraySync() as number[][];
+    for (let b = 0; b < 2; b++) {
+      assert.equal(g[b][low], 0, `example ${b}, dimension ${low} (below λ): no gradient`);
+      assert.ok(Math.abs(g[b][1 - low] - MEAN[b][1 - low] / 2) < 1e-5);
+    }
+    assert.throws(() => freeBitsKl(out.mean, out.logVar, -1), /freeBitsKl: lambda must be a finite number ≥ 0, got -1/);
+  });
+});
+
+test('elbo: free bits and the per-pixel mean change the loss only; recon, kl and elbo stay in nats', () => {
+  tf.tidy(() => {
+    const { x, out } = inputs();
+    const plain = elbo(x, out);
+    const fb = elbo(x, out, { freeBits: 10 });
+    assert.ok(Math.abs(num(fb.loss) - (num(plain.recon) + 2 * 10)) < 1e-4, 'every dimension is below λ = 10: Σ_j λ');
+    const mean = elbo(x, out, { pixelReduction: 'mean', beta: 2 });
+    assert.ok(Math.abs(num(mean.loss) - (num(plain.recon) / 3 + 2 * num(plain.kl))) < 1e-5, 'recon / pixels + β·kl');
+    for (const t of [fb, mean]) {
+      assert.equal(num(t.recon), num(plain.recon));
+      assert.equal(num(t.kl), num(plain.kl));
+      assert.equal(num(t.elbo), num(plain.elbo));
+    }
+    assert.throws(() => elbo(x, out, { freeBits: -0.5 }), /elbo: freeBits must be a finite number ≥ 0, got -0.5/);
+    assert.throws(() => elbo(x, out, { pixelReduction: 'median' as never }), /elbo: pixelReduction must be 'sum' or 'mean', got 'median'/);
   });
 });
 

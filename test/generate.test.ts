@@ -19,6 +19,7 @@ import {
   gridCoordinates,
   normalQuantile,
   latentMeans,
+  sampleCodeBox,
 } from '../lib/training/generate';
 
 let vae: VAE;
@@ -126,4 +127,17 @@ test('reconstructionPairs: the originals, then their reconstructions', () => {
   assert.equal(pairs.length, 2 * 6 * 784);
   assert.equal(maxDiff(pairs.subarray(0, 6 * 784), shown.images), 0);
   assert.equal(maxDiff(pairs.subarray(6 * 784), reconstruct(vae, shown)), 0);
+});
+
+test('sampleCodeBox: seeded codes inside the bounding box of the given codes', () => {
+  const codes = new Float32Array([0, 10, 2, -4, 1, 3]); // three 2-D codes: x in [0, 2], y in [-4, 10]
+  const a = sampleCodeBox(codes, 2, 500, { seed: 1 });
+  assert.equal(a.length, 1000);
+  for (let i = 0; i < 500; i++) {
+    assert.ok(a[2 * i] >= 0 && a[2 * i] <= 2 && a[2 * i + 1] >= -4 && a[2 * i + 1] <= 10);
+  }
+  assert.ok(Math.max(...a.filter((_, i) => i % 2 === 1)) > 8, 'the whole box is covered');
+  assert.deepEqual(sampleCodeBox(codes, 2, 500, { seed: 1 }), a);
+  assert.notDeepEqual(sampleCodeBox(codes, 2, 500, { seed: 2 }), a);
+  assert.throws(() => sampleCodeBox(codes, 4, 5), /6 values are not a whole number of codes of latentDim 4/);
 });

@@ -60,7 +60,7 @@ test('train: loss falls, logs per batch and epoch, async callbacks awaited in or
     assert.ok(e.seconds > 0 && e.samplesPerSecond > 0);
   }
   const h = result.history[0];
-  assert.deepEqual(Object.keys(h).sort(), ['beta', 'epoch', 'kl', 'loss', 'recon', 'seconds', 'step']);
+  assert.deepEqual(Object.keys(h).sort(), ['beta', 'epoch', 'kl', 'learningRate', 'loss', 'recon', 'seconds', 'step']);
   assert.ok(h.seconds > 0 && result.history.reduce((t, b) => t + b.seconds, 0) <= result.seconds + 1e-9, 'the steps add up to the epochs');
   vae.dispose();
 });
@@ -88,6 +88,23 @@ test('train: β schedule reaches the loss; the autoencoder trains on reconstruct
   assert.ok(ra.epochs[1].recon < ra.epochs[0].recon);
   ra.history.forEach((h) => assert.equal(h.kl, 0));
   ae.dispose();
+});
+
+test('train: a learning-rate schedule sets every step\'s rate; free bits and the per-pixel mean reach the loss; active units per epoch', async () => {
+  const vae = createVAE({ latentDim: 4, hiddenUnits: [32], seed: 0 });
+  const rates = (step: number) => 1e-3 / (1 + step);
+  const r = await train(vae, data, { epochs: 1, batchSize: 64, learningRate: rates, freeBits: 5, testData: subset(test_, 64), activeUnits: true });
+  assert.deepEqual(r.history.map((h) => h.learningRate), r.history.map((_, i) => rates(i)));
+  // Free bits of 5 nats per dimension (4 dimensions) hold the KL part of the loss at 20 or more.
+  r.history.forEach((h) => assert.ok(h.loss >= h.recon + 20 - 1e-3, `loss ${h.loss}, recon ${h.recon}`));
+  const au = r.epochs[0].test?.activeUnits;
+  assert.ok(typeof au === 'number' && au >= 0 && au <= 4, `active units ${au}`);
+  const mean = await train(vae, data, { epochs: 1, batchSize: 64, pixelReduction: 'mean' });
+  mean.history.forEach((h) => assert.ok(Math.abs(h.loss - (h.recon / 784 + h.kl)) < 1e-3 * h.loss));
+  await assert.rejects(train(vae, data, { activeUnits: true }), /train: activeUnits needs testData/);
+  await assert.rejects(train(vae, data, { learningRate: () => -1 }), /train: learningRate schedule gave -1 at step 0/);
+  await assert.rejects(train(vae, data, { freeBits: -1 }), /train: freeBits must be a finite number ≥ 0, got -1/);
+  vae.dispose();
 });
 
 test('train: tf.memory().numTensors identical after epoch 1 and after epoch 3 (with test data, checkpoints, TensorBoard)', async () => {

@@ -1,0 +1,121 @@
+// The book's recipes and trainRecipe (lib/training/recipes.ts): train once, load after, same logs either way
+// (the callbacks see a cached run's logs replayed in order); the recipe's options reach train(); the named
+// recipes keep the reference model's settings that the book and `npm run measure` report.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../lib/backend/backend';
+import { loadData } from '../lib/data/load';
+import type { Dataset } from '../lib/data/dataset';
+import {
+  autoencoder2d, betaVae, bookClassifier, convVae, describeRecipe, referenceVae, trainRecipe, vae2d, type Recipe,
+} from '../lib/training/recipes';
+import { classProbabilities } from '../lib/training/recognizability';
+
+let trainSet: Dataset;
+let testSet: Dataset;
+let dir: string;
+const saved = process.env.VAE_MODEL_CACHE;
+
+before(async () => {
+  await initBackend();
+  ({ train: trainSet, test: testSet } = loadData({ limit: 300 }));
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recipes-'));
+  process.env.VAE_MODEL_CACHE = dir;
+});
+
+after(() => {
+  if (saved === undefined) delete process.env.VAE_MODEL_CACHE;
+  else process.env.VAE_MODEL_CACHE = saved;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const small: Recipe<'vae'> = { name: 'small-vae', kind: 'vae', model: { latentDim: 4, hiddenUnits: [32], seed: 1 }, training: { epochs: 2 } };
+
+function logsOf(r: Recipe<'vae'>, extra: Parameters<typeof trainRecipe>[2] = {}) {
+  const events: string[] = [];
+  return {
+    events,
+    run: trainRecipe(r, trainSet, {
+      testData: testSet,
+      onBatch: (b) => void events.push(`b${b.step}:${b.loss.toFixed(4)}`),
+      onEpoch: (e) => void events.push(`e${e.epoch}:${(-e.test!.elbo).toFixed(4)}`),
+      ...extra,
+    }),
+  };
+}
+
+test('trained once, loaded after: the same weights and the same logs, replayed in order', async () => {
+  const a = logsOf(small);
+  const first = await a.run;
+  assert.equal(first.cached, false);
+  const b = logsOf(small);
+  const second = await b.run;
+  assert.equal(second.cached, true);
+  assert.deepEqual(b.events, a.events, 'the callbacks see the stored logs in training order');
+  assert.equal(a.events.filter((e) => e.startsWith('e')).length, 2);
+  const probe = tf.tensor2d(testSet.images.subarray(0, 3 * 784), [3, 784]);
+  const [m1, m2] = [first, second].map((r) => tf.tidy(() => r.model.decode(r.model.encode(probe).mean).dataSync()));
+  assert.deepEqual(m2, m1, 'the loaded model computes what the trained one did');
+  probe.dispose();
+  first.model.dispose();
+  second.model.dispose();
+});
+
+test('what changes the model changes the entry: recipe options, data, logging of active units; cache: false always trains', async () => {
+  const before = fs.readdirSync(dir).length;
+  const r1 = await trainRecipe({ ...small, training: { epochs: 1, beta: 2 } }, trainSet);
+  const r2 = await trainRecipe({ ...small, training: { epochs: 1, beta: 2 } }, testSet);
+  const r3 = await trainRecipe({ ...small, training: { epochs: 1, beta: 2 } }, trainSet, { testData: testSet, activeUnits: true });
+  assert.deepEqual([r1.cached, r2.cached, r3.cached], [false, false, false]);
+  assert.ok(typeof r3.result.epochs[0].test?.activeUnits === 'number', 'active units counted on the test digits');
+  const r4 = await trainRecipe({ ...small, training: { epochs: 1, beta: 2 } }, trainSet, { cache: false });
+  assert.equal(r4.cached, false);
+  assert.equal(fs.readdirSync(dir).length, before + 3, 'cache: false stores nothing');
+  for (const r of [r1, r2, r3, r4]) r.model.dispose();
+});
+
+test('the recipe reaches train(): warm-up, free bits, the per-pixel mean, a decaying learning rate', async () => {
+  const seen: { beta: number; lr: number }[] = [];
+  const r = await trainRecipe(
+    { ...small, name: 'small-options', training: { epochs: 2, warmupEpochs: 1, freeBits: 0.25, pixelReduction: 'mean', finalLearningRate: 1e-4 } },
+    trainSet,
+    { onBatch: (b) => void seen.push({ beta: b.beta, lr: b.learningRate }), cache: false },
+  );
+  const stepsPerEpoch = Math.ceil(trainSet.size / 128);
+  assert.equal(seen[0].beta, 0, 'warm-up starts at β = 0');
+  assert.equal(seen[stepsPerEpoch].beta, 1, 'and reaches β = 1 after one epoch');
+  assert.equal(seen[0].lr, 1e-3);
+  assert.ok(seen[seen.length - 1].lr < 2e-4, `the rate falls towards 1e-4: ${seen[seen.length - 1].lr}`);
+  for (const h of r.result.history.slice(stepsPerEpoch)) {
+    assert.ok(h.loss < h.recon, 'with the per-pixel mean the loss is far below the summed reconstruction term');
+  }
+  r.model.dispose();
+});
+
+test('the named recipes: the reference model of the book, the quick profile only shortens training', () => {
+  const full = referenceVae('full');
+  assert.deepEqual(full.model, { latentDim: 20, hiddenUnits: [400], seed: 0 });
+  assert.equal(full.training.epochs, 60);
+  assert.ok((referenceVae('quick').training.epochs ?? 0) < 5);
+  assert.equal(describeRecipe(full), 'reference-vae: dense VAE 784-400-20, 60 epochs, Adam 0.001, batch 128, β = 1');
+  assert.match(describeRecipe(convVae('full')), /^conv-vae: conv VAE conv 16-32 filters, dense 256-20, 20 epochs/);
+  assert.match(describeRecipe(autoencoder2d('full')), /^autoencoder-2d: autoencoder 784-400-2, 15 epochs/);
+  assert.match(describeRecipe(vae2d('full')), /^vae-2d: dense VAE 784-400-2, 20 epochs/);
+  assert.match(describeRecipe(betaVae(16, 'full')), /^beta-vae-16: dense VAE 784-400-32, 10 epochs, Adam 0.001, batch 128, β = 16$/);
+  assert.equal(betaVae(0.5).name, 'beta-vae-0p5');
+  assert.throws(() => betaVae(-1), /betaVae: beta must be a finite number ≥ 0, got -1/);
+});
+
+test('bookClassifier: trained once per data set and loaded after, with the same predictions', async () => {
+  const a = await bookClassifier(trainSet, { epochs: 1 });
+  const b = await bookClassifier(trainSet, { epochs: 1 });
+  const x = testSet.images.subarray(0, 4 * 784);
+  assert.deepEqual(classProbabilities(b, x), classProbabilities(a, x));
+  assert.ok(fs.readdirSync(dir).some((f) => f.startsWith('digit-classifier-')));
+  a.net.dispose();
+  b.net.dispose();
+});
