@@ -1,5 +1,7 @@
-// The five notebooks: stored clean (no outputs, no execution counts) with the tags the chapters embed, and
-// executed top to bottom by the real tslab kernel through scripts/jupyter/execute_notebook.py (VAE_PROFILE=quick).
+// The notebooks: stored clean (no outputs, no execution counts) with the tags the chapters embed, and executed top
+// to bottom by the real tslab kernel through scripts/jupyter/execute_notebook.py (VAE_PROFILE=quick), two at a time,
+// with a model cache of their own (so every model is trained by the notebook that needs it first, as on a fresh
+// clone, and the notebooks that share a model load it from that cache).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -18,9 +20,20 @@ const skipRun = !ready && !process.env.CI ? '.venv or its tslab kernel is missin
 const TAGS: Record<string, string[]> = {
   '01-autoencoder': ['train-ae', 'reconstructions', 'code-scatter', 'random-decodes'],
   '02-reparameterization': ['reparam-demo', 'gradient-variance'],
-  '03-kl-term': ['kl-mc', 'scatter-kl', 'beta-sweep'],
-  '04-training': ['train-vae', 'test-metrics'],
-  '05-generation': ['prior-samples', 'interpolation', 'latent-grid', 'latent-scatter'],
+  '03-kl-term': ['kl-mc', 'scatter-kl', 'scatter-kl-table', 'beta-sweep', 'beta-sweep-terms', 'beta-sweep-activity'],
+  '04-training': ['train-vae', 'test-curve', 'test-metrics', 'samples', 'collapse', 'collapse-samples'],
+  '05-generation': ['prior-samples', 'interpolation', 'norms', 'latent-grid', 'latent-scatter'],
+  '06-beyond': ['classifier', 'conv-train', 'recognizability', 'conv-samples', 'conv-vs-dense', 'traversal', 'cvae', 'cvae-check', 'iwae-k'],
+  '07-faq': ['latent-size', 'latent-size-elbo', 'latent-size-units', 'per-class'],
+};
+/** Tagged cells that show their numbers for the chapters' claims (showResults: one application/json output). */
+const RESULTS: Record<string, string[]> = {
+  '02-reparameterization': ['gradient-variance'],
+  '03-kl-term': ['kl-mc', 'scatter-kl-table', 'beta-sweep'],
+  '04-training': ['train-vae', 'test-metrics', 'collapse-samples'],
+  '05-generation': ['norms'],
+  '06-beyond': ['classifier', 'recognizability', 'conv-vs-dense', 'cvae-check', 'iwae-k'],
+  '07-faq': ['latent-size', 'per-class'],
 };
 const PLOTLY = 'application/vnd.plotly.v1+json';
 
@@ -46,7 +59,7 @@ interface Notebook {
 const joined = (s: string | string[] | undefined): string => (Array.isArray(s) ? s.join('') : s ?? '');
 const readNb = (file: string): Notebook => JSON.parse(fs.readFileSync(file, 'utf8')) as Notebook;
 
-test('the notebooks folder holds exactly the five notebooks', () => {
+test('the notebooks folder holds exactly the book\'s notebooks', () => {
   const found = fs.readdirSync(NB_DIR).filter((f) => f.endsWith('.ipynb')).sort();
   assert.deepEqual(found, Object.keys(TAGS).map((n) => `${n}.ipynb`));
 });
@@ -92,7 +105,7 @@ interface Execution {
 }
 
 /** Runs the executor on one notebook (async, so two notebooks can run side by side on 2 cores). */
-function execute(name: string, outDir: string): Promise<Execution> {
+function execute(name: string, outDir: string, modelCache: string): Promise<Execution> {
   const out = path.join(outDir, `${name}.ipynb`);
   const t0 = Date.now();
   return new Promise((resolve) => {
@@ -100,6 +113,7 @@ function execute(name: string, outDir: string): Promise<Execution> {
       PY,
       [path.join(ROOT, 'scripts', 'jupyter', 'execute_notebook.py'), path.join(NB_DIR, `${name}.ipynb`), '--out', out,
         '--timeout', '240', '--total-timeout', '300', '--memory-mb', '3000', '--env', 'VAE_PROFILE=quick',
+        '--env', `VAE_MODEL_CACHE=${modelCache}`,
         '--report', path.join(outDir, `${name}.report.json`)],
       { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -109,13 +123,14 @@ function execute(name: string, outDir: string): Promise<Execution> {
   });
 }
 
-test('every notebook runs top to bottom with the tslab kernel (quick profile) without error output', { skip: skipRun, timeout: 900_000 }, async () => {
+test('every notebook runs top to bottom with the tslab kernel (quick profile) without error output', { skip: skipRun, timeout: 1_200_000 }, async () => {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'notebooks-'));
+  const modelCache = path.join(outDir, 'models');
   const names = Object.keys(TAGS);
   const results: Execution[] = [];
-  // Two at a time: this machine has 2 cores and each kernel is single-threaded.
+  // Two at a time: this machine has 2 cores and each kernel trains on one thread.
   for (let i = 0; i < names.length; i += 2) {
-    results.push(...(await Promise.all(names.slice(i, i + 2).map((n) => execute(n, outDir)))));
+    results.push(...(await Promise.all(names.slice(i, i + 2).map((n) => execute(n, outDir, modelCache)))));
   }
   const failures: string[] = [];
   for (const r of results) {
@@ -139,6 +154,12 @@ test('every notebook runs top to bottom with the tslab kernel (quick profile) wi
     for (const tag of TAGS[r.name]) {
       const cell = nb.cells.find((c) => c.metadata.tags?.includes(tag));
       if (!cell?.outputs?.length) failures.push(`${r.name}: the cell tagged '${tag}' has no output`);
+    }
+    // The cells the chapters' claims read show their numbers as one JSON object each.
+    for (const tag of RESULTS[r.name] ?? []) {
+      const cell = nb.cells.find((c) => c.metadata.tags?.includes(tag));
+      const json = (cell?.outputs ?? []).filter((o) => o.data?.['application/json'] !== undefined);
+      if (json.length !== 1) failures.push(`${r.name}: the cell tagged '${tag}' shows ${json.length} results outputs, expected 1`);
     }
   }
   assert.deepEqual(failures, [], failures.join('\n'));

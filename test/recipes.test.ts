@@ -39,8 +39,7 @@ function logsOf(r: Recipe<'vae'>, extra: Parameters<typeof trainRecipe>[2] = {})
   const events: string[] = [];
   return {
     events,
-    run: trainRecipe(r, trainSet, {
-      testData: testSet,
+    run: trainRecipe(r, { train: trainSet, test: testSet }, {
       onBatch: (b) => void events.push(`b${b.step}:${b.loss.toFixed(4)}`),
       onEpoch: (e) => void events.push(`e${e.epoch}:${(-e.test!.elbo).toFixed(4)}`),
       ...extra,
@@ -65,24 +64,28 @@ test('trained once, loaded after: the same weights and the same logs, replayed i
   second.model.dispose();
 });
 
-test('what changes the model changes the entry: recipe options, data, logging of active units; cache: false always trains', async () => {
+test('what changes the model changes the entry: recipe options, training and test digits; cache: false always trains', async () => {
   const before = fs.readdirSync(dir).length;
-  const r1 = await trainRecipe({ ...small, training: { epochs: 1, beta: 2 } }, trainSet);
-  const r2 = await trainRecipe({ ...small, training: { epochs: 1, beta: 2 } }, testSet);
-  const r3 = await trainRecipe({ ...small, training: { epochs: 1, beta: 2 } }, trainSet, { testData: testSet, activeUnits: true });
-  assert.deepEqual([r1.cached, r2.cached, r3.cached], [false, false, false]);
-  assert.ok(typeof r3.result.epochs[0].test?.activeUnits === 'number', 'active units counted on the test digits');
-  const r4 = await trainRecipe({ ...small, training: { epochs: 1, beta: 2 } }, trainSet, { cache: false });
-  assert.equal(r4.cached, false);
-  assert.equal(fs.readdirSync(dir).length, before + 3, 'cache: false stores nothing');
-  for (const r of [r1, r2, r3, r4]) r.model.dispose();
+  const opts: Recipe<'vae'> = { ...small, training: { epochs: 1, beta: 2 } };
+  const r1 = await trainRecipe(opts, { train: trainSet, test: testSet });
+  const r2 = await trainRecipe(opts, { train: testSet, test: testSet });
+  const r3 = await trainRecipe(opts, { train: trainSet, test: trainSet });
+  const r4 = await trainRecipe({ ...opts, training: { epochs: 1, beta: 3 } }, { train: trainSet, test: testSet });
+  assert.deepEqual([r1.cached, r2.cached, r3.cached, r4.cached], [false, false, false, false]);
+  const au = r1.result.epochs[0].test?.activeUnits;
+  assert.ok(typeof au === 'number' && au >= 0 && au <= 4, 'every epoch is evaluated on the test digits, active units included');
+  const r5 = await trainRecipe(opts, { train: trainSet, test: testSet }, { cache: false });
+  assert.equal(r5.cached, false);
+  assert.equal(fs.readdirSync(dir).length, before + 4, 'cache: false stores nothing');
+  await assert.rejects(trainRecipe(opts, trainSet as never), /trainRecipe: data must be \{ train, test \}/);
+  for (const r of [r1, r2, r3, r4, r5]) r.model.dispose();
 });
 
 test('the recipe reaches train(): warm-up, free bits, the per-pixel mean, a decaying learning rate', async () => {
   const seen: { beta: number; lr: number }[] = [];
   const r = await trainRecipe(
     { ...small, name: 'small-options', training: { epochs: 2, warmupEpochs: 1, freeBits: 0.25, pixelReduction: 'mean', finalLearningRate: 1e-4 } },
-    trainSet,
+    { train: trainSet, test: testSet },
     { onBatch: (b) => void seen.push({ beta: b.beta, lr: b.learningRate }), cache: false },
   );
   const stepsPerEpoch = Math.ceil(trainSet.size / 128);

@@ -65,8 +65,8 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Takes the lock file, or returns false while a living process holds it (a dead holder's lock is removed). */
-function tryLock(lock: string): boolean {
+/** Takes the lock file, or returns false while a living process holds it (a dead holder's lock is taken over). */
+function tryLock(lock: string, retry = true): boolean {
   try {
     fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname() }), { flag: 'wx' });
     return true;
@@ -79,7 +79,10 @@ function tryLock(lock: string): boolean {
   } catch {
     return false; // being written right now
   }
-  if (holder.host === os.hostname() && typeof holder.pid === 'number' && !alive(holder.pid)) fs.rmSync(lock, { force: true });
+  if (retry && holder.host === os.hostname() && typeof holder.pid === 'number' && !alive(holder.pid)) {
+    fs.rmSync(lock, { force: true });
+    return tryLock(lock, false);
+  }
   return false;
 }
 

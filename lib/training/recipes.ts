@@ -144,14 +144,10 @@ export function describeRecipe(recipe: Recipe): string {
 }
 
 export interface TrainRecipeOptions {
-  /** Evaluated after every epoch (EpochLog.test); part of the cache key, since it changes the logs. */
-  testData?: Dataset;
   /** Called with every step's log (replayed from the cache when the model is loaded). */
   onBatch?: (log: BatchLog) => unknown;
   /** Called with every epoch's log (replayed likewise). */
   onEpoch?: (log: EpochLog) => unknown;
-  /** Count the active units on testData after every epoch (EpochLog.test.activeUnits). */
-  activeUnits?: boolean;
   /** Use the model cache (default true); false always trains (a measurement). */
   cache?: boolean;
 }
@@ -171,23 +167,28 @@ function buildModel<K extends 'vae' | 'ae'>(recipe: Recipe<K>): RecipeModel<K> {
 }
 
 /**
- * Builds the recipe's model and trains it on `data`, or loads it from the model cache when the same recipe was
- * trained before on the same data with the same library and backend. Callbacks see the same logs either way.
+ * Builds the recipe's model and trains it on `data.train`, or loads it from the model cache when the same recipe
+ * was trained before on the same digits with the same library and backend. After every epoch the model is
+ * evaluated on `data.test` (EpochLog.test, with the active units of a VAE): every caller passes the same held-out
+ * digits, so every caller shares one cache entry and gets the same logs. Callbacks see them whether the model
+ * was trained now or loaded.
  */
-export async function trainRecipe<K extends 'vae' | 'ae'>(recipe: Recipe<K>, data: Dataset, opts: TrainRecipeOptions = {}): Promise<RecipeRun<RecipeModel<K>>> {
+export async function trainRecipe<K extends 'vae' | 'ae'>(
+  recipe: Recipe<K>, data: { train: Dataset; test: Dataset }, opts: TrainRecipeOptions = {},
+): Promise<RecipeRun<RecipeModel<K>>> {
+  if (!data || !data.train || !data.test) throw new Error(`trainRecipe: data must be { train, test } (bookData() gives the book's split), for recipe '${recipe.name}'`);
   const t = recipeTraining(recipe);
   const fresh = buildModel(recipe); // validates the configuration before anything is trained or looked up
-  const stepsPerEpoch = Math.ceil(data.size / t.batchSize);
+  const stepsPerEpoch = Math.ceil(data.train.size / t.batchSize);
   const parts = {
     kind: recipe.kind,
     model: fresh.config,
     training: t,
-    data: datasetFingerprint(data),
-    test: opts.testData ? datasetFingerprint(opts.testData) : null,
-    activeUnits: opts.activeUnits === true,
+    data: datasetFingerprint(data.train),
+    test: datasetFingerprint(data.test),
   };
   const build = async (): Promise<{ model: RecipeModel<K>; result: TrainResult }> => {
-    const result = await train(fresh, data, {
+    const result = await train(fresh, data.train, {
       epochs: t.epochs,
       batchSize: t.batchSize,
       learningRate:
@@ -199,8 +200,8 @@ export async function trainRecipe<K extends 'vae' | 'ae'>(recipe: Recipe<K>, dat
       freeBits: t.freeBits,
       pixelReduction: t.pixelReduction,
       binarize: t.binarize,
-      testData: opts.testData,
-      activeUnits: opts.activeUnits === true,
+      testData: data.test,
+      activeUnits: recipe.kind === 'vae',
       onBatch: opts.onBatch,
       onEpoch: opts.onEpoch,
     });
