@@ -80,8 +80,8 @@ const CALIBRATIONS: { backend: BackendName; stock: boolean; then: string }[] = [
 ];
 
 function issueLoop(c: (typeof CALIBRATIONS)[number]): string {
-  // As the issues ran it: TensorFlow's default threads, one wasm thread.
-  const env = { ...process.env, VAE_TF_THREADS: undefined, VAE_WASM_THREADS: undefined };
+  // As the issues ran it: TensorFlow's default threads (one per core; the library's default is one), one wasm thread.
+  const env = { ...process.env, VAE_TF_THREADS: String(os.cpus().length), VAE_WASM_THREADS: undefined };
   const args = ['--import', 'tsx', path.join(__dirname, 'matmul-ab.ts'), '--reference', '--backend', c.backend, ...(c.stock ? ['--stock'] : [])];
   const who = `${c.backend}${c.stock ? ' (stock kernels)' : ''}`;
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 300_000, env });
@@ -119,10 +119,10 @@ async function main(): Promise<void> {
   // (two rows, wasm and wasm×N); --wasm-threads N runs only N. initBackend validates the count.
   const cores = os.cpus().length;
   const wasmThreads = values['wasm-threads'] !== undefined ? [Number(values['wasm-threads'])] : cores > 1 && !values.profile ? [1, cores] : [1];
-  // tensorflow runs with TensorFlow's default (one intra-op thread per core, the row tensorflow×N) and, where
-  // there are more cores, on one (the row tensorflow): on few cores handing small ops to another thread can
-  // cost more than it saves. --tf-threads N runs only N.
-  const tfThreads: (number | undefined)[] = values['tf-threads'] !== undefined ? [Number(values['tf-threads'])] : cores > 1 && !values.profile ? [undefined, 1] : [undefined];
+  // tensorflow runs on one intra-op thread per core (TensorFlow's own default, the row tensorflow×N) and, where
+  // there are more cores, on one (the row tensorflow, the library's default: on few cores handing small ops to
+  // another thread can cost more than it saves). --tf-threads N runs only N.
+  const tfThreads: (number | undefined)[] = values['tf-threads'] !== undefined ? [Number(values['tf-threads'])] : cores > 1 && !values.profile ? [cores, 1] : [1];
   const configs = backends.flatMap((backend): { backend: BackendName; threads: number | undefined }[] =>
     backend === 'wasm' ? wasmThreads.map((threads) => ({ backend, threads })) : backend === 'tensorflow' ? tfThreads.map((threads) => ({ backend, threads })) : [{ backend, threads: 1 }],
   );
