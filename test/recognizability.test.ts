@@ -41,6 +41,7 @@ test('real test digits score high; uniform noise, speckles and blank images scor
   assert.equal(real.recognized, Math.round(real.score * real.count));
   assert.equal(real.perClass.reduce((a, b) => a + b, 0), real.recognized);
   assert.ok(real.perClass.every((c) => c > 0), 'every digit is recognised somewhere');
+  assert.ok(real.evenness > 0.95 && real.evenness <= 1, `real digits cover the ten classes evenly: ${real.evenness}`);
   for (const [what, images] of [['uniform noise', noise(300, 1)], ['speckles', speckles(300, 2)], ['blank', new Float32Array(100 * 784)]] as const) {
     const r = recognizability(classifier, images);
     assert.ok(r.score < 0.05, `${what}: ${r.score}`);
@@ -78,6 +79,8 @@ test('probabilities are distributions; the threshold decides; one digit everywhe
   const same = recognizability(classifier, copies);
   assert.equal(same.score, 1);
   assert.equal(Math.max(...same.perClass), 50);
+  assert.equal(same.evenness, 0, 'all one class: evenness 0');
+  assert.equal(recognizability(classifier, new Float32Array(784)).evenness, 0, 'nothing recognised: evenness 0');
 });
 
 test('same seed, same classifier; bad input is a clear error; no tensors leak', async () => {

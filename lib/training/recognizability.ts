@@ -2,7 +2,8 @@
  * A number for sample quality (chapter 5, "How good are the samples?"): a digit classifier trained on the
  * training digits labels images, and an image counts as *recognizable* when the classifier gives one digit a
  * probability of at least 0.9. The share of recognizable images is the score: real test digits set its ceiling,
- * noise and blank images score near zero, and a generative model's samples land in between.
+ * noise and blank images score near zero, and a generative model's samples land in between. Its companion, the
+ * evenness of the recognized labels over the ten digits, says whether the samples cover the digits or repeat a few.
  *
  * The classifier is a small MLP (784-256-10, ReLU, softmax; the one the PyTorch reference was scored with),
  * trained with the library's Adam on seeded mini-batches. It is a ruler, not a model of the book: any
@@ -193,6 +194,12 @@ export interface Recognizability {
   count: number;
   /** Recognizable images per class (by the label the classifier gave): a sample set of one digit shows here. */
   perClass: number[];
+  /**
+   * How evenly the recognizable images spread over the classes: the entropy of `perClass` over log(classes)
+   * (Pielou's evenness), 1 when every class is equally common, 0 when all are one class (0 when none is
+   * recognized). The score counts confident labels, not variety; this says whether the labels cover the digits.
+   */
+  evenness: number;
   threshold: number;
 }
 
@@ -215,5 +222,7 @@ export function recognizability(classifier: DigitClassifier, images: Float32Arra
       perClass[best]++;
     }
   }
-  return { score: recognized / count, recognized, count, perClass, threshold };
+  let entropy = 0;
+  for (const c of perClass) if (c > 0) entropy -= (c / recognized) * Math.log(c / recognized);
+  return { score: recognized / count, recognized, count, perClass, evenness: recognized > 0 ? entropy / Math.log(classes) : 0, threshold };
 }
