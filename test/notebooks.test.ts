@@ -32,7 +32,7 @@ const RESULTS: Record<string, string[]> = {
   '03-kl-term': ['kl-mc', 'scatter-kl-table', 'beta-sweep'],
   '04-training': ['train-vae', 'test-metrics', 'collapse-samples'],
   '05-generation': ['norms'],
-  '06-beyond': ['classifier', 'recognizability', 'conv-vs-dense', 'cvae-check', 'iwae-k'],
+  '06-beyond': ['classifier', 'recognizability', 'conv-vs-dense', 'traversal', 'cvae-check', 'iwae-k'],
   '07-faq': ['latent-size', 'per-class'],
 };
 const PLOTLY = 'application/vnd.plotly.v1+json';
