@@ -257,6 +257,32 @@ async function checkFileUrls(browser: Browser, dir: string, label: string): Prom
   }
 }
 
+/**
+ * The chapters whose figures are experiments (issue 15): each page drawn whole, every figure and image loaded,
+ * as one full-page screenshot per chapter (test-output/book-<chapter>.png).
+ */
+async function shootExperiments(browser: Browser, dir: string): Promise<void> {
+  const server = await serve(dir);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+  try {
+    const page = await context.newPage();
+    for (const chapter of ['03-vae', '04-training', '05-generation', '06-beyond', '07-faq']) {
+      await page.goto(`${server.origin}/${chapter}.html`);
+      const figures = await drawnFigures(page);
+      for (const f of figures) assert.ok(f.traces > 0 && f.drawn > 0, `${chapter}: figure ${f.id} not drawn`);
+      const images = page.locator('img.output-image');
+      const loaded = await images.evaluateAll((els) => els.filter((e) => (e as HTMLImageElement).complete && (e as HTMLImageElement).naturalWidth > 0).length);
+      assert.equal(loaded, await images.count(), `${chapter}: every image loads`);
+      assert.ok(figures.length + loaded >= 3, `${chapter}: ${figures.length} figures and ${loaded} images`);
+      await page.screenshot({ path: path.join(SHOTS, `book-${chapter}.png`), fullPage: true });
+    }
+    await page.close();
+  } finally {
+    await context.close();
+    await server.close();
+  }
+}
+
 test('the book in headless Chromium: mini-book fixture and the real quick-profile book', { timeout: 900_000 }, async (t) => {
   const reason = skipReason();
   if (reason) {
@@ -282,6 +308,7 @@ test('the book in headless Chromium: mini-book fixture and the real quick-profil
       await buildQuickBook();
       await checkBook(browser, QUICK_BOOK, 'book', true);
       await checkFileUrls(browser, QUICK_BOOK, 'book');
+      await shootExperiments(browser, QUICK_BOOK);
     });
   } finally {
     await browser.close();
