@@ -105,9 +105,10 @@ interface NodeBackendLike {
 }
 
 /**
- * libtensorflow's intra-op threads when nothing asks for a number: one. On the 2-core machine the book is
- * built on, one thread trained the dense VAE at 11,085 samples/s against 6,486 with TensorFlow's default of
- * one per core, and the conv VAE at 1,742 against 1,600 (`npm run bench -- --backend tensorflow`).
+ * libtensorflow's intra-op threads when nothing asks for a number: one, not TensorFlow's one per core. On few
+ * cores one thread trains the dense VAE faster (a small op costs more to hand over than to run), and the book
+ * executes two notebooks at a time, one per core; the conv VAE gains from more threads only on an idle machine.
+ * `npm run bench -- --backend tensorflow` measures both settings for both models.
  */
 export const DEFAULT_TENSORFLOW_THREADS = 1;
 
