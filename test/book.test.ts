@@ -279,7 +279,7 @@ test('the real book in the quick profile: every link resolves, each chapter has 
   }
 });
 
-test('cache key: an edit anywhere under lib/, subfolders included, re-runs the notebooks', () => {
+test('cache key: an edit anywhere under lib/, subfolders included, or another backend re-runs the notebooks', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'book-key-'));
   try {
     fs.mkdirSync(path.join(root, 'lib', 'model'), { recursive: true });
@@ -290,6 +290,15 @@ test('cache key: an edit anywhere under lib/, subfolders included, re-runs the n
     assert.equal(key(), before, 'same inputs, same key');
     fs.writeFileSync(path.join(root, 'lib', 'model', 'vae.ts'), 'export const a = 2;\n');
     assert.notEqual(key(), before);
+    const saved = process.env.VAE_BACKEND;
+    try {
+      const auto = key();
+      process.env.VAE_BACKEND = 'wasm';
+      assert.notEqual(key(), auto, 'an execution on one backend is not reused for another');
+    } finally {
+      if (saved === undefined) delete process.env.VAE_BACKEND;
+      else process.env.VAE_BACKEND = saved;
+    }
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -64,9 +64,26 @@ export interface CacheInputs {
 }
 
 /**
+ * The backend the notebooks will train on, as far as it can be told without loading it: VAE_BACKEND (which the
+ * kernels inherit), and for 'auto' whether tfjs-node is installed. Numbers differ in their last digits between
+ * backends, so an execution on one is not reused for another.
+ */
+export function backendRequest(root: string): string {
+  const requested = (process.env.VAE_BACKEND ?? '').trim() || 'auto';
+  if (requested !== 'auto') return requested;
+  try {
+    require.resolve('@tensorflow/tfjs-node', { paths: [root] });
+    return 'auto (tfjs-node installed)';
+  } catch {
+    return 'auto (no tfjs-node)';
+  }
+}
+
+/**
  * The cache key of an executed notebook: sha256 over the notebook bytes, the library's fingerprint (every source
- * file under lib/ and package-lock.json: lib/io/fingerprint.ts), requirements.txt and the profile. Anything else
- * (chapters, the book's CSS) does not change what a cell prints, so editing prose never re-runs training.
+ * file under lib/ and package-lock.json: lib/io/fingerprint.ts), requirements.txt, the profile and the backend
+ * requested. Anything else (chapters, the book's CSS) does not change what a cell prints, so editing prose never
+ * re-runs training.
  */
 export function cacheKey(inputs: CacheInputs): string {
   const h = createHash('sha256');
@@ -79,6 +96,7 @@ export function cacheKey(inputs: CacheInputs): string {
   const req = path.join(inputs.root, 'requirements.txt');
   part('requirements.txt', fs.existsSync(req) ? fs.readFileSync(req) : '<absent>');
   part('profile', inputs.profile);
+  part('backend', backendRequest(inputs.root));
   return h.digest('hex').slice(0, 32);
 }
 
