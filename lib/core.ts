@@ -37,9 +37,13 @@ export { VAE, createVAE, DEFAULT_VAE_CONFIG } from './model/vae';
 export type { VAEConfig, VAEOutput } from './model/vae';
 export { Autoencoder, createAutoencoder, DEFAULT_AUTOENCODER_CONFIG } from './model/autoencoder';
 export type { AutoencoderConfig } from './model/autoencoder';
-export type { Model } from './model/model';
+export type { Model, LatentDecoder } from './model/model';
 export { trainingFlops, modelFlops, matMulFlops } from './model/flops';
 export type { LayerFlops, TrainingFlops } from './model/flops';
+
+// Models from their artifacts in memory (lib/io/save.ts reads them from files)
+export { modelFromArtifacts, decoderFromArtifacts, networkFromArtifacts, checkManifest, weightBytesOf, MODEL_FORMAT, MODEL_FORMAT_VERSION } from './io/artifacts';
+export type { ModelManifest, NetworkArtifacts } from './io/artifacts';
 
 // Evaluation and generation
 export {

@@ -28,7 +28,7 @@ export { adam, FusedAdam } from './training/adam';
 export type { AdamOptions } from './training/adam';
 export { createProgressBar } from './training/progress';
 export type { ProgressBar, ProgressConfig, ProgressStream } from './training/progress';
-export { saveModel, loadModel, saveCheckpoint, latestCheckpoint, saveBookModel } from './io/save';
+export { saveModel, loadModel, saveCheckpoint, latestCheckpoint, saveBookModel, readNetworkArtifacts, readModelManifest } from './io/save';
 export { createSummaryWriter, readEventFile, findEventFiles } from './io/tensorboard';
 export type { SummaryWriter, SummaryWriterOptions, ScalarEvent } from './io/tensorboard';
 
