@@ -11,6 +11,8 @@ import {
 import { contentHash, OutputContext, renderCell } from './outputs';
 import { PageRef, renderPage } from './layout';
 import { buildSearchIndex, SearchSection } from './search';
+import { bundleWidgets, minifiedPlotly } from './bundle';
+import { checkWidgets, prepareWidgets, WidgetSite, WIDGETS_BUNDLE } from './widgets/site';
 
 export interface BuildOptions {
   /** Repository root (lib/, package-lock.json, node_modules/ are found here). */
@@ -156,14 +158,17 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   const md = createMarkdown();
   const parsed = parseChapters(md, opts);
   const sources = checkDirectives(parsed.all, opts);
+  checkWidgets(parsed.all);
   const result: BuildResult = { pages: [], figures: 0, executed: [], cached: [], executedFiles: {} };
   const executed = executeNotebooks(sources, opts, result);
+  const widgets = await prepareWidgets(parsed.all, result.executedFiles, { log: opts.log });
   const outDir = path.resolve(opts.outDir);
   const tmpDir = path.join(path.dirname(outDir), `.${path.basename(outDir)}-build`);
   fs.rmSync(tmpDir, { recursive: true, force: true });
   fs.mkdirSync(path.join(tmpDir, 'assets'), { recursive: true });
   try {
-    const site = renderSite(md, parsed, sources, executed, opts, result);
+    const site = renderSite(md, parsed, sources, executed, opts, result, widgets);
+    await addScripts(site, widgets, opts.root);
     writeSite(site, tmpDir, opts);
     result.pages = [...site.pagesHtml.keys()];
     swapInto(tmpDir, outDir);
@@ -322,6 +327,7 @@ function executeNotebooks(sources: Sources, opts: BuildOptions, result: BuildRes
 /** Phase 4: every page rendered in memory, with the files it needs listed. */
 function renderSite(
   md: MarkdownIt, parsed: Parsed, sources: Sources, executed: Map<string, Notebook>, opts: BuildOptions, result: BuildResult,
+  widgets: WidgetSite,
 ): Site {
   const site: Site = { pagesHtml: new Map(), assets: new Map(), copies: new Map(), links: [], searchSections: [], anyFigures: false };
   const { all, chapters } = parsed;
@@ -338,6 +344,7 @@ function renderSite(
     };
     ch.env.directive = (d) => renderDirective(md, d, ctx, sources, executed, site, opts);
     ch.env.link = (href, line, kind) => resolveLink(href, line, kind, ch, opts, site.copies, site.links);
+    ch.env.widget = (w) => widgets.render(ch.rel, w);
     let body = ch.src ? md.renderer.render(ch.tokens, md.options, ch.env) : '';
     if (ch.ref.number === 0) {
       if (!ch.env.headings.some((x) => x.level === 1)) {
@@ -353,6 +360,7 @@ function renderSite(
       current: ch.ref,
       body,
       hasFigures: ctx.figureCount > 0,
+      scripts: widgets.pages.has(ch.href) ? [WIDGETS_BUNDLE] : [],
       prev: all[i - 1]?.ref,
       next: all[i + 1]?.ref,
     });
@@ -407,6 +415,17 @@ function renderDirective(
     .join('\n');
 }
 
+/**
+ * The scripts made at build time (bundle.ts): plotly minified, once, if any page has a figure; the widget bundle and
+ * the widgets' part scripts and stills if any page has a widget.
+ */
+async function addScripts(site: Site, widgets: WidgetSite, root: string): Promise<void> {
+  if (site.anyFigures) site.assets.set('assets/plotly.js', await minifiedPlotly(root));
+  if (widgets.pages.size === 0) return;
+  site.assets.set(WIDGETS_BUNDLE, await bundleWidgets(root));
+  for (const [name, bytes] of widgets.files) site.assets.set(name, bytes);
+}
+
 /** Phase 5: copy the files, check every internal link and anchor, then write pages and assets into `dir`. */
 function writeSite(site: Site, dir: string, opts: BuildOptions): void {
   for (const [dst, src] of [...site.copies.entries()].sort()) {
@@ -419,7 +438,7 @@ function writeSite(site: Site, dir: string, opts: BuildOptions): void {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), bytes);
   }
-  writeAssets(dir, opts.root, site.anyFigures);
+  writeAssets(dir, opts.root);
   fs.writeFileSync(path.join(dir, 'assets', 'search-index.js'), buildSearchIndex(site.searchSections));
 }
 
@@ -522,16 +541,13 @@ function resolveLink(
   return anchor ? `${encodeURI(target)}#${encodeURIComponent(anchor)}` : encodeURI(target);
 }
 
-function writeAssets(dir: string, root: string, withPlotly: boolean): void {
+function writeAssets(dir: string, root: string): void {
   const assets = path.join(dir, 'assets');
   copyDir(ASSETS_SRC, assets);
   const katexDist = path.dirname(require.resolve('katex/dist/katex.min.css', { paths: [root] }));
   fs.mkdirSync(path.join(assets, 'katex'), { recursive: true });
   fs.copyFileSync(path.join(katexDist, 'katex.min.css'), path.join(assets, 'katex', 'katex.min.css'));
   copyDir(path.join(katexDist, 'fonts'), path.join(assets, 'katex', 'fonts'));
-  if (withPlotly) {
-    fs.copyFileSync(require.resolve('plotly.js-dist/plotly.js', { paths: [root] }), path.join(assets, 'plotly.js'));
-  }
 }
 
 /** Publishes tmp as out with renames: out → .old, tmp → out, then .old is removed. */

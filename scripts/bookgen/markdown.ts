@@ -42,6 +42,14 @@ export interface Directive {
   line: number;
 }
 
+/** A `::: widget NAME key=value …` line: an interactive figure (scripts/bookgen/widgets/). */
+export interface WidgetDirective {
+  /** Everything after `::: widget`, e.g. `latent-explorer model=vae-2d`. */
+  spec: string;
+  /** 1-based line in the chapter file. */
+  line: number;
+}
+
 /** Per-document state threaded through markdown-it's `env`. */
 export interface RenderEnv {
   /** Path used in messages, e.g. `chapters/03-vae.md`. */
@@ -50,6 +58,8 @@ export interface RenderEnv {
   /** Plain text of each section (keyed by the id of the heading that opens it; '' = before the first heading). */
   sections: { id: string; title: string; text: string[] }[];
   directive(d: Directive): string;
+  /** Renders the opening of an interactive figure (`::: widget NAME key=value …`); its body becomes the caption. */
+  widget?(w: WidgetDirective): string;
   /**
    * Rewrites a relative link target (e.g. `03-vae.md#elbo` → `03-vae.html#elbo`); throws BookError if it is broken.
    * `image` targets are loaded by the page, so they must be local files.
@@ -57,8 +67,9 @@ export interface RenderEnv {
   link(href: string, line: number, kind: 'link' | 'image'): string;
 }
 
-const CONTAINERS: Record<string, { tag: 'details' | 'aside'; summary?: string; label?: string }> = {
+const CONTAINERS: Record<string, { tag: 'details' | 'aside' | 'figure'; summary?: string; label?: string }> = {
   solution: { tag: 'details', summary: 'Solution' },
+  widget: { tag: 'figure' },
   note: { tag: 'aside', label: 'Note' },
   warning: { tag: 'aside', label: 'Warning' },
   tip: { tag: 'aside', label: 'Tip' },
@@ -334,6 +345,10 @@ export function createMarkdown(): MarkdownIt {
   rules.book_container_open = (tokens, idx, _o, env: RenderEnv) => {
     const t = tokens[idx];
     const spec = CONTAINERS[t.info];
+    if (t.info === 'widget') {
+      if (!env.widget) throw new BookError(`${env.file}:${(t.map?.[0] ?? 0) + 1}: interactive figures are not available here`);
+      return env.widget({ spec: (t.meta?.title as string) ?? '', line: (t.map?.[0] ?? 0) + 1 });
+    }
     const title = (t.meta?.title as string) || spec.summary || spec.label || '';
     if (spec.tag === 'details') {
       return `<details class="${t.info}"><summary>${md.renderInline(title, env)}</summary>\n<div class="details-body">\n`;
@@ -341,7 +356,7 @@ export function createMarkdown(): MarkdownIt {
     return `<aside class="callout callout-${t.info}"><p class="callout-title">${md.renderInline(title, env)}</p>\n`;
   };
   rules.book_container_close = (tokens, idx) =>
-    tokens[idx].tag === 'details' ? '</div>\n</details>\n' : '</aside>\n';
+    tokens[idx].tag === 'details' ? '</div>\n</details>\n' : tokens[idx].tag === 'figure' ? '</figcaption>\n</figure>\n' : '</aside>\n';
   rules.book_directive = (tokens, idx, _o, env: RenderEnv) => env.directive(tokens[idx].meta as Directive);
   rules.fence = (tokens, idx) => {
     const t = tokens[idx];
