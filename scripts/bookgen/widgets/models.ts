@@ -45,7 +45,7 @@ export function findModels(models: Map<string, BookModel[]>, pattern: string, wh
   const match = pattern.endsWith('*') ? (n: string) => n.startsWith(pattern.slice(0, -1)) : (n: string) => n === pattern;
   const found = [...models.keys()].filter(match).sort();
   if (found.length === 0) {
-    const saved = [...models.entries()].map(([n, l]) => `${n} (${l.map((m) => m.source.notebook).join(', ')})`);
+    const saved = [...models.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, l]) => `${n} (${l.map((m) => m.source.notebook).join(', ')})`);
     throw new BookError(
       `${where}: no executed notebook of this build saved a model "${pattern}" with saveBookModel ` +
         `(saved: ${saved.join(', ') || 'none'}; a notebook's models are used only when a chapter shows its cells)`,
