@@ -7,66 +7,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, Browser, Page } from 'playwright-core';
+import { chromium, Browser } from 'playwright-core';
 import { buildBook } from '../scripts/bookgen/build';
 import {
   buildQuickBook, executorAvailable, fixtureOptions, QUICK_BOOK, ROOT, seedCache, serve, tmpDir,
 } from './book-helpers';
+import { ARGS, CHROMIUM, drawnFigures, skipReason, watch } from './browser-helpers';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, 'test-output');
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
-];
-
-function skipReason(): string | null {
-  if (fs.existsSync(CHROMIUM)) return null;
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing (CI is set, so this test may not be skipped)`);
-  return `${CHROMIUM} not installed`;
-}
-
-interface PageWatch {
-  problems: string[];
-}
-
-/** Records console errors, page errors, failed requests, HTTP errors and any request outside `origin`. */
-function watch(page: Page, origin: string): PageWatch {
-  const w: PageWatch = { problems: [] };
-  page.on('console', (m) => {
-    if (m.type() === 'error') w.problems.push(`console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => w.problems.push(`page error: ${e.message}`));
-  page.on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) {
-      w.problems.push(`request outside the book: ${url}`);
-    }
-  });
-  page.on('requestfailed', (r) => w.problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) w.problems.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  return w;
-}
-
-/** Waits until every plotly figure on the page is drawn, then returns per figure: traces in data, trace groups in the SVG. */
-async function drawnFigures(page: Page): Promise<{ id: string; traces: number; drawn: number }[]> {
-  const count = await page.locator('.plotly-figure').count();
-  if (count === 0) return [];
-  await page.waitForFunction(
-    () => Array.from(document.querySelectorAll('.plotly-figure')).every((d) => d.querySelector('.main-svg')),
-    undefined,
-    { timeout: 30_000 },
-  );
-  return page.evaluate(() =>
-    Array.from(document.querySelectorAll('.plotly-figure')).map((d) => ({
-      id: d.id,
-      traces: ((d as unknown as { data?: unknown[] }).data ?? []).length,
-      drawn: d.querySelectorAll('.main-svg .trace, .main-svg .hm, .main-svg image').length,
-    })),
-  );
-}
 
 /** A long word from the text of a chapter section (from the built index), and the page that holds it. */
 function pickSearchWord(dir: string): { word: string; target: string } {

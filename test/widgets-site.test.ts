@@ -6,6 +6,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/index';
 import { buildBook } from '../scripts/bookgen/build';
 import { minifiedPlotly } from '../scripts/bookgen/bundle';
@@ -95,6 +96,19 @@ test('prepareWidgets: every figure from the models of the build’s executions, 
   await assert.rejects(prepareWidgets([chapter('chapters/05.md', '# F\n\n::: widget interpolate model=vae-3d\n:::\n')], saved.executedFiles),
     /chapters\/05\.md:3: no executed notebook of this build saved a model "vae-3d"/);
   for (const m of [v2, v20, b0]) m.dispose();
+});
+
+test('a decoder that quantization would change visibly stops the build, naming the model and the way out', async () => {
+  const vae = await smallVae(2);
+  const weights = vae.decoder.getWeights(); // z → hidden kernel, bias, hidden → pixels kernel (quantized), bias
+  const w = weights[2].arraySync() as number[][];
+  w[0][0] = 1000; // one outlier stretches the 8-bit levels of the whole kernel
+  weights[2] = tf.tensor2d(w);
+  vae.decoder.setWeights(weights);
+  const saved = await saveBookModels({ 'vae-2d': vae }, 'outlier');
+  await assert.rejects(prepareWidgets([chapter('chapters/05.md', '# F\n\n::: widget latent-explorer model=vae-2d\n:::\n')], saved.executedFiles),
+    /outlier\.quick\.[0-9a-f]+\.models\/vae-2d: with weights stored as uint8, decoded pixels differ from the trained model's by up to [\d.]+ \(> 0\.05\); store them as float16/);
+  vae.dispose();
 });
 
 test('a book build loads the widget bundle on pages with a widget only; the bundle holds the runtime and TF.js', async () => {

@@ -3,7 +3,7 @@
 // latent plane among the test digits' codes, the decoder reconstructs it from the mean, and the two terms of the
 // ELBO of the drawing are printed in nats (reconstruction by Monte Carlo, KL in closed form; the library's elbo).
 import * as tf from '@tensorflow/tfjs';
-import { decodeLatents, elbo, modelFromArtifacts, reparameterize, Rng } from '../../../lib/core';
+import { decodeLatents, elbo, klDivergence, modelFromArtifacts, reparameterize, Rng } from '../../../lib/core';
 import type { VAE } from '../../../lib/core';
 import { DEFAULT_FRAME, digitLegend, ellipseOf, planeSvg } from './plane';
 import { base64ToBytes, base64ToFloat32, checkNetworkPart, networkArtifacts } from './parts';
@@ -139,39 +139,57 @@ export function fixedNoise(samples: number, latentDim: number, seed = 0): Float3
   return Float32Array.from({ length: samples * latentDim }, () => rng.normal());
 }
 
-/** What the encoder and decoder make of one image. */
-export interface DrawingTerms {
+/** What the encoder makes of one image, and the decoder of its posterior mean. */
+export interface Posterior {
   mean: number[];
   sigma: number[];
-  /** −E_q[log p(x|z)], nats, averaged over the noise samples. */
-  recon: number;
-  /** KL(q(z|x) ‖ N(0, I)), nats, closed form. */
+  /** KL(q(z|x) ‖ N(0, I)), nats, closed form (the library's klDivergence). */
   kl: number;
   /** Decoded posterior mean: pixel probabilities. */
   reconstruction: Float32Array;
 }
 
+/** The posterior q(z|x) of one image x (784 values in [0, 1]), its KL to the prior, and the decoded mean. */
+export function posteriorOf(vae: VAE, x: Float32Array): Posterior {
+  const [mean, logVar, kl] = tf.tidy(() => {
+    const q = vae.encode(tf.tensor2d(x, [1, x.length]));
+    return [q.mean, q.logVar, klDivergence(q.mean, q.logVar)];
+  });
+  const m = Array.from(mean.dataSync());
+  const out = { mean: m, sigma: Array.from(logVar.dataSync(), (v) => Math.exp(v / 2)), kl: kl.dataSync()[0], reconstruction: decodeLatents(vae, m) };
+  tf.dispose([mean, logVar, kl]);
+  return out;
+}
+
 /**
- * The ELBO's two terms for one image x (784 values in [0, 1]): encode, draw z = μ + σ ε for each row of `noise`
- * (reparameterize), decode, and average the per-sample terms with the library's `elbo`.
+ * The reconstruction term −E_q[log p(x|z)] of one image, in nats: z = μ + σ ε for each row of `noise`
+ * (reparameterize), decoded, and averaged by the library's `elbo` over the draws.
  */
-export function drawingTerms(vae: VAE, x: Float32Array, noise: Float32Array): DrawingTerms {
+export function reconstructionTerm(vae: VAE, x: Float32Array, noise: Float32Array): number {
   const d = vae.config.latentDim;
   const samples = noise.length / d;
-  const [mean, logVar, recon, kl] = tf.tidy(() => {
+  const recon = tf.tidy(() => {
     const xs = tf.tensor2d(x, [1, x.length]);
     const q = vae.encode(xs);
     const meanK = tf.tile(q.mean, [samples, 1]) as tf.Tensor2D;
     const logVarK = tf.tile(q.logVar, [samples, 1]) as tf.Tensor2D;
     const z = reparameterize(meanK, logVarK, tf.tensor2d(noise, [samples, d]));
-    const terms = elbo(tf.tile(xs, [samples, 1]) as tf.Tensor2D, { mean: meanK, logVar: logVarK, z, logits: vae.decode(z) }, { likelihood: vae.config.likelihood, outputLogVar: vae.config.outputLogVar });
-    return [q.mean, q.logVar, terms.recon, terms.kl];
+    const { likelihood, outputLogVar } = vae.config;
+    return elbo(tf.tile(xs, [samples, 1]) as tf.Tensor2D, { mean: meanK, logVar: logVarK, z, logits: vae.decode(z) }, { likelihood, outputLogVar }).recon;
   });
-  const m = Array.from(mean.dataSync());
-  const s = Array.from(logVar.dataSync(), (v) => Math.exp(v / 2));
-  const out = { mean: m, sigma: s, recon: recon.dataSync()[0], kl: kl.dataSync()[0], reconstruction: decodeLatents(vae, m) };
-  tf.dispose([mean, logVar, recon, kl]);
-  return out;
+  const v = recon.dataSync()[0];
+  recon.dispose();
+  return v;
+}
+
+/** Both terms of the ELBO of one image, with the posterior they come from. */
+export interface DrawingTerms extends Posterior {
+  /** −E_q[log p(x|z)], nats, averaged over the noise samples. */
+  recon: number;
+}
+
+export function drawingTerms(vae: VAE, x: Float32Array, noise: Float32Array): DrawingTerms {
+  return { ...posteriorOf(vae, x), recon: reconstructionTerm(vae, x, noise) };
 }
 
 /** Noise samples per evaluation of the reconstruction term. */
@@ -205,6 +223,13 @@ export async function mount(ctx: WidgetContext): Promise<void> {
   svg.append(e2, e1, dot);
   const val = (name: string) => el('span', { class: `term-${name}` }, ['…']);
   const v = { recon: val('recon'), kl: val('kl'), nelbo: val('nelbo'), mean: val('mean'), sigma: val('sigma') };
+  const terms = el('dl', { class: 'widget-terms' }, [
+    el('dt', {}, ['reconstruction −E', el('sub', {}, ['q']), '[log p(x|z)]']), el('dd', {}, [v.recon, ' nats']),
+    el('dt', {}, ['KL(q(z|x) ‖ N(0, I))']), el('dd', {}, [v.kl, ' nats']),
+    el('dt', {}, ['−ELBO']), el('dd', {}, [v.nelbo, ' nats']),
+    el('dt', {}, ['mean μ']), el('dd', {}, [v.mean]),
+    el('dt', {}, ['σ']), el('dd', {}, [v.sigma]),
+  ]);
   const clear = el('button', { type: 'button', class: 'widget-button' }, ['Clear']);
   const example = el('button', { type: 'button', class: 'widget-button' }, ['A test digit']);
   ctx.live.append(
@@ -219,25 +244,22 @@ export async function mount(ctx: WidgetContext): Promise<void> {
       ]),
       el('div', { class: 'widget-plane' }, [svg, fromMarkup(digitLegend())]),
     ]),
-    el('dl', { class: 'widget-terms' }, [
-      el('dt', {}, ['reconstruction −E', el('sub', {}, ['q']), '[log p(x|z)]']), el('dd', {}, [v.recon, ' nats']),
-      el('dt', {}, ['KL(q(z|x) ‖ N(0, I))']), el('dd', {}, [v.kl, ' nats']),
-      el('dt', {}, ['−ELBO']), el('dd', {}, [v.nelbo, ' nats']),
-      el('dt', {}, ['mean μ']), el('dd', {}, [v.mean]),
-      el('dt', {}, ['σ']), el('dd', {}, [v.sigma]),
-    ]),
+    terms,
   );
 
+  // Every frame while drawing: the posterior, its KL and the reconstruction (two small passes). When the stroke
+  // ends: the reconstruction term too, SAMPLES decodes (about 20 times the work; see npm run bench:pages).
   let pending = false;
+  let withElbo = false;
   const evaluate = () => {
     pending = false;
     drawDigit(pad, grid);
     const x = centreLikeMnist(grid);
     drawDigit(seen, x);
     const t0 = performance.now();
-    const t = drawingTerms(vae, x, noise);
-    ctx.timing('encode', performance.now() - t0);
+    const t = posteriorOf(vae, x);
     drawDigit(recon, t.reconstruction);
+    ctx.timing('posterior', performance.now() - t0);
     for (const [el2, k] of [[e1, 1], [e2, 2]] as const) {
       const e = ellipseOf(b, f, [t.mean[0], t.mean[1]], [t.sigma[0], t.sigma[1]], k);
       el2.setAttribute('cx', e.cx.toFixed(1));
@@ -248,14 +270,25 @@ export async function mount(ctx: WidgetContext): Promise<void> {
     const c = ellipseOf(b, f, [t.mean[0], t.mean[1]], [0, 0]);
     dot.setAttribute('cx', c.cx.toFixed(1));
     dot.setAttribute('cy', c.cy.toFixed(1));
-    v.recon.textContent = fmt(t.recon, 1);
     v.kl.textContent = fmt(t.kl, 2);
-    v.nelbo.textContent = fmt(t.recon + t.kl, 1);
     v.mean.textContent = `(${fmt(t.mean[0])}, ${fmt(t.mean[1])})`;
     v.sigma.textContent = `(${fmt(t.sigma[0], 3)}, ${fmt(t.sigma[1], 3)})`;
-    Object.assign(ctx.root.dataset, { recon: String(t.recon), kl: String(t.kl), mean: t.mean.join(','), sigma: t.sigma.join(',') });
+    Object.assign(ctx.root.dataset, { kl: String(t.kl), mean: t.mean.join(','), sigma: t.sigma.join(',') });
+    if (!withElbo) {
+      terms.classList.add('pending');
+      return;
+    }
+    withElbo = false;
+    const t1 = performance.now();
+    const r = reconstructionTerm(vae, x, noise);
+    ctx.timing('elbo', performance.now() - t1);
+    v.recon.textContent = fmt(r, 1);
+    v.nelbo.textContent = fmt(r + t.kl, 1);
+    terms.classList.remove('pending');
+    ctx.root.dataset.recon = String(r);
   };
-  const schedule = () => {
+  const schedule = (elboToo = false) => {
+    withElbo ||= elboToo;
     if (!pending) requestAnimationFrame(evaluate);
     pending = true;
   };
@@ -266,7 +299,11 @@ export async function mount(ctx: WidgetContext): Promise<void> {
     return [((e.clientX - r.left) / r.width) * SIDE, ((e.clientY - r.top) / r.height) * SIDE];
   };
   pad.addEventListener('pointerdown', (e) => {
-    pad.setPointerCapture(e.pointerId);
+    try {
+      pad.setPointerCapture(e.pointerId);
+    } catch {
+      // a pointer the browser does not track (a synthetic event): drawing still works inside the pad
+    }
     e.preventDefault();
     last = pos(e);
     strokeSegment(grid, last[0], last[1], last[0], last[1]);
@@ -280,19 +317,20 @@ export async function mount(ctx: WidgetContext): Promise<void> {
     schedule();
   });
   const end = () => {
+    if (last) schedule(true);
     last = null;
   };
   pad.addEventListener('pointerup', end);
   pad.addEventListener('pointercancel', end);
   clear.addEventListener('click', () => {
     grid.fill(0);
-    schedule();
+    schedule(true);
   });
   let next = 0;
   const loadExample = () => {
     grid.set(digitPixels(digits, next % digits.labels.length));
     next += 1;
-    schedule();
+    schedule(true);
   };
   example.addEventListener('click', loadExample);
   loadExample();

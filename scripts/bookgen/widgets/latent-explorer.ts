@@ -134,7 +134,11 @@ export async function mount(ctx: WidgetContext): Promise<void> {
     const p = at(e);
     if (!p) return;
     dragging = true;
-    svg.setPointerCapture(e.pointerId);
+    try {
+      svg.setPointerCapture(e.pointerId);
+    } catch {
+      // a pointer the browser does not track (a synthetic event): the drag still works over the plane
+    }
     e.preventDefault();
     schedule(p);
     addToTrail(p);

@@ -138,6 +138,9 @@ async function digitsPart(ctx: PrepareContext, m: BookModel): Promise<PartFile> 
   });
 }
 
+/** The most a decoded pixel of the page's quantized decoder may differ from the trained model's (build error above). */
+export const MAX_DECODE_ERROR = 0.05;
+
 /** Largest and mean |difference| of the decoded pixels of `codes` between the trained and the page's decoder. */
 async function decodeError(ctx: PrepareContext, m: BookModel, codes: Float32Array): Promise<{ max: number; mean: number; count: number }> {
   const a = decodeLatents(await trained(ctx, m), codes);
@@ -148,6 +151,9 @@ async function decodeError(ctx: PrepareContext, m: BookModel, codes: Float32Arra
     const d = Math.abs(a[i] - b[i]);
     max = Math.max(max, d);
     sum += d;
+  }
+  if (max > MAX_DECODE_ERROR) {
+    throw new BookError(`${m.dir}: with weights stored as ${ctx.quantize.dtype}, decoded pixels differ from the trained model's by up to ${max.toFixed(3)} (> ${MAX_DECODE_ERROR}); store them as float16`);
   }
   return { max, mean: sum / a.length, count: codes.length / (await trained(ctx, m)).config.latentDim };
 }
