@@ -8,7 +8,7 @@ import {
   reconstructionPairs, samplePrior, subset,
 } from '../../../lib/index';
 import type { Dataset, LatentDecoder, VAE } from '../../../lib/index';
-import { BookError, escapeHtml } from '../markdown';
+import { BookError, escapeHtml, widgetFigureId } from '../markdown';
 import { BookModel, findModels, packNetwork } from './models';
 import { base64ToBytes, base64ToFloat32, bytesToBase64, float32ToBase64, networkArtifacts, NetworkPart } from './parts';
 import { DEFAULT_QUANTIZE, QuantizeConfig } from './quantize';
@@ -51,6 +51,8 @@ export interface PrepareContext {
 
 export interface WidgetArgs {
   name: string;
+  /** Its figure id (fig-…), the element's id and what @fig-… references name. */
+  id: string;
   args: Record<string, string>;
   /** file:line for errors. */
   where: string;
@@ -339,12 +341,15 @@ export const WIDGET_KINDS: Record<string, { args: string[]; prepare: (ctx: Prepa
   'beta-explorer': { args: ['models'], prepare: betaExplorer },
 };
 
-/** Parses `NAME key=value …` (the text after `::: widget`) and checks it against WIDGET_KINDS. */
+/** Parses `NAME fig-ID key=value …` (the text after `::: widget`) and checks it against WIDGET_KINDS. */
 export function parseWidget(spec: string, where: string): WidgetArgs {
   const words = spec.trim().split(/\s+/).filter(Boolean);
   const name = words.shift() ?? '';
   const kind = WIDGET_KINDS[name];
   if (!kind) throw new BookError(`${where}: unknown widget "${name}" (known: ${Object.keys(WIDGET_KINDS).join(', ')})`);
+  const id = widgetFigureId(spec);
+  if (!id) throw new BookError(`${where}: widget ${name} needs a figure id after its name: "::: widget ${name} fig-some-name …"`);
+  words.shift();
   const args: Record<string, string> = {};
   for (const word of words) {
     const m = /^([a-z]+)=(\S+)$/.exec(word);
@@ -352,7 +357,7 @@ export function parseWidget(spec: string, where: string): WidgetArgs {
     if (!kind.args.includes(m[1])) throw new BookError(`${where}: widget ${name} takes ${kind.args.join(', ') || 'no arguments'}, not "${m[1]}"`);
     args[m[1]] = m[2];
   }
-  return { name, args, where };
+  return { name, id, args, where };
 }
 
 /** Frees the models loaded while preparing (the build process goes on rendering). */

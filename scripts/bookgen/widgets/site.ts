@@ -4,12 +4,12 @@
 // the widget bundle, and the files (part scripts, PNG stills).
 import MarkdownIt from 'markdown-it';
 import { initBackend, loadData } from '../../../lib/index';
-import { escapeHtml, WidgetDirective } from '../markdown';
+import { BookError, escapeHtml, WidgetDirective } from '../markdown';
 import { contentHash } from '../outputs';
 import { bookModels } from './models';
 import { partScript } from './parts';
 import { DEFAULT_QUANTIZE, QuantizeConfig } from './quantize';
-import { disposePrepared, parseWidget, PrepareContext, PreparedWidget, WIDGET_KINDS } from './prepare';
+import { disposePrepared, parseWidget, PrepareContext, PreparedWidget, WidgetArgs, WIDGET_KINDS } from './prepare';
 
 /** The book path of the bundle every page with a widget loads. */
 export const WIDGETS_BUNDLE = 'assets/widgets.js';
@@ -23,8 +23,8 @@ export interface WidgetChapter {
 }
 
 export interface WidgetSite {
-  /** The opening HTML of the figure declared at `file:line` (its body, the caption, follows). */
-  render(file: string, w: WidgetDirective): string;
+  /** The HTML of the figure declared at `file:line`: its opening up to the caption (the block's body), or its end. */
+  render(file: string, w: WidgetDirective, part: 'open' | 'close'): string;
   /** Pages (hrefs) that show a widget and so load the bundle. */
   pages: Set<string>;
   /** Book path → bytes: part scripts and PNG stills. */
@@ -43,16 +43,28 @@ export function widgetDirectives(tokens: MarkdownIt.Token[]): WidgetDirective[] 
     .map((t) => ({ spec: String(t.meta?.title ?? ''), line: (t.map?.[0] ?? 0) + 1 }));
 }
 
-/** Checks every widget directive's name and arguments (no models needed): fails fast, before any execution. */
+/**
+ * Checks every widget directive (no models needed), so that a typo fails before any notebook runs: a known name, a
+ * figure id, known arguments, and a caption (the block's body, a paragraph first).
+ */
 export function checkWidgets(chapters: WidgetChapter[]): void {
-  for (const ch of chapters) for (const w of widgetDirectives(ch.tokens)) parseWidget(w.spec, `${ch.rel}:${w.line}`);
+  for (const ch of chapters) {
+    ch.tokens.forEach((t, i) => {
+      if (t.type !== 'book_container_open' || t.info !== 'widget') return;
+      const where = `${ch.rel}:${(t.map?.[0] ?? 0) + 1}`;
+      const w = parseWidget(String(t.meta?.title ?? ''), where);
+      if (ch.tokens[i + 1]?.type !== 'paragraph_open') {
+        throw new BookError(`${where}: widget ${w.name} (${w.id}) has no caption: write it as a paragraph before the closing :::`);
+      }
+    });
+  }
 }
 
-function figureHtml(id: string, name: string, p: PreparedWidget): string {
+function figureOpen(w: WidgetArgs, p: PreparedWidget): string {
   const parts = Object.fromEntries(Object.entries(p.parts).map(([k, f]) => [k, { id: f.id, src: f.file }]));
   return (
-    `<figure class="widget widget-${name}" id="${id}" data-widget="${name}" data-parts="${escapeHtml(JSON.stringify(parts))}" data-config="${escapeHtml(JSON.stringify(p.config))}">\n` +
-    `<div class="widget-still">${p.still}</div>\n<div class="widget-live" hidden></div>\n<figcaption>\n${p.source}\n`
+    `<figure class="widget widget-${w.name}" id="${w.id}" data-widget="${w.name}" data-parts="${escapeHtml(JSON.stringify(parts))}" data-config="${escapeHtml(JSON.stringify(p.config))}">\n` +
+    `<div class="widget-still">${p.still}</div>\n<div class="widget-live" hidden></div>\n<figcaption>\n`
   );
 }
 
@@ -62,11 +74,11 @@ export async function prepareWidgets(
 ): Promise<WidgetSite> {
   const site: WidgetSite = { render: () => '', pages: new Set(), files: new Map() };
   const found = chapters.flatMap((ch) => widgetDirectives(ch.tokens).map((w) => ({ ch, w })));
-  const html = new Map<string, string>();
-  site.render = (file, w) => {
+  const html = new Map<string, { open: string; close: string }>();
+  site.render = (file, w, part) => {
     const h = html.get(`${file}:${w.line}`);
     if (h === undefined) throw new Error(`${file}:${w.line}: widget was not prepared`);
-    return h;
+    return h[part];
   };
   if (found.length === 0) return site;
   const log = opts.log ?? (() => undefined);
@@ -85,14 +97,11 @@ export async function prepareWidgets(
     cache: new Map(),
   };
   try {
-    const counts = new Map<string, number>();
     for (const { ch, w } of found) {
       const where = `${ch.rel}:${w.line}`;
       const args = parseWidget(w.spec, where);
       const p = await WIDGET_KINDS[args.name].prepare(ctx, args);
-      const n = (counts.get(ch.base) ?? 0) + 1;
-      counts.set(ch.base, n);
-      html.set(where, figureHtml(`widget-${ch.base}-${n}`, args.name, p));
+      html.set(where, { open: figureOpen(args, p), close: `${p.source}\n</figcaption>\n</figure>\n` });
       for (const f of Object.values(p.parts)) site.files.set(f.file, Buffer.from(partScript(f.id, f.payload)));
       site.pages.add(ch.href);
     }
