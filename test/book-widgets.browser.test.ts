@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium, Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { initBackend, decoderFromArtifacts, decodeLatents } from '../lib/index';
 import type { LatentDecoder } from '../lib/index';
 import { buildQuickBook, executorAvailable, QUICK_BOOK, ROOT, serve } from './book-helpers';
@@ -70,8 +70,7 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** Pointer over the plane at two places: the decoded digit changes, and matches Node's decode of the same z. */
 async function checkExplorer(page: Page, dec: LatentDecoder): Promise<void> {
   await ready(page, 'latent-explorer');
-  const svg = page.locator('figure.widget-latent-explorer .widget-live svg.plane');
-  const box = (await svg.boundingBox())!;
+  const box = (await centred(page.locator('figure.widget-latent-explorer .widget-live svg.plane')))!;
   const seen: number[][] = [];
   for (const [fx, fy] of [[0.35, 0.4], [0.7, 0.65]]) {
     const before = await page.locator('figure.widget-latent-explorer').getAttribute('data-z');
@@ -88,6 +87,11 @@ async function checkExplorer(page: Page, dec: LatentDecoder): Promise<void> {
     seen.push(pixels);
   }
   assert.ok(maxDiff(seen[0], seen[1]) > 0.05, 'moving the pointer changes the decoded image');
+  // No tensor outlives a decode: the count is the same after many more moves.
+  const before = await tensors(page);
+  for (let i = 0; i < 30; i++) await page.mouse.move(box.x + (0.2 + 0.02 * i) * box.width, box.y + 0.5 * box.height);
+  await nextFrames(page);
+  assert.equal(await tensors(page), before, 'tensors stay flat over pointer moves');
   // A drag leaves a trail of decoded digits.
   await page.mouse.move(box.x + 0.3 * box.width, box.y + 0.3 * box.height);
   await page.mouse.down();
@@ -102,7 +106,7 @@ async function checkDraw(page: Page): Promise<void> {
   const fig = page.locator('figure.widget-draw-digit');
   await fig.locator('button', { hasText: 'Clear' }).click();
   await nextFrames(page);
-  const pad = (await fig.locator('canvas.draw-pad').boundingBox())!;
+  const pad = (await centred(fig.locator('canvas.draw-pad')))!;
   const before = await fig.getAttribute('data-recon');
   await page.mouse.move(pad.x + pad.width * 0.5, pad.y + pad.height * 0.2);
   await page.mouse.down();
@@ -118,7 +122,25 @@ async function checkDraw(page: Page): Promise<void> {
     Math.max(...Array.from(c.getContext('2d')!.getImageData(0, 0, 28, 28).data.filter((_, k) => k % 4 === 0))));
   assert.equal(await brightest(0), 255, 'the stroke reached the encoder input');
   assert.ok((await brightest(1)) > 60, `the reconstruction is not blank (brightest pixel ${await brightest(1)})`);
+  // A second stroke leaves no tensor behind.
+  const alive = await tensors(page);
+  const again = await fig.getAttribute('data-recon');
+  await page.mouse.move(pad.x + pad.width * 0.3, pad.y + pad.height * 0.5);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; i++) await page.mouse.move(pad.x + pad.width * (0.3 + 0.05 * i), pad.y + pad.height * 0.5);
+  await page.mouse.up();
+  await page.waitForFunction((b) => document.querySelector<HTMLElement>('figure.widget-draw-digit')!.dataset.recon !== b, again);
+  assert.equal(await tensors(page), alive, 'tensors stay flat over strokes');
 }
+
+/** Scrolls an element to the middle of the screen (clear of the sticky top bar) and returns its box. */
+async function centred(loc: Locator): Promise<{ x: number; y: number; width: number; height: number } | null> {
+  await loc.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  return loc.boundingBox();
+}
+
+/** TF.js tensors alive in the page's bundle. */
+const tensors = (page: Page) => page.evaluate(() => (window as unknown as { VAE_BOOK_WIDGETS: { numTensors(): number } }).VAE_BOOK_WIDGETS.numTensors());
 
 /** Lets two animation frames pass (widgets redraw on the next frame). */
 const nextFrames = (page: Page) => page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
@@ -318,7 +340,7 @@ async function checkPhone(browser: Browser, base: string, origin: string, label:
         const fig = page.locator('figure.widget-draw-digit');
         await fig.locator('button', { hasText: 'Clear' }).tap();
         await nextFrames(page);
-        const pad = (await fig.locator('canvas.draw-pad').boundingBox())!;
+        const pad = (await centred(fig.locator('canvas.draw-pad')))!;
         const before = await fig.getAttribute('data-recon');
         await touchStroke(page, pad.x + pad.width * 0.3, pad.y + pad.height * 0.3, pad.x + pad.width * 0.7, pad.y + pad.height * 0.75);
         await page.waitForFunction((b) => document.querySelector<HTMLElement>('figure.widget-draw-digit')!.dataset.recon !== b, before);
@@ -327,7 +349,7 @@ async function checkPhone(browser: Browser, base: string, origin: string, label:
       if (file === '05-generation.html') {
         await ready(page, 'latent-explorer');
         const fig = page.locator('figure.widget-latent-explorer');
-        const box = (await fig.locator('.widget-live svg.plane').boundingBox())!;
+        const box = (await centred(fig.locator('.widget-live svg.plane')))!;
         const before = await fig.getAttribute('data-z');
         await touchStroke(page, box.x + box.width * 0.3, box.y + box.height * 0.3, box.x + box.width * 0.6, box.y + box.height * 0.6);
         await page.waitForFunction((b) => document.querySelector<HTMLElement>('figure.widget-latent-explorer')!.dataset.z !== b, before);

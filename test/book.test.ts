@@ -186,7 +186,8 @@ test('bad directives, containers, math and links name the chapter file and line'
 
 /** Every <figure class="figure"> of a page: id, label, alt text (img alt, svg or plot aria-label), caption text. */
 function figuresOf(html: string): { id: string; label: string; alt: string; caption: string }[] {
-  return [...html.matchAll(/<figure class="figure" id="([^"]+)">([\s\S]*?)<\/figure>/g)].map((m) => {
+  // Figure blocks and notebook figures (class "figure"), and interactive figures (class "widget …", its still inside).
+  return [...html.matchAll(/<figure class="(?:figure|widget widget-[a-z-]+)" id="([^"]+)"[^>]*>([\s\S]*?)<\/figure>/g)].map((m) => {
     const alt = /<img [^>]*alt="([^"]*)"|<svg [^>]*aria-label="([^"]*)"|<div class="figure-media" role="img" aria-label="([^"]*)"/.exec(m[2]);
     const cap = /<figcaption>\s*(?:<p>)?<span class="figure-label">([^<]*)<\/span>([\s\S]*?)<\/figcaption>/.exec(m[2]);
     return {

@@ -59,7 +59,9 @@ test('prepareWidgets: every figure from the models of the build’s executions, 
     chapter('chapters/05.md', '# Five\n\n::: widget latent-explorer fig-explorer model=vae-2d\nA.\n:::\n\n::: widget interpolate fig-interp model=vae-20d from=2 to=7\nB.\n:::\n'),
     chapter('chapters/06.md', '# Six, no widget\n'),
   ];
+  const tensors = tf.memory().numTensors;
   const site = await prepareWidgets(chapters, saved.executedFiles);
+  assert.equal(tf.memory().numTensors, tensors, 'every model and tensor of the preparation is freed');
   assert.deepEqual([...site.pages].sort(), ['03.html', '04.html', '05.html']);
   const html = (file: string, line: number) => site.render(file, { spec: '', line }, 'open') + site.render(file, { spec: '', line }, 'close');
   const draw = html('chapters/03.md', 7);

@@ -75,6 +75,7 @@ async function startWidgets(page: Page): Promise<string[]> {
 async function interact(page: Page, moves: number): Promise<void> {
   const plane = page.locator('figure.widget-latent-explorer .widget-live svg.plane');
   if (await plane.count()) {
+    await plane.evaluate((e) => e.scrollIntoView({ block: 'center' }));
     const b = (await plane.boundingBox())!;
     for (let i = 0; i < moves; i++) {
       const u = i / Math.max(1, moves - 1);
@@ -84,6 +85,7 @@ async function interact(page: Page, moves: number): Promise<void> {
   }
   const pad = page.locator('figure.widget-draw-digit canvas.draw-pad');
   if (await pad.count()) {
+    await pad.evaluate((e) => e.scrollIntoView({ block: 'center' }));
     const b = (await pad.boundingBox())!;
     await page.mouse.move(b.x + b.width * 0.3, b.y + b.height * 0.2);
     await page.mouse.down();

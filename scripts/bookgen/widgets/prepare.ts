@@ -322,7 +322,8 @@ async function betaExplorer(ctx: PrepareContext, w: WidgetArgs): Promise<Prepare
   const sorted = sortViews(views);
   const config: BetaConfig = { threshold, views: sorted };
   const rows = sorted.map((v) =>
-    `<tr><th scope="row">β = ${betaLabel(v.beta)}</th><td>${img(v.samples, `Samples, β = ${betaLabel(v.beta)}`)}</td><td>${img(v.reconstructions, `Reconstructions, β = ${betaLabel(v.beta)}`)}</td>` +
+    `<tr><th scope="row">β = ${betaLabel(v.beta)}</th><td>${img(v.samples, `Samples of the model trained with β = ${betaLabel(v.beta)}`)}</td>` +
+    `<td>${img(v.reconstructions, `Test digits and their reconstructions by the model trained with β = ${betaLabel(v.beta)}`)}</td>` +
     `<td>${activityBarsSvg(v.activity, threshold, { width: 200, height: 110 })}<br>${escapeHtml(viewSummary(v).replace(/^β = [^:]*: /, ''))}</td></tr>`).join('');
   return {
     parts: {},

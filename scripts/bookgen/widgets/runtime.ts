@@ -29,6 +29,8 @@ interface BookWidgets {
   state: Record<string, 'loading' | 'ready' | 'error'>;
   timings: Record<string, Record<string, number[]>>;
   errors: string[];
+  /** TF.js tensors alive: flat while a reader plays with the widgets (the browser test checks it). */
+  numTensors(): number;
 }
 
 type PartsRegistry = Record<string, unknown>;
@@ -108,7 +110,7 @@ async function start(fig: HTMLElement, book: BookWidgets, backend: Promise<void>
 }
 
 export function main(): void {
-  const book: BookWidgets = { state: {}, timings: {}, errors: [] };
+  const book: BookWidgets = { state: {}, timings: {}, errors: [], numTensors: () => tf.memory().numTensors };
   scope.VAE_BOOK_WIDGETS = book;
   const figures = Array.from(document.querySelectorAll<HTMLElement>('figure.widget[data-widget]'));
   if (!figures.length) return;
