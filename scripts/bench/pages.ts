@@ -5,9 +5,9 @@
  *
  * Weight: every file a chapter page loads once all its widgets have started (HTML, CSS, fonts, scripts, images,
  * the widgets' model parts), as bytes on disk and gzip-compressed, with plotly.js apart (one file, cached by the
- * browser across pages). Speed, median over --runs fresh loads: the first plotly figure drawn and each widget
- * running, in ms after navigation start, and the main thread's CPU time until every figure is drawn (a busy machine
- * stretches wall time far more than CPU time); then the time of each widget interaction as the page records it
+ * browser across pages). Speed, median over --runs fresh loads, in ms after navigation start: the first figure on
+ * screen (the still the build draws), the first figure plotly has made interactive and the main thread's CPU time
+ * until all are (a busy machine stretches wall time far more than CPU time), and each widget running; then the time of each widget interaction as the page records it
  * (VAE_BOOK_WIDGETS.timings): decoding the point under the pointer over --moves pointer moves, and so on.
  * Build the book first, e.g. `npm run book -- --profile quick --out test-output/book-quick` (the default --book).
  */
@@ -35,7 +35,10 @@ interface Weight {
 
 interface Timing {
   page: string;
+  /** The first figure drawn on screen (its still, with the first paint that shows it). */
   firstPlotMs: number | null;
+  /** plotly has drawn the first figure (interactive). */
+  firstInteractiveMs: number | null;
   /** Main-thread CPU time (ms) from navigation until every plotly figure is drawn: less disturbed by a busy machine. */
   plotsCpuMs: number | null;
   widgetsReadyMs: Record<string, number>;
@@ -51,12 +54,20 @@ function kindOf(url: string): string {
   return 'other';
 }
 
-/** Before any script: note when the first plotly figure has its SVG, and when each widget reaches data-state. */
+/**
+ * Before any script: note the frame after the first figure drawing is in the page (its build-time still, or plotly's
+ * SVG), when plotly has drawn the first figure, and when each widget reaches data-state.
+ */
 const PROBE = `(() => {
-  const t = { firstPlot: null, widgets: {} };
+  const t = { firstPlot: null, firstInteractive: null, widgets: {} };
+  let asked = false;
   window.__benchTimes = t;
   new MutationObserver(() => {
-    if (t.firstPlot === null && document.querySelector('.plotly-figure .main-svg')) t.firstPlot = performance.now();
+    if (!asked && document.querySelector('.plotly-still svg, .plotly-figure .main-svg')) {
+      asked = true;
+      requestAnimationFrame(() => { t.firstPlot = performance.now(); });
+    }
+    if (t.firstInteractive === null && document.querySelector('.plotly-figure .main-svg')) t.firstInteractive = performance.now();
     document.querySelectorAll('figure.widget[data-state]').forEach((f) => {
       if (!(f.id in t.widgets) && (f.dataset.state === 'ready' || f.dataset.state === 'error')) t.widgets[f.id] = f.dataset.state === 'ready' ? performance.now() : -1;
     });
@@ -167,6 +178,7 @@ async function main(): Promise<void> {
       // Speed of loading: fresh contexts (no cache), first plot and widgets.
       const hasFigures = fs.readFileSync(path.join(book, name), 'utf8').includes('class="plotly-figure"');
       const firstPlot: number[] = [];
+      const firstInteractive: number[] = [];
       const plotsCpu: number[] = [];
       const ready: Record<string, number[]> = {};
       for (let r = 0; r < runs; r++) {
@@ -186,14 +198,16 @@ async function main(): Promise<void> {
         }
         await p.waitForLoadState('load');
         await startWidgets(p);
-        const times = await p.evaluate(() => (window as unknown as { __benchTimes: { firstPlot: number | null; widgets: Record<string, number> } }).__benchTimes);
+        const times = await p.evaluate(() => (window as unknown as { __benchTimes: { firstPlot: number | null; firstInteractive: number | null; widgets: Record<string, number> } }).__benchTimes);
         if (times.firstPlot !== null) firstPlot.push(times.firstPlot);
+        if (times.firstInteractive !== null) firstInteractive.push(times.firstInteractive);
         for (const [id, ms] of Object.entries(times.widgets)) (ready[id] ??= []).push(ms);
         await ctx.close();
       }
       timings.push({
         page: name,
         firstPlotMs: firstPlot.length ? spread(firstPlot).median : null,
+        firstInteractiveMs: firstInteractive.length ? spread(firstInteractive).median : null,
         plotsCpuMs: plotsCpu.length ? spread(plotsCpu).median : null,
         widgetsReadyMs: Object.fromEntries(Object.entries(ready).map(([id, xs]) => [id, spread(xs).median])),
       });
@@ -216,10 +230,12 @@ async function main(): Promise<void> {
   }
   const plotly = weights.find((w) => w.plotly > 0)?.plotly;
   if (plotly) out(`plotly.js (once, cached across pages): ${fmtBytes(plotly)}, gzip ${fmtBytes(zlib.gzipSync(fs.readFileSync(path.join(book, 'assets', 'plotly.js'))).length)}`);
-  out('\nLoading, median ms after navigation start (main-thread CPU ms until every plot is drawn, in brackets)');
+  out('\nLoading, median ms after navigation start: the first plot on screen (its still), plotly\'s first interactive plot');
+  out('(and the main thread\'s CPU ms until every plot is interactive), each widget running');
   for (const t of timings) {
     const widgets = Object.entries(t.widgetsReadyMs).map(([id, ms]) => `${id} ${ms < 0 ? 'failed' : Math.round(ms)}`).join(', ');
-    const plot = t.firstPlotMs === null ? '—' : `${Math.round(t.firstPlotMs)} (${Math.round(t.plotsCpuMs ?? NaN)} CPU)`;
+    const plot = t.firstPlotMs === null ? '—' :
+      `${Math.round(t.firstPlotMs)}; interactive ${Math.round(t.firstInteractiveMs ?? NaN)} (${Math.round(t.plotsCpuMs ?? NaN)} CPU)`;
     out(`${t.page.padEnd(28)}first plot ${plot}${widgets ? `; widgets running: ${widgets}` : ''}`);
   }
   out('\nInteractions, ms per event as the widget records it (median / 95th percentile / max, count)');

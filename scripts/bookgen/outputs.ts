@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import { BookError, escapeHtml, highlightCode } from './markdown';
 import { joinSource, NotebookCell, NotebookOutput } from './notebooks';
+import { plotStill } from './plot-still';
+import type { SvgFigure } from '../../lib/core';
 
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
@@ -77,6 +79,7 @@ function plotlyFigure(spec: unknown, ctx: OutputContext, alt: string): string {
   // role="img" + aria-label: a screen reader announces the plot by what it shows, not by plotly's SVG internals.
   return (
     `<div class="figure-media" role="img" aria-label="${escapeHtml(alt)}">\n` +
+    plotStill(fig as SvgFigure) +
     `<div class="plotly-figure" id="${id}" data-figure="${id}-data"></div>\n` +
     `<script type="application/json" id="${id}-data">${json}</script>\n</div>\n`
   );

@@ -139,6 +139,9 @@
       var holder = document.getElementById(div.getAttribute('data-figure'));
       if (!holder) return;
       var spec = JSON.parse(holder.textContent);
+      // The still drawn at build time (plot-still.ts) gives way to the interactive plot.
+      var still = div.previousElementSibling;
+      if (still && still.classList.contains('plotly-still')) still.parentNode.removeChild(still);
       figures.push({ div: div, spec: spec, narrow: narrow(div) });
       htmlTitle(div, spec);
       window.Plotly.newPlot(div, spec.data, figureLayout(spec, div), figureConfig(div));
