@@ -3,7 +3,8 @@
 // the same part file; a mouse stroke on draw-a-digit gives a finite ELBO and a reconstruction, and so does a touch
 // stroke; the KL slider's number is the closed form; interpolation and the β explorer respond; no console error, no
 // request outside the book. At 390 px: plotly legends below the plot, no toolbar, titles wrapped, no tick labels
-// overlapping, nothing wider than the screen. Screenshots: test-output/widget-<name>-{light,dark,390}.png.
+// overlapping, nothing wider than the screen. Without JavaScript and in print every figure shows its still (widgets
+// and plotly figures alike). Screenshots: test-output/widget-<name>-{light,dark,390}.png.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -307,6 +308,10 @@ async function checkStills(browser: Browser, base: string, label: string): Promi
         const images = await figs.nth(i).locator('.widget-still img, .widget-still svg').count();
         assert.ok(images > 0, `${label} ${file}: the still has a picture`);
       }
+      // The plotly figures too: their build-time drawings.
+      const plots = await page.locator('.plotly-figure').count();
+      assert.equal(await page.locator('.plotly-still svg .trace').count() >= plots, true, `${label} ${file}: a still for every plot`);
+      if (plots) assert.equal(await page.locator('.plotly-still svg').first().isVisible(), true);
       await page.close();
     }
   } finally {
@@ -317,6 +322,7 @@ async function checkStills(browser: Browser, base: string, label: string): Promi
     const page = await context.newPage();
     await page.goto(base + '05-generation.html');
     await ready(page, 'latent-explorer');
+    assert.equal(await page.locator('.plotly-still').count(), 0, `${label}: plotly replaced every still`);
     await page.emulateMedia({ media: 'print' });
     const fig = page.locator('figure.widget-latent-explorer');
     assert.equal(await fig.locator('.widget-still').isVisible(), true, `${label}: print shows the still`);

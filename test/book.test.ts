@@ -240,7 +240,7 @@ test('figures: numbered per chapter, captioned, with alt text; diagrams inlined 
   has(model, /<a class="figure-ref" href="01-basics\.html#fig-prior-sketch">Figure 1\.1<\/a>/);
   has(model, /A 4 × 2 grey image \(see <a class="figure-ref" href="#fig-squares">Figure 2\.1<\/a>\)/, 'a reference inside a notebook caption');
   // An interactive plot is announced by its alt text; the plotly div itself is unchanged.
-  has(model, /<div class="figure-media" role="img" aria-label="A line through four points rising from 1 to 16\.">\n<div class="plotly-figure"/);
+  has(model, /<div class="figure-media" role="img" aria-label="A line through four points rising from 1 to 16\.">\n<div class="plotly-still" aria-hidden="true"><svg [^\n]*<polyline class="trace"[^\n]*<\/svg><\/div>\n<div class="plotly-figure"/);
 });
 
 /** A notebooks folder holding fx-demo.ipynb with `edit` applied to its cells' metadata, seeded into `cache`. */
