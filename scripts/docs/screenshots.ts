@@ -17,16 +17,15 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** The viewport of both screenshots: wide enough for the book's sidebar and JupyterLab's file browser. */
-const VIEWPORT = { width: 1200, height: 900 };
+const VIEWPORT = { width: 1100, height: 780 };
 /** The section of the VAE chapter (chapters/03-vae.md) the book's screenshot shows. */
-const BOOK_SECTION = 'The KL term in closed form';
-const BOOK_PARAGRAPH = 'Why the closed form?';
+const BOOK_SECTION = 'What the KL term does to the latent space';
 
 const COMMAND: Command = {
   name: 'screenshots',
   usage: `usage: npx tsx scripts/docs/screenshots.ts [--profile quick|full] [--only book|lab] [--book DIR] [--out DIR]
-  --profile  the run profile of the book and the notebook [quick]; the book is built into test-output/book-quick
-             (quick) or book/ (full, as npm run book does)
+  --profile  the run profile of the book and the notebook [full, what a reader sees]; the book is built into book/
+             (full, as npm run book does) or test-output/book-quick (quick, a fast check of this script)
   --only     make one of the two screenshots [both]
   --book     a built book to photograph instead of building one
   --out      where the PNGs go [docs/images]`,
@@ -36,23 +35,18 @@ function say(msg: string): void {
   process.stderr.write(`screenshots: ${msg}\n`);
 }
 
-/**
- * The book's VAE chapter in its section on the KL term in closed form: prose, math, and the notebook's cell with its
- * figure of the Monte-Carlo estimate against the exact value.
- */
+/** The book's VAE chapter at BOOK_SECTION: prose, math, a notebook cell and its figure, the figure at the bottom of the view. */
 async function bookShot(browser: Browser, bookDir: string, file: string): Promise<void> {
   const page = await browser.newPage({ viewport: VIEWPORT, colorScheme: 'light' });
   try {
     const chapter = fs.readdirSync(bookDir).find((f) => /^\d+-vae\.html$/.test(f));
     if (!chapter) throw new Error(`no VAE chapter (NN-vae.html) in ${bookDir}`);
     await page.goto(pathToFileURL(path.join(bookDir, chapter)).href, { waitUntil: 'load' });
-    const heading = page.locator('h2', { hasText: BOOK_SECTION });
-    if ((await heading.count()) !== 1) throw new Error(`${chapter}: no heading "${BOOK_SECTION}"`);
-    const paragraph = page.locator('p', { hasText: BOOK_PARAGRAPH }).first();
-    if ((await paragraph.count()) === 0) throw new Error(`${chapter}: no paragraph "${BOOK_PARAGRAPH}"`);
-    // The first figure after the heading, drawn; the paragraph that introduces it at the top, under the top bar.
-    await page.locator(`h2:has-text("${BOOK_SECTION}") ~ * .plotly-figure .main-svg`).first().waitFor({ timeout: 30_000 });
-    await paragraph.evaluate((p) => window.scrollBy(0, p.getBoundingClientRect().top - 80));
+    if ((await page.locator('h2', { hasText: BOOK_SECTION }).count()) !== 1) throw new Error(`${chapter}: no heading "${BOOK_SECTION}"`);
+    const figure = page.locator(`h2:has-text("${BOOK_SECTION}") ~ * .plotly-figure`).first();
+    if ((await figure.count()) === 0) throw new Error(`${chapter}: no figure after the heading "${BOOK_SECTION}"`);
+    await figure.locator('.main-svg').first().waitFor({ timeout: 30_000 });
+    await figure.evaluate((f) => window.scrollBy(0, f.getBoundingClientRect().bottom - window.innerHeight + 16));
     await page.waitForTimeout(500);
     await page.screenshot({ path: file });
   } finally {
@@ -119,7 +113,7 @@ async function labShot(browser: Browser, file: string, profile: Profile): Promis
 
 async function main(): Promise<void> {
   const values = parseFlags(COMMAND, { profile: { type: 'string' }, only: { type: 'string' }, book: { type: 'string' }, out: { type: 'string' } });
-  const profile = oneOf(COMMAND, 'profile', values.profile, PROFILES) ?? 'quick';
+  const profile = oneOf(COMMAND, 'profile', values.profile, PROFILES) ?? 'full';
   const only = oneOf(COMMAND, 'only', values.only, ['book', 'lab'] as const);
   const out = path.resolve(values.out ?? path.join(ROOT, 'docs', 'images'));
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install chromium or set CHROMIUM_PATH`);
