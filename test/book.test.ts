@@ -297,6 +297,8 @@ test('a figure without caption, alt text or a valid id fails the build, naming t
     [(tags, meta) => { if (tags.includes('plot')) (meta.figures as Record<string, unknown>[])[0].id = 'squares'; },
       /metadata figures\[0\]: bad id "squares"/],
     [(tags, meta) => { if (tags.includes('plot')) meta.figures = { id: 'fig-x' }; }, /metadata "figures" must be a list/],
+    [(tags, meta) => { if (tags.includes('plot')) (meta.figures as Record<string, unknown>[])[0].caption = 'See @fig-nope.'; },
+      /notebooks\/fx-demo\.ipynb cell 3 \(#plot\): @fig-nope names no figure/],
   ];
   for (const [edit, expected] of notebookCases) {
     const c = tmpDir('cache');
