@@ -424,9 +424,10 @@ function renderDirective(
   if (d.kind === 'solution') {
     const cell = solutionCell(sources.solutions.get(d.name)!, d.fragment!)!;
     const lang = cell.cell_type === 'code' ? 'typescript' : '';
+    const where = `${rel(opts.root, path.join(opts.solutionsDir, `${d.name}.ipynb`))}#${d.fragment}`;
     const body =
       cell.cell_type === 'markdown'
-        ? md.render(joinSource(cell.source), emptyEnv(`${d.name}#${d.fragment}`))
+        ? md.render(joinSource(cell.source), { ...emptyEnv(where), figures: cellFigureHooks(where) })
         : `<pre class="code"><code class="hljs language-typescript">${highlightCode(joinSource(cell.source).replace(/\n+$/, ''), lang)}</code></pre>\n`;
     return (
       `<details class="solution solution-code" id="solution-${escapeHtml(d.fragment!)}"><summary>Solution: <code>${escapeHtml(d.fragment!)}</code></summary>\n` +
