@@ -35,7 +35,7 @@ function say(msg: string): void {
   process.stderr.write(`screenshots: ${msg}\n`);
 }
 
-/** The book's VAE chapter at BOOK_SECTION: prose, math, a notebook cell and its figure, the figure at the bottom of the view. */
+/** The book's VAE chapter at BOOK_SECTION: a notebook cell and its numbered figure, the caption at the bottom of the view. */
 async function bookShot(browser: Browser, bookDir: string, file: string): Promise<void> {
   const page = await browser.newPage({ viewport: VIEWPORT, colorScheme: 'light' });
   try {
@@ -46,7 +46,8 @@ async function bookShot(browser: Browser, bookDir: string, file: string): Promis
     const figure = page.locator(`h2:has-text("${BOOK_SECTION}") ~ * .plotly-figure`).first();
     if ((await figure.count()) === 0) throw new Error(`${chapter}: no figure after the heading "${BOOK_SECTION}"`);
     await figure.locator('.main-svg').first().waitFor({ timeout: 30_000 });
-    await figure.evaluate((f) => window.scrollBy(0, f.getBoundingClientRect().bottom - window.innerHeight + 16));
+    // Its numbered caption included (the <figure> around it).
+    await figure.evaluate((f) => window.scrollBy(0, (f.closest('figure') ?? f).getBoundingClientRect().bottom - window.innerHeight + 16));
     await page.waitForTimeout(500);
     await page.screenshot({ path: file });
   } finally {
