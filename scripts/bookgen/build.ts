@@ -367,7 +367,8 @@ function renderSite(
       figures: [],
     };
     ch.env.figures = figureHooks(figures, ch, opts, site);
-    ch.env.directive = (d) => renderDirective(md, d, ctx, sources, executed, site, opts, ch.env);
+    const cellFigureHooks = (where: string) => figureHooks(figures, ch, opts, site, where);
+    ch.env.directive = (d) => renderDirective(md, d, ctx, sources, executed, site, opts, ch.env, cellFigureHooks);
     ch.env.link = (href, line, kind) => resolveLink(href, line, kind, ch, opts, site.copies, site.links);
     ch.env.widget = (w, part) => widgets.render(ch.rel, w, part);
     let body = ch.src ? md.renderer.render(ch.tokens, md.options, ch.env) : '';
@@ -403,9 +404,12 @@ function renderSite(
   return site;
 }
 
-/** How a page's figure blocks and @fig references are rendered: numbers from the index, diagrams inlined. */
-function figureHooks(figures: FigureIndex, ch: Chapter, opts: BuildOptions, site: Site): FigureHooks {
-  const ref = (id: string, line: number) => figureRef(figures, id, ch.href, `${ch.rel}:${line}`);
+/**
+ * How a page's figure blocks and @fig references are rendered: numbers from the index, diagrams inlined. Errors name
+ * the chapter line, or `where` (a notebook cell whose caption holds the reference).
+ */
+function figureHooks(figures: FigureIndex, ch: Chapter, opts: BuildOptions, site: Site, where?: string): FigureHooks {
+  const ref = (id: string, line: number) => figureRef(figures, id, ch.href, where ?? `${ch.rel}:${line}`);
   return {
     label: (id, line) => ref(id, line).label,
     ref,
@@ -422,14 +426,15 @@ function figureHooks(figures: FigureIndex, ch: Chapter, opts: BuildOptions, site
 /** A {{solution …}} or {{notebook …}} directive as HTML. */
 function renderDirective(
   md: MarkdownIt, d: Directive, ctx: OutputContext, sources: Sources, executed: Map<string, Notebook>, site: Site, opts: BuildOptions,
-  env: RenderEnv,
+  env: RenderEnv, cellFigureHooks: (where: string) => FigureHooks,
 ): string {
   if (d.kind === 'solution') {
     const cell = solutionCell(sources.solutions.get(d.name)!, d.fragment!)!;
     const lang = cell.cell_type === 'code' ? 'typescript' : '';
+    const where = `${rel(opts.root, path.join(opts.solutionsDir, `${d.name}.ipynb`))}#${d.fragment}`;
     const body =
       cell.cell_type === 'markdown'
-        ? md.render(joinSource(cell.source), emptyEnv(`${d.name}#${d.fragment}`))
+        ? md.render(joinSource(cell.source), { ...emptyEnv(where), figures: cellFigureHooks(where) })
         : `<pre class="code"><code class="hljs language-typescript">${highlightCode(joinSource(cell.source).replace(/\n+$/, ''), lang)}</code></pre>\n`;
     return (
       `<details class="solution solution-code" id="solution-${escapeHtml(d.fragment!)}"><summary>Solution: <code>${escapeHtml(d.fragment!)}</code></summary>\n` +
@@ -451,11 +456,12 @@ function renderDirective(
   ctx.notebook = `notebooks/${d.name}.ipynb`;
   return cellsWithTag(nb, d.fragment)
     .map(({ index: n, cell }) => {
-      const where = `notebooks/${d.name}.ipynb cell ${n}`;
-      if (cell.cell_type === 'markdown') return md.render(joinSource(cell.source), { ...emptyEnv(where), figures: env.figures });
+      const where = `notebooks/${d.name}.ipynb cell ${n} (#${d.fragment})`;
+      const figures = cellFigureHooks(where);
+      if (cell.cell_type === 'markdown') return md.render(joinSource(cell.source), { ...emptyEnv(where), figures });
       // Captions come from the source notebook: editing one never needs a new execution (cacheKey ignores them).
-      ctx.figures = cellFigures(source.cells[n - 1], where, (id) => env.figures.label(id, d.line),
-        (caption) => md.renderInline(caption, { ...emptyEnv(where), figures: env.figures }));
+      ctx.figures = cellFigures(source.cells[n - 1], where, (id) => figures.label(id, d.line),
+        (caption) => md.renderInline(caption, { ...emptyEnv(where), figures, link: env.link }));
       return renderCell(cell, n, ctx, href);
     })
     .join('\n');
