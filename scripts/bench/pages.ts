@@ -15,13 +15,22 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { parseArgs } from 'node:util';
 import { chromium, Page } from 'playwright-core';
 import { serve } from '../../test/book-helpers';
 import { ARGS, CHROMIUM } from '../../test/browser-helpers';
 import { spread } from './stats';
+import { parseFlags, positiveInt, type Command } from '../flags';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+
+const COMMAND: Command = {
+  name: 'bench:pages',
+  usage: `usage: npm run bench:pages -- [--book DIR] [--runs N] [--moves N] [--json FILE]
+  --book   a built book (default test-output/book-quick: npm run book -- --profile quick --out test-output/book-quick)
+  --runs   fresh loads per page for the loading times (default 5)
+  --moves  pointer moves over the latent explorer (default 200)
+  --json   also write the figures to FILE`,
+};
 
 interface Weight {
   page: string;
@@ -122,21 +131,13 @@ function fmtBytes(n: number): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      book: { type: 'string', default: path.join(ROOT, 'test-output', 'book-quick') },
-      runs: { type: 'string', default: '5' },
-      moves: { type: 'string', default: '200' },
-      json: { type: 'string' },
-    },
-  });
-  const book = path.resolve(values.book!);
-  const runs = Number(values.runs);
-  const moves = Number(values.moves);
+  const values = parseFlags(COMMAND, { book: { type: 'string' }, runs: { type: 'string' }, moves: { type: 'string' }, json: { type: 'string' } });
+  const book = path.resolve(values.book ?? path.join(ROOT, 'test-output', 'book-quick'));
+  const runs = positiveInt(COMMAND, 'runs', values.runs) ?? 5;
+  const moves = positiveInt(COMMAND, 'moves', values.moves) ?? 200;
   if (!fs.existsSync(path.join(book, 'index.html'))) {
-    throw new Error(`no book in ${book}: build one first (npm run book -- --profile quick --out ${path.relative(ROOT, book)})`);
+    throw new Error(`no book in ${book}: build one first (npm run book -- --profile quick --out ${book.startsWith(ROOT + path.sep) ? path.relative(ROOT, book) : book})`);
   }
-  if (!(Number.isInteger(runs) && runs >= 1 && Number.isInteger(moves) && moves >= 1)) throw new Error('--runs and --moves must be positive integers');
   const pages = fs.readdirSync(book).filter((f) => /^\d\d-.*\.html$/.test(f)).sort();
   const server = await serve(book);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -229,7 +230,13 @@ async function main(): Promise<void> {
     out(`${w.page.padEnd(28)}${String(w.files).padStart(6)}${fmtBytes(w.bytes).padStart(11)}${fmtBytes(w.gzip).padStart(10)}   ${kinds}`);
   }
   const plotly = weights.find((w) => w.plotly > 0)?.plotly;
-  if (plotly) out(`plotly.js (once, cached across pages): ${fmtBytes(plotly)}, gzip ${fmtBytes(zlib.gzipSync(fs.readFileSync(path.join(book, 'assets', 'plotly.js'))).length)}`);
+  if (plotly) {
+    const unminified = fs.statSync(require.resolve('plotly.js-dist/plotly.js', { paths: [ROOT] })).size;
+    out(`plotly.js (once, cached across pages): ${fmtBytes(plotly)}, gzip ${fmtBytes(zlib.gzipSync(fs.readFileSync(path.join(book, 'assets', 'plotly.js'))).length)}; ` +
+      `plotly.js-dist ships it unminified: ${fmtBytes(unminified)}`);
+  }
+  const bundle = path.join(book, 'assets', 'widgets.js');
+  if (fs.existsSync(bundle)) out(`widgets.js (pages with a widget; counted above): ${fmtBytes(fs.statSync(bundle).size)}`);
   out('\nLoading, median ms after navigation start: the first plot on screen (its still), plotly\'s first interactive plot');
   out('(and the main thread\'s CPU ms until every plot is interactive), each widget running');
   for (const t of timings) {
