@@ -35,7 +35,7 @@ export type { SummaryWriter, SummaryWriterOptions, ScalarEvent } from './io/tens
 // Pictures and notebooks (tslab): PNG digit grids, figures, live curves; the quick/full run profile
 export { encodePng, digitGridPng, DEFAULT_DIGIT_GRID } from './figures/png';
 export type { DigitGridOptions } from './figures/png';
-export { show, liveFigure, showImage, showDigits, showText, showTable, formatTable, plotlyBundle, isNotebook, PLOTLY_MIME, DEFAULT_LIVE_FIGURE } from './figures/display';
+export { show, liveFigure, showImage, showDigits, showText, showTable, formatTable, plotlyBundle, figureBundle, figureSummary, isNotebook, PLOTLY_MIME, DEFAULT_LIVE_FIGURE } from './figures/display';
 export type { FigureLike, PlotlyBundle, LiveFigure, LiveFigureOptions } from './figures/display';
 export { profile, pick, parseProfile, PROFILES } from './training/profile';
 export type { Profile } from './training/profile';
