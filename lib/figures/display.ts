@@ -169,7 +169,7 @@ export function figureSummary(fig: FigureLike): string {
 
 /** The SVG drawing of a figure, with the PNG encoder for large heat maps (image grids). */
 export function figureSvg(fig: FigureLike, width?: number): string {
-  return figureToSvg(fig, { encodePng, ...(width !== undefined ? { width } : {}) });
+  return figureToSvg(fig, { encodePng, description: figureSummary(fig), ...(width !== undefined ? { width } : {}) });
 }
 
 /**
@@ -292,7 +292,7 @@ export function showDigits(images: Float32Array, opts: DigitGridOptions = {}): v
 /** Shows plain text as its own output (text/plain). */
 export function showText(text: string): void {
   const t = tslab();
-  if (t) t.display.text(text);
+  if (t) newOutput(t, false).send({ 'text/plain': text });
   else console.log(text);
 }
 

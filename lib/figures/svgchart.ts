@@ -39,6 +39,8 @@ export interface SvgChartOptions {
   maxRectCells: number;
   /** Encoder for large heat maps; without one they are drawn as <rect> cells (the browser bundle has no zlib). */
   encodePng?: PngEncoder;
+  /** What the figure shows, for screen readers (the SVG's <title>); default the figure's title. */
+  description?: string;
 }
 
 export const DEFAULT_SVG_CHART: SvgChartOptions = { maxLinePoints: 400, maxRectCells: 2500 };
@@ -388,7 +390,8 @@ export function figureToSvg(fig: SvgFigure, options: Partial<SvgChartOptions> = 
   const kinds = Array.from(new Set(series.map((s) => s.kind))).join(' ');
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="figure" data-kinds="${kinds}" data-points="${points[0] ?? 0}" data-total-points="${total}" ` +
-      `width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+      `width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" font-family="sans-serif" font-size="12">`,
+    `<title>${esc(opts.description ?? (title || 'figure'))}</title>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
   ];
   if (title) parts.push(`<text x="${m.l}" y="22" font-size="15">${esc(title)}</text>`);
