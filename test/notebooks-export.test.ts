@@ -52,7 +52,7 @@ show(latentScatter(points, Uint8Array.from({ length: n }, (_, i) => i % 10), { t
   {
     code: `show({ data: [{ type: 'heatmap', z: [[0, 1, 2], [3, 4, 5]], colorscale: 'Viridis' }], layout: { title: { text: 'a heat map' } } });`,
     kind: 'svg',
-    draws: (svg) => assert.equal(byClass(svg, 'cell').length, 6),
+    draws: (svg) => assert.equal(cellsOf(svg).length, 6),
   },
   {
     code: `const digits = Float32Array.from({ length: 6 * 784 }, (_, i) => ((i % 784) % 28) / 27);
@@ -76,6 +76,8 @@ live.done();`,
 ];
 
 const byClass = (root: XmlElement, cls: string): XmlElement[] => findAll(root, (e) => (e.attrs.class ?? '').split(' ').includes(cls));
+/** The cells of a heat map drawn cell by cell: the rects of its group. */
+const cellsOf = (root: XmlElement): XmlElement[] => byClass(root, 'heatmap-cells').flatMap((g) => g.children.filter((c) => c.name === 'rect'));
 
 interface Output {
   output_type: string;

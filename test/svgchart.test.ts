@@ -8,6 +8,8 @@ import { encodePng } from '../lib/figures/png';
 import { parseXml, findAll, decodePng, type XmlElement } from './figure-helpers';
 
 const byClass = (root: XmlElement, cls: string): XmlElement[] => findAll(root, (e) => (e.attrs.class ?? '').split(' ').includes(cls));
+/** The cells of a heat map drawn cell by cell: the rects of its group. */
+const cellsOf = (root: XmlElement): XmlElement[] => byClass(root, 'heatmap-cells').flatMap((g) => g.children.filter((c) => c.name === 'rect'));
 const polylinePoints = (e: XmlElement): [number, number][] =>
   e.attrs.points.split(' ').map((p) => p.split(',').map(Number) as [number, number]);
 /** The dots of a markers path: "M x yh0" per point. */
@@ -141,18 +143,18 @@ test('heat map: one rect per finite cell, coloured by the scale, row 0 at the bo
   z[3][4] = null as unknown as number;
   const fig = { data: [{ type: 'heatmap', z, colorscale: [[0, '#000000'], [1, '#ff0000']] }], layout: { title: { text: 'cells' } } };
   const root = parseXml(figureToSvg(fig));
-  const cells = byClass(root, 'cell');
+  const cells = cellsOf(root);
   assert.equal(cells.length, 95);
   const lowest = cells[0];
   const highest = cells[cells.length - 1];
   assert.equal(lowest.attrs.fill, '#000000');
   assert.equal(highest.attrs.fill, '#ff0000');
   assert.ok(Number(lowest.attrs.y) > Number(highest.attrs.y), 'z[0] is drawn below z[7]');
-  const reversed = byClass(parseXml(figureToSvg({ ...fig, layout: { yaxis: { autorange: 'reversed' } } })), 'cell');
+  const reversed = cellsOf(parseXml(figureToSvg({ ...fig, layout: { yaxis: { autorange: 'reversed' } } })));
   assert.ok(Number(reversed[0].attrs.y) < Number(reversed[reversed.length - 1].attrs.y), 'reversed: z[0] on top');
   assert.equal(byClass(root, 'colorbar').length, 1, 'a colour bar (plotly shows one by default)');
   // plotly's default scale (RdBu) when none is named.
-  const plain = byClass(parseXml(figureToSvg({ data: [{ type: 'heatmap', z: [[0, 1]] }] })), 'cell');
+  const plain = cellsOf(parseXml(figureToSvg({ data: [{ type: 'heatmap', z: [[0, 1]] }] })));
   assert.deepEqual(plain.map((c) => c.attrs.fill), ['#050aac', '#b20a1c']);
 });
 
@@ -187,7 +189,7 @@ test('image grid: one embedded PNG holding every pixel of the heat map (ink dark
   assert.equal(lightPng.pixels[0], Math.round(255 * (z[0][0] as number)));
   // Without an encoder (the browser bundle) the grid is drawn cell by cell.
   const small = imageGrid(images.subarray(0, 784), { cols: 1 });
-  assert.equal(byClass(parseXml(figureToSvg(small)), 'cell').length, 784);
+  assert.equal(cellsOf(parseXml(figureToSvg(small))).length, 784);
 });
 
 test('colour heat maps larger than maxRectCells become an RGB PNG; other trace types are named, not drawn', () => {

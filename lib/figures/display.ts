@@ -167,9 +167,16 @@ export function figureSummary(fig: FigureLike): string {
   return `[figure${text ? ` "${text}"` : ''}: ${parts.length ? parts.join(', ') : 'no traces'}]`;
 }
 
+/**
+ * Width in pixels of the static drawing in a figure's bundle when its layout sets none: nbconvert's HTML shows
+ * an SVG output as an <img> that its CSS does not shrink, and the PDF page (`--to webpdf`, Letter or A4) has
+ * about 640 px for it (measured: 680 px is cut at the right edge).
+ */
+export const FALLBACK_WIDTH = 600;
+
 /** The SVG drawing of a figure, with the PNG encoder for large heat maps (image grids). */
-export function figureSvg(fig: FigureLike, width?: number): string {
-  return figureToSvg(fig, { encodePng, description: figureSummary(fig), ...(width !== undefined ? { width } : {}) });
+function figureSvg(fig: FigureLike, width?: number): string {
+  return figureToSvg(fig, { encodePng, description: figureSummary(fig), width: width ?? (typeof fig.layout?.width === 'number' ? fig.layout.width : FALLBACK_WIDTH) });
 }
 
 /**

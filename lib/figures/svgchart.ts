@@ -323,7 +323,7 @@ function drawHeatmap(s: HeatSeries, box: Box, layout: Layout, opts: SvgChartOpti
       s.z[i].forEach((v, j) => {
         if (v === null) return;
         // Cells overlap by a hair so no background line shows between neighbours.
-        parts.push(`<rect class="cell" x="${r1(l + j * cw)}" y="${r1(y)}" width="${r1(cw + 0.3)}" height="${r1(chh + 0.3)}" fill="${hex(colour(v))}"/>`);
+        parts.push(`<rect x="${r1(l + j * cw)}" y="${r1(y)}" width="${r1(cw + 0.3)}" height="${r1(chh + 0.3)}" fill="${hex(colour(v))}"/>`);
       });
     }
     parts.push('</g>');
@@ -474,22 +474,22 @@ export function figureToSvg(fig: SvgFigure, options: Partial<SvgChartOptions> = 
   const sy = (y: number): number => box.t + box.h - ((y - y0) / (y1 - y0)) * box.h;
   const sy2 = (y: number): number => box.t + box.h - ((y - v0) / (v1 - v0)) * box.h;
 
-  // Grid, ticks, axis titles.
-  for (const v of ticks(y0, y1)) {
-    parts.push(`<line x1="${box.l}" x2="${box.l + box.w}" y1="${r1(sy(v))}" y2="${r1(sy(v))}" stroke="#e5e5e5"/>`);
-    parts.push(`<text x="${box.l - 6}" y="${r1(sy(v) + 4)}" text-anchor="end" fill="#444">${esc(fmt(logY ? 10 ** v : v))}</text>`);
-  }
-  if (hasY2) {
-    for (const v of ticks(v0, v1)) parts.push(`<text x="${box.l + box.w + 6}" y="${r1(sy2(v) + 4)}" fill="#444">${esc(fmt(v))}</text>`);
-  }
+  // Grid, ticks, axis titles (grouped, so that the shared attributes are written once).
+  const yTicks = ticks(y0, y1);
+  parts.push(`<g class="grid" stroke="#e5e5e5">${yTicks.map((v) => `<line x1="${box.l}" x2="${box.l + box.w}" y1="${r1(sy(v))}" y2="${r1(sy(v))}"/>`).join('')}</g>`);
+  const labels: string[] = yTicks.map((v) => `<text x="${box.l - 6}" y="${r1(sy(v) + 4)}" text-anchor="end">${esc(fmt(logY ? 10 ** v : v))}</text>`);
+  if (hasY2) for (const v of ticks(v0, v1)) labels.push(`<text x="${box.l + box.w + 6}" y="${r1(sy2(v) + 4)}">${esc(fmt(v))}</text>`);
+  const below = box.t + box.h + 16;
   if (categorical) {
     const step = labelStep(categories.length, Math.max(...categories.map((c) => c.length)), box.w);
-    for (let i = 0; i < categories.length; i += step) {
-      parts.push(`<text x="${r1(sx(i))}" y="${box.t + box.h + 16}" text-anchor="middle" fill="#444">${esc(categories[i])}</text>`);
-    }
+    for (let i = 0; i < categories.length; i += step) labels.push(`<text x="${r1(sx(i))}" y="${below}" text-anchor="middle">${esc(categories[i])}</text>`);
   } else {
-    for (const v of ticks(x0, x1)) parts.push(`<text x="${r1(sx(v))}" y="${box.t + box.h + 16}" text-anchor="middle" fill="#444">${esc(fmt(v))}</text>`);
+    // Whole-number x (epochs, steps, dimensions) gets whole-number ticks.
+    const whole = xVals.every((x) => Number.isInteger(x));
+    const xTicks = ticks(x0, x1).filter((v) => !whole || Number.isInteger(Math.round(v * 1e9) / 1e9));
+    for (const v of xTicks) labels.push(`<text x="${r1(sx(v))}" y="${below}" text-anchor="middle">${esc(fmt(v))}</text>`);
   }
+  parts.push(`<g class="ticks" fill="#444">${labels.join('')}</g>`);
   parts.push(`<rect x="${box.l}" y="${box.t}" width="${box.w}" height="${box.h}" fill="none" stroke="#999"/>`);
   drawAxisTitles(parts, layout, box, height);
 
