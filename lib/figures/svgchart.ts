@@ -81,6 +81,9 @@ function fmt(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
 
+/** A category or axis label: numbers rounded as tick values are. */
+const label = (v: unknown): string => (typeof v === 'number' ? fmt(v) : String(v));
+
 /**
  * Indices of the points drawn for a line of n points: all of them up to maxPoints, else the first, the last,
  * and the arg-min and arg-max of each of (maxPoints − 2) / 2 equal slices of the points in between
@@ -332,16 +335,16 @@ function drawHeatmap(s: HeatSeries, box: Box, layout: Layout, opts: SvgChartOpti
   const xaxis = obj(layout.xaxis);
   if (xaxis.visible !== false && s.cols > 0) {
     const labels = s.xs ?? Array.from({ length: s.cols }, (_, j) => j);
-    const step = labelStep(s.cols, Math.max(...labels.map((v) => String(v).length)), w);
+    const step = labelStep(s.cols, Math.max(...labels.map((v) => label(v).length)), w);
     for (let j = 0; j < s.cols; j += step) {
-      parts.push(`<text x="${r1(l + (j + 0.5) * (w / s.cols))}" y="${r1(t + h + 16)}" text-anchor="middle" fill="#444">${esc(String(labels[j] ?? j))}</text>`);
+      parts.push(`<text x="${r1(l + (j + 0.5) * (w / s.cols))}" y="${r1(t + h + 16)}" text-anchor="middle" fill="#444">${esc(label(labels[j] ?? j))}</text>`);
     }
   }
   if (yaxis.visible !== false && s.rows > 0) {
     const labels = s.ys ?? Array.from({ length: s.rows }, (_, i) => i);
     const step = Math.max(1, Math.ceil((s.rows * 16) / Math.max(h, 1)));
     for (let i = 0; i < s.rows; i += step) {
-      parts.push(`<text x="${r1(l - 6)}" y="${r1(t + (rowOf(i) + 0.5) * (h / s.rows) + 4)}" text-anchor="end" fill="#444">${esc(String(labels[i] ?? i))}</text>`);
+      parts.push(`<text x="${r1(l - 6)}" y="${r1(t + (rowOf(i) + 0.5) * (h / s.rows) + 4)}" text-anchor="end" fill="#444">${esc(label(labels[i] ?? i))}</text>`);
     }
   }
   if (s.showscale) {
