@@ -1,4 +1,4 @@
-// The five notebooks: stored clean (no outputs, no execution counts) with the tags the chapters embed, and
+// The book's notebooks: stored clean (no outputs, no execution counts) with the tags the chapters embed, and
 // executed top to bottom by the real tslab kernel through scripts/jupyter/execute_notebook.py (VAE_PROFILE=quick).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +16,7 @@ const skipRun = !ready && !process.env.CI ? '.venv or its tslab kernel is missin
 
 /** The tagged cells the book embeds ({{notebook name#tag}} in chapters/). */
 const TAGS: Record<string, string[]> = {
+  '00-data': ['digits', 'independent-pixels'],
   '01-autoencoder': ['train-ae', 'reconstructions', 'code-scatter', 'random-decodes'],
   '02-reparameterization': ['reparam-demo', 'gradient-variance'],
   '03-kl-term': ['kl-mc', 'scatter-kl', 'beta-sweep'],
@@ -46,7 +47,7 @@ interface Notebook {
 const joined = (s: string | string[] | undefined): string => (Array.isArray(s) ? s.join('') : s ?? '');
 const readNb = (file: string): Notebook => JSON.parse(fs.readFileSync(file, 'utf8')) as Notebook;
 
-test('the notebooks folder holds exactly the five notebooks', () => {
+test('the notebooks folder holds exactly the book\'s notebooks', () => {
   const found = fs.readdirSync(NB_DIR).filter((f) => f.endsWith('.ipynb')).sort();
   assert.deepEqual(found, Object.keys(TAGS).map((n) => `${n}.ipynb`));
 });
