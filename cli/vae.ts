@@ -172,9 +172,19 @@ function distance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-function suggest(name: string, among: readonly string[]): string {
+/** '; did you mean <prefix><word>?' for the word of `among` nearest to `name` (at most 2 edits away), else ''. */
+function suggest(name: string, among: readonly string[], prefix: string): string {
   const best = among.map((f) => [f, distance(name, f)] as const).sort((x, y) => x[1] - y[1])[0];
-  return best && best[1] <= 2 ? `; did you mean --${best[0]}?` : '';
+  return best && best[1] <= 2 ? `; did you mean ${prefix}${best[0]}?` : '';
+}
+
+/** --backend, else $VAE_BACKEND, else 'auto'; checked here so that initBackend never sees a bad name. */
+function backendOf(flag: string | undefined): BackendName | 'auto' {
+  if (flag !== undefined) return oneOf('backend', flag, BACKENDS, 'auto');
+  const env = (process.env.VAE_BACKEND ?? '').trim();
+  if (env === '') return 'auto';
+  if (!(BACKENDS as readonly string[]).includes(env)) throw new UsageError(`VAE_BACKEND must be one of ${BACKENDS.join(', ')}, got '${env}'`);
+  return env as BackendName | 'auto';
 }
 
 function oneOf<T extends string>(flag: string, v: string | undefined, choices: readonly T[], fallback: T): T {
@@ -207,7 +217,7 @@ function parseCommandLine(argv: string[]): Settings {
     const err = e as Error & { code?: string };
     const flag = /'(-{1,2}[^' ]+)/.exec(err.message)?.[1] ?? '';
     if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      throw new UsageError(`unknown flag ${flag}${suggest(flag.replace(/^-+/, ''), Object.keys(FLAGS))}`, true);
+      throw new UsageError(`unknown flag ${flag}${suggest(flag.replace(/^-+/, ''), Object.keys(FLAGS), '--')}`, true);
     }
     if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       if (FLAGS[flag.replace(/^-+/, '') as Flag]?.type === 'boolean') throw new UsageError(`${flag} takes no value`);
@@ -219,7 +229,7 @@ function parseCommandLine(argv: string[]): Settings {
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) return { command: 'help' };
   const [command, ...extra] = positionals;
-  if (!(command in COMMAND_FLAGS)) throw new UsageError(`unknown command '${command}' (expected train, eval or sample)${suggest(command, Object.keys(COMMAND_FLAGS)).replace('--', '')}`, true);
+  if (!(command in COMMAND_FLAGS)) throw new UsageError(`unknown command '${command}' (expected train, eval or sample)${suggest(command, Object.keys(COMMAND_FLAGS), '')}`, true);
   if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}' after '${command}'`);
   const cmd = command as Command;
   for (const flag of Object.keys(values) as Flag[]) {
@@ -229,12 +239,8 @@ function parseCommandLine(argv: string[]): Settings {
       throw new UsageError(`--${flag} is not a flag of '${cmd}' (it is one of ${users.join(' and ')})`, true);
     }
   }
-  const env = (process.env.VAE_BACKEND ?? '').trim();
   const common: Common = {
-    backend: values.backend !== undefined ? oneOf('backend', values.backend, BACKENDS, 'auto') : env === '' ? 'auto' : (() => {
-      if (!(BACKENDS as readonly string[]).includes(env)) throw new UsageError(`VAE_BACKEND must be one of ${BACKENDS.join(', ')}, got '${env}'`);
-      return env as BackendName | 'auto';
-    })(),
+    backend: backendOf(values.backend),
     seed: num('seed', values.seed, 0, { integer: true }),
     json: values.json ?? false,
   };
