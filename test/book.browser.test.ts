@@ -1,4 +1,4 @@
-// The built book in headless Chromium (issue 4): every page from a local static server with no console error and
+// The built book in headless Chromium: every page from a local static server with no console error and
 // no request leaving the origin; plotly figures drawn with their traces; a solution toggle opens; the search box
 // finds a word of a chapter; the same from file://. Numbered figures (issue 15): every image loads, every drawn
 // diagram takes the page's text colour in the light and the dark theme. Screenshots: test-output/book-index.png,

@@ -1,4 +1,4 @@
-// The book build (issue 4): the mini-book fixture from cached executions (links, math, figures, outputs, solutions,
+// The book build: the mini-book fixture from cached executions (links, math, figures, outputs, solutions,
 // search index, determinism, failures that leave the previous book alone, errors naming chapter and line), the
 // real executor on the fixture notebooks, and the real book in the quick profile.
 import { test } from 'node:test';
