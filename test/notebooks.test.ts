@@ -156,12 +156,16 @@ test('every notebook runs top to bottom with the tslab kernel (quick profile) wi
     assert.equal(trace.x.length, steps, `trace '${trace.name}' has one point per step (the last update was kept)`);
     assert.ok(trace.y.every((v) => Number.isFinite(v)), `trace '${trace.name}' holds finite numbers`);
   }
-  // Other figures carry data too (spot check: every plotly output in every notebook has a non-empty trace).
+  // Other figures carry data too (spot check: every plotly output in every notebook has a non-empty trace), and
+  // every figure output its static fallback (an SVG drawing and a text line; lib/figures/display.ts), so that the
+  // notebook shows its figures outside JupyterLab too (test/notebooks-export.test.ts exports one).
   for (const r of results) {
     for (const c of readNb(r.out).cells) {
       for (const o of c.outputs ?? []) {
         const f = o.data?.[PLOTLY] as { data?: unknown[] } | undefined;
         if (f) assert.ok(Array.isArray(f.data) && f.data.length > 0, `${r.name}: a plotly output without traces`);
+        if (f) assert.match(joined(o.data?.['image/svg+xml'] as string | string[]), /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<\/svg>$/, `${r.name}: a figure without its SVG fallback`);
+        if (o.data && (PLOTLY in o.data || 'image/png' in o.data)) assert.match(joined(o.data['text/plain'] as string | string[]), /^\[(figure|digits|image)/, `${r.name}: a figure without its text line`);
       }
     }
   }
