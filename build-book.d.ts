@@ -1,0 +1,2 @@
+import { BuildOptions } from './scripts/bookgen/build';
+export declare function parseArgs(argv: string[], root: string): BuildOptions;
