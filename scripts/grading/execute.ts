@@ -1,7 +1,8 @@
 /**
  * Running one graded copy through scripts/jupyter/execute_notebook.py — the project's
- * one notebook executor (real tslab kernel, per-cell and total time limits,
- * memory limit, restarts) — in its own process group, with a last-resort kill.
+ * one notebook executor (per-cell and total time limits, memory limit, restarts) —
+ * in its own process group, with a last-resort kill, with the graded kernel of
+ * scripts/grading/sandbox.ts (tslab in the view of the project, sandboxed or not).
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -29,8 +30,16 @@ export interface RunOutcome {
   executed?: { cells: { outputs?: { output_type: string; name?: string; text?: string | string[] }[] }[] };
 }
 
+/** The kernel a graded copy runs in: a spec in `dataDir` (scripts/grading/sandbox.ts), its working folder and backend. */
+export interface KernelChoice {
+  name: string;
+  dataDir: string;
+  cwd: string;
+  backend: string;
+}
+
 /** Runs the executor in its own process group; kills the whole group if it outlives its own limits. */
-export function runExecutor(input: string, output: string, reportPath: string, cfg: GradeConfig): Promise<RunOutcome> {
+export function runExecutor(input: string, output: string, reportPath: string, cfg: GradeConfig, kernel: KernelChoice): Promise<RunOutcome> {
   const args = [
     EXECUTOR,
     input,
@@ -39,7 +48,9 @@ export function runExecutor(input: string, output: string, reportPath: string, c
     '--report',
     reportPath,
     '--cwd',
-    ROOT,
+    kernel.cwd,
+    '--kernel',
+    kernel.name,
     '--timeout',
     String(cfg.timeout),
     '--total-timeout',
@@ -55,9 +66,15 @@ export function runExecutor(input: string, output: string, reportPath: string, c
     `VAE_PROFILE=${cfg.profile}`,
     '--env',
     'VAE_QUIET=1',
+    '--env',
+    `VAE_BACKEND=${kernel.backend}`,
+    '--env',
+    'TF_CPP_MIN_LOG_LEVEL=2',
   ];
   return new Promise((resolve) => {
-    const child = spawn(PYTHON, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    // The executor looks for kernel specs in JUPYTER_DATA_DIR first: the graded kernel's spec is there.
+    const env = { ...process.env, JUPYTER_DATA_DIR: kernel.dataDir };
+    const child = spawn(PYTHON, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
       if (stderr.length < 200_000) stderr += d.toString();
