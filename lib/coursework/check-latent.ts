@@ -64,8 +64,8 @@ export function planFitGaussian(rng: Rng): CheckPlan<FitGaussianProbe> {
         return fail(`cov ${fmtValues(ml.cov.flat())}`, `cov ${fmtValues(flat)}`, hint);
       };
       run.case('three points in 2-D: mean [1, 1]', () => compare(three));
-      run.case(`correlated 2-D codes (${probes[correlated].points.length} points) against the formula`, () => compare(correlated));
-      run.case('works in 3-D: a 3-vector mean and a 3×3 covariance', () => compare(threeD));
+      run.core(`correlated 2-D codes (${probes[correlated].points.length} points) against the formula`, () => compare(correlated));
+      run.core('works in 3-D: a 3-vector mean and a 3×3 covariance', () => compare(threeD));
       run.case('the covariance is symmetric', () => {
         const got = fitted(symmetric);
         const ok = got.cov.length === 2 && got.cov.every((r) => r.length === 2) && Math.abs(got.cov[0][1] - got.cov[1][0]) < 1e-9;
@@ -100,8 +100,8 @@ export function planLerp(rng: Rng): CheckPlan<InterpolateProbe> {
       };
       run.case('t = 0 gives a', () => cmp(start, 'at t = 0 the path starts at a'));
       run.case('t = 1 gives b', () => cmp(end, 'at t = 1 the path ends at b'));
-      run.case(`t = ${probes[quarter].t} against the library`, () => cmp(quarter, 'lerp(a, b, t) = (1 − t)·a + t·b'));
-      run.case(`works in ${probes[wide].a.length} dimensions and leaves a and b unchanged`, () => {
+      run.core(`t = ${probes[quarter].t} against the library`, () => cmp(quarter, 'lerp(a, b, t) = (1 − t)·a + t·b'));
+      run.core(`works in ${probes[wide].a.length} dimensions and leaves a and b unchanged`, () => {
         if (!got(wide).unchanged) return fail('a and b unchanged', 'an input was modified', 'build a new array for the result instead of writing into a or b');
         return cmp(wide, 'loop over every dimension');
       });
@@ -144,7 +144,7 @@ export function planSlerp(rng: Rng): CheckPlan<InterpolateProbe> {
         return o.passed ? cmp(end, 'at t = 1 the path ends at b') : o;
       });
       run.case('orthogonal unit vectors at t = ½: [√½, √½, 0] (norm 1)', () => cmp(orthogonal, 'Ω = arccos(a·b / (‖a‖‖b‖)); the weights are sin((1 − t)Ω)/sin Ω and sin(tΩ)/sin Ω'));
-      run.case(`random vectors of different norms, t = ${probes[random].t}, against the library`, () => cmp(random, 'Ω is the angle between a and b: cos Ω = a·b / (‖a‖‖b‖)'));
+      run.core(`random vectors of different norms, t = ${probes[random].t}, against the library`, () => cmp(random, 'Ω is the angle between a and b: cos Ω = a·b / (‖a‖‖b‖)'));
       run.case('parallel vectors give finite values (fall back to lerp)', () => cmp(parallel, 'for parallel a and b sin Ω = 0: use lerp when sin Ω is tiny'));
       run.case('identical vectors stay put', () => cmp(same, 'slerp(a, a, t) = a: guard the division by sin Ω = 0, and clamp the cosine to [−1, 1]'));
     },

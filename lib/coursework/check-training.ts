@@ -45,7 +45,7 @@ export function planKlWarmup(rng: Rng): CheckPlan<WarmupProbe> {
         return fail(fmtValues(expected, 8), fmtValues(got, 8), hint);
       };
       run.case('β starts at 0 and reaches betaMax after warmupSteps', () => cmp(ends, 'β(0) = 0 and β(warmupSteps) = betaMax'));
-      run.case(`β rises linearly: steps 25, 50, 75 of 100 with betaMax 2, and inside a warm-up of ${steps} steps`, () => cmp(linear, 'β = betaMax · step / warmupSteps during the warm-up'));
+      run.core(`β rises linearly: steps 25, 50, 75 of 100 with betaMax 2, and inside a warm-up of ${steps} steps`, () => cmp(linear, 'β = betaMax · step / warmupSteps during the warm-up'));
       run.case('β stays at betaMax after the warm-up', () => cmp(after, 'cap it: β = betaMax · min(1, step / warmupSteps)'));
       run.case('warmupSteps 0 means no warm-up (no division by zero)', () => {
         const [v] = unwrap(answers[none]) as number[];
@@ -117,7 +117,7 @@ export function judgeSweep(run: CheckRun, ans: Answer, ctx: JudgeContext, probe?
   const reference = ctx.reference;
   if (probe && reference) {
     const trained = 'train each model as the exercise says (createVAE with its latentDim, hiddenUnits and seed; train with that β, the epochs given and seed 0) and measure on the test digits';
-    run.case('recon and KL agree with models the grader trained the same way', () => {
+    run.core('recon and KL agree with models the grader trained the same way', () => {
       if (rows.length !== reference.length) return fail(`${reference.length} rows`, `${rows.length} rows`, 'fix the rows first');
       const t = SWEEP_TOLERANCE;
       const off = rows.findIndex((r, i) => !(Math.abs(r.recon - reference[i].recon) <= t.recon * Math.abs(reference[i].recon)) || !(Math.abs(r.kl - reference[i].kl) <= t.kl * Math.abs(reference[i].kl) + t.klNats));
@@ -193,15 +193,15 @@ export function planIwae(rng: Rng): CheckPlan<IwaeProbe> {
     probes,
     judge(run, answers) {
       const got = (i: number) => unwrap(answers[i]) as Matrix;
-      run.case('k = 1 equals the one-sample ELBO estimate', () =>
+      run.core('k = 1 equals the one-sample ELBO estimate', () =>
         compareTensor({ shape: [batchOf(one)], values: refOf(probes[one]).bound }, got(one), { shapeHint: shapeOf(one), hint: 'with k = 1, L_1 = log p(x|z) + log p(z) − log q(z|x) at z = mean + exp(logVar/2) ⊙ eps[0]', alternatives: mistakes(probes[one]) }),
       );
-      run.case(`k = ${probes[five].eps.shape[0]} against the reference`, () => compareTensor({ shape: [batchOf(five)], values: refOf(probes[five]).bound }, got(five), { shapeHint: shapeOf(five), hint, alternatives: mistakes(probes[five]) }));
-      run.case('k identical samples give the k = 1 value (the − log k)', () => {
+      run.core(`k = ${probes[five].eps.shape[0]} against the reference`, () => compareTensor({ shape: [batchOf(five)], values: refOf(probes[five]).bound }, got(five), { shapeHint: shapeOf(five), hint, alternatives: mistakes(probes[five]) }));
+      run.core('k identical samples give the k = 1 value (the − log k)', () => {
         const expected = refOf(single).bound;
         return compareTensor({ shape: [batchOf(tiled)], values: expected }, got(tiled), { shapeHint: shapeOf(tiled), hint, alternatives: [{ values: expected.map((v) => v + Math.log(4)), hint: 'the − log k is missing: k identical weights must average to the same weight' }] });
       });
-      run.case('stable when log-weights are around −1000 (log-sum-exp)', () => {
+      run.core('stable when log-weights are around −1000 (log-sum-exp)', () => {
         const r = refOf(probes[stable]);
         const out = got(stable);
         if (out.values.some((v) => !Number.isFinite(v))) {

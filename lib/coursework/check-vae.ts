@@ -49,7 +49,7 @@ export function planReparameterize(rng: Rng): CheckPlan<ReparameterizeProbe> {
     judge(run, answers) {
       const got = (i: number) => unwrap(answers[i]) as Matrix;
       run.case('zero noise gives the mean', () => compareTensor(zeroMean, got(zero), { shapeHint, hint: 'with eps = 0 the sample is the mean itself' }));
-      run.case(`random mean, logVar and eps ${fmtShape(probes[random].mean.shape)} against the library`, () => {
+      run.core(`random mean, logVar and eps ${fmtShape(probes[random].mean.shape)} against the library`, () => {
         const p = probes[random];
         const [mean, logVar, eps] = [tensor2d(p.mean), tensor2d(p.logVar), tensor2d(p.eps)];
         return compareTensor(values(refReparameterize(mean, logVar, eps)), got(random), {
@@ -78,7 +78,7 @@ export function planReparameterize(rng: Rng): CheckPlan<ReparameterizeProbe> {
         return z.shape.join() === `${b},${d}` ? PASS : fail(`shape [${b}, ${d}]`, `shape ${fmtShape(z.shape)}`, shapeHint(z.shape));
       });
       run.case('the gradient reaches mean (∂z/∂mean = 1)', () => compareTensor(g.w, got(gradMean), { hint: 'z must be built from mean with tf ops (mean + …), so the gradient flows back to the encoder' }), gradientHint);
-      run.case('the gradient reaches logVar (∂z/∂logVar = ½ exp(logVar/2) ⊙ eps)', () => {
+      run.core('the gradient reaches logVar (∂z/∂logVar = ½ exp(logVar/2) ⊙ eps)', () => {
         const [logVar, eps, w] = [tensor2d(g.logVar), tensor2d(g.eps), tensor2d(g.w)];
         const expected = values(tf.mul(w, tf.mul(tf.mul(tf.exp(tf.mul(logVar, 0.5)), 0.5), eps)));
         return compareTensor(expected, got(gradLogVar), { hint: "compute σ = exp(logVar / 2) with tf ops on logVar (not from copied numbers), so the gradient reaches the encoder's logVar head" });
@@ -126,7 +126,7 @@ export function planKlDivergence(rng: Rng): CheckPlan<KlProbe> {
       run.case('N(0, I) has zero KL', () => compareTensor({ shape: [3], values: [0, 0, 0] }, got(zero), { shapeHint: shapeOf(zero), hint }));
       run.case('mean [1, 2], logVar 0: KL = ½ (1 + 4) = 2.5', () => compareTensor({ shape: [1], values: [2.5] }, got(twoAndHalf), { shapeHint: shapeOf(twoAndHalf), hint, alternatives: mistakes(probes[twoAndHalf]) }));
       run.case('mean 0, logVar [ln 4]: KL = ½ (4 − 1 − ln 4)', () => compareTensor({ shape: [1], values: [0.5 * (4 - 1 - Math.log(4))] }, got(ln4), { shapeHint: shapeOf(ln4), hint, alternatives: mistakes(probes[ln4]) }));
-      run.case(`random mean and logVar ${fmtShape(probes[random].mean.shape)} against the library`, () => {
+      run.core(`random mean and logVar ${fmtShape(probes[random].mean.shape)} against the library`, () => {
         const p = probes[random];
         return compareTensor(values(refKl(tensor2d(p.mean), tensor2d(p.logVar))), got(random), { shapeHint: shapeOf(random), hint, alternatives: mistakes(p) });
       });
@@ -167,7 +167,7 @@ export function planBernoulliLogLikelihood(rng: Rng): CheckPlan<BernoulliProbe> 
     judge(run, answers) {
       const got = (i: number) => unwrap(answers[i]) as Matrix;
       run.case('logits 0 give log ½ per pixel', () => compareTensor({ shape: [2], values: [6 * Math.log(0.5), 6 * Math.log(0.5)] }, got(half), { shapeHint: shapeOf(half), hint, alternatives: mistakes(probes[half]) }));
-      run.case(`random x in [0, 1] and logits ${fmtShape(probes[random].x.shape)} against the library`, () => compareTensor(ref(probes[random]), got(random), { shapeHint: shapeOf(random), hint, alternatives: mistakes(probes[random]) }));
+      run.core(`random x in [0, 1] and logits ${fmtShape(probes[random].x.shape)} against the library`, () => compareTensor(ref(probes[random]), got(random), { shapeHint: shapeOf(random), hint, alternatives: mistakes(probes[random]) }));
       run.case('binary x: the log-likelihood is ≤ 0', () => {
         const out = got(negative);
         const pos = out.values.filter((v) => !(v <= 1e-5));
@@ -210,7 +210,7 @@ export function planElbo(rng: Rng): CheckPlan<ElboProbe> {
     judge(run, answers) {
       const terms = (beta: number) => unwrap(answers[at.get(beta) as number]) as Record<keyof Terms, Matrix>;
       const termCase = (name: string, beta: number, key: keyof Terms, extra: (e: number) => { values: number[]; hint: string }[]) => {
-        run.case(name, () => {
+        run.core(name, () => {
           const e = ref(beta)[key];
           const t = terms(beta)[key];
           if (t.shape.length !== 0) {

@@ -22,6 +22,8 @@ export interface CaseResult {
   hint?: string;
   /** The exception the student's code threw in this case. */
   error?: StudentErrorInfo;
+  /** A case that compares with the reference on drawn inputs (see CheckRun.core). */
+  core?: true;
 }
 
 export interface CheckResult {
@@ -42,6 +44,8 @@ export interface CheckResult {
   cases: CaseResult[];
   /** Advisory notes that do not change the score (e.g. the answer calls the library's own implementation). */
   warnings?: string[];
+  /** True when the check has core cases and none passed: the answer earns no points (see CheckRun.core). */
+  gated?: true;
 }
 
 /** The outcome a case body reports; failures say what was expected and what came back. */
@@ -239,6 +243,18 @@ export class CheckRun {
    * StudentFailure becomes a failed case that shows the student's error;
    * a WrongAnswer becomes a failed case with its hint.
    */
+  /**
+   * A core case: the answer against the reference on inputs drawn from the
+   * check's Rng (for the grader, a seed the kernel never sees). An answer that
+   * passes no core case earns no points, whatever else it passes: the other
+   * cases test edges and properties (zero KL at the prior, a shape, a sign)
+   * that a constant or a forged answer can meet without computing anything.
+   */
+  core(name: string, body: () => Outcome, hintOnError?: (e: StudentErrorInfo) => string | undefined): void {
+    this.case(name, body, hintOnError);
+    this.cases[this.cases.length - 1].core = true;
+  }
+
   case(name: string, body: () => Outcome, hintOnError?: (e: StudentErrorInfo) => string | undefined): void {
     let outcome: Outcome | undefined;
     let error: StudentErrorInfo | undefined;
@@ -277,9 +293,11 @@ export class CheckRun {
     const total = this.cases.length;
     const r: CheckResult = { id: this.id, title: this.title, passed, total, ok: total > 0 && passed === total, cases: this.cases };
     if (this.warnings.length > 0) r.warnings = [...this.warnings];
+    const core = this.cases.filter((c) => c.core);
+    if (core.length > 0 && !core.some((c) => c.passed)) r.gated = true;
     if (points !== undefined) {
       r.maxPoints = points;
-      r.points = total === 0 ? 0 : Math.round((points * passed * 100) / total) / 100;
+      r.points = total === 0 || r.gated ? 0 : Math.round((points * passed * 100) / total) / 100;
     }
     return r;
   }
@@ -300,6 +318,7 @@ export function formatResult(r: CheckResult): string {
   const score = r.maxPoints !== undefined ? `, ${fmtNum(r.points ?? 0)}/${fmtNum(r.maxPoints)} points` : '';
   lines.push(`${r.ok ? '✔' : '✘'} ${r.id}: ${r.title}: ${r.passed}/${r.total} cases passed${score}`);
   for (const w of r.warnings ?? []) lines.push(`  ⚠ ${w}`);
+  if (r.gated && r.passed > 0) lines.push(`  no case against the reference (marked ★) passed, so the others earn no points`);
   const errors = r.cases.map((c) => c.error?.message);
   const sameError = r.total > 1 && errors.every((m) => m !== undefined && m === errors[0]);
   if (sameError) {
@@ -309,7 +328,7 @@ export function formatResult(r: CheckResult): string {
     return lines.join('\n');
   }
   for (const c of r.cases) {
-    lines.push(`  ${c.passed ? '✓' : '✗'} ${c.name}`);
+    lines.push(`  ${c.passed ? '✓' : '✗'} ${c.core ? '★ ' : ''}${c.name}`);
     if (c.passed) continue;
     if (c.error) lines.push(`      threw ${c.error.message}${c.error.at ? `\n        ${c.error.at}` : ''}`);
     if (c.expected !== undefined) lines.push(`      expected ${c.expected}`);

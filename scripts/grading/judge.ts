@@ -99,7 +99,11 @@ export function summariseFailures(r: CheckResult): string[] {
   return [`${failed.length}/${r.total} cases failed: ${shown.join('; ')}${more}`];
 }
 
-/** Judges one exercise's answers into its grade (points × passed / cases; 0 when an answer used the library's implementation). */
+/**
+ * Judges one exercise's answers into its grade: points × passed / cases, but 0
+ * when no core case passed (lib/coursework/runner.ts's CheckRun.core) or when an
+ * answer called the library's own implementation.
+ */
 export function judgeExercise(spec: ExerciseSpec, plan: CheckPlan, answers: Answer[], ctx: JudgeContext, notes: string[]): ExerciseGrade {
   const base = { id: spec.id, title: spec.title, maxPoints: spec.points };
   const r = judgeAnswers(spec.id, plan, answers, ctx, { points: spec.points });
@@ -115,6 +119,10 @@ export function judgeExercise(spec: ExerciseSpec, plan: CheckPlan, answers: Answ
       notes: [...notes, `0 points: the answer calls the library's own implementation (${names}), which graded answers cannot use`, ...summariseFailures(r)],
       cases: r.cases,
     };
+  }
+  if (r.gated) {
+    const why = r.passed > 0 ? ['0 points: no case against the reference on the grader\'s inputs passed (the cases marked core), and the others alone earn nothing'] : [];
+    return { ...base, points: 0, status: 'graded', passed: r.passed, total: r.total, notes: [...notes, ...why, ...summariseFailures(r)], cases: r.cases };
   }
   const points = r.total > 0 ? Math.round(((spec.points * r.passed) / r.total) * 100) / 100 : 0;
   return { ...base, points, status: 'graded', passed: r.passed, total: r.total, notes: [...notes, ...summariseFailures(r)], cases: r.cases };
