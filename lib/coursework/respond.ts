@@ -276,7 +276,12 @@ function notebookScope(): Record<string, unknown> {
  * exercise as soon as it is done, so an exercise that never returns leaves the
  * earlier ones' lines behind.
  */
-export async function respond(nonce: string, requestJson: string, scope: Record<string, unknown> = notebookScope()): Promise<void> {
+export async function respond(
+  nonce: string,
+  requestJson: string,
+  scope: Record<string, unknown> = notebookScope(),
+  write: (line: string) => void = (line) => process.stdout.write(line),
+): Promise<void> {
   const request = JSON.parse(requestJson) as GradeRequest;
   for (const ex of request.exercises) {
     const response: ExerciseResponse = { id: ex.id };
@@ -295,7 +300,7 @@ export async function respond(nonce: string, requestJson: string, scope: Record<
       for (const probe of ex.probes) answers.push(await answerProbe(ex.id, fn, probe));
       response.answers = answers;
     }
-    process.stdout.write(`${nonce}${encodeJson(response)}\n`);
+    write(`${nonce}${encodeJson(response)}\n`);
     // Let the line leave the process before the next exercise runs (it may never return).
     await new Promise((resolve) => setImmediate(resolve));
   }

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EXERCISES } from '../../lib/coursework/exercises';
 import { CLASS_FORMAT, ClassResult, GradeConfig, Shard, SubmissionGrade } from './config';
+import { closeExecutors } from './execute';
 import { GradingRun } from './run';
 import { gradeSubmission } from './submission';
 
@@ -123,6 +124,7 @@ export async function gradeClass(files: string[], cfg: GradeConfig): Promise<Cla
       return { ...g, order: at };
     });
   } finally {
+    closeExecutors();
     run.close();
   }
   const result: ClassResult = {
