@@ -16,7 +16,7 @@ import { chapterLibrary, parseLibraryEntry } from '../lib/coursework/library-use
 import { buildNotebook, notebookPath } from '../scripts/codegen/exercises';
 import { readResponses } from '../scripts/grading/judge';
 import { skipReason } from '../scripts/grading/notebook';
-import { probeSandbox } from '../scripts/grading/sandbox';
+import { bwrapArgs, probeSandbox } from '../scripts/grading/sandbox';
 import { JUDGE_MODULES, libraryStubsIn, writeView } from '../scripts/grading/view';
 import {
   ClassResult,
@@ -277,6 +277,51 @@ test('the kernel\'s view of the project: the chapter\'s reference implementation
   assert.deepEqual(libraryStubsIn(out[2]), ['bernoulliLogLikelihood']);
   assert.equal(out[3], 'logNormal: ok');
   assert.match(out[4], /check\.klDivergence \(lib\/coursework\/check\.ts\): the checks are not available while grading/);
+});
+
+test('the sandbox: no network, no project, no grader output; the view read-only, one shared folder, a small /tmp', { skip: skipSandbox }, () => {
+  const view = path.join(dir, 'sandbox-view');
+  const scratch = path.join(dir, 'sandbox-scratch');
+  const secret = path.join(dir, 'grades-out');
+  for (const d of [path.join(view, 'node_modules'), scratch, secret]) fs.mkdirSync(d, { recursive: true });
+  fs.writeFileSync(path.join(view, 'file.txt'), 'view');
+  fs.writeFileSync(path.join(secret, 'class.json'), '{}');
+  const script = `
+    const fs = require('fs'), net = require('net'), os = require('os'), cp = require('child_process');
+    const can = (f) => { try { f(); return true; } catch { return false; } };
+    const seen = {
+      interfaces: Object.keys(os.networkInterfaces()),
+      project: fs.existsSync(${JSON.stringify(ROOT)}),
+      output: fs.existsSync(${JSON.stringify(secret)}),
+      viewFile: fs.readFileSync('/vae/file.txt', 'utf8'),
+      writeView: can(() => fs.writeFileSync('/vae/x', 'x')),
+      writeShared: can(() => fs.writeFileSync('/run/vae/x', 'x')),
+      writeTmp: can(() => fs.writeFileSync('/tmp/x', 'x')),
+      bigTmp: can(() => fs.writeFileSync('/tmp/big', Buffer.alloc(300 * 1024 * 1024))),
+      etc: fs.readdirSync('/etc').sort(),
+      pids: fs.readdirSync('/proc').filter((p) => /^\\d+$/.test(p)).length,
+      userns: cp.spawnSync('unshare', ['--user', 'true']).status,
+      env: Object.keys(process.env).sort(),
+    };
+    const s = net.connect(9, '1.1.1.1');
+    s.on('error', (e) => { seen.connect = e.code; console.log(JSON.stringify(seen)); });
+    s.on('connect', () => { seen.connect = 'connected'; console.log(JSON.stringify(seen)); s.destroy(); });`;
+  const r = spawnSync('bwrap', [...bwrapArgs(view, path.join(ROOT, 'node_modules'), scratch), '--setenv', 'VAE_PROFILE', 'quick', process.execPath, '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  const seen = JSON.parse(r.stdout.trim()) as Record<string, unknown>;
+  assert.deepEqual(seen.interfaces, ['lo']);
+  assert.ok(['ENETUNREACH', 'EHOSTUNREACH', 'ECONNREFUSED'].includes(seen.connect as string), String(seen.connect));
+  assert.equal(seen.project, false);
+  assert.equal(seen.output, false);
+  assert.equal(seen.viewFile, 'view');
+  assert.equal(seen.writeView, false);
+  assert.equal(seen.writeShared, true);
+  assert.ok(fs.existsSync(path.join(scratch, 'x')), 'the shared folder is the scratch folder outside');
+  assert.equal(seen.writeTmp, true);
+  assert.equal(seen.bigTmp, false, '/tmp holds 256 MB');
+  assert.ok((seen.etc as string[]).every((f) => f.startsWith('ld.so') || f === 'localtime'), String(seen.etc));
+  assert.ok((seen.pids as number) <= 3, `${seen.pids} processes visible`);
+  assert.notEqual(seen.userns, 0, 'no user namespace inside');
+  assert.deepEqual(seen.env, ['HOME', 'LANG', 'PATH', 'PWD', 'VAE_PROFILE']);
 });
 
 test('reading the evaluation\'s lines: this run\'s marker, an exercise asked for, once, answers of the form asked for', () => {

@@ -6,11 +6,13 @@
  *
  * Sandboxed, the kernel sees: /usr (programs and libraries), the dynamic loader's
  * configuration from /etc, the view of the project (scripts/grading/view.ts) at
- * /vae, read-only, with node_modules read-only inside it, and one writable folder
- * at /tmp (its HOME, and the Unix sockets scripts/grading/sandbox-kernel.js relays
- * to). No network (a network namespace of its own), no other process (a PID
- * namespace), no capabilities, a new session (no terminal to inject into); the
- * executor's time and memory limits still apply, and the sandbox dies with it.
+ * /vae, read-only, with node_modules read-only inside it, a /tmp of its own (a
+ * 256 MB tmpfs, also its HOME), and /run/vae, the one folder shared with the
+ * outside, for the Unix sockets scripts/grading/sandbox-kernel.js relays to. No
+ * network (a network namespace of its own), no other process (a PID namespace),
+ * no capabilities, no further user namespaces, a new session (no terminal to
+ * inject into); the executor's time and memory limits still apply, and the
+ * sandbox dies with it.
  * Not visible: the project itself (exercises/solutions, notebooks, .git, .cache),
  * the grader's output folder, the other submissions, the rest of /etc and $HOME.
  */
@@ -23,8 +25,10 @@ export type SandboxMode = 'bwrap' | 'none';
 
 /** Where the view of the project is inside the sandbox. */
 export const INSIDE_ROOT = '/vae';
-/** The writable folder inside the sandbox. */
-export const INSIDE_SCRATCH = '/tmp';
+/** Where the kernel's Unix sockets and connection file are inside the sandbox (a folder the relay outside sees too). */
+export const INSIDE_SCRATCH = '/run/vae';
+/** The size of the sandbox's /tmp (a tmpfs; HOME too). */
+export const TMP_BYTES = 256 * 1024 * 1024;
 /** Environment variables the sandboxed kernel keeps (everything else is cleared). */
 export const KERNEL_ENV = ['VAE_PROFILE', 'VAE_QUIET', 'VAE_BACKEND', 'TF_CPP_MIN_LOG_LEVEL', 'VAE_NOTEBOOK_DIR'];
 
@@ -65,10 +69,13 @@ function systemBinds(): string[] {
   return args;
 }
 
-/** The bwrap options for one kernel: the view at /vae, node_modules inside it, `scratch` as /tmp. */
+/** The bwrap options for one kernel: the view at /vae, node_modules inside it, `scratch` (the sockets) at /run/vae, a small /tmp. */
 export function bwrapArgs(view: string, nodeModules: string, scratch: string): string[] {
   return [
     '--unshare-all',
+    // --unshare-all only tries a user namespace; --disable-userns needs one for sure.
+    '--unshare-user',
+    '--disable-userns',
     '--die-with-parent',
     '--new-session',
     '--cap-drop',
@@ -84,6 +91,10 @@ export function bwrapArgs(view: string, nodeModules: string, scratch: string): s
     '--ro-bind',
     nodeModules,
     `${INSIDE_ROOT}/node_modules`,
+    '--size',
+    String(TMP_BYTES),
+    '--tmpfs',
+    '/tmp',
     '--bind',
     scratch,
     INSIDE_SCRATCH,
@@ -95,7 +106,7 @@ export function bwrapArgs(view: string, nodeModules: string, scratch: string): s
     '/usr/local/bin:/usr/bin:/bin',
     '--setenv',
     'HOME',
-    INSIDE_SCRATCH,
+    '/tmp',
     '--setenv',
     'LANG',
     'C.UTF-8',
