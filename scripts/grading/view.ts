@@ -19,7 +19,8 @@
  *
  * Compiling lib/ ahead also saves the kernel from type-checking it (tslab
  * compiles every imported .ts file; with declarations it reads those instead).
- * The declarations depend on lib/ only and are cached in .cache/grading/.
+ * The declarations and the plain JavaScript depend on lib/ only and are cached
+ * in .cache/grading/; a chapter's view rewrites the few modules it stubs.
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
@@ -71,13 +72,44 @@ function declarationsKey(root: string, sources: string[]): string {
   return h.digest('hex').slice(0, 16);
 }
 
+/** Writes a cache folder with `build(tmp)` unless it exists; another grader building it at the same time keeps theirs. */
+function cached(dir: string, build: (tmp: string) => void): string {
+  if (fs.existsSync(path.join(dir, 'index.d.ts')) || fs.existsSync(path.join(dir, 'index.js'))) return dir;
+  const tmp = `${dir}.tmp-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  try {
+    build(tmp);
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  try {
+    fs.renameSync(tmp, dir);
+  } catch {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return dir;
+}
+
 /** lib/'s .d.ts files (cached): built once per change of lib/, in about as long as a type check. */
 export function libDeclarations(root: string): string {
   const sources = libSources(root);
-  const dir = path.join(root, '.cache', 'grading', `declarations-${declarationsKey(root, sources)}`);
-  if (fs.existsSync(path.join(dir, 'index.d.ts'))) return dir;
-  const tmp = `${dir}.tmp-${process.pid}`;
-  fs.rmSync(tmp, { recursive: true, force: true });
+  return cached(path.join(root, '.cache', 'grading', `declarations-${declarationsKey(root, sources)}`), (tmp) => emitDeclarations(root, sources, tmp));
+}
+
+/** lib/ as plain JavaScript, nothing stubbed (cached like the declarations). */
+export function libJavaScript(root: string): string {
+  const sources = libSources(root);
+  return cached(path.join(root, '.cache', 'grading', `javascript-${declarationsKey(root, sources)}`), (tmp) => {
+    for (const file of sources) {
+      const out = path.join(tmp, file.replace(/\.ts$/, '.js'));
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      fs.writeFileSync(out, ts.transpileModule(fs.readFileSync(path.join(root, 'lib', file), 'utf8'), { compilerOptions: JS_OPTIONS, fileName: file }).outputText);
+    }
+  });
+}
+
+function emitDeclarations(root: string, sources: string[], tmp: string): void {
   const options: ts.CompilerOptions = {
     ...tslabOptions(root),
     noEmit: false,
@@ -90,17 +122,7 @@ export function libDeclarations(root: string): string {
   const program = ts.createProgram(sources.map((s) => path.join(root, 'lib', s)), options);
   const emitted = program.emit();
   const errors = emitted.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
-  if (errors.length > 0) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw new Error(`grading view: lib/ declarations failed: ${ts.flattenDiagnosticMessageText(errors[0].messageText, ' ')}`);
-  }
-  try {
-    fs.renameSync(tmp, dir);
-  } catch {
-    // Another grader built it at the same time: keep theirs.
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  return dir;
+  if (errors.length > 0) throw new Error(`grading view: lib/ declarations failed: ${ts.flattenDiagnosticMessageText(errors[0].messageText, ' ')}`);
 }
 
 /** The error a stubbed library function throws. */
@@ -193,25 +215,23 @@ export function chapterStubs(chapter: string): Map<string, Set<string>> {
  * node_modules is the caller's (a read-only bind in the sandbox, a link without).
  */
 export function writeView(root: string, chapter: string, dir: string): void {
-  const decl = libDeclarations(root);
   const lib = path.join(dir, 'lib');
   fs.mkdirSync(lib, { recursive: true });
-  fs.cpSync(decl, lib, { recursive: true });
+  fs.cpSync(libDeclarations(root), lib, { recursive: true });
+  fs.cpSync(libJavaScript(root), lib, { recursive: true });
   const stubs = chapterStubs(chapter);
-  for (const file of libSources(root)) {
-    const source = fs.readFileSync(path.join(root, 'lib', file), 'utf8');
-    const out = path.join(lib, file.replace(/\.ts$/, '.js'));
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    if (JUDGE_MODULES.includes(file)) {
-      fs.writeFileSync(out, judgeStub(file, exportedValues(source, file)));
-      continue;
-    }
-    const names = stubs.get(file);
-    const js = ts.transpileModule(source, { compilerOptions: JS_OPTIONS, fileName: file, transformers: names ? { before: [stubFunctions(file, names)] } : undefined });
-    fs.writeFileSync(out, js.outputText);
-  }
   for (const file of stubs.keys()) {
     if (!fs.existsSync(path.join(root, 'lib', file))) throw new Error(`grading view: lib/${file} does not exist (lib/coursework/exercises.ts names it)`);
+  }
+  // Over the plain JavaScript: the judges as stubs, and the modules with the chapter's stubbed functions.
+  for (const file of [...JUDGE_MODULES, ...stubs.keys()]) {
+    const source = fs.readFileSync(path.join(root, 'lib', file), 'utf8');
+    const out = path.join(lib, file.replace(/\.ts$/, '.js'));
+    const names = stubs.get(file);
+    const js = JUDGE_MODULES.includes(file)
+      ? judgeStub(file, exportedValues(source, file))
+      : ts.transpileModule(source, { compilerOptions: JS_OPTIONS, fileName: file, transformers: names ? { before: [stubFunctions(file, names)] } : undefined }).outputText;
+    fs.writeFileSync(out, js);
   }
   fs.mkdirSync(path.join(dir, 'scripts', 'jupyter'), { recursive: true });
   fs.copyFileSync(path.join(root, 'scripts', 'jupyter', 'tslab-kernel.js'), path.join(dir, 'scripts', 'jupyter', 'tslab-kernel.js'));
