@@ -7,6 +7,7 @@
 // the sandbox, where it does find them: the attack is real, and the sandbox is what stops it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -113,4 +114,21 @@ test('without the sandbox, the fixture that reads the solutions finds them and s
   const result = await gradeClass([file], { ...DEFAULT_GRADE_CONFIG, outDir: path.join(dir, 'unsandboxed'), print: false, sandbox: 'none' });
   const g = result.grades[0];
   for (const e of g.exercises) assert.equal(e.points, t.unsandboxed?.[e.id], `${e.id}: ${e.notes.join(' | ')}`);
+});
+
+test('in the student\'s own kernel, the inline checks pass the library calls but warn about each', { skip, timeout: 600_000 }, () => {
+  // As in JupyterLab: the real tslab kernel on the project, nothing stubbed; the check cells run.
+  const file = files.find((f) => path.basename(f).startsWith('library-call-')) as string;
+  const out = path.join(dir, 'library-call.executed.ipynb');
+  const python = path.join(ROOT, '.venv', 'bin', 'python');
+  const r = spawnSync(python, [path.join(ROOT, 'scripts', 'jupyter', 'execute_notebook.py'), file, '--out', out, '--cwd', ROOT, '--timeout', '300', '--env', 'VAE_QUIET=1', '--env', 'VAE_BACKEND=cpu'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr.slice(-2000));
+  const nb = JSON.parse(fs.readFileSync(out, 'utf8')) as { cells: { metadata: { tags?: string[] }; outputs?: { text?: string | string[] }[] }[] };
+  const reports = nb.cells.filter((c) => c.metadata.tags?.includes('check')).map((c) => (c.outputs ?? []).map((o) => (Array.isArray(o.text) ? o.text.join('') : o.text ?? '')).join(''));
+  assert.equal(reports.length, 4);
+  const names = ['reparameterize', 'gaussianKl', 'bernoulliLogLikelihood', 'elbo'];
+  reports.forEach((text, i) => {
+    assert.match(text, /^✔ /m, `check ${i + 1} passes in the student's kernel: ${text.slice(0, 300)}`);
+    assert.match(text, new RegExp(`⚠ your function calls the library's own \`${names[i]}\`.*scores 0 when graded`), text.slice(0, 400));
+  });
 });

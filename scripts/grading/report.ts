@@ -10,6 +10,7 @@ import * as path from 'path';
 import { EXERCISES } from '../../lib/coursework/exercises';
 import { CLASS_FORMAT, ClassResult, GradeConfig, Shard, SubmissionGrade } from './config';
 import { closeExecutors } from './execute';
+import { detectChapter, readSubmission } from './notebook';
 import { GradingRun } from './run';
 import { gradeSubmission } from './submission';
 
@@ -102,12 +103,22 @@ export function classCsv(grades: SubmissionGrade[]): string {
   return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }
 
+/** The chapter of a submission as the grader will find it (undefined when the file cannot be read). */
+function chapterOf(file: string, cfg: GradeConfig): string | null | undefined {
+  try {
+    const sub = readSubmission(fs.readFileSync(file, 'utf8'));
+    return 'error' in sub ? detectChapter(file, undefined, undefined, cfg.chapter) : detectChapter(file, sub.cells, sub.metadata, cfg.chapter);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Grades `files` (or the config's slice of them) and writes <out>/<name>.json, <out>/class.json and the CSV. */
 export async function gradeClass(files: string[], cfg: GradeConfig): Promise<ClassResult> {
   fs.mkdirSync(cfg.outDir, { recursive: true });
   const order = classOrder(files);
   const mine = shardOf(order, cfg.shard);
-  const run = await GradingRun.start(cfg);
+  const run = await GradingRun.start(cfg, { training: mine.some(({ item }) => chapterOf(item.file, cfg) === '04-training') });
   if (cfg.print && run.sandbox.mode !== 'bwrap') console.error(`grade: ${sandboxLine(run.sandbox)}`);
   let grades: (SubmissionGrade & { order: number })[];
   try {

@@ -54,11 +54,16 @@ export class GradingRun {
     this.fingerprint = seedFingerprint(seed);
   }
 
-  /** Starts a run: the grader's own tf backend (it judges with tf), the sandbox decision, a private folder. */
-  static async start(cfg: GradeConfig): Promise<GradingRun> {
+  /**
+   * Starts a run: the grader's own tf backend, the sandbox decision, a private
+   * folder. The grader judges small tensors, which plain JavaScript does at once;
+   * it trains only for chapter 4's β sweep (`training`), and then takes the
+   * fastest backend there is. VAE_BACKEND, when set, decides.
+   */
+  static async start(cfg: GradeConfig, opts: { training?: boolean } = {}): Promise<GradingRun> {
     // TensorFlow's native library logs its CPU features at start-up; a grader's report is not the place.
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
-    await initBackend();
+    await initBackend((process.env.VAE_BACKEND ?? '').trim() ? {} : { backend: opts.training ? 'auto' : 'cpu' });
     const seed = cfg.seed ?? crypto.randomInt(1, 2 ** 31);
     let sandbox: { mode: SandboxMode; bwrap?: string; why?: string };
     if (cfg.sandbox === 'none') sandbox = { mode: 'none', why: '--sandbox none' };
