@@ -55,8 +55,12 @@ export function planKlWarmup(rng: Rng): CheckPlan<WarmupProbe> {
   };
 }
 
-/** Relative tolerances of the grader's comparison of a sweep with its own models (same data, model and seeds; backends differ in rounding). */
-export const SWEEP_TOLERANCE = { recon: 0.03, kl: 0.1, klNats: 0.5, activeUnits: 1 };
+/**
+ * How far a sweep's rows may be from the grader's own models (same data, model and seeds): recon within 1 %,
+ * KL within 2 % + 0.1 nats, active units within 1. Backends differ only in rounding, far less than that
+ * (scripts/bench/sweep-reference.ts prints the rows on each); a model trained otherwise is further off.
+ */
+export const SWEEP_TOLERANCE = { recon: 0.01, kl: 0.02, klNats: 0.1, activeUnits: 1 };
 
 /**
  * Exercise `beta-sweep` (chapter 4, posterior collapse) as the grader asks it:
