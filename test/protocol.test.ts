@@ -77,6 +77,9 @@ test('decoding an answer: the form the grader asked for, or nothing', () => {
   const long = decodeAnswer('tensor', { threw: { message: 'x'.repeat(5000), at: 'at f (cell:1:2)' } }) as { threw: { message: string; at: string } };
   assert.equal(long.threw.message.length, 500);
   assert.equal(long.threw.at, 'at f (cell:1:2)');
+  // Text ends up in the teacher's terminal: no escape sequences.
+  const escape = decodeAnswer('tensor', { wrong: { got: '\u001b[2J\u001b]0;pwned\u0007', hint: 'line\nbreak' } }) as { wrong: { got: string; hint: string } };
+  assert.deepEqual(escape.wrong, { got: ' [2J ]0;pwned ', hint: 'line break' });
 });
 
 test('respond: one line per exercise behind the marker; missing names and values that are not functions said so', async () => {

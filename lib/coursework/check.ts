@@ -23,7 +23,7 @@
  * there. The warning is advisory — it runs in the student's own kernel.
  */
 import { Rng } from '../model/random';
-import { BETA_SWEEP, exerciseById, exercisesOf } from './exercises';
+import { BETA_SWEEP, exerciseById } from './exercises';
 import { CheckOptions, CheckPlan, CheckResult, CheckRun, JudgeContext, checked, exerciseTitle, fail, finish, requireFunction } from './runner';
 import { planBernoulliLogLikelihood, planElbo, planKlDivergence, planReparameterize } from './check-vae';
 import { planFitGaussian, planLerp, planSlerp } from './check-latent';
@@ -172,8 +172,3 @@ export const check = {
   iwae: checkIwae,
   run: runExercise,
 };
-
-/** Exercises whose plan the grader can make (all of them); for tests. */
-export function plannedExercises(chapter: string): string[] {
-  return exercisesOf(chapter).map((e) => e.id).filter((id) => id in PLANS);
-}

@@ -145,8 +145,17 @@ export function decodeValue(schema: Schema, raw: unknown): unknown {
   return out;
 }
 
+/**
+ * Text from the kernel as the grader shows it: at most `max` characters, control characters (a terminal's escape
+ * sequences among them) replaced by spaces, since it ends up in the teacher's terminal and CSV.
+ */
+export function cleanText(s: string, max = 500): string {
+  // eslint-disable-next-line no-control-regex
+  return s.slice(0, max).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}
+
 function text(v: unknown, max = 500): string | undefined {
-  return typeof v === 'string' ? v.slice(0, max) : undefined;
+  return typeof v === 'string' ? cleanText(v, max) : undefined;
 }
 
 function errorInfo(v: unknown): StudentErrorInfo | undefined {

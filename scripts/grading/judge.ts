@@ -8,7 +8,7 @@
  */
 import { judgeAnswers } from '../../lib/coursework/check';
 import type { ExerciseSpec } from '../../lib/coursework/exercises';
-import { Answer, ExerciseRequest, ExerciseResponse, decodeAnswer } from '../../lib/coursework/protocol';
+import { Answer, ExerciseRequest, ExerciseResponse, cleanText, decodeAnswer } from '../../lib/coursework/protocol';
 import { answerSchema } from '../../lib/coursework/respond';
 import type { CheckPlan, CheckResult, JudgeContext } from '../../lib/coursework/runner';
 import type { ExerciseGrade } from './config';
@@ -28,7 +28,7 @@ function decodeResponse(req: ExerciseRequest, raw: unknown): Response {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { kind: 'unreadable', why: 'not a JSON object' };
   const r = raw as ExerciseResponse & Record<string, unknown>;
   if (r.missing === true) return { kind: 'missing' };
-  if (typeof r.notFunction === 'string') return { kind: 'not-function', what: r.notFunction.slice(0, 200) };
+  if (typeof r.notFunction === 'string') return { kind: 'not-function', what: cleanText(r.notFunction, 200) };
   if (!Array.isArray(r.answers)) return { kind: 'unreadable', why: 'no answers' };
   if (r.answers.length !== req.probes.length) return { kind: 'unreadable', why: `${r.answers.length} answers for ${req.probes.length} probes` };
   const answers: Answer[] = [];

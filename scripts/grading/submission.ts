@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BETA_SWEEP, ExerciseSpec, exercisesOf } from '../../lib/coursework/exercises';
-import type { ExerciseRequest, GradeRequest } from '../../lib/coursework/protocol';
+import { ExerciseRequest, GradeRequest, cleanText } from '../../lib/coursework/protocol';
 import type { SweepProbe } from '../../lib/coursework/respond';
 import type { JudgeContext } from '../../lib/coursework/runner';
 import { ExerciseGrade, GradeConfig, SubmissionGrade } from './config';
@@ -166,7 +166,7 @@ export async function gradeSubmission(file: string, name: string, cfg: GradeConf
           continue;
         }
       }
-      if (evalCell && evalCell.status !== 'ok') evalFailure = `${evalCell.ename ?? 'Error'}: ${evalCell.evalue ?? ''}`.trim();
+      if (evalCell && evalCell.status !== 'ok') evalFailure = cleanText(`${evalCell.ename ?? 'Error'}: ${evalCell.evalue ?? ''}`.trim());
       break;
     }
   } finally {
@@ -197,7 +197,7 @@ export async function gradeSubmission(file: string, name: string, cfg: GradeConf
       problems.push(`${describeCell(c.index, cells)}: ${killReason(c, cfg)}; the cells after it ran in a fresh kernel`);
       continue;
     }
-    problems.push(`${describeCell(c.index, cells)}: ${c.ename ?? 'Error'}: ${c.evalue ?? ''}`.trim());
+    problems.push(cleanText(`${describeCell(c.index, cells)}: ${c.ename ?? 'Error'}: ${c.evalue ?? ''}`.trim()));
   }
 
   const exercises: ExerciseGrade[] = [];
@@ -244,7 +244,7 @@ function missingNote(s: ExerciseSpec, cells: RawCell[], byIndex: Map<number, Cel
   const droppedAt = decl.find((d) => dropped.has(d));
   if (droppedAt !== undefined) return `not graded: \`${s.symbol}\` is not defined because ${describeCell(droppedAt, cells)} was skipped (${dropped.get(droppedAt)})`;
   const failed = decl.map((d) => byIndex.get(d)).find((r) => r && r.status !== 'ok');
-  if (failed) return `not graded: \`${s.symbol}\` is not defined because ${describeCell(failed.index, cells)} failed: ${failed.ename ?? 'Error'}: ${failed.evalue ?? ''}`;
+  if (failed) return cleanText(`not graded: \`${s.symbol}\` is not defined because ${describeCell(failed.index, cells)} failed: ${failed.ename ?? 'Error'}: ${failed.evalue ?? ''}`);
   const notRun = decl.find((d) => skipped.has(d));
   if (notRun !== undefined) return `not graded: \`${s.symbol}\` is defined only in ${describeCell(notRun, cells)}, which the grader does not run (${skipped.get(notRun)}); define it in its answer cell`;
   return `not graded: \`${s.symbol}\` is not defined`;
