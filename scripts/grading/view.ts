@@ -87,6 +87,12 @@ function cached(dir: string, build: (tmp: string) => void): string {
     fs.renameSync(tmp, dir);
   } catch {
     fs.rmSync(tmp, { recursive: true, force: true });
+    return dir;
+  }
+  // Builds of an older lib/ are of no more use.
+  const kind = path.basename(dir).replace(/-[0-9a-f]+$/, '');
+  for (const other of fs.readdirSync(path.dirname(dir))) {
+    if (other !== path.basename(dir) && new RegExp(`^${kind}-[0-9a-f]+$`).test(other)) fs.rmSync(path.join(path.dirname(dir), other), { recursive: true, force: true });
   }
   return dir;
 }
