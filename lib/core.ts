@@ -72,4 +72,4 @@ export type { InterpolateOptions, LatentGridOptions } from './training/generate'
 export { lossCurve, elboCurve, klCurve, latentScatter, imageGrid, lineChart, barChart, DIGIT_COLOURS } from './figures/plots';
 export type { Figure, PlotlyTrace, PlotOptions, Series, LossPoint, ElboPoint, KlPoint, LatentScatterOptions, ImageGridOptions } from './figures/plots';
 export { figureToSvg, DEFAULT_SVG_CHART } from './figures/svgchart';
-export type { SvgFigure, SvgChartOptions } from './figures/svgchart';
+export type { SvgFigure, SvgChartOptions, PngEncoder } from './figures/svgchart';

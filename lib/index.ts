@@ -29,13 +29,15 @@ export type { AdamOptions } from './training/adam';
 export { createProgressBar } from './training/progress';
 export type { ProgressBar, ProgressConfig, ProgressStream } from './training/progress';
 export { saveModel, loadModel, saveCheckpoint, latestCheckpoint, saveBookModel } from './io/save';
-export { createSummaryWriter, readEventFile, findEventFiles } from './io/tensorboard';
-export type { SummaryWriter, SummaryWriterOptions, ScalarEvent } from './io/tensorboard';
+export { writeEpochSummaries, DEFAULT_EPOCH_SUMMARIES } from './training/summaries';
+export type { EpochSummaryConfig, EpochTerms } from './training/summaries';
+export { createSummaryWriter, readEventFile, readSummaries, findEventFiles } from './io/tensorboard';
+export type { SummaryWriter, SummaryWriterOptions, ScalarEvent, ImageEvent, HistogramEvent, EventFileSummaries } from './io/tensorboard';
 
 // Pictures and notebooks (tslab): PNG digit grids, figures, live curves; the quick/full run profile
 export { encodePng, digitGridPng, DEFAULT_DIGIT_GRID } from './figures/png';
 export type { DigitGridOptions } from './figures/png';
-export { show, liveFigure, showImage, showDigits, showText, showTable, formatTable, plotlyBundle, isNotebook, PLOTLY_MIME, DEFAULT_LIVE_FIGURE } from './figures/display';
+export { show, liveFigure, showImage, showDigits, showText, showTable, formatTable, plotlyBundle, figureBundle, figureSummary, isNotebook, PLOTLY_MIME, DEFAULT_LIVE_FIGURE } from './figures/display';
 export type { FigureLike, PlotlyBundle, LiveFigure, LiveFigureOptions } from './figures/display';
 export { profile, pick, parseProfile, PROFILES } from './training/profile';
 export type { Profile } from './training/profile';

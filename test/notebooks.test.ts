@@ -1,4 +1,4 @@
-// The five notebooks: stored clean (no outputs, no execution counts) with the tags the chapters embed, and
+// The book's notebooks: stored clean (no outputs, no execution counts) with the tags the chapters embed, and
 // executed top to bottom by the real tslab kernel through scripts/jupyter/execute_notebook.py (VAE_PROFILE=quick).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +16,7 @@ const skipRun = !ready && !process.env.CI ? '.venv or its tslab kernel is missin
 
 /** The tagged cells the book embeds ({{notebook name#tag}} in chapters/). */
 const TAGS: Record<string, string[]> = {
+  '00-data': ['digits', 'independent-pixels'],
   '01-autoencoder': ['train-ae', 'reconstructions', 'code-scatter', 'random-decodes'],
   '02-reparameterization': ['reparam-demo', 'gradient-variance'],
   '03-kl-term': ['kl-mc', 'scatter-kl', 'beta-sweep'],
@@ -46,7 +47,7 @@ interface Notebook {
 const joined = (s: string | string[] | undefined): string => (Array.isArray(s) ? s.join('') : s ?? '');
 const readNb = (file: string): Notebook => JSON.parse(fs.readFileSync(file, 'utf8')) as Notebook;
 
-test('the notebooks folder holds exactly the five notebooks', () => {
+test('the notebooks folder holds exactly the book\'s notebooks', () => {
   const found = fs.readdirSync(NB_DIR).filter((f) => f.endsWith('.ipynb')).sort();
   assert.deepEqual(found, Object.keys(TAGS).map((n) => `${n}.ipynb`));
 });
@@ -155,12 +156,16 @@ test('every notebook runs top to bottom with the tslab kernel (quick profile) wi
     assert.equal(trace.x.length, steps, `trace '${trace.name}' has one point per step (the last update was kept)`);
     assert.ok(trace.y.every((v) => Number.isFinite(v)), `trace '${trace.name}' holds finite numbers`);
   }
-  // Other figures carry data too (spot check: every plotly output in every notebook has a non-empty trace).
+  // Other figures carry data too (spot check: every plotly output in every notebook has a non-empty trace), and
+  // every figure output its static fallback (an SVG drawing and a text line; lib/figures/display.ts), so that the
+  // notebook shows its figures outside JupyterLab too (test/notebooks-export.test.ts exports one).
   for (const r of results) {
     for (const c of readNb(r.out).cells) {
       for (const o of c.outputs ?? []) {
         const f = o.data?.[PLOTLY] as { data?: unknown[] } | undefined;
         if (f) assert.ok(Array.isArray(f.data) && f.data.length > 0, `${r.name}: a plotly output without traces`);
+        if (f) assert.match(joined(o.data?.['image/svg+xml'] as string | string[]), /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<\/svg>$/, `${r.name}: a figure without its SVG fallback`);
+        if (o.data && (PLOTLY in o.data || 'image/png' in o.data)) assert.match(joined(o.data['text/plain'] as string | string[]), /^\[(figure|digits|image)/, `${r.name}: a figure without its text line`);
       }
     }
   }

@@ -3,12 +3,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
-import { BookError, createMarkdown, Directive, escapeHtml, Heading, RenderEnv, highlightCode } from './markdown';
+import { BookError, createMarkdown, Directive, escapeHtml, FigureHooks, Heading, RenderEnv, highlightCode } from './markdown';
 import {
   allTags, cacheKey, cachePath, cellsWithTag, executeNotebook, exerciseIds, firstError, joinSource, Notebook,
   Profile, pruneCache, readNotebook, solutionCell,
 } from './notebooks';
 import { contentHash, OutputContext, renderCell } from './outputs';
+import { cellFigures, FigureIndex, FigurePage, figureRef, inlineSvg, numberFigures } from './figures';
 import { PageRef, renderPage } from './layout';
 import { buildSearchIndex, SearchSection } from './search';
 
@@ -108,6 +109,17 @@ function emptyEnv(file: string): RenderEnv {
       throw new Error('directive renderer not installed');
     },
     link: (h: string) => h,
+    figures: {
+      label: () => {
+        throw new BookError(`${file}: figure references are not available here`);
+      },
+      ref: () => {
+        throw new BookError(`${file}: figure references are not available here`);
+      },
+      media: () => {
+        throw new BookError(`${file}: figures are not available here`);
+      },
+    },
   };
 }
 
@@ -156,14 +168,18 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   const md = createMarkdown();
   const parsed = parseChapters(md, opts);
   const sources = checkDirectives(parsed.all, opts);
+  // Captions and alt texts are checked before the notebooks run (a missing one fails at once, not after the training),
+  // then numbered with the executed outputs, which say how many figures each cell shows.
+  numberFigures(figurePages(parsed), { notebooks: sources.notebooks });
   const result: BuildResult = { pages: [], figures: 0, executed: [], cached: [], executedFiles: {} };
   const executed = executeNotebooks(sources, opts, result);
+  const figures = numberFigures(figurePages(parsed), { notebooks: sources.notebooks, executed });
   const outDir = path.resolve(opts.outDir);
   const tmpDir = path.join(path.dirname(outDir), `.${path.basename(outDir)}-build`);
   fs.rmSync(tmpDir, { recursive: true, force: true });
   fs.mkdirSync(path.join(tmpDir, 'assets'), { recursive: true });
   try {
-    const site = renderSite(md, parsed, sources, executed, opts, result);
+    const site = renderSite(md, parsed, sources, executed, figures, opts, result);
     writeSite(site, tmpDir, opts);
     result.pages = [...site.pagesHtml.keys()];
     swapInto(tmpDir, outDir);
@@ -319,24 +335,35 @@ function executeNotebooks(sources: Sources, opts: BuildOptions, result: BuildRes
   return executed;
 }
 
+/** The pages as figures.ts numbers them. */
+function figurePages(parsed: Parsed): FigurePage[] {
+  return parsed.all.map((ch) => ({
+    rel: ch.rel, href: ch.href, number: ch.ref.number, tokens: ch.tokens, headingIds: ch.env.headings.map((h) => h.id),
+  }));
+}
+
 /** Phase 4: every page rendered in memory, with the files it needs listed. */
 function renderSite(
-  md: MarkdownIt, parsed: Parsed, sources: Sources, executed: Map<string, Notebook>, opts: BuildOptions, result: BuildResult,
+  md: MarkdownIt, parsed: Parsed, sources: Sources, executed: Map<string, Notebook>, figures: FigureIndex, opts: BuildOptions,
+  result: BuildResult,
 ): Site {
   const site: Site = { pagesHtml: new Map(), assets: new Map(), copies: new Map(), links: [], searchSections: [], anyFigures: false };
   const { all, chapters } = parsed;
   for (const [i, ch] of all.entries()) {
     const ctx: OutputContext = {
       notebook: '',
-      figurePrefix: `fig-${ch.base}`,
+      figurePrefix: `plot-${ch.base}`,
       figureCount: 0,
       asset: (bytes, ext) => {
         const name = `assets/img/${contentHash(bytes)}.${ext}`;
         site.assets.set(name, bytes);
         return name;
       },
+      figures: [],
     };
-    ch.env.directive = (d) => renderDirective(md, d, ctx, sources, executed, site, opts);
+    ch.env.figures = figureHooks(figures, ch, opts, site);
+    const cellFigureHooks = (where: string) => figureHooks(figures, ch, opts, site, where);
+    ch.env.directive = (d) => renderDirective(md, d, ctx, sources, executed, site, opts, ch.env, cellFigureHooks);
     ch.env.link = (href, line, kind) => resolveLink(href, line, kind, ch, opts, site.copies, site.links);
     let body = ch.src ? md.renderer.render(ch.tokens, md.options, ch.env) : '';
     if (ch.ref.number === 0) {
@@ -370,16 +397,37 @@ function renderSite(
   return site;
 }
 
+/**
+ * How a page's figure blocks and @fig references are rendered: numbers from the index, diagrams inlined. Errors name
+ * the chapter line, or `where` (a notebook cell whose caption holds the reference).
+ */
+function figureHooks(figures: FigureIndex, ch: Chapter, opts: BuildOptions, site: Site, where?: string): FigureHooks {
+  const ref = (id: string, line: number) => figureRef(figures, id, ch.href, where ?? `${ch.rel}:${line}`);
+  return {
+    label: (id, line) => ref(id, line).label,
+    ref,
+    media: (src, alt, line, id) => {
+      const url = resolveLink(src, line, 'image', ch, opts, site.copies, site.links);
+      const file = src.split('#')[0];
+      // A drawn diagram is inlined so that it takes the page's colours (light or dark theme); the file is also copied.
+      if (/\.svg$/i.test(file)) return inlineSvg(path.resolve(path.dirname(ch.file), decodeURI(file)), id, alt, `${ch.rel}:${line}`);
+      return `<img class="figure-image" src="${escapeHtml(url)}" alt="${escapeHtml(alt)}">\n`;
+    },
+  };
+}
+
 /** A {{solution …}} or {{notebook …}} directive as HTML. */
 function renderDirective(
   md: MarkdownIt, d: Directive, ctx: OutputContext, sources: Sources, executed: Map<string, Notebook>, site: Site, opts: BuildOptions,
+  env: RenderEnv, cellFigureHooks: (where: string) => FigureHooks,
 ): string {
   if (d.kind === 'solution') {
     const cell = solutionCell(sources.solutions.get(d.name)!, d.fragment!)!;
     const lang = cell.cell_type === 'code' ? 'typescript' : '';
+    const where = `${rel(opts.root, path.join(opts.solutionsDir, `${d.name}.ipynb`))}#${d.fragment}`;
     const body =
       cell.cell_type === 'markdown'
-        ? md.render(joinSource(cell.source), emptyEnv(`${d.name}#${d.fragment}`))
+        ? md.render(joinSource(cell.source), { ...emptyEnv(where), figures: cellFigureHooks(where) })
         : `<pre class="code"><code class="hljs language-typescript">${highlightCode(joinSource(cell.source).replace(/\n+$/, ''), lang)}</code></pre>\n`;
     return (
       `<details class="solution solution-code" id="solution-${escapeHtml(d.fragment!)}"><summary>Solution: <code>${escapeHtml(d.fragment!)}</code></summary>\n` +
@@ -397,13 +445,18 @@ function renderDirective(
     );
   }
   const nb = executed.get(d.name)!;
+  const source = sources.notebooks.get(d.name)!;
   ctx.notebook = `notebooks/${d.name}.ipynb`;
   return cellsWithTag(nb, d.fragment)
-    .map(({ index: n, cell }) =>
-      cell.cell_type === 'markdown'
-        ? md.render(joinSource(cell.source), emptyEnv(`notebooks/${d.name}.ipynb cell ${n}`))
-        : renderCell(cell, n, ctx, href),
-    )
+    .map(({ index: n, cell }) => {
+      const where = `notebooks/${d.name}.ipynb cell ${n} (#${d.fragment})`;
+      const figures = cellFigureHooks(where);
+      if (cell.cell_type === 'markdown') return md.render(joinSource(cell.source), { ...emptyEnv(where), figures });
+      // Captions come from the source notebook: editing one never needs a new execution (cacheKey ignores them).
+      ctx.figures = cellFigures(source.cells[n - 1], where, (id) => figures.label(id, d.line),
+        (caption) => md.renderInline(caption, { ...emptyEnv(where), figures, link: env.link }));
+      return renderCell(cell, n, ctx, href);
+    })
     .join('\n');
 }
 
