@@ -28,6 +28,7 @@ import { parseProfile } from './lib/training/profile';
 import { DEFAULT_GRADE_CONFIG, GradeConfig, SandboxChoice, Shard } from './scripts/grading/config';
 import { EXECUTOR, PYTHON } from './scripts/grading/execute';
 import { formatTable, gradeClass, mergeSlices, sandboxLine } from './scripts/grading/report';
+import { usageError } from './scripts/flags';
 
 export { DEFAULT_GRADE_CONFIG } from './scripts/grading/config';
 export type { ClassResult, ExerciseGrade, GradeConfig, SubmissionGrade } from './scripts/grading/config';
@@ -55,6 +56,9 @@ const USAGE = `usage: npm run grade -- submission.ipynb [more …] [--out DIR] [
   merge              join the class.json of the slices (their --out folders) into one table and CSV`;
 
 export type Command = { command: 'grade'; files: string[]; cfg: GradeConfig } | { command: 'merge'; inputs: string[]; csv: string };
+
+// util.parseArgs as scripts/flags.ts uses it, but with positionals (the submissions, `merge`) and errors thrown
+// rather than printed, so the tests can read them; main() prints them the way scripts/flags.ts does.
 
 /** Thrown for bad command lines: one line, shown with the usage. */
 export class UsageError extends Error {}
@@ -165,8 +169,11 @@ async function main(): Promise<void> {
     cmd = parseArgs(process.argv.slice(2));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    console.error(e.message === 'help' ? USAGE : `grade: ${e.message}\n${USAGE}`);
-    process.exit(e.message === 'help' ? 0 : 2);
+    if (e.message === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
+    usageError({ name: 'grade', usage: USAGE }, e.message);
   }
   if (cmd.command === 'merge') {
     try {

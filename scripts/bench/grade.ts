@@ -12,9 +12,18 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_GRADE_CONFIG, gradeClass } from '../../grade';
 import type { SandboxChoice } from '../grading/config';
+import { oneOf, parseFlags, positiveInt, type Command } from '../flags';
+
+const COMMAND: Command = {
+  name: 'bench-grade',
+  usage: `usage: npx tsx scripts/bench/grade.ts [--count 50] [--jobs 2] [--sandbox auto|bwrap|none] [--keep DIR]
+  --count N     submissions in the class (default 50)
+  --jobs N      submissions graded at once (default ${DEFAULT_GRADE_CONFIG.jobs})
+  --sandbox S   as npm run grade's (default auto)
+  --keep DIR    write the class and the grader's output there and keep them`,
+};
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -56,15 +65,13 @@ function setSource(nb: Nb, id: string, source: string): void {
 }
 
 function options(): { count: number; jobs: number; sandbox: SandboxChoice; keep?: string } {
-  const { values } = parseArgs({ options: { count: { type: 'string' }, jobs: { type: 'string' }, sandbox: { type: 'string' }, keep: { type: 'string' } }, strict: true });
-  const int = (flag: string, v: string | undefined, dflt: number) => {
-    const x = v === undefined ? dflt : Number(v);
-    if (!Number.isInteger(x) || x < 1) throw new Error(`bench-grade: --${flag} needs a positive integer, got '${v}'`);
-    return x;
+  const values = parseFlags(COMMAND, { count: { type: 'string' }, jobs: { type: 'string' }, sandbox: { type: 'string' }, keep: { type: 'string' } });
+  return {
+    count: positiveInt(COMMAND, 'count', values.count) ?? 50,
+    jobs: positiveInt(COMMAND, 'jobs', values.jobs) ?? DEFAULT_GRADE_CONFIG.jobs,
+    sandbox: oneOf<SandboxChoice>(COMMAND, 'sandbox', values.sandbox, ['auto', 'bwrap', 'none']) ?? 'auto',
+    keep: values.keep,
   };
-  const sandbox = (values.sandbox ?? 'auto') as SandboxChoice;
-  if (!['auto', 'bwrap', 'none'].includes(sandbox)) throw new Error(`bench-grade: --sandbox must be auto, bwrap or none, got '${values.sandbox}'`);
-  return { count: int('count', values.count, 50), jobs: int('jobs', values.jobs, DEFAULT_GRADE_CONFIG.jobs), sandbox, keep: values.keep };
 }
 
 async function main(): Promise<void> {

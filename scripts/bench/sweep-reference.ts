@@ -5,17 +5,21 @@
  *
  *   VAE_BACKEND=tensorflow npx tsx scripts/bench/sweep-reference.ts [--betas 0,0.25,0.5,1,1.5,2,3,4] [--epochs 2]
  */
-import { parseArgs } from 'node:util';
 import { initBackend } from '../../lib/backend/backend';
 import { BETA_SWEEP } from '../../lib/coursework/exercises';
 import { referenceSweep } from '../grading/reference';
+import { parseFlags, positiveInt, usageError, type Command } from '../flags';
+
+const COMMAND: Command = {
+  name: 'sweep-reference',
+  usage: `usage: [VAE_BACKEND=B] npx tsx scripts/bench/sweep-reference.ts [--betas 0,0.25,0.5,1,1.5,2,3,4] [--epochs ${BETA_SWEEP.epochs.quick}]`,
+};
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { betas: { type: 'string' }, epochs: { type: 'string' } }, strict: true });
+  const values = parseFlags(COMMAND, { betas: { type: 'string' }, epochs: { type: 'string' } });
   const betas = (values.betas ?? '0,0.25,0.5,1,1.5,2,3,4').split(',').map(Number);
-  const epochs = Number(values.epochs ?? BETA_SWEEP.epochs.quick);
-  if (betas.some((b) => !Number.isFinite(b) || b < 0)) throw new Error(`sweep-reference: --betas needs numbers ≥ 0, got '${values.betas}'`);
-  if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`sweep-reference: --epochs needs a positive integer, got '${values.epochs}'`);
+  const epochs = positiveInt(COMMAND, 'epochs', values.epochs) ?? BETA_SWEEP.epochs.quick;
+  if (betas.some((b) => !Number.isFinite(b) || b < 0)) usageError(COMMAND, `--betas needs numbers ≥ 0 separated by commas, got '${values.betas}'`);
   const backend = await initBackend();
   const t0 = Date.now();
   const rows = await referenceSweep(betas, epochs, 'quick');
