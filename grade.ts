@@ -27,7 +27,7 @@ import { EXERCISE_CHAPTERS } from './lib/coursework/exercises';
 import { parseProfile } from './lib/training/profile';
 import { DEFAULT_GRADE_CONFIG, GradeConfig, SandboxChoice, Shard } from './scripts/grading/config';
 import { EXECUTOR, PYTHON } from './scripts/grading/execute';
-import { formatTable, gradeClass, mergeSlices, sandboxLine } from './scripts/grading/report';
+import { formatTable, gradeClass, mergeSlices } from './scripts/grading/report';
 import { usageError } from './scripts/flags';
 
 export { DEFAULT_GRADE_CONFIG } from './scripts/grading/config';
@@ -196,7 +196,6 @@ async function main(): Promise<void> {
   console.log(formatTable(result.grades, result.sandbox));
   const slice = cfg.shard ? ` (slice ${cfg.shard.index} of ${cfg.shard.count}: ${result.grades.length} of ${result.classSize})` : '';
   console.log(`\n${result.grades.length} submission(s) graded${slice} in ${((Date.now() - t0) / 1000).toFixed(1)} s; JSON in ${cfg.outDir}, CSV ${cfg.csv || path.join(cfg.outDir, 'class.csv')}`);
-  if (result.sandbox.mode !== 'bwrap') console.log(sandboxLine(result.sandbox));
 }
 
 if (require.main === module) {
