@@ -1,2 +1,0 @@
-import { GradeConfig, SubmissionGrade } from './config';
-export declare function gradeSubmission(file: string, name: string, cfg: GradeConfig): Promise<SubmissionGrade>;
