@@ -5,7 +5,7 @@
 // β sweep invented rather than trained. Each notebook's metadata.tamper says what it does and what it must score.
 // They run sandboxed, as one class (a kernel each); the fixture that reads the solutions runs once more without
 // the sandbox, where it does find them: the attack is real, and the sandbox is what stops it.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,6 +22,7 @@ const skip = !ready && !process.env.CI ? '.venv or its tslab kernel is missing: 
 // Some fixtures write wherever they can: never run them without the sandbox.
 const skipSandbox = skip || (probeSandbox().mode !== 'bwrap' && !process.env.CI ? `no sandbox here: ${probeSandbox().why} (.ci/run installs bubblewrap; required when CI is set)` : false);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grade-tamper-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 interface Tamper {
   attack: string;

@@ -5,7 +5,7 @@
 // written here with each failure mode (syntax error, exception, endless loop, memory hog, deleted / duplicated answer
 // cell, invalid JSON) get the expected report lines and scores for what did run, and a class graded in two slices
 // and merged gives the CSV of one run. The hostile submissions are in test/grade-tamper.test.ts.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -41,6 +41,7 @@ const skip = !ready && !process.env.CI ? '.venv or its tslab kernel is missing: 
 const sandboxed = probeSandbox().mode === 'bwrap';
 const skipSandbox = skip || (!sandboxed && !process.env.CI ? `no sandbox here: ${probeSandbox().why} (.ci/run installs bubblewrap; required when CI is set)` : false);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grade-test-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 interface Nb {
   cells: { cell_type: string; id: string; metadata: { exercise?: { id: string; points: number }; tags?: string[] }; source: string[]; outputs?: unknown[]; execution_count?: number | null }[];
