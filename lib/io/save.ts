@@ -70,14 +70,8 @@ export function readNetworkArtifacts(dir: string): NetworkArtifacts {
     specs.push(...group.weights);
     for (const p of group.paths) buffers.push(fs.readFileSync(path.join(dir, p)));
   }
-  const total = buffers.reduce((n, b) => n + b.byteLength, 0);
-  const weightData = new Uint8Array(total);
-  let offset = 0;
-  for (const b of buffers) {
-    weightData.set(b, offset);
-    offset += b.byteLength;
-  }
-  return { modelTopology: json.modelTopology, weightSpecs: specs, weightData: weightData.buffer };
+  const weightData = tf.io.concatenateArrayBuffers(buffers.map((b) => new Uint8Array(b).buffer)); // copies: a Buffer may be a view of a shared pool
+  return { modelTopology: json.modelTopology, weightSpecs: specs, weightData };
 }
 
 /** The manifest (vae.json) of a model saved by `saveModel`, checked. */

@@ -1,7 +1,7 @@
 // Smaller weights for the book's pages, in the quantized formats TF.js itself decodes when it loads a model
 // (tf.io weight specs with `quantization`): uint8 / uint16 affine per tensor (value = q·scale + min), or float16.
 // A page then runs exactly the weights stored in its part files, and the Node tests load the same ones.
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { NetworkArtifacts } from '../../../lib/core';
 
 export type WeightDtype = 'float32' | 'float16' | 'uint16' | 'uint8';
@@ -89,12 +89,6 @@ export function quantizeArtifacts(a: NetworkArtifacts, cfg: QuantizeConfig = DEF
     chunks.push(q.bytes);
   }
   if (offset !== a.weightData.byteLength) throw new Error(`quantizeArtifacts: ${a.weightData.byteLength - offset} bytes of weight data are described by no spec`);
-  const total = chunks.reduce((n, c) => n + c.byteLength, 0);
-  const data = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    data.set(c, at);
-    at += c.byteLength;
-  }
-  return { modelTopology: a.modelTopology, weightSpecs: specs, weightData: data.buffer };
+  const data = tf.io.concatenateArrayBuffers(chunks.map((c) => new Uint8Array(c).buffer));
+  return { modelTopology: a.modelTopology, weightSpecs: specs, weightData: data };
 }
