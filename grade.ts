@@ -22,13 +22,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs as parseFlags } from 'node:util';
 import { EXERCISE_CHAPTERS } from './lib/coursework/exercises';
 import { parseProfile } from './lib/training/profile';
 import { DEFAULT_GRADE_CONFIG, GradeConfig, SandboxChoice, Shard } from './scripts/grading/config';
 import { EXECUTOR, PYTHON } from './scripts/grading/execute';
 import { formatTable, gradeClass, mergeSlices } from './scripts/grading/report';
-import { usageError } from './scripts/flags';
+import { readFlags, usageError, UsageError } from './scripts/flags';
+
+export { UsageError };
 
 export { DEFAULT_GRADE_CONFIG } from './scripts/grading/config';
 export type { ClassResult, ExerciseGrade, GradeConfig, SubmissionGrade } from './scripts/grading/config';
@@ -57,11 +58,6 @@ const USAGE = `usage: npm run grade -- submission.ipynb [more …] [--out DIR] [
 
 export type Command = { command: 'grade'; files: string[]; cfg: GradeConfig } | { command: 'merge'; inputs: string[]; csv: string };
 
-// util.parseArgs as scripts/flags.ts uses it, but with positionals (the submissions, `merge`) and errors thrown
-// rather than printed, so the tests can read them; main() prints them the way scripts/flags.ts does.
-
-/** Thrown for bad command lines: one line, shown with the usage. */
-export class UsageError extends Error {}
 
 function number(flag: string, v: string, min: number, integer = false): number {
   const x = Number(v);
@@ -87,37 +83,25 @@ export function parseShard(v: string, env: NodeJS.ProcessEnv = process.env): Sha
 }
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): Command {
-  const parse = () =>
-    parseFlags({
-      args: argv,
-      options: {
-        out: { type: 'string' },
-        csv: { type: 'string' },
-        timeout: { type: 'string' },
-        'total-timeout': { type: 'string' },
-        'memory-mb': { type: 'string' },
-        jobs: { type: 'string' },
-        chapter: { type: 'string' },
-        profile: { type: 'string' },
-        sandbox: { type: 'string' },
-        seed: { type: 'string' },
-        shard: { type: 'string' },
-        backend: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse();
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    const opt = /'(-[^' ]+)/.exec(err.message)?.[1] ?? '';
-    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${opt}`);
-    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${opt} needs a value`);
-    throw new UsageError(err.message.split('\n')[0]);
-  }
+  const parsed = readFlags(
+    {
+      out: { type: 'string' },
+      csv: { type: 'string' },
+      timeout: { type: 'string' },
+      'total-timeout': { type: 'string' },
+      'memory-mb': { type: 'string' },
+      jobs: { type: 'string' },
+      chapter: { type: 'string' },
+      profile: { type: 'string' },
+      sandbox: { type: 'string' },
+      seed: { type: 'string' },
+      shard: { type: 'string' },
+      backend: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    argv,
+    true,
+  );
   const v = parsed.values;
   if (v.help) throw new UsageError('help');
   const positionals = parsed.positionals;

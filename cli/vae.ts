@@ -5,9 +5,9 @@
  * notebooks and the book call. Human-readable progress goes to stderr; with `--json`
  * stdout carries exactly one JSON object, so scripts can parse it.
  */
-import { parseArgs } from 'node:util';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readFlags, suggest, UsageError } from '../scripts/flags';
 import {
   initBackend,
   describeBackend,
@@ -67,13 +67,6 @@ flags of every command
 
 Every flag is checked before the backend loads: a mistake is one line on stderr and exit status 2.
 `;
-
-/** A command-line mistake: reported as one line, before any backend is loaded; `help` points to --help. */
-class UsageError extends Error {
-  constructor(message: string, readonly help = false) {
-    super(message);
-  }
-}
 
 function fail(message: string): never {
   process.stderr.write(`vae: ${message}\n`);
@@ -162,22 +155,6 @@ interface SampleSettings extends Common {
 
 type Settings = TrainSettings | EvalSettings | SampleSettings | { command: 'help' };
 
-/** Edit distance, to suggest the flag a typo meant. */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  }
-  return d[a.length][b.length];
-}
-
-/** '; did you mean <prefix><word>?' for the word of `among` nearest to `name` (at most 2 edits away), else ''. */
-function suggest(name: string, among: readonly string[], prefix: string): string {
-  const best = among.map((f) => [f, distance(name, f)] as const).sort((x, y) => x[1] - y[1])[0];
-  return best && best[1] <= 2 ? `; did you mean ${prefix}${best[0]}?` : '';
-}
-
 /** --backend, else $VAE_BACKEND, else 'auto'; checked here so that initBackend never sees a bad name. */
 function backendOf(flag: string | undefined): BackendName | 'auto' {
   if (flag !== undefined) return oneOf('backend', flag, BACKENDS, 'auto');
@@ -210,22 +187,7 @@ function num(flag: string, v: string | undefined, fallback: number, { integer = 
  * the command reads, the files it needs): all of it before a backend loads, so a typo costs no start-up.
  */
 function parseCommandLine(argv: string[]): Settings {
-  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof FLAGS; allowPositionals: true; strict: true }>>;
-  try {
-    parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    const flag = /'(-{1,2}[^' ]+)/.exec(err.message)?.[1] ?? '';
-    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      throw new UsageError(`unknown flag ${flag}${suggest(flag.replace(/^-+/, ''), Object.keys(FLAGS), '--')}`, true);
-    }
-    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      if (FLAGS[flag.replace(/^-+/, '') as Flag]?.type === 'boolean') throw new UsageError(`${flag} takes no value`);
-      // parseArgs reads "--beta -1" as two flags: a value starting with '-' is written --beta=-1.
-      throw new UsageError(/ambiguous/.test(err.message) ? `${flag} needs a value (a value starting with '-' is written ${flag}=-…)` : `${flag} needs a value`);
-    }
-    throw new UsageError(err.message.split('\n')[0], true);
-  }
+  const parsed = readFlags(FLAGS, argv, true);
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) return { command: 'help' };
   const [command, ...extra] = positionals;

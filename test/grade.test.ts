@@ -199,7 +199,7 @@ test('command line: defaults, clear one-line errors, slices from JOB_COMPLETION_
   assert.equal(defaults.command === 'grade' && defaults.cfg.seed, undefined, 'a new seed every run');
   assert.throws(() => parseArgs([]), /no submissions given/);
   assert.throws(() => parseArgs(['a.ipynb', '--timeout', 'soon']), /^Error: --timeout needs a number ≥ 1, got 'soon'$/);
-  assert.throws(() => parseArgs(['a.ipynb', '--bogus']), /^Error: unknown option --bogus$/);
+  assert.throws(() => parseArgs(['a.ipynb', '--bogus']), /^Error: unknown flag --bogus$/);
   assert.throws(() => parseArgs(['a.ipynb', '--out']), /^Error: --out needs a value$/);
   assert.throws(() => parseArgs(['a.ipynb', '--chapter', '09-nope']), /--chapter must be one of/);
   assert.throws(() => parseArgs(['a.ipynb', '--profile', 'huge']), /--profile/);
