@@ -2,7 +2,7 @@
 //              [--solutions DIR] [--cache DIR] [--timeout SECONDS] [--jobs N]
 // Builds the static book from chapters/*.md and the executed notebooks; see scripts/bookgen/build.ts.
 import * as path from 'node:path';
-import { parseArgs as parseFlags } from 'node:util';
+import { readFlags } from './scripts/flags';
 import { parseProfile } from './lib/training/profile';
 import { buildBook, defaultOptions, BuildOptions } from './scripts/bookgen/build';
 import { BookError } from './scripts/bookgen/markdown';
@@ -22,9 +22,8 @@ export function parseArgs(argv: string[], root: string): BuildOptions {
   const opts = defaultOptions(root);
   let parsed;
   try {
-    parsed = parseFlags({
-      args: argv,
-      options: {
+    parsed = readFlags(
+      {
         profile: { type: 'string' },
         'no-execute': { type: 'boolean' },
         out: { type: 'string' },
@@ -36,9 +35,8 @@ export function parseArgs(argv: string[], root: string): BuildOptions {
         jobs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-      strict: true,
-      allowPositionals: false,
-    }).values;
+      argv,
+    ).values;
   } catch (e) {
     throw new BookError(`${(e as Error).message}\n${USAGE}`);
   }

@@ -37,9 +37,13 @@ export { VAE, createVAE, DEFAULT_VAE_CONFIG } from './model/vae';
 export type { VAEConfig, VAEOutput } from './model/vae';
 export { Autoencoder, createAutoencoder, DEFAULT_AUTOENCODER_CONFIG } from './model/autoencoder';
 export type { AutoencoderConfig } from './model/autoencoder';
-export type { Model } from './model/model';
+export type { Model, LatentDecoder } from './model/model';
 export { trainingFlops, modelFlops, matMulFlops } from './model/flops';
 export type { LayerFlops, TrainingFlops } from './model/flops';
+
+// Models from their artifacts in memory (lib/io/save.ts reads them from files)
+export { modelFromArtifacts, decoderFromArtifacts, networkFromArtifacts, checkManifest, weightBytesOf, MODEL_FORMAT, MODEL_FORMAT_VERSION } from './io/artifacts';
+export type { ModelManifest, NetworkArtifacts } from './io/artifacts';
 
 // Evaluation and generation
 export {
@@ -73,4 +77,4 @@ export type { InterpolateOptions, LatentGridOptions } from './training/generate'
 export { lossCurve, elboCurve, klCurve, latentScatter, imageGrid, lineChart, barChart, DIGIT_COLOURS } from './figures/plots';
 export type { Figure, PlotlyTrace, PlotOptions, Series, LossPoint, ElboPoint, KlPoint, LatentScatterOptions, ImageGridOptions } from './figures/plots';
 export { figureToSvg, DEFAULT_SVG_CHART } from './figures/svgchart';
-export type { SvgFigure, SvgChartOptions } from './figures/svgchart';
+export type { SvgFigure, SvgChartOptions, PngEncoder } from './figures/svgchart';

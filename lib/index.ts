@@ -45,14 +45,16 @@ export {
 export type { DigitClassifier, DigitClassifierConfig, Recognizability, RecognizabilityOptions } from './training/recognizability';
 export { createProgressBar } from './training/progress';
 export type { ProgressBar, ProgressConfig, ProgressStream } from './training/progress';
-export { saveModel, loadModel, saveCheckpoint, latestCheckpoint, saveBookModel } from './io/save';
-export { createSummaryWriter, readEventFile, findEventFiles } from './io/tensorboard';
-export type { SummaryWriter, SummaryWriterOptions, ScalarEvent } from './io/tensorboard';
+export { saveModel, loadModel, saveCheckpoint, latestCheckpoint, saveBookModel, readNetworkArtifacts, readModelManifest } from './io/save';
+export { writeEpochSummaries, DEFAULT_EPOCH_SUMMARIES } from './training/summaries';
+export type { EpochSummaryConfig, EpochTerms } from './training/summaries';
+export { createSummaryWriter, readEventFile, readSummaries, findEventFiles } from './io/tensorboard';
+export type { SummaryWriter, SummaryWriterOptions, ScalarEvent, ImageEvent, HistogramEvent, EventFileSummaries } from './io/tensorboard';
 
 // Pictures and notebooks (tslab): PNG digit grids, figures, live curves; the quick/full run profile
 export { encodePng, digitGridPng, DEFAULT_DIGIT_GRID } from './figures/png';
 export type { DigitGridOptions } from './figures/png';
-export { show, liveFigure, showImage, showDigits, showText, showTable, formatTable, plotlyBundle, isNotebook, PLOTLY_MIME, DEFAULT_LIVE_FIGURE } from './figures/display';
+export { show, liveFigure, showImage, showDigits, showText, showTable, formatTable, plotlyBundle, figureBundle, figureSummary, isNotebook, PLOTLY_MIME, DEFAULT_LIVE_FIGURE } from './figures/display';
 export type { FigureLike, PlotlyBundle, LiveFigure, LiveFigureOptions } from './figures/display';
 export { showResults, RESULTS_MIME } from './figures/results';
 export type { ResultValue } from './figures/results';

@@ -1,71 +1,100 @@
-// The built book in headless Chromium (issue 4): every page from a local static server with no console error and
+// The built book in headless Chromium: every page from a local static server with no console error and
 // no request leaving the origin; plotly figures drawn with their traces; a solution toggle opens; the search box
-// finds a word of a chapter; the same from file://. Screenshots: test-output/book-index.png, book-chapter.png,
-// book-figure.png, book-dark.png.
+// finds a word of a chapter; the same from file://. Numbered figures (issue 15): every image loads, every drawn
+// diagram takes the page's text colour in the light and the dark theme. Screenshots: test-output/book-index.png,
+// book-chapter.png, book-figure.png, book-dark.png, and test-output/figures/<figure id>-<light|dark>.png for every
+// figure of the book.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, Browser, Page } from 'playwright-core';
+import { chromium, Browser } from 'playwright-core';
 import { buildBook } from '../scripts/bookgen/build';
 import {
   buildQuickBook, executorAvailable, fixtureOptions, QUICK_BOOK, ROOT, seedCache, serve, tmpDir,
 } from './book-helpers';
+import { ARGS, CHROMIUM, drawnFigures, skipReason, watch } from './browser-helpers';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, 'test-output');
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
-];
 
-function skipReason(): string | null {
-  if (fs.existsSync(CHROMIUM)) return null;
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing (CI is set, so this test may not be skipped)`);
-  return `${CHROMIUM} not installed`;
+/** A figure's drawn diagram (inline SVG) as the browser paints it. */
+interface DiagramInk {
+  id: string;
+  /** Computed stroke of the first top-level element drawn in currentColor, and the page's text colour. */
+  stroke: string;
+  text: string;
+  /** Computed colour of the first element coloured by the book's --accent variable ('' if none). */
+  accent: string;
+  width: number;
 }
 
-interface PageWatch {
-  problems: string[];
-}
-
-/** Records console errors, page errors, failed requests, HTTP errors and any request outside `origin`. */
-function watch(page: Page, origin: string): PageWatch {
-  const w: PageWatch = { problems: [] };
-  page.on('console', (m) => {
-    if (m.type() === 'error') w.problems.push(`console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => w.problems.push(`page error: ${e.message}`));
-  page.on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) {
-      w.problems.push(`request outside the book: ${url}`);
+/**
+ * Every numbered figure of every page, in the light and the dark theme (the system preference, no stored choice):
+ * images loaded, drawn diagrams inked in the page's text colour (so the ink changes with the theme), and with
+ * `shotsDir` one screenshot per figure and theme.
+ */
+async function checkFigures(browser: Browser, origin: string, dir: string, label: string, shotsDir?: string): Promise<number> {
+  const pages = fs.readdirSync(dir).filter((f) => f.endsWith('.html') && fs.readFileSync(path.join(dir, f), 'utf8').includes('<figure class="figure"')).sort();
+  const inkByTheme: Record<string, Map<string, DiagramInk>> = {};
+  let shots = 0;
+  if (shotsDir) fs.mkdirSync(shotsDir, { recursive: true });
+  for (const theme of ['light', 'dark'] as const) {
+    inkByTheme[theme] = new Map();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: theme });
+    try {
+      for (const name of pages) {
+        const page = await context.newPage();
+        const w = watch(page, origin);
+        await page.goto(`${origin}/${name}`, { waitUntil: 'load' });
+        await drawnFigures(page);
+        await page.evaluate(() => document.fonts.ready);
+        const broken = await page.evaluate(() =>
+          Array.from(document.querySelectorAll('figure.figure img'))
+            .filter((i) => !(i as HTMLImageElement).complete || (i as HTMLImageElement).naturalWidth === 0)
+            .map((i) => i.getAttribute('src')),
+        );
+        assert.deepEqual(broken, [], `${label}/${name} (${theme}): images that did not load`);
+        const inks: DiagramInk[] = await page.evaluate(() =>
+          Array.from(document.querySelectorAll('figure.figure svg.figure-svg')).map((svg) => {
+            const el = svg.querySelector(':scope > [stroke="currentColor"]');
+            const accent = svg.querySelector('[style*="var(--accent"]');
+            return {
+              id: (svg.closest('figure') as HTMLElement).id,
+              stroke: el ? getComputedStyle(el).stroke : '(nothing drawn in currentColor)',
+              text: getComputedStyle(document.body).color,
+              accent: accent ? getComputedStyle(accent).color : '',
+              width: svg.getBoundingClientRect().width,
+            };
+          }),
+        );
+        for (const ink of inks) {
+          assert.equal(ink.stroke, ink.text, `${label}/${name} (${theme}): diagram ${ink.id} is not inked in the page's text colour`);
+          assert.ok(ink.width > 150, `${label}/${name}: diagram ${ink.id} is ${ink.width}px wide`);
+          inkByTheme[theme].set(ink.id, ink);
+        }
+        if (shotsDir) {
+          // The sticky top bar would cover the top of a figure scrolled into view: hidden for these close-ups only.
+          await page.addStyleTag({ content: '.topbar { display: none !important; }' });
+          for (const id of await page.locator('figure.figure').evaluateAll((fs: Element[]) => fs.map((f) => f.id))) {
+            await page.locator(`figure[id="${id}"]`).screenshot({ path: path.join(shotsDir, `${id}-${theme}.png`) });
+            shots++;
+          }
+        }
+        assert.deepEqual(w.problems, [], `${label}/${name} (${theme})`);
+        await page.close();
+      }
+    } finally {
+      await context.close();
     }
-  });
-  page.on('requestfailed', (r) => w.problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) w.problems.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  return w;
-}
-
-/** Waits until every plotly figure on the page is drawn, then returns per figure: traces in data, trace groups in the SVG. */
-async function drawnFigures(page: Page): Promise<{ id: string; traces: number; drawn: number }[]> {
-  const count = await page.locator('.plotly-figure').count();
-  if (count === 0) return [];
-  await page.waitForFunction(
-    () => Array.from(document.querySelectorAll('.plotly-figure')).every((d) => d.querySelector('.main-svg')),
-    undefined,
-    { timeout: 30_000 },
-  );
-  return page.evaluate(() =>
-    Array.from(document.querySelectorAll('.plotly-figure')).map((d) => ({
-      id: d.id,
-      traces: ((d as unknown as { data?: unknown[] }).data ?? []).length,
-      drawn: d.querySelectorAll('.main-svg .trace, .main-svg .hm, .main-svg image').length,
-    })),
-  );
+  }
+  for (const [id, light] of inkByTheme.light) {
+    const dark = inkByTheme.dark.get(id);
+    assert.notEqual(dark?.stroke, light.stroke, `${label}: diagram ${id} has the same ink in the dark theme as in the light one`);
+    if (light.accent) assert.notEqual(dark?.accent, light.accent, `${label}: diagram ${id} has the same accent colour in both themes`);
+  }
+  assert.ok(inkByTheme.light.size > 0, `${label}: no drawn diagram`);
+  return shots;
 }
 
 /** A long word from the text of a chapter section (from the built index), and the page that holds it. */
@@ -298,6 +327,14 @@ test('the book in headless Chromium: mini-book fixture and the real quick-profil
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
     await t.test('mini-book fixture (served)', () => checkBook(browser, fixtureOut, 'mini-book', false));
+    await t.test('mini-book fixture: figures in both themes', async () => {
+      const server = await serve(fixtureOut);
+      try {
+        await checkFigures(browser, server.origin, fixtureOut, 'mini-book');
+      } finally {
+        await server.close();
+      }
+    });
     await t.test('mini-book fixture (file://)', () => checkFileUrls(browser, fixtureOut, 'mini-book'));
     await t.test('real book, quick profile (served; screenshots)', async (tt) => {
       if (!executorAvailable()) {
@@ -307,6 +344,15 @@ test('the book in headless Chromium: mini-book fixture and the real quick-profil
       }
       await buildQuickBook();
       await checkBook(browser, QUICK_BOOK, 'book', true);
+      const server = await serve(QUICK_BOOK);
+      try {
+        const figureShots = path.join(SHOTS, 'figures');
+        fs.rmSync(figureShots, { recursive: true, force: true });
+        const n = await checkFigures(browser, server.origin, QUICK_BOOK, 'book', figureShots);
+        tt.diagnostic(`${n} figure screenshots in ${path.relative(ROOT, figureShots)}`);
+      } finally {
+        await server.close();
+      }
       await checkFileUrls(browser, QUICK_BOOK, 'book');
       await shootExperiments(browser, QUICK_BOOK);
     });

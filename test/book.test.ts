@@ -1,4 +1,4 @@
-// The book build (issue 4): the mini-book fixture from cached executions (links, math, figures, outputs, solutions,
+// The book build: the mini-book fixture from cached executions (links, math, figures, outputs, solutions,
 // search index, determinism, failures that leave the previous book alone, errors naming chapter and line), the
 // real executor on the fixture notebooks, and the real book in the quick profile.
 import { test } from 'node:test';
@@ -173,7 +173,7 @@ test('bad directives, containers, math and links name the chapter file and line'
     ['# A\n\nSee [there](missing.md).\n', /02-bad\.md:3: broken link to missing\.md/],
     ['# A\n\nSee [there](01-ok.md#no-such-anchor).\n', /02-bad\.md:3: link to 01-ok\.html#no-such-anchor: no such anchor/],
     ['No title here.\n', /02-bad\.md:1: a chapter must start with a "# Title" line/],
-    ['# A\n\n![a figure](https://example.com/x.png)\n', /02-bad\.md:3: image "https:\/\/example\.com\/x\.png" is not a local file/],
+    ['# A\n\n::: figure fig-a\n![a figure](https://example.com/x.png)\n\nCaption.\n:::\n', /02-bad\.md:4: image "https:\/\/example\.com\/x\.png" is not a local file/],
     ['# A\n\nSee [x](%E0%A4%A.md).\n', /02-bad\.md:3: malformed link/],
   ];
   for (const [text, expected] of cases) {
@@ -182,6 +182,151 @@ test('bad directives, containers, math and links name the chapter file and line'
     await assert.rejects(buildBook(fixtureOptions(out, cache, { chaptersDir: chapters })), expected, JSON.stringify(text));
     assert.equal(fs.existsSync(out), false);
   }
+});
+
+/** Every <figure class="figure"> of a page: id, label, alt text (img alt, svg or plot aria-label), caption text. */
+function figuresOf(html: string): { id: string; label: string; alt: string; caption: string }[] {
+  // Figure blocks and notebook figures (class "figure"), and interactive figures (class "widget …", its still inside).
+  return [...html.matchAll(/<figure class="(?:figure|widget widget-[a-z-]+)" id="([^"]+)"[^>]*>([\s\S]*?)<\/figure>/g)].map((m) => {
+    const alt = /<img [^>]*alt="([^"]*)"|<svg [^>]*aria-label="([^"]*)"|<div class="figure-media" role="img" aria-label="([^"]*)"/.exec(m[2]);
+    const cap = /<figcaption>\s*(?:<p>)?<span class="figure-label">([^<]*)<\/span>([\s\S]*?)<\/figcaption>/.exec(m[2]);
+    return {
+      id: m[1],
+      label: cap?.[1] ?? '',
+      alt: alt?.[1] ?? alt?.[2] ?? alt?.[3] ?? '',
+      caption: (cap?.[2] ?? '').replace(/<math[\s\S]*?<\/math>|<[^>]+>/g, '').replace(/\s+/g, ' ').trim(),
+    };
+  });
+}
+
+test('figures: numbered per chapter, captioned, with alt text; diagrams inlined in the page colours; @fig references link them', async () => {
+  const out = path.join(tmpDir('out'), 'book');
+  const cache = tmpDir('cache');
+  seedCache(cache, 'fx-demo');
+  await buildBook(fixtureOptions(out, cache));
+  assert.deepEqual(checkLinks(out).problems, []);
+  const basics = read(out, '01-basics.html');
+  const model = read(out, '02-model.html');
+
+  assert.deepEqual(figuresOf(basics).map((f) => [f.id, f.label]), [['fig-prior-sketch', 'Figure 1.1.'], ['fig-tiny-image', 'Figure 1.2.']]);
+  assert.deepEqual(figuresOf(model).map((f) => [f.id, f.label]), [['fig-squares', 'Figure 2.1.'], ['fig-tiny-digits', 'Figure 2.2.']]);
+  const all = [...figuresOf(basics), ...figuresOf(model)];
+  assert.deepEqual(all.map((f) => f.alt), [
+    'A circle labelled z with an arrow to a shaded circle labelled x.', 'Eight grey pixels in two rows.',
+    'A line through four points rising from 1 to 16.', 'A tiny grid of grey pixels.',
+  ]);
+  assert.match(all[0].caption, /^The model: a code z drawn from the prior/, 'block caption, math rendered');
+  assert.match(all[2].caption, /^The squares n2 for n=1,…,4, drawn by the kernel\.$/, 'notebook caption from the cell metadata');
+  for (const page of ['index.html', '01-basics.html', '02-model.html']) {
+    const html = read(out, page);
+    hasNot(html, /Output image from|alt=""|alt="Output/, `${page}: no placeholder alt text`);
+    for (const img of html.matchAll(/<img\b[^>]*>/g)) assert.match(img[0], /\salt="[^"]+"/, `${page}: ${img[0]} has alt text`);
+  }
+
+  // The diagram is inline SVG: it takes the page's text colour and CSS variables, its ids are prefixed by the figure's.
+  const svg = /<svg class="figure-svg" role="img" aria-label="[^"]+"[^>]*>([\s\S]*?)<\/svg>/.exec(basics);
+  assert.ok(svg, 'the SVG file is inlined');
+  has(svg[1], /stroke="currentColor"/);
+  has(svg[1], /var\(--accent, #1f5c99\)/);
+  has(svg[1], /<marker id="fig-prior-sketch-arrow"/);
+  has(svg[1], /marker-end="url\(#fig-prior-sketch-arrow\)"/);
+  hasNot(basics, /<\?xml|<!--/, 'prolog and comments are left out');
+  has(basics, /<img class="figure-image" src="figures\/tiny\.png" alt="Eight grey pixels in two rows\.">/);
+  assert.ok(fs.existsSync(path.join(out, 'figures', 'tiny.png')) && fs.existsSync(path.join(out, 'figures', 'prior.svg')));
+
+  // References: same page → the anchor; another page → page#anchor; the text is the figure's number.
+  has(basics, /<a class="figure-ref" href="#fig-prior-sketch">Figure 1\.1<\/a> draws the model/);
+  has(basics, /<a class="figure-ref" href="02-model\.html#fig-squares">Figure 2\.1<\/a>/);
+  has(model, /<a class="figure-ref" href="01-basics\.html#fig-prior-sketch">Figure 1\.1<\/a>/);
+  has(model, /A 4 × 2 grey image \(see <a class="figure-ref" href="#fig-squares">Figure 2\.1<\/a>\)/, 'a reference inside a notebook caption');
+  // An interactive plot is announced by its alt text; the plotly div itself is unchanged.
+  has(model, /<div class="figure-media" role="img" aria-label="A line through four points rising from 1 to 16\.">\n<div class="plotly-still" aria-hidden="true"><svg [^\n]*<polyline class="trace"[^\n]*<\/svg><\/div>\n<div class="plotly-figure"/);
+});
+
+/** A notebooks folder holding fx-demo.ipynb with `edit` applied to its cells' metadata, seeded into `cache`. */
+function editedNotebooks(cache: string, edit: (tags: string[], meta: Record<string, unknown>) => void): string {
+  const dir = tmpDir('notebooks');
+  const nb = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'notebooks', 'fx-demo.ipynb'), 'utf8')) as Notebook;
+  for (const c of nb.cells) edit(c.metadata.tags ?? [], c.metadata);
+  fs.writeFileSync(path.join(dir, 'fx-demo.ipynb'), JSON.stringify(nb, null, 1));
+  fs.copyFileSync(path.join(FIXTURE, 'notebooks', 'fx-fail.ipynb'), path.join(dir, 'fx-fail.ipynb'));
+  seedCache(cache, 'fx-demo', dir);
+  return dir;
+}
+
+test('a figure without caption, alt text or a valid id fails the build, naming the file and line or the cell', async () => {
+  const cache = tmpDir('cache');
+  seedCache(cache, 'fx-demo');
+  const svgBad = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>';
+  const svgExternal = '<svg xmlns="http://www.w3.org/2000/svg"><image href="https://example.com/a.png"/></svg>';
+  const cases: [string, RegExp][] = [
+    ['# A\n\nText ![a digit](x.png) inline.\n', /02-bad\.md:3: an image outside a figure block/],
+    ['# A\n\n::: figure\n![a](x.svg)\n\nCaption.\n:::\n', /02-bad\.md:3: "::: figure" needs an id/],
+    ['# A\n\n::: figure Fig_1\n![a](x.svg)\n\nCaption.\n:::\n', /02-bad\.md:3: bad figure id "Fig_1"/],
+    ['# A\n\n::: figure fig-a\nJust words.\n:::\n', /02-bad\.md:3: figure fig-a must start with its image alone on a line/],
+    ['# A\n\n::: figure fig-a\n![](x.svg)\n\nCaption.\n:::\n', /02-bad\.md:4: figure fig-a: the image has no alt text/],
+    ['# A\n\n::: figure fig-a\n![alt](x.svg)\n:::\n', /02-bad\.md:3: figure fig-a has no caption/],
+    ['# A\n\n::: figure fig-a\n![alt](x.svg)\n\nCaption ![b](y.png).\n:::\n', /02-bad\.md:6: an image outside a figure block/],
+    ['# A\n\nAs @fig-nope shows.\n', /02-bad\.md:3: @fig-nope names no figure/],
+    ['# A\n\n::: figure fig-a\n![a](bad.svg)\n\nOne.\n:::\n\n::: figure fig-a\n![b](bad.svg)\n\nTwo.\n:::\n', /02-bad\.md:9: figure id "fig-a" is already used by .*02-bad\.md:3/],
+    ['# A\n\n## Fig a\n\n::: figure fig-a\n![a](bad.svg)\n\nOne.\n:::\n', /02-bad\.md:5: figure id "fig-a" is also a heading's id/],
+    ['# A\n\n::: figure fig-a\n![a](missing.svg)\n\nOne.\n:::\n', /02-bad\.md:4: broken link to missing\.svg/],
+    ['# A\n\n::: figure fig-a\n![a](bad.svg)\n\nOne.\n:::\n', /02-bad\.md:4: .*bad\.svg: a figure may not hold scripts/],
+    ['# A\n\n::: figure fig-a\n![a](external.svg)\n\nOne.\n:::\n', /02-bad\.md:4: .*external\.svg: refers to "https:\/\/example\.com\/a\.png"/],
+    ['# A\n\n::: figure fig-squares\n![a](ok.svg)\n\nOne.\n:::\n\n{{notebook fx-demo#plot}}\n', /notebooks\/fx-demo\.ipynb cell 3 \(#plot\), shown at .*02-bad\.md:9: figure id "fig-squares" is already used by .*02-bad\.md:3/],
+  ];
+  for (const [text, expected] of cases) {
+    const chapters = chaptersDir({
+      '01-ok.md': '# Ok\n\n## Fine\n', '02-bad.md': text, 'bad.svg': svgBad, 'external.svg': svgExternal, 'ok.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
+    });
+    const out = path.join(tmpDir('out'), 'book');
+    await assert.rejects(buildBook(fixtureOptions(out, cache, { chaptersDir: chapters })), expected, JSON.stringify(text));
+    assert.equal(fs.existsSync(out), false);
+  }
+
+  // Notebook figures: the cell that makes them declares them in its metadata, one entry per figure output.
+  const shows = '# A\n\n{{notebook fx-demo#plot}}\n';
+  const notebookCases: [(tags: string[], meta: Record<string, unknown>) => void, RegExp][] = [
+    [(tags, meta) => { if (tags.includes('plot')) delete meta.figures; },
+      /notebooks\/fx-demo\.ipynb cell 3 \(#plot\), shown at .*02-bad\.md:3: shows 1 figure but declares no caption and alt text; declare them in the cell's metadata: "figures"/],
+    [(tags, meta) => { if (tags.includes('plot')) (meta.figures as unknown[]).push({ id: 'fig-more', caption: 'c', alt: 'a' }); },
+      /cell 3 \(#plot\), shown at .*02-bad\.md:3: declares 2 figures \(fig-squares, fig-more\) but shows 1/],
+    [(tags, meta) => { if (tags.includes('plot')) delete (meta.figures as Record<string, unknown>[])[0].alt; },
+      /cell 3 \(#plot\), shown at .*02-bad\.md:3: metadata figures\[0\] \(fig-squares\): no "alt" text/],
+    [(tags, meta) => { if (tags.includes('plot')) (meta.figures as Record<string, unknown>[])[0].caption = '  '; },
+      /metadata figures\[0\] \(fig-squares\): no "caption"/],
+    [(tags, meta) => { if (tags.includes('plot')) (meta.figures as Record<string, unknown>[])[0].id = 'squares'; },
+      /metadata figures\[0\]: bad id "squares"/],
+    [(tags, meta) => { if (tags.includes('plot')) meta.figures = { id: 'fig-x' }; }, /metadata "figures" must be a list/],
+    [(tags, meta) => { if (tags.includes('plot')) (meta.figures as Record<string, unknown>[])[0].caption = 'See @fig-nope.'; },
+      /notebooks\/fx-demo\.ipynb cell 3 \(#plot\): @fig-nope names no figure/],
+  ];
+  for (const [edit, expected] of notebookCases) {
+    const c = tmpDir('cache');
+    const notebooks = editedNotebooks(c, edit);
+    const chapters = chaptersDir({ '01-ok.md': '# Ok\n', '02-bad.md': shows });
+    const out = path.join(tmpDir('out'), 'book');
+    await assert.rejects(buildBook(fixtureOptions(out, c, { chaptersDir: chapters, notebooksDir: notebooks })), expected);
+    assert.equal(fs.existsSync(out), false);
+  }
+});
+
+test('cache key: figure captions and alt texts are not part of it (editing one never re-runs a notebook)', () => {
+  const dir = tmpDir('key');
+  const file = path.join(dir, 'nb.ipynb');
+  const nb = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'notebooks', 'fx-demo.ipynb'), 'utf8')) as Notebook;
+  const key = () => {
+    fs.writeFileSync(file, JSON.stringify(nb, null, 1));
+    return cacheKey({ root: ROOT, notebookFile: file, profile: 'quick' });
+  };
+  const before = key();
+  const plot = nb.cells.find((c) => c.metadata.tags?.includes('plot'))!;
+  (plot.metadata.figures as { caption: string }[])[0].caption = 'Another caption.';
+  assert.equal(key(), before, 'a caption edit keeps the key');
+  delete plot.metadata.figures;
+  assert.equal(key(), before, 'so does removing the declarations');
+  plot.source = `${plot.source}\n// an edit of the code`;
+  assert.notEqual(key(), before, 'an edit of a cell changes it');
 });
 
 test('the real executor runs the fixture notebooks once, then the cache is used; a failing cell is reported', { timeout: 180_000 }, async (t) => {
@@ -220,6 +365,9 @@ test('the real executor runs the fixture notebooks once, then the cache is used;
   for (const [name, bytes] of before) assert.ok(bytes.equals(after.get(name)!), `${name} changed`);
   assert.equal(fs.readdirSync(cache).some((f) => f.startsWith('fx-fail.')), false, 'a failed execution is not cached');
 });
+
+/** Chapters whose figures are still to come (issue 15: the experiments of chapters 6 and 7). */
+const FIGURES_PENDING = ['06-beyond.md', '07-faq.md'];
 
 test('the real book in the quick profile: every link resolves, each chapter has math, notebook chapters have figures', { timeout: 900_000 }, async (t) => {
   if (!executorAvailable()) {
@@ -272,6 +420,17 @@ test('the real book in the quick profile: every link resolves, each chapter has 
     }
     const figs = figureSpecs(html);
     assert.equal(figs.length, expected, `${ch}: ${expected} plotly figures expected`);
+    // Every figure is numbered in reading order, captioned and described in words; no placeholder alt text is left.
+    const number = Number(ch.slice(0, 2));
+    const numbered = figuresOf(html);
+    numbered.forEach((f, k) => {
+      assert.equal(f.label, `Figure ${number}.${k + 1}.`, `${ch}: ${f.id}`);
+      assert.ok(f.caption.length >= 20, `${ch}: ${f.id} has a caption ("${f.caption}")`);
+      assert.ok(f.alt.length >= 20, `${ch}: ${f.id} has alt text ("${f.alt}")`);
+    });
+    if (!FIGURES_PENDING.includes(ch)) assert.ok(numbered.length > 0, `${ch}: a chapter without a figure`);
+    hasNot(html, /Output image from|Output figure|alt=""/, `${ch}: placeholder alt text`);
+    for (const img of html.matchAll(/<img\b[^>]*>/g)) assert.match(img[0], /\salt="[^"]{20,}"/, `${ch}: ${img[0]} has alt text`);
     for (const f of figs) {
       assert.ok(f.data.length > 0, `${ch}: a figure without traces`);
       assert.ok(f.data.some((tr) => (tr.x?.length ?? 0) > 0 || (tr.y?.length ?? 0) > 0 || (tr.z?.length ?? 0) > 0), `${ch}: a figure without data points`);

@@ -7,6 +7,7 @@ import { elbo, klWarmup } from '../lib/model/elbo';
 import { lerp, slerp } from '../lib/training/generate';
 import { check, runExercise, formatResult, CheckResult, BetaSweepRow, ReparameterizeFn, ElboFn } from '../lib/coursework/check';
 import { EXERCISES } from '../lib/coursework/exercises';
+import { LIBRARY_MODULES } from '../lib/coursework/library-use';
 
 before(async () => {
   await initBackend();
@@ -89,11 +90,48 @@ test('every exercise id has a check; results carry points from lib/coursework/ex
   assert.match(unknown.cases[0].got ?? '', /no check for exercise id 'nope'/);
 });
 
-test('partial credit is points × passed / total', () => {
-  const halfBad = (mean: tf.Tensor2D, logVar: tf.Tensor2D) => tf.mul(klDivergence(mean, logVar), 2); // missing ½
-  const r = check.klDivergence(halfBad, quiet);
-  assert.ok(r.passed > 0 && r.passed < r.total, formatResult(r));
-  assert.equal(r.points, Math.round((2 * r.passed * 100) / r.total) / 100);
+test('partial credit is points × passed / total once a core case passes; none passed, no points', () => {
+  // Right values, but z rebuilt from copied numbers: the core value case passes, the gradient cases fail.
+  const copied = check.reparameterize((m: tf.Tensor2D, lv: tf.Tensor2D, e: tf.Tensor2D) => {
+    const z = reparameterize(m, lv, e);
+    return tf.tensor2d(Array.from(z.dataSync()), z.shape);
+  }, quiet);
+  assert.ok(copied.passed > 0 && copied.passed < copied.total, formatResult(copied));
+  assert.equal(copied.gated, undefined);
+  assert.equal(copied.points, Math.round((2 * copied.passed * 100) / copied.total) / 100);
+
+  // The factor ½ forgotten: right at N(0, I), the right shape, never negative — and wrong everywhere else.
+  const halfBad = check.klDivergence((mean: tf.Tensor2D, logVar: tf.Tensor2D) => tf.mul(klDivergence(mean, logVar), 2), quiet);
+  assert.ok(halfBad.passed >= 3, formatResult(halfBad));
+  assert.equal(halfBad.gated, true);
+  assert.equal(halfBad.points, 0);
+  assert.ok(halfBad.cases.some((c) => c.core && !c.passed));
+  assert.match(formatResult(halfBad), /no case against the reference \(marked ★\) passed/);
+
+  // A constant answer meets the properties only.
+  const zeros = check.klDivergence((mean: tf.Tensor2D) => tf.zeros([mean.shape[0]]), quiet);
+  assert.ok(zeros.passed >= 2, formatResult(zeros));
+  assert.equal(zeros.points, 0);
+});
+
+test('the inline check warns when the answer is, or calls, the library\'s own implementation', () => {
+  const own = check.klDivergence(klDivergence, quiet);
+  assert.equal(own.ok, true);
+  assert.match((own.warnings ?? []).join(' '), /this is the library's own `klDivergence`.*scores 0 when graded/);
+  assert.match(formatResult(own), /⚠ this is the library's own `klDivergence`/);
+  const mine = check.klDivergence((m: tf.Tensor2D, lv: tf.Tensor2D) => tf.mul(tf.sum(tf.sub(tf.add(tf.exp(lv), tf.square(m)), tf.add(lv, 1)), 1), 0.5), quiet);
+  assert.equal(mine.warnings, undefined);
+  // "Calls": the exports are wrapped while the answer runs (where they can be replaced, as in tslab's CommonJS).
+  const real = LIBRARY_MODULES['model/distributions'];
+  const fake: Record<string, unknown> = { klDivergence, gaussianKl: () => undefined, reparameterize: () => undefined, bernoulliLogLikelihood: () => undefined };
+  LIBRARY_MODULES['model/distributions'] = fake;
+  try {
+    const calls = check.klDivergence((m: tf.Tensor2D, lv: tf.Tensor2D) => (fake.klDivergence as typeof klDivergence)(m, lv), quiet);
+    assert.match((calls.warnings ?? []).join(' '), /your function calls the library's own `klDivergence`/);
+    assert.equal(fake.klDivergence, klDivergence, 'restored after the check');
+  } finally {
+    LIBRARY_MODULES['model/distributions'] = real;
+  }
 });
 
 test('KL: sign error, missing ½, mean over latent dims, a scalar, and a throwing stub each get their hint', () => {

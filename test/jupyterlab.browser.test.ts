@@ -3,54 +3,26 @@
 // saved notebook (trusted) shows its interactive plotly graphs again when reopened. Screenshot: test-output/jupyterlab-04-training.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, BrowserContext, Page } from 'playwright-core';
+import { missingLab, startLab, type LabServer } from '../scripts/jupyter/lab-server';
 
 const ROOT = path.resolve(__dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const LAB = path.join(ROOT, '.venv', 'bin', 'jupyter-lab');
-const KERNEL = path.join(ROOT, '.venv', 'share', 'jupyter', 'kernels', 'tslab', 'kernel.json');
 const OUT_DIR = path.join(ROOT, 'test-output');
 // A copy inside the project (the kernel starts in the project root only for folders inside it), so the
 // test never writes outputs into notebooks/.
 const LAB_DIR = path.join(OUT_DIR, 'lab');
 const NOTEBOOK = '04-training.ipynb';
 
-const missing = [LAB, KERNEL, CHROMIUM].filter((p) => !fs.existsSync(p));
+const missing = [...missingLab(), ...[CHROMIUM].filter((p) => !fs.existsSync(p))];
 const skip =
   missing.length > 0 && !process.env.CI
     ? `missing ${missing.join(', ')}: run \`npm run setup\` and install chromium (required when CI is set)`
     : false;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function waitForServer(url: string, proc: ChildProcess, log: () => string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`jupyter lab exited with ${proc.exitCode}:\n${log()}`);
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`jupyter lab did not answer ${url} within ${ms / 1000} s:\n${log()}`);
-}
 
 /** Facts about the outputs of the cell at `cellIndex` (all cells are in the DOM: windowingMode none). */
 interface PlotState {
@@ -95,36 +67,16 @@ test('JupyterLab runs 04-training: plotly figures drawn, live curve updated in p
   fs.rmSync(LAB_DIR, { recursive: true, force: true });
   fs.mkdirSync(LAB_DIR, { recursive: true });
   fs.copyFileSync(path.join(ROOT, 'notebooks', NOTEBOOK), path.join(LAB_DIR, NOTEBOOK));
-  const state = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-state-'));
-  // User settings for this run only: render every cell (JupyterLab 4 otherwise only keeps the cells in
-  // view in the DOM) and no news prompt over the screenshot.
-  const settings = (ext: string, plugin: string, value: object): void => {
-    fs.mkdirSync(path.join(state, ext), { recursive: true });
-    fs.writeFileSync(path.join(state, ext, `${plugin}.jupyterlab-settings`), JSON.stringify(value));
-  };
-  settings('@jupyterlab/notebook-extension', 'tracker', { windowingMode: 'none' });
-  settings('@jupyterlab/apputils-extension', 'notification', { fetchNews: 'false' });
   const stored = JSON.parse(fs.readFileSync(path.join(LAB_DIR, NOTEBOOK), 'utf8')) as { cells: { metadata: { tags?: string[] } }[] };
   const trainCell = stored.cells.findIndex((c) => c.metadata.tags?.includes('train-vae'));
   assert.ok(trainCell > 0, 'the notebook has a cell tagged train-vae');
-  const port = await freePort();
-  const token = `t${Date.now().toString(36)}`;
-  let log = '';
-  const lab = spawn(
-    'bash',
-    [path.join(ROOT, 'scripts', 'jupyter', 'lab.sh'), '--no-browser', `--port=${port}`, '--ServerApp.ip=127.0.0.1',
-      `--IdentityProvider.token=${token}`, `--LabApp.workspaces_dir=${state}`, `--LabApp.user_settings_dir=${state}`],
-    { cwd: ROOT, env: { ...process.env, VAE_PROFILE: 'quick', VAE_LAB_DIR: LAB_DIR }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  );
-  lab.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-  lab.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   let browser: BrowserContext | undefined;
   let page: Page | undefined;
   let passed = false;
   const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-'));
+  let lab: LabServer | undefined;
   try {
-    const base = `http://127.0.0.1:${port}`;
-    await waitForServer(`${base}/api/status?token=${token}`, lab, () => log, 60_000);
+    lab = await startLab({ dir: LAB_DIR, env: { VAE_PROFILE: 'quick' } });
     browser = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM,
       headless: true,
@@ -135,7 +87,7 @@ test('JupyterLab runs 04-training: plotly figures drawn, live curve updated in p
     page = browser.pages()[0] ?? (await browser.newPage());
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${base}/lab/tree/${NOTEBOOK}?token=${token}`);
+    await page.goto(lab.url(NOTEBOOK));
     await page.waitForSelector('.jp-Notebook .jp-CodeCell', { timeout: 90_000 });
     // The kernel is tslab (the notebook's kernelspec), started and idle before we run anything.
     await page
@@ -235,7 +187,7 @@ test('JupyterLab runs 04-training: plotly figures drawn, live curve updated in p
     ).toString().trim();
     assert.equal(trusted, 'True', 'the saved notebook is trusted (signed by the project\'s Jupyter server)');
 
-    await page.goto(`${base}/lab/tree/${NOTEBOOK}?token=${token}&reset`);
+    await page.goto(`${lab.url(NOTEBOOK)}&reset`);
     await page.waitForSelector('.jp-Notebook .jp-CodeCell', { timeout: 90_000 });
     await page.evaluate((i) => document.querySelectorAll('.jp-Notebook .jp-Cell')[i]?.scrollIntoView(), trainCell);
     // Reopened: the interactive plotly graph (SVG with the traces, and plotly's modebar), no pointer needed.
@@ -268,22 +220,7 @@ test('JupyterLab runs 04-training: plotly figures drawn, live curve updated in p
       await page.screenshot({ path: path.join(OUT_DIR, 'jupyterlab-04-training-failure.png') }).catch(() => undefined);
     }
     await browser?.close();
-    if (lab.pid) {
-      try {
-        process.kill(-lab.pid, 'SIGTERM'); // the server and the kernels it started (own process group)
-      } catch {
-        // already gone
-      }
-    }
-    await new Promise((r) => setTimeout(r, 500));
-    if (lab.pid && lab.exitCode === null) {
-      try {
-        process.kill(-lab.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    await lab?.stop();
     fs.rmSync(profileDir, { recursive: true, force: true });
-    fs.rmSync(state, { recursive: true, force: true });
   }
 });

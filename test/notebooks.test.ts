@@ -1,4 +1,4 @@
-// The notebooks: stored clean (no outputs, no execution counts) with the tags the chapters embed, and executed top
+// The book's notebooks: stored clean (no outputs, no execution counts) with the tags the chapters embed, and executed top
 // to bottom by the real tslab kernel through scripts/jupyter/execute_notebook.py (VAE_PROFILE=quick), two at a time,
 // with a model cache of their own (so every model is trained by the notebook that needs it first, as on a fresh
 // clone, and the notebooks that share a model load it from that cache).
@@ -18,6 +18,7 @@ const skipRun = !ready && !process.env.CI ? '.venv or its tslab kernel is missin
 
 /** The tagged cells the book embeds ({{notebook name#tag}} in chapters/). */
 const TAGS: Record<string, string[]> = {
+  '00-data': ['digits', 'independent-pixels'],
   '01-autoencoder': ['train-ae', 'reconstructions', 'code-scatter', 'random-decodes'],
   '02-reparameterization': ['reparam-demo', 'gradient-variance'],
   '03-kl-term': ['kl-mc', 'scatter-kl', 'scatter-kl-table', 'beta-sweep', 'beta-sweep-terms', 'beta-sweep-activity'],
@@ -176,12 +177,16 @@ test('every notebook runs top to bottom with the tslab kernel (quick profile) wi
     assert.equal(trace.x.length, steps, `trace '${trace.name}' has one point per step (the last update was kept)`);
     assert.ok(trace.y.every((v) => Number.isFinite(v)), `trace '${trace.name}' holds finite numbers`);
   }
-  // Other figures carry data too (spot check: every plotly output in every notebook has a non-empty trace).
+  // Other figures carry data too (spot check: every plotly output in every notebook has a non-empty trace), and
+  // every figure output its static fallback (an SVG drawing and a text line; lib/figures/display.ts), so that the
+  // notebook shows its figures outside JupyterLab too (test/notebooks-export.test.ts exports one).
   for (const r of results) {
     for (const c of readNb(r.out).cells) {
       for (const o of c.outputs ?? []) {
         const f = o.data?.[PLOTLY] as { data?: unknown[] } | undefined;
         if (f) assert.ok(Array.isArray(f.data) && f.data.length > 0, `${r.name}: a plotly output without traces`);
+        if (f) assert.match(joined(o.data?.['image/svg+xml'] as string | string[]), /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<\/svg>$/, `${r.name}: a figure without its SVG fallback`);
+        if (o.data && (PLOTLY in o.data || 'image/png' in o.data)) assert.match(joined(o.data['text/plain'] as string | string[]), /^\[(figure|digits|image)/, `${r.name}: a figure without its text line`);
       }
     }
   }

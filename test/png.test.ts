@@ -2,61 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as zlib from 'node:zlib';
 import { encodePng, digitGridPng, crc32 } from '../lib/figures/png';
-
-/** Bitwise CRC-32, independent of the table version in lib/figures/png.ts. */
-function slowCrc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-interface Decoded {
-  width: number;
-  height: number;
-  bitDepth: number;
-  colourType: number;
-  interlace: number;
-  chunkTypes: string[];
-  pixels: Uint8Array;
-}
-
-/** A strict reader for the subset of PNG that encodePng writes; checks every CRC. */
-function decodePng(png: Uint8Array): Decoded {
-  assert.deepEqual(Array.from(png.subarray(0, 8)), [137, 80, 78, 71, 13, 10, 26, 10], 'PNG signature');
-  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  let o = 8;
-  const chunkTypes: string[] = [];
-  const idat: Uint8Array[] = [];
-  let ihdr: Uint8Array | undefined;
-  while (o < png.length) {
-    const len = view.getUint32(o);
-    const type = String.fromCharCode(...png.subarray(o + 4, o + 8));
-    const data = png.subarray(o + 8, o + 8 + len);
-    const crc = view.getUint32(o + 8 + len);
-    assert.equal(crc, slowCrc32(png.subarray(o + 4, o + 8 + len)), `CRC of ${type}`);
-    if (typeof zlib.crc32 === 'function') assert.equal(crc, zlib.crc32(png.subarray(o + 4, o + 8 + len)));
-    chunkTypes.push(type);
-    if (type === 'IHDR') ihdr = data;
-    if (type === 'IDAT') idat.push(data);
-    o += 12 + len;
-  }
-  assert.equal(o, png.length, 'no trailing bytes');
-  assert.ok(ihdr && ihdr.length === 13, 'IHDR of 13 bytes');
-  const h = new DataView(ihdr.buffer, ihdr.byteOffset, 13);
-  const width = h.getUint32(0);
-  const height = h.getUint32(4);
-  const raw = zlib.inflateSync(Buffer.concat(idat));
-  assert.equal(raw.length, height * (width + 1));
-  const pixels = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    assert.equal(raw[y * (width + 1)], 0, `filter byte of row ${y}`);
-    pixels.set(raw.subarray(y * (width + 1) + 1, (y + 1) * (width + 1)), y * width);
-  }
-  return { width, height, bitDepth: ihdr[8], colourType: ihdr[9], interlace: ihdr[12], chunkTypes, pixels };
-}
+import { decodePng, slowCrc32 } from './figure-helpers';
 
 test('crc32 matches the check value of CRC-32/ISO-HDLC', () => {
   assert.equal(crc32(new TextEncoder().encode('123456789')), 0xcbf43926);
@@ -77,6 +23,23 @@ test('encodePng round trip: signature, IHDR, CRCs, pixels', () => {
   assert.deepEqual(d.pixels, pixels);
   assert.throws(() => encodePng(pixels, 6, 5), /6×5 needs 30 pixels, got 35/);
   assert.throws(() => encodePng(pixels, 0, 5), /width must be a positive integer/);
+  if (typeof zlib.crc32 === 'function') {
+    const png = encodePng(pixels, width, height);
+    assert.equal(new DataView(png.buffer, png.byteOffset).getUint32(8 + 8 + 13), zlib.crc32(png.subarray(12, 12 + 4 + 13)), 'IHDR CRC as node computes it');
+  }
+  assert.equal(slowCrc32(new TextEncoder().encode('123456789')), 0xcbf43926);
+});
+
+test('encodePng RGB: colour type 2, three values per pixel, round trip', () => {
+  const width = 3;
+  const height = 2;
+  const pixels = Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 53) % 256);
+  const d = decodePng(encodePng(pixels, width, height, 3));
+  assert.equal(d.colourType, 2);
+  assert.equal(d.channels, 3);
+  assert.deepEqual(d.pixels, pixels);
+  assert.throws(() => encodePng(pixels, 3, 3, 3), /3×3 needs 27 values \(RGB\), got 18/);
+  assert.throws(() => encodePng(pixels, 3, 2, 2 as never), /channels must be 1 \(grey\) or 3 \(RGB\), got 2/);
 });
 
 test('a flipped byte breaks a chunk CRC (the decoder in this test can fail)', () => {

@@ -4,9 +4,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '../lib/backend/backend';
+import { digitGridPng, encodePng } from '../lib/figures/png';
+import { decodePng } from './figure-helpers';
 import {
   createSummaryWriter,
   readEventFile,
+  readSummaries,
   findEventFiles,
   crc32c,
   maskedCrc32c,
@@ -121,6 +124,66 @@ test('readEventFile also reads tensor-valued scalars (the layout tfjs-node write
     const file = path.join(dir, 'events.out.tfevents.0.test');
     fs.writeFileSync(file, tfRecord(event));
     assert.deepEqual(readEventFile(file), [{ step: 7, wallTime: 0, tag: 'loss', value: 1.5 }]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('images and histograms read back with their steps, sizes, pixels and counts, between scalars', () => {
+  const dir = tempDir();
+  try {
+    const w = createSummaryWriter(dir);
+    const grid = digitGridPng(Float32Array.from({ length: 4 * 784 }, (_, i) => (i % 784) / 784), { cols: 2 });
+    const rgb = encodePng(Uint8Array.from({ length: 2 * 3 * 3 }, (_, i) => i * 10), 3, 2, 3);
+    const values = Float64Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 3);
+    w.scalar('loss', 1, 5);
+    w.image('samples', grid, 5);
+    w.histogram('encoder/mean', values, 5);
+    w.image('rgb', rgb, 9);
+    w.histogram('flat', [2, 2, 2], 9, 4);
+    w.scalar('loss', 0.5, 9);
+    w.close();
+    const { scalars, images, histograms } = readSummaries(w.path);
+    assert.deepEqual(scalars.map((e) => [e.tag, e.step, e.value]), [['loss', 5, 1], ['loss', 9, 0.5]]);
+    assert.deepEqual(readEventFile(w.path), scalars, 'readEventFile: the scalars');
+    assert.deepEqual(images.map((e) => [e.tag, e.step, e.width, e.height, e.colorspace]), [['samples', 5, 2 + 2 * 58, 2 + 2 * 58, 1], ['rgb', 9, 3, 2, 3]]);
+    assert.deepEqual(images[0].png, grid, 'the PNG bytes unchanged');
+    assert.equal(decodePng(images[1].png).pixels[5], 50);
+    const [h, flat] = histograms;
+    assert.deepEqual([h.tag, h.step, flat.tag, flat.step], ['encoder/mean', 5, 'flat', 9]);
+    assert.equal(h.count, 1000);
+    assert.equal(h.buckets.length, 30);
+    assert.equal(h.buckets.reduce((a, b) => a + b, 0), 1000, 'every value in a bucket');
+    assert.equal(h.min, Math.min(...values));
+    assert.equal(h.max, Math.max(...values));
+    assert.equal(h.bucketLimits[29], h.max);
+    assert.ok(Math.abs(h.sum - values.reduce((a, b) => a + b, 0)) < 1e-9);
+    assert.ok(Math.abs(h.sumSquares - values.reduce((a, b) => a + b * b, 0)) < 1e-9);
+    // Each bucket holds the values between its left edge (the previous limit, or min) and its limit.
+    const edges = [h.min, ...h.bucketLimits];
+    h.buckets.forEach((n, k) => {
+      const inside = Array.from(values).filter((v) => v >= edges[k] && (k === 29 ? v <= edges[k + 1] : v < edges[k + 1])).length;
+      assert.ok(Math.abs(n - inside) <= 1, `bucket ${k}: ${n} vs ${inside}`); // a value on an edge may fall either side
+    });
+    assert.deepEqual([flat.min, flat.max, flat.count, flat.buckets], [2, 2, 3, [0, 0, 0, 3]], 'equal values: all in the last bucket');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('images and histograms: bad input is a clear error', () => {
+  const dir = tempDir();
+  try {
+    const w = createSummaryWriter(dir);
+    assert.throws(() => w.image('x', new Uint8Array(40), 1), /'x' is not PNG bytes/);
+    assert.throws(() => w.image('', digitGridPng(new Float32Array(784)), 1), /SummaryWriter.image: tag must be a non-empty string/);
+    assert.throws(() => w.histogram('h', [1, NaN], 1), /'h' holds a non-finite value \(NaN\) at index 1/);
+    assert.throws(() => w.histogram('h', [], 1), /'h' has no values/);
+    assert.throws(() => w.histogram('h', [1], 1, 0), /bins for 'h' must be a positive integer/);
+    assert.throws(() => w.histogram('h', [1], -1), /step for 'h' must be a non-negative integer/);
+    w.close();
+    assert.throws(() => w.image('x', digitGridPng(new Float32Array(784)), 1), /closed/);
+    assert.deepEqual(readSummaries(w.path), { scalars: [], images: [], histograms: [] });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

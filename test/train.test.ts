@@ -13,7 +13,8 @@ import { createAutoencoder } from '../lib/model/autoencoder';
 import { train, type EpochLog } from '../lib/training/train';
 import { klWarmup } from '../lib/model/elbo';
 import { loadModel, latestCheckpoint } from '../lib/io/save';
-import { findEventFiles, readEventFile } from '../lib/io/tensorboard';
+import { findEventFiles, readEventFile, readSummaries } from '../lib/io/tensorboard';
+import { decodePng } from './figure-helpers';
 
 let data: Dataset;
 let test_: Dataset;
@@ -213,20 +214,63 @@ test('checkpoints: a process killed (SIGKILL) mid-run leaves the latest checkpoi
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('TensorBoard: logDir receives loss, recon, kl, elbo per step with valid records', async () => {
+test('TensorBoard: per step loss, recon, kl, elbo, beta; per epoch train and test terms, sample and reconstruction images, encoder histograms', async () => {
   const dir = tmpDir('tb');
   const vae = createVAE({ latentDim: 4, hiddenUnits: [32], seed: 0 });
-  const r = await train(vae, subset(data, 256), { epochs: 1, batchSize: 64, logDir: dir, testData: subset(test_, 32) });
+  const testSet = subset(test_, 32);
+  const r = await train(vae, subset(data, 256), { epochs: 2, batchSize: 64, logDir: dir, testData: testSet });
   const files = findEventFiles(dir);
   assert.equal(files.length, 1);
-  const events = readEventFile(files[0]);
-  for (const tag of ['loss', 'recon', 'kl', 'elbo']) {
-    const got = events.filter((e) => e.tag === tag);
-    assert.deepEqual(got.map((e) => e.step), [1, 2, 3, 4], tag);
+  const { scalars, images, histograms } = readSummaries(files[0]);
+  assert.deepEqual(readEventFile(files[0]), scalars);
+  const steps = (tag: string): number[] => scalars.filter((e) => e.tag === tag).map((e) => e.step);
+  const values = (tag: string): number[] => scalars.filter((e) => e.tag === tag).map((e) => e.value);
+  for (const tag of ['loss', 'recon', 'kl', 'elbo', 'beta']) assert.deepEqual(steps(tag), [1, 2, 3, 4, 5, 6, 7, 8], tag);
+  values('loss').forEach((v, i) => assert.ok(Math.abs(v - r.history[i].loss) < 1e-3));
+  // Per epoch, at the global step that ends it (4 and 8): the epoch's train means and the test terms.
+  for (const tag of ['epoch', 'train/loss', 'train/recon', 'train/kl', 'train/elbo', 'test/elbo', 'test/recon', 'test/kl']) {
+    assert.deepEqual(steps(tag), [4, 8], tag);
   }
-  const loss = events.filter((e) => e.tag === 'loss').map((e) => e.value);
-  loss.forEach((v, i) => assert.ok(Math.abs(v - r.history[i].loss) < 1e-3));
-  assert.equal(events.filter((e) => e.tag === 'test/elbo').length, 1);
+  assert.deepEqual(values('epoch'), [1, 2]);
+  const close = (a: number[], b: number[]): void => a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-3 * Math.abs(b[i]) + 1e-4, `${v} vs ${b[i]}`));
+  close(values('train/elbo'), r.epochs.map((e) => e.elbo));
+  close(values('train/kl'), r.epochs.map((e) => e.kl));
+  close(values('test/elbo'), r.epochs.map((e) => e.test?.elbo ?? NaN));
+  close(values('test/recon'), r.epochs.map((e) => e.test?.recon ?? NaN));
+  // Images: 64 prior samples in 8 rows of 8; 8 test digits above their reconstructions. PNGs, 2× scale, 2 px gaps.
+  assert.deepEqual(images.map((e) => [e.tag, e.step]), [['samples', 4], ['reconstructions', 4], ['samples', 8], ['reconstructions', 8]]);
+  const tile = 2 * 28 + 2;
+  for (const img of images) {
+    const png = decodePng(img.png);
+    assert.deepEqual([png.width, png.height, img.width, img.height, img.colorspace], img.tag === 'samples' ? [2 + 8 * tile, 2 + 8 * tile, png.width, png.height, 1] : [2 + 8 * tile, 2 + 2 * tile, png.width, png.height, 1]);
+  }
+  // The originals in the reconstructions image are the first test digits, pixel for pixel.
+  const recon = decodePng(images[1].png);
+  const first = Math.round(Math.min(1, Math.max(0, testSet.images[14 * 28 + 14])) * 255);
+  assert.equal(recon.pixels[(2 + 2 * 14) * recon.width + 2 + 2 * 14], first);
+  assert.notDeepEqual(images[0].png, images[2].png, 'the samples change as the model trains');
+  // Histograms of the encoder's outputs over the 32 test digits × 4 latent dimensions.
+  assert.deepEqual(histograms.map((h) => [h.tag, h.step, h.count]), [['encoder/mean', 4, 128], ['encoder/logVar', 4, 128], ['encoder/mean', 8, 128], ['encoder/logVar', 8, 128]]);
   vae.dispose();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('TensorBoard logging changes no training number; an autoencoder logs its code and reconstructions', async () => {
+  const run = async (logDir?: string) => {
+    const vae = createVAE({ latentDim: 4, hiddenUnits: [32], seed: 3 });
+    const r = await train(vae, subset(data, 128), { epochs: 2, batchSize: 64, seed: 3, logDir, testData: subset(test_, 16) });
+    vae.dispose();
+    return [...r.history.map((h) => h.loss), ...r.epochs.map((e) => e.test?.elbo ?? NaN)];
+  };
+  const dir = tmpDir('tb-same');
+  assert.deepEqual(await run(dir), await run(undefined));
+  const ae = createAutoencoder({ latentDim: 3, hiddenUnits: [16], seed: 0 });
+  const aeDir = path.join(dir, 'ae');
+  await train(ae, subset(data, 64), { epochs: 1, batchSize: 64, logDir: aeDir });
+  const s = readSummaries(findEventFiles(aeDir)[0]);
+  assert.deepEqual(s.images.map((i) => i.tag), ['reconstructions'], 'no prior to sample from');
+  assert.deepEqual(s.histograms.map((h) => [h.tag, h.count]), [['encoder/z', 64 * 3]], 'without test data: the training digits');
+  assert.ok(!s.scalars.some((e) => e.tag.startsWith('test/')));
+  ae.dispose();
   fs.rmSync(dir, { recursive: true, force: true });
 });

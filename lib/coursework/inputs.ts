@@ -1,26 +1,40 @@
 /**
- * Seeded inputs for the checks of lib/coursework/check.ts and the shape hints they share:
- * the same cases every run (lib/model/random.ts), so a report can be reproduced.
+ * Inputs of the checks as plain data (lib/coursework/protocol.ts's Matrix), drawn
+ * from an Rng: a fixed seed for the inline checks (the same cases every run,
+ * so a report can be reproduced), a seed the kernel never sees when grading.
+ * Values are rounded to float32, so the student's kernel and the grader build
+ * the very same tensors from them. Also the shape hints the checks share.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../model/random';
+import { Matrix, matrix } from './protocol';
 
-export function randn(rng: Rng, shape: [number, number], scale = 1, shift = 0): tf.Tensor2D {
-  const v = new Float32Array(shape[0] * shape[1]);
-  for (let i = 0; i < v.length; i++) v[i] = shift + scale * rng.normal();
-  return tf.tensor2d(v, shape);
+export function randn(rng: Rng, shape: number[], scale = 1, shift = 0): Matrix {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return matrix(shape, Array.from({ length: n }, () => shift + scale * rng.normal()));
 }
 
-export function uniform(rng: Rng, shape: [number, number], lo = 0, hi = 1): tf.Tensor2D {
-  const v = new Float32Array(shape[0] * shape[1]);
-  for (let i = 0; i < v.length; i++) v[i] = lo + (hi - lo) * rng.next();
-  return tf.tensor2d(v, shape);
+export function uniform(rng: Rng, shape: number[], lo = 0, hi = 1): Matrix {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return matrix(shape, Array.from({ length: n }, () => lo + (hi - lo) * rng.next()));
 }
 
-export function binary(rng: Rng, shape: [number, number]): tf.Tensor2D {
-  const v = new Float32Array(shape[0] * shape[1]);
-  for (let i = 0; i < v.length; i++) v[i] = rng.next() < 0.5 ? 1 : 0;
-  return tf.tensor2d(v, shape);
+export function binary(rng: Rng, shape: number[]): Matrix {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return matrix(shape, Array.from({ length: n }, () => (rng.next() < 0.5 ? 1 : 0)));
+}
+
+export function zeros(shape: number[]): Matrix {
+  return matrix(shape, new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(0));
+}
+
+/** A tensor of the data (inside a check's tf scope). */
+export function tensorOf(m: Matrix): tf.Tensor {
+  return tf.tensor(m.values, m.shape, 'float32');
+}
+
+export function tensor2d(m: Matrix): tf.Tensor2D {
+  return tensorOf(m) as tf.Tensor2D;
 }
 
 export function values(t: tf.Tensor): { shape: number[]; values: number[] } {

@@ -6,14 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { exerciseById } from './exercises';
+import type { Answer, StudentErrorInfo, SweepRow } from './protocol';
 
-/** What the student's own code threw, kept for the report (never swallowed). */
-export interface StudentErrorInfo {
-  /** `Error: message` as the student would see it. */
-  message: string;
-  /** The first `at …` line of the stack: where it was thrown. */
-  at?: string;
-}
+export type { StudentErrorInfo } from './protocol';
 
 export interface CaseResult {
   /** What the case tests, e.g. 'zero noise gives the mean'. */
@@ -27,6 +22,8 @@ export interface CaseResult {
   hint?: string;
   /** The exception the student's code threw in this case. */
   error?: StudentErrorInfo;
+  /** A case that compares with the reference on drawn inputs (see CheckRun.core). */
+  core?: true;
 }
 
 export interface CheckResult {
@@ -45,6 +42,10 @@ export interface CheckResult {
   /** Points available. */
   maxPoints?: number;
   cases: CaseResult[];
+  /** Advisory notes that do not change the score (e.g. the answer calls the library's own implementation). */
+  warnings?: string[];
+  /** True when the check has core cases and none passed: the answer earns no points (see CheckRun.core). */
+  gated?: true;
 }
 
 /** The outcome a case body reports; failures say what was expected and what came back. */
@@ -79,7 +80,15 @@ export class WrongAnswer extends Error {
   }
 }
 
+/** An error raised while evaluating the student's result (not by the student's code), as recorded where it ran. */
+export class EvaluationFailure extends Error {
+  constructor(readonly info: StudentErrorInfo) {
+    super(info.message);
+  }
+}
+
 export function describeError(e: unknown): StudentErrorInfo {
+  if (e instanceof EvaluationFailure) return e.info;
   if (e instanceof Error) {
     const at = (e.stack ?? '')
       .split('\n')
@@ -106,6 +115,17 @@ export function callStudent<R>(name: string, fn: (...args: never[]) => R, ...arg
     throw new WrongAnswer(`${name} returned a Promise`, 'a Promise', `${name} must be synchronous: remove async/await`);
   }
   return out;
+}
+
+/**
+ * The value of an answer (lib/coursework/protocol.ts), or the exception that
+ * stands for what went wrong, so a judge's case body reads like a direct call.
+ */
+export function unwrap<R>(a: Answer<R>): R {
+  if ('value' in a) return a.value;
+  if ('threw' in a) throw new StudentFailure(a.threw);
+  if ('wrong' in a) throw new WrongAnswer(a.wrong.got, a.wrong.got, a.wrong.hint);
+  throw new EvaluationFailure(a.failed);
 }
 
 function isTensor(v: unknown): v is tf.Tensor {
@@ -211,6 +231,7 @@ export function compareTensor(
 /** Collects the cases of one check and turns them into a CheckResult. */
 export class CheckRun {
   readonly cases: CaseResult[] = [];
+  readonly warnings: string[] = [];
 
   constructor(
     readonly id: string,
@@ -222,6 +243,18 @@ export class CheckRun {
    * StudentFailure becomes a failed case that shows the student's error;
    * a WrongAnswer becomes a failed case with its hint.
    */
+  /**
+   * A core case: the answer against the reference on inputs drawn from the
+   * check's Rng (for the grader, a seed the kernel never sees). An answer that
+   * passes no core case earns no points, whatever else it passes: the other
+   * cases test edges and properties (zero KL at the prior, a shape, a sign)
+   * that a constant or a forged answer can meet without computing anything.
+   */
+  core(name: string, body: () => Outcome, hintOnError?: (e: StudentErrorInfo) => string | undefined): void {
+    this.case(name, body, hintOnError);
+    this.cases[this.cases.length - 1].core = true;
+  }
+
   case(name: string, body: () => Outcome, hintOnError?: (e: StudentErrorInfo) => string | undefined): void {
     let outcome: Outcome | undefined;
     let error: StudentErrorInfo | undefined;
@@ -259,9 +292,12 @@ export class CheckRun {
     const passed = this.cases.filter((c) => c.passed).length;
     const total = this.cases.length;
     const r: CheckResult = { id: this.id, title: this.title, passed, total, ok: total > 0 && passed === total, cases: this.cases };
+    if (this.warnings.length > 0) r.warnings = [...this.warnings];
+    const core = this.cases.filter((c) => c.core);
+    if (core.length > 0 && !core.some((c) => c.passed)) r.gated = true;
     if (points !== undefined) {
       r.maxPoints = points;
-      r.points = total === 0 ? 0 : Math.round((points * passed * 100) / total) / 100;
+      r.points = total === 0 || r.gated ? 0 : Math.round((points * passed * 100) / total) / 100;
     }
     return r;
   }
@@ -281,6 +317,8 @@ export function formatResult(r: CheckResult): string {
   const lines: string[] = [];
   const score = r.maxPoints !== undefined ? `, ${fmtNum(r.points ?? 0)}/${fmtNum(r.maxPoints)} points` : '';
   lines.push(`${r.ok ? '✔' : '✘'} ${r.id}: ${r.title}: ${r.passed}/${r.total} cases passed${score}`);
+  for (const w of r.warnings ?? []) lines.push(`  ⚠ ${w}`);
+  if (r.gated && r.passed > 0) lines.push(`  no case against the reference (marked ★) passed, so the others earn no points`);
   const errors = r.cases.map((c) => c.error?.message);
   const sameError = r.total > 1 && errors.every((m) => m !== undefined && m === errors[0]);
   if (sameError) {
@@ -290,7 +328,7 @@ export function formatResult(r: CheckResult): string {
     return lines.join('\n');
   }
   for (const c of r.cases) {
-    lines.push(`  ${c.passed ? '✓' : '✗'} ${c.name}`);
+    lines.push(`  ${c.passed ? '✓' : '✗'} ${c.core ? '★ ' : ''}${c.name}`);
     if (c.passed) continue;
     if (c.error) lines.push(`      threw ${c.error.message}${c.error.at ? `\n        ${c.error.at}` : ''}`);
     if (c.expected !== undefined) lines.push(`      expected ${c.expected}`);
@@ -315,6 +353,31 @@ export function finish(id: string, run: CheckRun, opts: CheckOptions): CheckResu
   const summary = `CheckResult ${result.id}: ${result.passed}/${result.total} cases passed${result.maxPoints !== undefined ? `, ${result.points}/${result.maxPoints} points` : ''}`;
   Object.defineProperty(result, Symbol.for('nodejs.util.inspect.custom'), { value: () => summary, enumerable: false });
   return result;
+}
+
+/** What a judge may know besides the answers. */
+export interface JudgeContext {
+  /** The latent size the β sweep's models have (active units are at most this). */
+  latentDim?: number;
+  /** The grader's own β-sweep rows for the probe's β values (models trained as the exercise prescribes). */
+  reference?: SweepRow[];
+}
+
+/**
+ * A check split in two (issue 14): the probes to run the student's function on,
+ * and a judge that turns the answers (one per probe, in order) into cases. The
+ * inline check answers the probes itself; the grader sends them to the
+ * student's kernel and judges what comes back in its own process.
+ */
+export interface CheckPlan<P = unknown> {
+  probes: P[];
+  judge(run: CheckRun, answers: Answer[], ctx: JudgeContext): void;
+}
+
+/** Collects a plan's probes and hands back each one's index (the position of its answer). */
+export function probeList<P>(): { probes: P[]; ask: (p: P) => number } {
+  const probes: P[] = [];
+  return { probes, ask: (p: P) => probes.push(p) - 1 };
 }
 
 /** Runs a check's cases inside one tf scope, so the fixed inputs it builds are released too. */

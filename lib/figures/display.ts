@@ -1,18 +1,27 @@
 /**
  * Showing figures, images and text in a notebook (the tslab TypeScript kernel in JupyterLab).
  *
- * Figures go out as the MIME type `application/vnd.plotly.v1+json` with a JSON object `{data, layout}`:
- * JupyterLab draws them with the jupyterlab-plotly renderer (shipped by the `plotly` PyPI package in .venv,
- * which loads plotly.js once per page, not once per output), and the book draws the same JSON with plotly.js.
- * tslab's `display.raw(type, value)` is typed for strings and bytes, but hands any other value to the
- * Jupyter message unchanged; an object is what the plotly renderer (and nbformat, for `+json` types) expects.
+ * A figure goes out as ONE output holding three representations of the same figure spec (a Jupyter MIME
+ * bundle), and each frontend shows the richest it can draw:
+ * - `application/vnd.plotly.v1+json`, the JSON object `{data, layout, config}`: JupyterLab draws it with the
+ *   jupyterlab-plotly renderer (shipped by the `plotly` PyPI package in .venv), and the book with plotly.js;
+ * - `image/svg+xml`, a static drawing made here from the same spec (lib/figures/svgchart.ts), for everything
+ *   without a plotly renderer: `jupyter nbconvert --to html` or to PDF, GitHub's and nbviewer's previews;
+ * - `text/plain`, one line naming the figure (a terminal, a screen reader, a diff).
+ * Digit grids go out as `image/png` with a `text/plain` line.
+ *
+ * tslab's public `display` sends one MIME type per output, so bundles go through the function its Jupyter
+ * server installs for the running cell (`lastWriteDisplayData` of tslab/dist/jupyter.js, what its own
+ * `display.raw` calls); if a tslab version lacked it, the richest type alone is sent through the public API.
  *
  * Outside a notebook (plain node, tsx, tests) every function prints one short line instead, so library
  * code and scripts can call them freely.
  */
+import { randomBytes } from 'crypto';
 import type { Display } from 'tslab';
-import { digitGridPng, DigitGridOptions } from './png';
+import { digitGridPng, encodePng, DigitGridOptions, DEFAULT_DIGIT_GRID } from './png';
 import { figureToSvg } from './svgchart';
+import { gridLayout } from './grid';
 
 /** The MIME type of plotly figures (JupyterLab's plotly renderer, nbconvert, the book). */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
@@ -35,9 +44,20 @@ interface TslabModule {
   newDisplay(): Display;
 }
 
+/** The content of a Jupyter display_data message (what tslab's display.raw builds). */
+interface DisplayContent {
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  transient: { display_id?: string };
+}
+
+type WriteDisplayData = (content: DisplayContent, update: boolean) => void;
+
+const JUPYTER_JS = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
+
 /** True inside the tslab kernel: its Jupyter server module is loaded in this process. */
 export function isNotebook(): boolean {
-  return Object.keys(require.cache).some((k) => /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(k));
+  return Object.keys(require.cache).some((k) => JUPYTER_JS.test(k));
 }
 
 let tslabModule: TslabModule | undefined;
@@ -51,6 +71,42 @@ function tslab(): TslabModule | undefined {
     tslabModule = require('tslab') as TslabModule;
   }
   return tslabModule;
+}
+
+/**
+ * tslab's writer of display messages for the running cell (null between cells, as tslab's own display
+ * finds it), or undefined when this tslab has no such export (then only the public one-type API is left).
+ */
+function writeDisplayData(): WriteDisplayData | null | undefined {
+  const key = Object.keys(require.cache).find((k) => JUPYTER_JS.test(k));
+  const exports = key ? (require.cache[key]?.exports as { lastWriteDisplayData?: unknown } | undefined) : undefined;
+  if (!exports || !('lastWriteDisplayData' in exports)) return undefined;
+  const w = exports.lastWriteDisplayData;
+  return typeof w === 'function' ? (w as WriteDisplayData) : null;
+}
+
+/** One notebook output: `send` shows a MIME bundle there; with `live` every later send replaces it in place. */
+interface Output {
+  send(data: Record<string, unknown>): void;
+}
+
+function newOutput(t: TslabModule, live: boolean): Output {
+  const id = live ? randomBytes(8).toString('hex') : undefined;
+  const display = live ? t.newDisplay() : t.display;
+  let sent = false;
+  return {
+    send(data) {
+      const write = writeDisplayData();
+      if (write === null) throw new Error('display: tslab is not ready (no cell is running)');
+      if (write) write({ data, metadata: {}, transient: id ? { display_id: id } : {} }, sent && id !== undefined);
+      else {
+        // The richest type alone, through tslab's public API (it passes non-string values through unchanged).
+        const [type, value] = Object.entries(data)[0];
+        (display.raw as (type: string, value: unknown) => void)(type, value);
+      }
+      sent = true;
+    },
+  };
 }
 
 /** Validates a figure and turns it into the plotly output object (a copy: later mutation is not shown). */
@@ -75,28 +131,75 @@ function jsonReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
-function figureSummary(fig: FigureLike): string {
+/** What a trace draws, in words: 'line', 'scatter' (markers), 'bar', 'heat map' or its plotly type. */
+function traceKind(t: Record<string, unknown>): string {
+  const type = typeof t.type === 'string' ? t.type : 'scatter';
+  if (type === 'scatter' || type === 'scattergl') {
+    const mode = typeof t.mode === 'string' ? t.mode : 'lines';
+    return mode.includes('lines') ? 'line' : 'scatter';
+  }
+  return type === 'heatmap' ? 'heat map' : type;
+}
+
+/**
+ * One line naming a figure, its title and what it draws, e.g.
+ * `[figure "Training loss": 3 lines (loss (recon + β·KL), reconstruction, KL)]` or `[figure "Samples": 1 heat map (59×59)]`.
+ */
+export function figureSummary(fig: FigureLike): string {
   const title = fig.layout?.title;
   const text = typeof title === 'string' ? title : (title as { text?: string } | undefined)?.text;
-  return `[figure${text ? ` "${text}"` : ''}: ${fig.data.length} trace${fig.data.length === 1 ? '' : 's'}]`;
+  const groups = new Map<string, { n: number; names: string[] }>();
+  for (const raw of fig.data) {
+    const t = raw as Record<string, unknown>;
+    const kind = traceKind(t);
+    const g = groups.get(kind) ?? { n: 0, names: [] };
+    groups.set(kind, g);
+    g.n += 1;
+    if (kind === 'heat map' && Array.isArray(t.z)) {
+      const z = t.z as unknown[];
+      g.names.push(`${z.length}×${z.reduce<number>((m, row) => Math.max(m, Array.isArray(row) ? row.length : 0), 0)}`);
+    } else if (typeof t.name === 'string' && t.name) g.names.push(t.name);
+  }
+  const parts = Array.from(groups, ([kind, { n, names }]) => {
+    const shown = names.length > 10 ? [...names.slice(0, 10), '…'] : names;
+    return `${n} ${kind}${n === 1 ? '' : 's'}${shown.length ? ` (${shown.join(', ')})` : ''}`;
+  });
+  return `[figure${text ? ` "${text}"` : ''}: ${parts.length ? parts.join(', ') : 'no traces'}]`;
 }
 
-/** Sends a plotly figure through a tslab display; `raw` passes the object through unchanged (see top). */
-function sendFigure(target: Display, fig: FigureLike): void {
-  (target.raw as (type: string, value: unknown) => void)(PLOTLY_MIME, plotlyBundle(fig));
+/**
+ * Width in pixels of the static drawing in a figure's bundle when its layout sets none: nbconvert's HTML shows
+ * an SVG output as an <img> that its CSS does not shrink, and the PDF page (`--to webpdf`, Letter or A4) has
+ * about 640 px for it (measured: 680 px is cut at the right edge).
+ */
+export const FALLBACK_WIDTH = 600;
+
+/** The SVG drawing of a figure, with the PNG encoder for large heat maps (image grids). */
+function figureSvg(fig: FigureLike, width?: number): string {
+  return figureToSvg(fig, { encodePng, description: figureSummary(fig), width: width ?? (typeof fig.layout?.width === 'number' ? fig.layout.width : FALLBACK_WIDTH) });
 }
 
-/** Shows a plotly figure below the cell (chapter plots, lib/figures/plots.ts specs). */
+/**
+ * The MIME bundle of a figure output: the plotly JSON (JupyterLab, the book), its SVG drawing (nbconvert,
+ * GitHub, PDF) and a line of text, all from the same spec.
+ */
+export function figureBundle(fig: FigureLike): Record<string, unknown> {
+  const plotly = plotlyBundle(fig);
+  return { [PLOTLY_MIME]: plotly, 'image/svg+xml': figureSvg(plotly), 'text/plain': figureSummary(plotly) };
+}
+
+/** Shows a plotly figure below the cell (chapter plots, lib/figures/plots.ts specs), with its static fallback. */
 export function show(fig: FigureLike): void {
   const t = tslab();
-  if (t) sendFigure(t.display, fig);
+  if (t) newOutput(t, false).send(figureBundle(fig));
   else console.log(figureSummary(fig));
 }
 
 /**
  * A figure that is redrawn in place: ONE output, replaced by each update (Jupyter update_display_data).
  * While it is live the output is a light SVG drawing of the figure (lib/figures/svgchart.ts); `done()` replaces it
- * by the interactive plotly figure, which is what an executed, saved notebook and the book keep.
+ * by the figure's full bundle (interactive plotly figure, its SVG drawing, text), which is what an executed,
+ * saved notebook and the book keep.
  *
  * Why not plotly while live: JupyterLab hands an update to the renderer already on the page when the
  * preferred MIME type is unchanged, and jupyterlab-plotly's renderModel returns at once when its graph
@@ -131,7 +234,7 @@ export function liveFigure(initial: FigureLike, opts: Partial<LiveFigureOptions>
   const { minIntervalMs, width } = { ...DEFAULT_LIVE_FIGURE, ...opts };
   plotlyBundle(initial);
   const t = tslab();
-  const target = t?.newDisplay();
+  const target = t ? newOutput(t, true) : undefined;
   let latest = initial;
   let last = 0;
   let draws = 0;
@@ -139,7 +242,7 @@ export function liveFigure(initial: FigureLike, opts: Partial<LiveFigureOptions>
   const drawPreview = (fig: FigureLike): void => {
     last = Date.now();
     draws += 1;
-    if (target) target.svg(figureToSvg(fig, { width }));
+    if (target) target.send({ 'image/svg+xml': figureSvg(fig, width), 'text/plain': `${figureSummary(fig)} (live)` });
     else if (draws === 1) console.log(`${figureSummary(fig)} (live)`);
   };
   drawPreview(initial);
@@ -154,7 +257,7 @@ export function liveFigure(initial: FigureLike, opts: Partial<LiveFigureOptions>
       if (fig) plotlyBundle(fig);
       finished = true;
       draws += 1;
-      if (target) sendFigure(target, fig ?? latest);
+      if (target) target.send(figureBundle(fig ?? latest));
       else console.log(figureSummary(fig ?? latest));
     },
     get draws() {
@@ -163,25 +266,40 @@ export function liveFigure(initial: FigureLike, opts: Partial<LiveFigureOptions>
   };
 }
 
-/** Shows PNG bytes (e.g. from lib/figures/png.ts). */
-export function showImage(png: Uint8Array): void {
-  if (png.length < 8 || png[0] !== 0x89 || png[1] !== 0x50 || png[2] !== 0x4e || png[3] !== 0x47) {
+/** Width and height of PNG bytes (from the IHDR chunk); throws when the bytes are not a PNG. */
+function pngSize(png: Uint8Array): { width: number; height: number } {
+  if (png.length < 24 || png[0] !== 0x89 || png[1] !== 0x50 || png[2] !== 0x4e || png[3] !== 0x47) {
     throw new Error('showImage: the bytes are not a PNG file (missing the \\x89PNG signature)');
   }
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+function base64(png: Uint8Array): string {
+  return Buffer.from(png.buffer, png.byteOffset, png.byteLength).toString('base64');
+}
+
+/** Shows PNG bytes (e.g. from lib/figures/png.ts), with a text line: `description`, else its size. */
+export function showImage(png: Uint8Array, description?: string): void {
+  const { width, height } = pngSize(png);
+  const line = description ?? `[image: PNG ${width}×${height}, ${png.length} bytes]`;
   const t = tslab();
-  if (t) t.display.png(png);
-  else console.log(`[image: PNG, ${png.length} bytes]`);
+  if (t) newOutput(t, false).send({ 'image/png': base64(png), 'text/plain': line });
+  else console.log(line);
 }
 
 /** Shows digits (count × 784 values in [0, 1], row-major) as one PNG grid. */
 export function showDigits(images: Float32Array, opts: DigitGridOptions = {}): void {
-  showImage(digitGridPng(images, opts));
+  const png = digitGridPng(images, opts);
+  const { height, width } = { ...DEFAULT_DIGIT_GRID, ...opts };
+  const { count, cols, rows } = gridLayout('showDigits', images.length, height, width, opts.count, opts.cols);
+  showImage(png, `[digits: ${count} image${count === 1 ? '' : 's'} of ${height}×${width} in ${rows} row${rows === 1 ? '' : 's'} of ${cols}, PNG]`);
 }
 
 /** Shows plain text as its own output (text/plain). */
 export function showText(text: string): void {
   const t = tslab();
-  if (t) t.display.text(text);
+  if (t) newOutput(t, false).send({ 'text/plain': text });
   else console.log(text);
 }
 

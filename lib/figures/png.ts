@@ -1,7 +1,7 @@
 /**
- * Minimal PNG writer for grey images: the CLI's sample and reconstruction
- * grids and any place where a picture file beats a plotly figure. Only what
- * the PNG spec (RFC 2083 / W3C PNG 2nd ed.) needs for 8-bit greyscale:
+ * Minimal PNG writer: the digit grids of the notebooks, the CLI and TensorBoard,
+ * and the large heat maps inside the SVG fallbacks of figures (lib/figures/svgchart.ts).
+ * Only what the PNG spec (RFC 2083 / W3C PNG 2nd ed.) needs for 8-bit grey or RGB:
  * signature, IHDR, one zlib-compressed IDAT (filter type 0 on every row), IEND,
  * each chunk closed by a CRC-32 over its type and data.
  */
@@ -37,26 +37,32 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** PNG bytes of an 8-bit greyscale image (row-major, 0 = black, 255 = white). */
-export function encodePng(pixels: Uint8Array, width: number, height: number): Uint8Array {
+/**
+ * PNG bytes of an 8-bit image, row-major: one channel (grey, 0 = black, 255 = white; the default) or
+ * three (RGB, interleaved).
+ */
+export function encodePng(pixels: Uint8Array, width: number, height: number, channels: 1 | 3 = 1): Uint8Array {
   for (const [k, v] of [['width', width], ['height', height]] as const) {
     if (!Number.isInteger(v) || v < 1 || v > 0x7fffffff) throw new Error(`encodePng: ${k} must be a positive integer, got ${v}`);
   }
-  if (pixels.length !== width * height) {
-    throw new Error(`encodePng: ${width}×${height} needs ${width * height} pixels, got ${pixels.length}`);
+  if (channels !== 1 && channels !== 3) throw new Error(`encodePng: channels must be 1 (grey) or 3 (RGB), got ${String(channels)}`);
+  const rowBytes = width * channels;
+  if (pixels.length !== rowBytes * height) {
+    const what = channels === 1 ? 'pixels' : 'values (RGB)';
+    throw new Error(`encodePng: ${width}×${height} needs ${rowBytes * height} ${what}, got ${pixels.length}`);
   }
   const ihdr = new Uint8Array(13);
   const v = new DataView(ihdr.buffer);
   v.setUint32(0, width);
   v.setUint32(4, height);
   ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // colour type 0: greyscale
+  ihdr[9] = channels === 1 ? 0 : 2; // colour type 0: greyscale, 2: truecolour
   ihdr[10] = 0; // compression: deflate
   ihdr[11] = 0; // filter method 0
   ihdr[12] = 0; // no interlace
   // Every scanline starts with its filter type byte (0 = None).
-  const raw = new Uint8Array(height * (width + 1));
-  for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+  const raw = new Uint8Array(height * (rowBytes + 1));
+  for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * rowBytes, (y + 1) * rowBytes), y * (rowBytes + 1) + 1);
   const idat = new Uint8Array(zlib.deflateSync(raw, { level: 9 }));
   const parts = [SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

@@ -15,21 +15,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { VAE, VAEConfig, DEFAULT_VAE_CONFIG, checkVAEConfig } from '../model/vae';
-import { Autoencoder } from '../model/autoencoder';
+import type { VAE } from '../model/vae';
+import type { Autoencoder } from '../model/autoencoder';
 import type { Model } from '../model/model';
+import { checkManifest, modelFromArtifacts, networkFromArtifacts, ModelManifest, MODEL_FORMAT, MODEL_FORMAT_VERSION, NetworkArtifacts } from './artifacts';
 
-const FORMAT = 'vae-book-model';
-const VERSION = 1;
 const MANIFEST = 'vae.json';
 const LATEST = 'latest.json';
-
-interface ModelManifest {
-  format: string;
-  version: number;
-  kind: 'vae' | 'ae';
-  config: VAEConfig;
-}
 
 /** The bytes of an ArrayBuffer or of the list of buffers tfjs may hand over. */
 function weightBytes(data: tf.io.ModelArtifacts['weightData']): Uint8Array {
@@ -57,8 +49,11 @@ export async function saveNetwork(net: tf.LayersModel, dir: string): Promise<voi
   );
 }
 
-/** Reads a layers model that saveNetwork wrote. */
-export async function loadNetwork(dir: string): Promise<tf.LayersModel> {
+/**
+ * The artifacts of one network saved by `saveModel` (dir/model.json and the weight files it lists), read from
+ * disk; lib/io/artifacts.ts turns them into a model, here and in the browser alike.
+ */
+export function readNetworkArtifacts(dir: string): NetworkArtifacts {
   const jsonPath = path.join(dir, 'model.json');
   if (!fs.existsSync(jsonPath)) throw new Error(`loadModel: missing ${jsonPath}`);
   let json: { modelTopology?: object; weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
@@ -76,18 +71,24 @@ export async function loadNetwork(dir: string): Promise<tf.LayersModel> {
     specs.push(...group.weights);
     for (const p of group.paths) buffers.push(fs.readFileSync(path.join(dir, p)));
   }
-  const total = buffers.reduce((n, b) => n + b.byteLength, 0);
-  const weightData = new Uint8Array(total);
-  let offset = 0;
-  for (const b of buffers) {
-    weightData.set(b, offset);
-    offset += b.byteLength;
+  const weightData = tf.io.concatenateArrayBuffers(buffers.map((b) => new Uint8Array(b).buffer)); // copies: a Buffer may be a view of a shared pool
+  return { modelTopology: json.modelTopology, weightSpecs: specs, weightData };
+}
+
+/** Reads a layers model that saveNetwork wrote. */
+export async function loadNetwork(dir: string): Promise<tf.LayersModel> {
+  return networkFromArtifacts(readNetworkArtifacts(dir), dir);
+}
+
+/** The manifest (vae.json) of a model saved by `saveModel`, checked. */
+export function readModelManifest(modelDir: string): ModelManifest {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(fs.readFileSync(path.join(modelDir, MANIFEST), 'utf8'));
+  } catch (e) {
+    throw new Error(`loadModel: ${path.join(modelDir, MANIFEST)} is not valid JSON (${(e as Error).message})`);
   }
-  const expected = specs.reduce((n, s) => n + s.shape.reduce((a, d) => a * d, 1) * 4, 0);
-  if (expected !== total) {
-    throw new Error(`loadModel: ${dir} weights hold ${total} bytes but model.json describes ${expected} (truncated or mismatched weights.bin)`);
-  }
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData: weightData.buffer }));
+  return checkManifest(manifest, modelDir);
 }
 
 function removeDir(dir: string): void {
@@ -112,7 +113,7 @@ export async function saveModel(model: Model, dir: string): Promise<void> {
   removeDir(tmp);
   try {
     fs.mkdirSync(tmp);
-    const manifest: ModelManifest = { format: FORMAT, version: VERSION, kind: model.kind, config: model.config };
+    const manifest: ModelManifest = { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, kind: model.kind, config: model.config };
     fs.writeFileSync(path.join(tmp, MANIFEST), JSON.stringify(manifest, null, 2));
     await saveNetwork(model.encoder, path.join(tmp, 'encoder'));
     await saveNetwork(model.decoder, path.join(tmp, 'decoder'));
@@ -144,23 +145,10 @@ export async function loadModel(dir: string): Promise<VAE | Autoencoder> {
     }
     modelDir = latest;
   }
-  let manifest: ModelManifest;
-  try {
-    manifest = JSON.parse(fs.readFileSync(path.join(modelDir, MANIFEST), 'utf8')) as ModelManifest;
-  } catch (e) {
-    throw new Error(`loadModel: ${path.join(modelDir, MANIFEST)} is not valid JSON (${(e as Error).message})`);
-  }
-  if (manifest.format !== FORMAT) throw new Error(`loadModel: ${modelDir} is not a saved model of this library (format '${String(manifest.format)}')`);
-  if (manifest.version !== VERSION) throw new Error(`loadModel: ${modelDir} has format version ${manifest.version}, this library reads ${VERSION}`);
-  const config: VAEConfig = { ...DEFAULT_VAE_CONFIG, ...manifest.config };
-  checkVAEConfig('loadModel', config);
-  const encoder = await loadNetwork(path.join(modelDir, 'encoder'));
-  const decoder = await loadNetwork(path.join(modelDir, 'decoder'));
-  if (manifest.kind === 'vae') return new VAE(config, encoder, decoder);
-  if (manifest.kind === 'ae') return new Autoencoder(config, encoder, decoder);
-  encoder.dispose();
-  decoder.dispose();
-  throw new Error(`loadModel: unknown model kind '${String(manifest.kind)}' in ${modelDir}`);
+  const manifest = readModelManifest(modelDir);
+  return modelFromArtifacts(
+    manifest, readNetworkArtifacts(path.join(modelDir, 'encoder')), readNetworkArtifacts(path.join(modelDir, 'decoder')), modelDir,
+  );
 }
 
 function checkpointName(epoch: number): string {

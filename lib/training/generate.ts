@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Dataset } from '../data/dataset';
 import { Rng, tfSeed } from '../model/random';
 import { VAE } from '../model/vae';
-import type { Model } from '../model/model';
+import type { LatentDecoder, Model } from '../model/model';
 import { checkData, rowsTensor } from './evaluate';
 import { checkPositiveInt } from '../model/checks';
 
@@ -27,9 +27,9 @@ function take(t: tf.Tensor): Float32Array {
 
 /**
  * Decodes latent codes (count × latentDim, row-major) into pixel probabilities
- * (count × inputDim): sigmoid of the decoder's logits.
+ * (count × inputDim): sigmoid of the decoder's logits. Takes a model or a decoder on its own.
  */
-export function decodeLatents(model: Model, codes: Float32Array | number[]): Float32Array {
+export function decodeLatents(model: LatentDecoder, codes: Float32Array | number[]): Float32Array {
   const d = model.config.latentDim;
   if (codes.length === 0 || codes.length % d !== 0) {
     throw new Error(`decodeLatents: ${codes.length} values are not a whole number of codes of latentDim ${d}`);

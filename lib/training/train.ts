@@ -2,7 +2,7 @@
  * The training loop (chapter 4, "Training the VAE"; β and warm-up in the same chapter):
  * Adam on the negative ELBO (VAE) or the reconstruction loss (autoencoder),
  * seeded mini-batches and noise, callbacks per batch and per epoch, a progress
- * bar, a NaN/Inf guard, atomic checkpoints and TensorBoard scalars.
+ * bar, a NaN/Inf guard, atomic checkpoints and TensorBoard logs.
  *
  * Speed: one tensor per batch, `optimizer.minimize` over an explicit variable
  * list, one read-back of [loss, recon, kl] per step; everything else is
@@ -19,6 +19,7 @@ import { saveCheckpoint } from '../io/save';
 import { createProgressBar } from './progress';
 import { adam } from './adam';
 import { createSummaryWriter } from '../io/tensorboard';
+import { writeEpochSummaries } from './summaries';
 import { checkPositiveInt, checkSeed } from '../model/checks';
 
 export interface BatchLog {
@@ -83,7 +84,10 @@ export interface TrainConfig {
   checkpointDir?: string;
   /** Checkpoints kept (older ones are deleted). */
   keepCheckpoints: number;
-  /** Write TensorBoard scalars (loss, recon, kl, elbo, beta per step; test/* per epoch) here. */
+  /**
+   * Write TensorBoard logs here: loss, recon, kl, elbo and beta per step; per epoch the train and test ELBO
+   * terms, sample and reconstruction images and encoder histograms (lib/training/summaries.ts).
+   */
   logDir?: string;
   /** Evaluated after every epoch (EpochLog.test). */
   testData?: Dataset;
@@ -253,12 +257,8 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
         const t = evaluate(model, cfg.testData, { seed: cfg.seed });
         epochLog.test = { elbo: t.elbo, recon: t.recon, kl: t.kl };
         if (cfg.activeUnits && model.kind === 'vae') epochLog.test.activeUnits = activeUnits(model, cfg.testData).count;
-        if (writer) {
-          writer.scalar('test/elbo', t.elbo, step);
-          writer.scalar('test/recon', t.recon, step);
-          writer.scalar('test/kl', t.kl, step);
-        }
       }
+      if (writer) writeEpochSummaries(writer, model, cfg.testData ?? data, { epoch, step, terms: epochLog });
       bar?.done(
         `epoch ${epoch}/${cfg.epochs}: loss ${epochLog.loss.toFixed(2)} (recon ${epochLog.recon.toFixed(2)}, KL ${epochLog.kl.toFixed(2)})` +
           (epochLog.test ? `, test ELBO ${epochLog.test.elbo.toFixed(2)}` : '') +

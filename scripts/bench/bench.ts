@@ -5,13 +5,7 @@
  * so that the distance to what the machine can do is visible. A command, not
  * a test: it reports what it measured, on whatever else the machine is doing
  * (the load average before and after is printed, and CPU/wall per run).
- *
- *   npm run bench [-- --backend wasm,cpu] [--model dense|conv] [--warmup N] [--steps N] [--runs N]
- *                    [--slow] [--json FILE] [--matmul-seconds S]
- *   npm run bench -- --profile [--backend wasm] [--model conv] [--warmup N] [--steps N] [--top N] [--by-shape]
- *   npm run bench -- --backend wasm --wasm-threads 2    # wasm only on 2 threads (default: 1 and all cores)
- *   npm run bench -- --backend tensorflow --tf-threads 1 # libtensorflow on 1 intra-op thread only (default: all cores and 1)
- *   npm run bench -- --stock                            # every kernel fix of lib/backend/kernels.ts removed: what they buy
+ * The flags are in USAGE below (`npm run bench -- --help`); docs/speed.md reads the results.
  *
  * Each (backend, model) trains in a child process of its own through
  * lib/training/train.ts (the loop the notebooks run), so peak memory and the kernel
@@ -23,29 +17,42 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import type { BackendName } from '../../lib/backend/backend';
 import { BACKENDS, MODELS, RESULT_TAG, defaultPlan, defaultProfilePlan, type MatMulResult, type ModelName, type ProfileResult, type Result, type Task, type TrainResult, type Unavailable } from './plan';
 import { machineInfo, load1 } from './machine';
 import { trainTable, matMulTable, profileTable, TRAIN_LEGEND } from './report';
 import { machineReference } from './reference';
+import { parseFlags, positiveInt, usageError, type Command } from '../flags';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHILD = path.join(__dirname, 'child.ts');
 
+const COMMAND: Command = {
+  name: 'bench',
+  usage: `usage: npm run bench -- [--backend B[,B]] [--model dense|conv] [--warmup N] [--steps N] [--runs N] [--slow]
+                        [--json FILE] [--matmul-seconds S] [--wasm-threads N] [--tf-threads N] [--stock]
+       npm run bench -- --profile [--backend B] [--model M] [--warmup N] [--steps N] [--top N] [--by-shape]
+  --backend         tensorflow, wasm, cpu, comma-separated, or all [all]
+  --model           dense, conv, comma-separated, or all [all]
+  --warmup, --steps, --runs   steps before timing, steps per timed run, timed runs [per backend and model:
+                    scripts/bench/plan.ts]
+  --slow            also run configurations marked slow (naming their --backend and --model runs them too)
+  --json            where the results go [bench-results/bench-<time>.json]
+  --matmul-seconds  minimum seconds per timed matMul shape [1]
+  --wasm-threads N  wasm on N threads only [1, and all cores on the threaded build]
+  --tf-threads N    libtensorflow on N intra-op threads only [TensorFlow's default (one per core), and 1]
+  --stock           every kernel fix of lib/backend/kernels.ts removed: what the fixes buy
+  --profile         per-kernel time of a training step instead of the speed table
+  --top N           kernels listed per profile [12]
+  --by-shape        profile kernels by name and input shapes`,
+};
+
 function list<T extends string>(flag: string, value: string | undefined, all: readonly T[]): T[] {
   if (value === undefined || value === 'all') return [...all];
   const names = value.split(',').map((s) => s.trim());
-  for (const n of names) if (!all.includes(n as T)) throw new Error(`bench: --${flag} must be one of ${all.join(', ')} (comma-separated) or all, got '${n}'`);
+  for (const n of names) if (!all.includes(n as T)) usageError(COMMAND, `--${flag} must be one of ${all.join(', ')} (comma-separated) or all, got '${n}'`);
   return names as T[];
-}
-
-function count(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`bench: --${flag} must be a positive integer, got '${value}'`);
-  return n;
 }
 
 /**
@@ -67,25 +74,25 @@ function runChild(task: Task, threads: number | undefined): Result {
 }
 
 /**
- * The hand-written training loop the issues measured (raw tf ops, tf.train.adam;
- * scripts/bench/matmul-ab.ts --reference) and what they quoted for it when they
- * were filed: with the wasm matMul fix about 5,100 samples/s (issue 6); without
- * any fix about 11,600 on tfjs-node and 1,500 on wasm (issue 7). Its figures
- * today say how fast this machine runs compared with then.
+ * The hand-written training loop (scripts/bench/reference-loop.ts: raw tf ops, tf.train.adam;
+ * scripts/bench/matmul-ab.ts --reference) and what it made on this project's machine in November 2026, before
+ * the kernel fixes were written: about 5,100 samples/s on wasm with a first version of the matMul fix,
+ * 1,500 on stock wasm, 11,600 on stock tfjs-node. Its figures today say how fast this machine runs compared
+ * with then (docs/speed.md).
  */
 const CALIBRATIONS: { backend: BackendName; stock: boolean; then: string }[] = [
-  { backend: 'wasm', stock: false, then: 'about 5,100 samples/s in issue 6 (with the matMul fix)' },
-  { backend: 'wasm', stock: true, then: 'about 1,500 samples/s in issue 7 (stock wasm)' },
-  { backend: 'tensorflow', stock: true, then: 'about 11,600 samples/s in issue 7 (stock tfjs-node)' },
+  { backend: 'wasm', stock: false, then: 'about 5,100 samples/s in November 2026 (with the matMul fix)' },
+  { backend: 'wasm', stock: true, then: 'about 1,500 samples/s in November 2026 (stock wasm)' },
+  { backend: 'tensorflow', stock: true, then: 'about 11,600 samples/s in November 2026 (stock tfjs-node)' },
 ];
 
-function issueLoop(c: (typeof CALIBRATIONS)[number]): string {
-  // As the issues ran it: TensorFlow's default threads (one per core; the library's default is one), one wasm thread.
+function calibrationLoop(c: (typeof CALIBRATIONS)[number]): string {
+  // As it ran then: TensorFlow's default threads (one per core; the library's default is one), one wasm thread.
   const env = { ...process.env, VAE_TF_THREADS: String(os.cpus().length), VAE_WASM_THREADS: undefined };
   const args = ['--import', 'tsx', path.join(__dirname, 'matmul-ab.ts'), '--reference', '--backend', c.backend, ...(c.stock ? ['--stock'] : [])];
   const who = `${c.backend}${c.stock ? ' (stock kernels)' : ''}`;
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 300_000, env });
-  if (r.status !== 0) return `${who}: the issues' hand-written loop did not run (${(r.stderr ?? '').trim().split('\n').pop()})`;
+  if (r.status !== 0) return `${who}: the hand-written loop did not run (${(r.stderr ?? '').trim().split('\n').pop()})`;
   const o = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { samplesPerSecond: number; samplesPerCpuSecond: number };
   return `${who}: ${Math.round(o.samplesPerSecond)} samples/s now (${Math.round(o.samplesPerCpuSecond)} per CPU-second); ${c.then}`;
 }
@@ -95,44 +102,44 @@ function say(msg: string): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      backend: { type: 'string' },
-      model: { type: 'string' },
-      warmup: { type: 'string' },
-      steps: { type: 'string' },
-      runs: { type: 'string' },
-      slow: { type: 'boolean', default: false },
-      json: { type: 'string' },
-      profile: { type: 'boolean', default: false },
-      'by-shape': { type: 'boolean', default: false },
-      top: { type: 'string', default: '12' },
-      'matmul-seconds': { type: 'string', default: '1' },
-      'wasm-threads': { type: 'string' },
-      'tf-threads': { type: 'string' },
-      stock: { type: 'boolean', default: false },
-    },
+  const values = parseFlags(COMMAND, {
+    backend: { type: 'string' },
+    model: { type: 'string' },
+    warmup: { type: 'string' },
+    steps: { type: 'string' },
+    runs: { type: 'string' },
+    slow: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'by-shape': { type: 'boolean', default: false },
+    top: { type: 'string' },
+    'matmul-seconds': { type: 'string', default: '1' },
+    'wasm-threads': { type: 'string' },
+    'tf-threads': { type: 'string' },
+    stock: { type: 'boolean', default: false },
   });
   if (values.stock) process.env.VAE_BENCH_STOCK = '1';
   const backends = list('backend', values.backend, BACKENDS);
   // wasm runs on one thread and, where there are more cores, on the threaded build with all of them
   // (two rows, wasm and wasm×N); --wasm-threads N runs only N. initBackend validates the count.
   const cores = os.cpus().length;
-  const wasmThreads = values['wasm-threads'] !== undefined ? [Number(values['wasm-threads'])] : cores > 1 && !values.profile ? [1, cores] : [1];
+  const wasmThreadsFlag = positiveInt(COMMAND, 'wasm-threads', values['wasm-threads']);
+  const wasmThreads = wasmThreadsFlag !== undefined ? [wasmThreadsFlag] : cores > 1 && !values.profile ? [1, cores] : [1];
   // tensorflow runs on one intra-op thread per core (TensorFlow's own default, the row tensorflow×N) and, where
   // there are more cores, on one (the row tensorflow, the library's default: on few cores handing small ops to
   // another thread can cost more than it saves). --tf-threads N runs only N.
-  const tfThreads: (number | undefined)[] = values['tf-threads'] !== undefined ? [Number(values['tf-threads'])] : cores > 1 && !values.profile ? [cores, 1] : [1];
+  const tfThreadsFlag = positiveInt(COMMAND, 'tf-threads', values['tf-threads']);
+  const tfThreads: (number | undefined)[] = tfThreadsFlag !== undefined ? [tfThreadsFlag] : cores > 1 && !values.profile ? [cores, 1] : [1];
   const configs = backends.flatMap((backend): { backend: BackendName; threads: number | undefined }[] =>
     backend === 'wasm' ? wasmThreads.map((threads) => ({ backend, threads })) : backend === 'tensorflow' ? tfThreads.map((threads) => ({ backend, threads })) : [{ backend, threads: 1 }],
   );
   const models = list<ModelName>('model', values.model, MODELS);
-  const warmup = count('warmup', values.warmup);
-  const steps = count('steps', values.steps);
-  const runs = count('runs', values.runs);
-  const top = count('top', values.top) ?? 12;
+  const warmup = positiveInt(COMMAND, 'warmup', values.warmup);
+  const steps = positiveInt(COMMAND, 'steps', values.steps);
+  const runs = positiveInt(COMMAND, 'runs', values.runs);
+  const top = positiveInt(COMMAND, 'top', values.top) ?? 12;
   const matmulSeconds = Number(values['matmul-seconds']);
-  if (!(matmulSeconds > 0)) throw new Error(`bench: --matmul-seconds must be a number > 0, got '${values['matmul-seconds']}'`);
+  if (!(matmulSeconds > 0)) usageError(COMMAND, `--matmul-seconds must be a number > 0, got '${values['matmul-seconds']}'`);
   // A configuration marked slow in plan.ts runs when asked for by --slow or by naming both its backend and its model.
   const explicit = values.backend !== undefined && values.model !== undefined;
 
@@ -191,8 +198,8 @@ async function main(): Promise<void> {
   }
   // After the children, so that its threads do not compete with them.
   const reference = values.profile ? undefined : machineReference();
-  // Calibration: the issues' hand-written loop, so that the table can be read against the figures they quoted.
-  const calibration = values.profile ? [] : CALIBRATIONS.filter((c) => trained.some((r) => r.backend.name === c.backend && r.model === 'dense')).map(issueLoop);
+  // Calibration: the hand-written loop, so that the table can be read against what it made before the fixes.
+  const calibration = values.profile ? [] : CALIBRATIONS.filter((c) => trained.some((r) => r.backend.name === c.backend && r.model === 'dense')).map(calibrationLoop);
   const loadAfter = load1();
   const finished = new Date();
 
@@ -213,7 +220,7 @@ async function main(): Promise<void> {
     out.push(`backend ${r.backend.description}; kernel fixes: ${fixes.length ? fixes.join(', ') : 'none'}`);
   }
   if (calibration.length > 0) {
-    out.push("calibration: the issues' hand-written dense VAE loop (scripts/bench/matmul-ab.ts --reference; raw tf ops, tf.train.adam), then and now:");
+    out.push("calibration: the hand-written dense VAE loop (scripts/bench/matmul-ab.ts --reference; raw tf ops, tf.train.adam), then and now:");
     for (const c of calibration) out.push(`  ${c}`);
   }
   if (typeof reference === 'string') out.push(`machine reference: none — ${reference}`);

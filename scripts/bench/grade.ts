@@ -1,17 +1,29 @@
 /**
- * How long grading a class takes (issue 5): writes a class of small 03-vae submissions — reference answers,
- * untouched stubs and typical mistakes, in a fixed mix — and grades them with `gradeClass`, as
- * `npm run grade` does (one tslab kernel per submission, 2 at a time by default).
+ * How long grading a class takes (issues 5 and 14): writes a class of 03-vae submissions — reference answers,
+ * untouched stubs and typical mistakes, in a fixed mix — and grades them with `gradeClass`, as `npm run grade`
+ * does (a kernel of its own per submission, sandboxed where bubblewrap works, `--jobs` at a time).
  *
- *   npx tsx scripts/bench/grade.ts [--count 20] [--jobs 2]
+ *   npx tsx scripts/bench/grade.ts [--count 50] [--jobs 2] [--sandbox auto|bwrap|none] [--keep DIR]
  *
- * Prints the wall time, seconds per submission, the score of every kind of submission and the machine's load
- * average before and after (other work on the machine slows the kernels down).
+ * Prints the wall time, seconds per submission, the score of every kind of submission (each kind must score
+ * the same every time) and the machine's load average before and after (other work on the machine slows the
+ * kernels down: compare runs on a quiet machine).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DEFAULT_GRADE_CONFIG, gradeClass } from '../../grade';
+import type { SandboxChoice } from '../grading/config';
+import { oneOf, parseFlags, positiveInt, type Command } from '../flags';
+
+const COMMAND: Command = {
+  name: 'bench-grade',
+  usage: `usage: npx tsx scripts/bench/grade.ts [--count 50] [--jobs 2] [--sandbox auto|bwrap|none] [--keep DIR]
+  --count N     submissions in the class (default 50)
+  --jobs N      submissions graded at once (default ${DEFAULT_GRADE_CONFIG.jobs})
+  --sandbox S   as npm run grade's (default auto)
+  --keep DIR    write the class and the grader's output there and keep them`,
+};
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -39,6 +51,11 @@ const KINDS: { name: string; edit: (nb: Nb) => void; from: 'solution' | 'student
     from: 'solution',
     edit: (nb) => setSource(nb, 'answer-bernoulli-ll', 'function bernoulliLogLikelihood(x: tf.Tensor2D, logits: tf.Tensor2D): tf.Tensor1D {\n  return tf.sum(tf.sub(tf.mul(x, logits), tf.softplus(logits)), 1 as tf.Tensor1D;\n}'),
   },
+  {
+    name: 'library-call',
+    from: 'solution',
+    edit: (nb) => setSource(nb, 'answer-kl', 'function klDivergence(mean: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {\n  return vae.klDivergence(mean, logVar);\n}'),
+  },
 ];
 
 function setSource(nb: Nb, id: string, source: string): void {
@@ -47,46 +64,50 @@ function setSource(nb: Nb, id: string, source: string): void {
   cell.source = source;
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const opt = (flag: string, dflt: number) => {
-    const i = args.indexOf(flag);
-    const v = i >= 0 ? Number(args[i + 1]) : dflt;
-    if (!Number.isInteger(v) || v < 1) throw new Error(`bench-grade: ${flag} needs a positive integer`);
-    return v;
+function options(): { count: number; jobs: number; sandbox: SandboxChoice; keep?: string } {
+  const values = parseFlags(COMMAND, { count: { type: 'string' }, jobs: { type: 'string' }, sandbox: { type: 'string' }, keep: { type: 'string' } });
+  return {
+    count: positiveInt(COMMAND, 'count', values.count) ?? 50,
+    jobs: positiveInt(COMMAND, 'jobs', values.jobs) ?? DEFAULT_GRADE_CONFIG.jobs,
+    sandbox: oneOf<SandboxChoice>(COMMAND, 'sandbox', values.sandbox, ['auto', 'bwrap', 'none']) ?? 'auto',
+    keep: values.keep,
   };
-  const count = opt('--count', 20);
-  const jobs = opt('--jobs', DEFAULT_GRADE_CONFIG.jobs);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-grade-'));
+}
+
+async function main(): Promise<void> {
+  const { count, jobs, sandbox, keep } = options();
+  const dir = keep ? path.resolve(keep) : fs.mkdtempSync(path.join(os.tmpdir(), 'bench-grade-'));
+  fs.mkdirSync(dir, { recursive: true });
   const files: string[] = [];
-  const kinds: string[] = [];
+  const kinds = new Map<string, string>();
   for (let i = 0; i < count; i++) {
     const kind = KINDS[i % KINDS.length];
     const nb = JSON.parse(fs.readFileSync(path.join(ROOT, 'exercises', ...(kind.from === 'solution' ? ['solutions'] : []), '03-vae.ipynb'), 'utf8')) as Nb;
     kind.edit(nb);
-    const file = path.join(dir, `student${String(i + 1).padStart(2, '0')}-03-vae.ipynb`);
-    fs.writeFileSync(file, JSON.stringify(nb));
-    files.push(file);
-    kinds.push(kind.name);
+    const name = `student${String(i + 1).padStart(3, '0')}-03-vae`;
+    fs.writeFileSync(path.join(dir, `${name}.ipynb`), JSON.stringify(nb));
+    files.push(path.join(dir, `${name}.ipynb`));
+    kinds.set(name, kind.name);
   }
   const loadBefore = os.loadavg()[0];
   const t0 = Date.now();
-  const grades = await gradeClass(files, { ...DEFAULT_GRADE_CONFIG, outDir: path.join(dir, 'out'), jobs, print: false });
+  const result = await gradeClass(files, { ...DEFAULT_GRADE_CONFIG, outDir: path.join(dir, 'out'), jobs, sandbox, print: false });
   const seconds = (Date.now() - t0) / 1000;
   const loadAfter = os.loadavg()[0];
+  const grades = result.grades;
   const byKind = new Map<string, number[]>();
-  grades.forEach((g, i) => byKind.set(kinds[i], [...(byKind.get(kinds[i]) ?? []), g.score]));
-  console.log(`graded ${count} submissions of 03-vae with ${jobs} at a time in ${seconds.toFixed(1)} s (${(seconds / count).toFixed(1)} s per submission)`);
+  for (const g of grades) byKind.set(kinds.get(g.name) ?? '?', [...(byKind.get(kinds.get(g.name) ?? '?') ?? []), g.score]);
+  console.log(`graded ${count} submissions of 03-vae, ${jobs} at a time, ${result.sandbox.mode === 'bwrap' ? 'sandboxed (bubblewrap)' : `UNSANDBOXED (${result.sandbox.why})`}, in ${seconds.toFixed(1)} s (${(seconds / count).toFixed(2)} s per submission)`);
   console.log(`per-submission time inside the grader: min ${Math.min(...grades.map((g) => g.seconds))} s, max ${Math.max(...grades.map((g) => g.seconds))} s`);
-  for (const [kind, scores] of byKind) console.log(`  ${kind.padEnd(16)} scores ${scores.join(', ')} of ${grades[0].maxScore}`);
+  for (const [kind, scores] of byKind) console.log(`  ${kind.padEnd(16)} scores ${[...new Set(scores)].join(', ')} of ${grades[0].maxScore} (${scores.length} submissions)`);
   // A submission scored unlike the others of its kind: show why (a slow or failed kernel start, a killed cell …).
-  grades.forEach((g, i) => {
-    const same = byKind.get(kinds[i]) ?? [];
+  for (const g of grades) {
+    const same = byKind.get(kinds.get(g.name) ?? '?') ?? [];
     const usual = same.filter((x) => x === g.score).length * 2 > same.length;
-    if (!usual) console.log(`  odd one out: ${g.name} (${kinds[i]}) ${g.score} in ${g.seconds} s, ${g.passes} run(s): ${[...g.problems, ...g.exercises.flatMap((e) => e.notes.map((n) => `${e.id}: ${n}`))].join(' | ')}`);
-  });
+    if (!usual) console.log(`  odd one out: ${g.name} (${kinds.get(g.name)}) ${g.score} in ${g.seconds} s, ${g.passes} run(s): ${[...g.problems, ...g.exercises.flatMap((e) => e.notes.map((n) => `${e.id}: ${n}`))].join(' | ')}`);
+  }
   console.log(`machine: ${os.cpus().length} cores, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (!keep) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 main().catch((e) => {

@@ -6,14 +6,12 @@
  * The two training arms alternate so that a machine loaded by other work
  * slows both alike; CPU time is reported next to wall time for the same reason.
  *
- *   npx tsx scripts/bench/matmul-ab.ts [--steps 40] [--rounds 2] [--backend wasm]
- *   npx tsx scripts/bench/matmul-ab.ts --reference [--stock] [--steps 40] [--rounds 2]   # the loop alone, as JSON
+ * The flags are in USAGE below (`npx tsx scripts/bench/matmul-ab.ts --help`).
  *
  * `--reference` is the calibration row of `npm run bench`: the hand-written loop
- * issue 6 measured (about 5,100 samples/s with the matMul fix when it was filed)
- * and, with `--stock` (no kernel fixes), the one issue 7 measured on tfjs-node
- * (about 11,600) and on stock wasm (about 1,500), so that a bench run on a
- * slower or busier machine can be read against them.
+ * made about 5,100 samples/s on wasm with the matMul fix in November 2026 and, with
+ * `--stock` (no kernel fixes), about 11,600 on tfjs-node and 1,500 on stock wasm,
+ * so that a bench run on a slower or busier machine can be read against them.
  *
  * The loop is scripts/bench/reference-loop.ts: raw tf ops, no model code of the library.
  */
@@ -25,11 +23,18 @@ import { batches, type Batch } from '../../lib/data/dataset';
 import { loadData } from '../../lib/data/load';
 import { referenceVars, referenceLoss, cpuSeconds, matMulCase } from './reference-loop';
 import type { BackendName } from '../../lib/backend/backend';
+import { oneOf, parseFlags, positiveInt, usageError, type Command } from '../flags';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
+const COMMAND: Command = {
+  name: 'matmul-ab',
+  usage: `usage: npx tsx scripts/bench/matmul-ab.ts [--backend wasm|tensorflow|cpu] [--steps N] [--rounds N]
+       npx tsx scripts/bench/matmul-ab.ts --reference [--stock] [--backend B] [--steps N] [--rounds N]
+  --backend    the backend [wasm]
+  --steps      timed training steps per round [40]
+  --rounds     rounds (stock and fixed kernels alternate) [2]
+  --reference  time only the hand-written loop and print one JSON line (the calibration of npm run bench)
+  --stock      with --reference: no kernel fixes`,
+};
 
 /** Median samples/s of the dense VAE training step over `steps` steps (after warm-up), by wall and by CPU time. */
 function trainSpeed(steps: number, data: Batch[]): { wall: number; cpu: number } {
@@ -68,14 +73,23 @@ function matMulSpeed(shapeA: [number, number], shapeB: [number, number], tA: boo
 }
 
 async function main(): Promise<void> {
-  const info = await initBackend({ backend: arg('backend', 'wasm') as BackendName });
-  const steps = Number(arg('steps', '40'));
-  const rounds = Number(arg('rounds', '2'));
+  const values = parseFlags(COMMAND, {
+    backend: { type: 'string' },
+    steps: { type: 'string' },
+    rounds: { type: 'string' },
+    reference: { type: 'boolean' },
+    stock: { type: 'boolean' },
+  });
+  const backend = oneOf<BackendName>(COMMAND, 'backend', values.backend, ['wasm', 'tensorflow', 'cpu']) ?? 'wasm';
+  const steps = positiveInt(COMMAND, 'steps', values.steps) ?? 40;
+  const rounds = positiveInt(COMMAND, 'rounds', values.rounds) ?? 2;
+  if (values.stock && !values.reference) usageError(COMMAND, '--stock needs --reference (without it, both arms run)');
+  const info = await initBackend({ backend });
   const { train } = loadData({ limit: 1280 });
   const data = [...batches(train, { batchSize: 128, seed: 0 })];
-  if (process.argv.includes('--reference')) {
-    // --stock: without this project's kernel fixes, as the probes behind issue 7 ran tfjs-node and stock wasm.
-    if (process.argv.includes('--stock')) tuneKernels('none');
+  if (values.reference) {
+    // --stock: without this project's kernel fixes, as the loop ran on tfjs-node and stock wasm before them.
+    if (values.stock) tuneKernels('none');
     const runs = Array.from({ length: rounds }, () => trainSpeed(steps, data));
     const best = runs.reduce((a, b) => (b.wall > a.wall ? b : a));
     console.log(JSON.stringify({ backend: describeBackend(info), samplesPerSecond: best.wall, samplesPerCpuSecond: best.cpu, steps, rounds }));

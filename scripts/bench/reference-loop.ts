@@ -1,5 +1,5 @@
 /**
- * The hand-written dense VAE training loop that issues 6 and 7 measured (784-400-20,
+ * The hand-written dense VAE training loop timed before the kernel fixes were written (784-400-20,
  * batch 128, Adam 1e-3, Bernoulli loss), built from raw tf ops on purpose so that it
  * depends on no model code of the library. scripts/bench/matmul-ab.ts times it (and
  * `npm run bench` quotes it as its calibration line); scripts/bench/wasm-threads.ts

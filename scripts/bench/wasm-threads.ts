@@ -1,6 +1,6 @@
 /**
- * Issue 6 probe: does the threaded SIMD wasm build (lib/backend/wasm/threads.ts) run
- * in Node, use both cores, help, and give the same numbers?
+ * A probe: does the threaded SIMD wasm build (lib/backend/wasm/threads.ts) run
+ * in Node, use both cores, help, and give the same numbers? (docs/speed.md, "threads")
  *
  * Each arm runs in its own child process (a process initialises wasm once):
  *   simd  the stock build initBackend picks today (SIMD, 1 thread)
@@ -11,7 +11,7 @@
  * so that other jobs on the machine slow them alike; the load average is
  * printed with every run and CPU time next to wall time.
  *
- *   npx tsx scripts/bench/wasm-threads.ts [--rounds 4] [--steps 40] [--arms simd,t1,t2]
+ * The flags are in USAGE below (`npx tsx scripts/bench/wasm-threads.ts --help`).
  *
  * Per child: init time, getThreadsCount(), matMul GFLOP/s (wall) and
  * CPU-seconds per wall-second, dense VAE 784-400-20 training samples/s (median
@@ -27,8 +27,20 @@ import { enableWasmThreads } from '../../lib/backend/wasm/threads';
 import { batches, type Batch } from '../../lib/data/dataset';
 import { loadData } from '../../lib/data/load';
 import { referenceVars, referenceLoss, cpuSeconds, matMulCase } from './reference-loop';
+import { oneOf, parseFlags, positiveInt, usageError, type Command } from '../flags';
 
-type Arm = 'simd' | 't1' | 't2';
+const ARMS = ['simd', 't1', 't2'] as const;
+type Arm = (typeof ARMS)[number];
+
+const COMMAND: Command = {
+  name: 'wasm-threads',
+  usage: `usage: npx tsx scripts/bench/wasm-threads.ts [--rounds N] [--steps N] [--arms simd,t1,t2]
+  --rounds  rounds of every arm, the order reversed every other round [4]
+  --steps   timed training steps per run [40]
+  --arms    comma-separated: simd (the stock build, 1 thread), t1 and t2 (the threaded build, 1 and 2 threads)
+            [simd,t1,t2]
+  --child   ARM: run one arm in this process and print its result as JSON (what the rounds spawn)`,
+};
 
 interface ChildResult {
   arm: Arm;
@@ -44,11 +56,6 @@ interface ChildResult {
   weightsHash: string;
   /** ms per training step by kernel (tf.profile, wall time per kernel call), largest first, and the step's total. */
   profile: { total: number; kernels: [string, number][] };
-}
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
 
 
@@ -208,16 +215,13 @@ async function child(arm: Arm, steps: number): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-function parent(): void {
-  const rounds = Number(arg('rounds', '4'));
-  const steps = arg('steps', '40');
-  const arms = arg('arms', 'simd,t1,t2').split(',') as Arm[];
+function parent(rounds: number, steps: number, arms: Arm[]): void {
   const results: ChildResult[] = [];
   console.log(`${os.cpus().length} CPUs; ${rounds} rounds of ${arms.join(', ')} (order reversed every other round); ${steps} timed steps each`);
   for (let r = 0; r < rounds; r++) {
     for (const arm of r % 2 === 0 ? arms : [...arms].reverse()) {
       const before = os.loadavg()[0];
-      const p = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', arm, '--steps', steps], {
+      const p = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', arm, '--steps', String(steps)], {
         encoding: 'utf8',
         env: { ...process.env, VAE_QUIET: '1' },
       });
@@ -257,12 +261,25 @@ function parent(): void {
   }
 }
 
-const childArm = arg('child', '');
-if (childArm) {
-  child(childArm as Arm, Number(arg('steps', '40'))).catch((e: Error) => {
-    console.error(e.stack ?? e.message);
-    process.exit(1);
+function main(): void {
+  const values = parseFlags(COMMAND, {
+    rounds: { type: 'string' },
+    steps: { type: 'string' },
+    arms: { type: 'string' },
+    child: { type: 'string' },
   });
-} else {
-  parent();
+  const steps = positiveInt(COMMAND, 'steps', values.steps) ?? 40;
+  const childArm = oneOf(COMMAND, 'child', values.child, ARMS);
+  if (childArm) {
+    child(childArm, steps).catch((e: Error) => {
+      console.error(e.stack ?? e.message);
+      process.exit(1);
+    });
+    return;
+  }
+  const arms = (values.arms ?? ARMS.join(',')).split(',').map((a) => a.trim());
+  for (const a of arms) if (!ARMS.includes(a as Arm)) usageError(COMMAND, `--arms must be a comma-separated list of ${ARMS.join(', ')}, got '${a}'`);
+  parent(positiveInt(COMMAND, 'rounds', values.rounds) ?? 4, steps, arms as Arm[]);
 }
+
+main();

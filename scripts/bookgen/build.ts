@@ -4,15 +4,18 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
-import { BookError, createMarkdown, Directive, escapeHtml, Heading, RenderEnv, highlightCode } from './markdown';
+import { BookError, createMarkdown, Directive, escapeHtml, FigureHooks, Heading, RenderEnv, highlightCode } from './markdown';
 import {
   allTags, cacheKey, cachePath, cellsWithTag, executeNotebook, Execution, exerciseIds, firstError, joinSource, Notebook,
   Profile, pruneCache, readNotebook, solutionCell,
 } from './notebooks';
 import { contentHash, OutputContext, renderCell } from './outputs';
 import { Claim, checkClaims, checkClaimSyntax } from './claims';
+import { cellFigures, FigureIndex, FigurePage, figureRef, inlineSvg, numberFigures } from './figures';
 import { PageRef, renderPage } from './layout';
 import { buildSearchIndex, SearchSection } from './search';
+import { bundleWidgets, minifiedPlotly } from './bundle';
+import { checkWidgets, prepareWidgets, WidgetSite, WIDGETS_BUNDLE } from './widgets/site';
 
 export interface BuildOptions {
   /** Repository root (lib/, package-lock.json, node_modules/ are found here). */
@@ -120,6 +123,17 @@ function emptyEnv(file: string): RenderEnv {
       throw new Error('directive renderer not installed');
     },
     link: (h: string) => h,
+    figures: {
+      label: () => {
+        throw new BookError(`${file}: figure references are not available here`);
+      },
+      ref: () => {
+        throw new BookError(`${file}: figure references are not available here`);
+      },
+      media: () => {
+        throw new BookError(`${file}: figures are not available here`);
+      },
+    },
   };
 }
 
@@ -170,17 +184,24 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   const md = createMarkdown();
   const parsed = parseChapters(md, opts);
   const sources = checkDirectives(parsed.all, opts);
+  // Captions and alt texts are checked before the notebooks run (a missing one fails at once, not after the training),
+  // then numbered with the executed outputs, which say how many figures each cell shows.
+  numberFigures(figurePages(parsed), { notebooks: sources.notebooks });
+  checkWidgets(parsed.all);
   const result: BuildResult = {
     pages: [], figures: 0, executed: [], cached: [], executedFiles: {}, executions: {}, claims: { checked: 0, skipped: 0, wouldFail: 0 },
   };
   const executed = await executeNotebooks(sources, opts, result);
   result.claims = checkClaims(sources.claims, executed, opts.profile, opts.log);
+  const figures = numberFigures(figurePages(parsed), { notebooks: sources.notebooks, executed });
+  const widgets = await prepareWidgets(parsed.all, result.executedFiles, { log: opts.log });
   const outDir = path.resolve(opts.outDir);
   const tmpDir = path.join(path.dirname(outDir), `.${path.basename(outDir)}-build`);
   fs.rmSync(tmpDir, { recursive: true, force: true });
   fs.mkdirSync(path.join(tmpDir, 'assets'), { recursive: true });
   try {
-    const site = renderSite(md, parsed, sources, executed, opts, result);
+    const site = renderSite(md, parsed, sources, executed, figures, opts, result, widgets);
+    await addScripts(site, widgets, opts.root);
     writeSite(site, tmpDir, opts);
     result.pages = [...site.pagesHtml.keys()];
     swapInto(tmpDir, outDir);
@@ -378,25 +399,37 @@ async function executeOnce(file: string, cached: string, opts: BuildOptions): Pr
   }
 }
 
+/** The pages as figures.ts numbers them. */
+function figurePages(parsed: Parsed): FigurePage[] {
+  return parsed.all.map((ch) => ({
+    rel: ch.rel, href: ch.href, number: ch.ref.number, tokens: ch.tokens, headingIds: ch.env.headings.map((h) => h.id),
+  }));
+}
+
 /** Phase 4: every page rendered in memory, with the files it needs listed. */
 function renderSite(
-  md: MarkdownIt, parsed: Parsed, sources: Sources, executed: Map<string, Notebook>, opts: BuildOptions, result: BuildResult,
+  md: MarkdownIt, parsed: Parsed, sources: Sources, executed: Map<string, Notebook>, figures: FigureIndex, opts: BuildOptions,
+  result: BuildResult, widgets: WidgetSite,
 ): Site {
   const site: Site = { pagesHtml: new Map(), assets: new Map(), copies: new Map(), links: [], searchSections: [], anyFigures: false };
   const { all, chapters } = parsed;
   for (const [i, ch] of all.entries()) {
     const ctx: OutputContext = {
       notebook: '',
-      figurePrefix: `fig-${ch.base}`,
+      figurePrefix: `plot-${ch.base}`,
       figureCount: 0,
       asset: (bytes, ext) => {
         const name = `assets/img/${contentHash(bytes)}.${ext}`;
         site.assets.set(name, bytes);
         return name;
       },
+      figures: [],
     };
-    ch.env.directive = (d) => renderDirective(md, d, ctx, sources, executed, site, opts);
+    ch.env.figures = figureHooks(figures, ch, opts, site);
+    const cellFigureHooks = (where: string) => figureHooks(figures, ch, opts, site, where);
+    ch.env.directive = (d) => renderDirective(md, d, ctx, sources, executed, site, opts, ch.env, cellFigureHooks);
     ch.env.link = (href, line, kind) => resolveLink(href, line, kind, ch, opts, site.copies, site.links);
+    ch.env.widget = (w, part) => widgets.render(ch.rel, w, part);
     let body = ch.src ? md.renderer.render(ch.tokens, md.options, ch.env) : '';
     if (ch.ref.number === 0) {
       if (!ch.env.headings.some((x) => x.level === 1)) {
@@ -412,6 +445,7 @@ function renderSite(
       current: ch.ref,
       body,
       hasFigures: ctx.figureCount > 0,
+      scripts: widgets.pages.has(ch.href) ? [WIDGETS_BUNDLE] : [],
       prev: all[i - 1]?.ref,
       next: all[i + 1]?.ref,
     });
@@ -429,17 +463,38 @@ function renderSite(
   return site;
 }
 
+/**
+ * How a page's figure blocks and @fig references are rendered: numbers from the index, diagrams inlined. Errors name
+ * the chapter line, or `where` (a notebook cell whose caption holds the reference).
+ */
+function figureHooks(figures: FigureIndex, ch: Chapter, opts: BuildOptions, site: Site, where?: string): FigureHooks {
+  const ref = (id: string, line: number) => figureRef(figures, id, ch.href, where ?? `${ch.rel}:${line}`);
+  return {
+    label: (id, line) => ref(id, line).label,
+    ref,
+    media: (src, alt, line, id) => {
+      const url = resolveLink(src, line, 'image', ch, opts, site.copies, site.links);
+      const file = src.split('#')[0];
+      // A drawn diagram is inlined so that it takes the page's colours (light or dark theme); the file is also copied.
+      if (/\.svg$/i.test(file)) return inlineSvg(path.resolve(path.dirname(ch.file), decodeURI(file)), id, alt, `${ch.rel}:${line}`);
+      return `<img class="figure-image" src="${escapeHtml(url)}" alt="${escapeHtml(alt)}">\n`;
+    },
+  };
+}
+
 /** A {{solution …}} or {{notebook …}} directive as HTML. */
 function renderDirective(
   md: MarkdownIt, d: Directive, ctx: OutputContext, sources: Sources, executed: Map<string, Notebook>, site: Site, opts: BuildOptions,
+  env: RenderEnv, cellFigureHooks: (where: string) => FigureHooks,
 ): string {
   if (d.kind === 'claim') return ''; // checked after execution (scripts/bookgen/claims.ts), shows nothing
   if (d.kind === 'solution') {
     const cell = solutionCell(sources.solutions.get(d.name)!, d.fragment!)!;
     const lang = cell.cell_type === 'code' ? 'typescript' : '';
+    const where = `${rel(opts.root, path.join(opts.solutionsDir, `${d.name}.ipynb`))}#${d.fragment}`;
     const body =
       cell.cell_type === 'markdown'
-        ? md.render(joinSource(cell.source), emptyEnv(`${d.name}#${d.fragment}`))
+        ? md.render(joinSource(cell.source), { ...emptyEnv(where), figures: cellFigureHooks(where) })
         : `<pre class="code"><code class="hljs language-typescript">${highlightCode(joinSource(cell.source).replace(/\n+$/, ''), lang)}</code></pre>\n`;
     return (
       `<details class="solution solution-code" id="solution-${escapeHtml(d.fragment!)}"><summary>Solution: <code>${escapeHtml(d.fragment!)}</code></summary>\n` +
@@ -457,14 +512,30 @@ function renderDirective(
     );
   }
   const nb = executed.get(d.name)!;
+  const source = sources.notebooks.get(d.name)!;
   ctx.notebook = `notebooks/${d.name}.ipynb`;
   return cellsWithTag(nb, d.fragment)
-    .map(({ index: n, cell }) =>
-      cell.cell_type === 'markdown'
-        ? md.render(joinSource(cell.source), emptyEnv(`notebooks/${d.name}.ipynb cell ${n}`))
-        : renderCell(cell, n, ctx, href),
-    )
+    .map(({ index: n, cell }) => {
+      const where = `notebooks/${d.name}.ipynb cell ${n} (#${d.fragment})`;
+      const figures = cellFigureHooks(where);
+      if (cell.cell_type === 'markdown') return md.render(joinSource(cell.source), { ...emptyEnv(where), figures });
+      // Captions come from the source notebook: editing one never needs a new execution (cacheKey ignores them).
+      ctx.figures = cellFigures(source.cells[n - 1], where, (id) => figures.label(id, d.line),
+        (caption) => md.renderInline(caption, { ...emptyEnv(where), figures, link: env.link }));
+      return renderCell(cell, n, ctx, href);
+    })
     .join('\n');
+}
+
+/**
+ * The scripts made at build time (bundle.ts): plotly minified, once, if any page has a figure; the widget bundle and
+ * the widgets' part scripts and stills if any page has a widget.
+ */
+async function addScripts(site: Site, widgets: WidgetSite, root: string): Promise<void> {
+  if (site.anyFigures) site.assets.set('assets/plotly.js', await minifiedPlotly(root));
+  if (widgets.pages.size === 0) return;
+  site.assets.set(WIDGETS_BUNDLE, await bundleWidgets(root));
+  for (const [name, bytes] of widgets.files) site.assets.set(name, bytes);
 }
 
 /** Phase 5: copy the files, check every internal link and anchor, then write pages and assets into `dir`. */
@@ -479,7 +550,7 @@ function writeSite(site: Site, dir: string, opts: BuildOptions): void {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), bytes);
   }
-  writeAssets(dir, opts.root, site.anyFigures);
+  writeAssets(dir, opts.root);
   fs.writeFileSync(path.join(dir, 'assets', 'search-index.js'), buildSearchIndex(site.searchSections));
 }
 
@@ -582,16 +653,13 @@ function resolveLink(
   return anchor ? `${encodeURI(target)}#${encodeURIComponent(anchor)}` : encodeURI(target);
 }
 
-function writeAssets(dir: string, root: string, withPlotly: boolean): void {
+function writeAssets(dir: string, root: string): void {
   const assets = path.join(dir, 'assets');
   copyDir(ASSETS_SRC, assets);
   const katexDist = path.dirname(require.resolve('katex/dist/katex.min.css', { paths: [root] }));
   fs.mkdirSync(path.join(assets, 'katex'), { recursive: true });
   fs.copyFileSync(path.join(katexDist, 'katex.min.css'), path.join(assets, 'katex', 'katex.min.css'));
   copyDir(path.join(katexDist, 'fonts'), path.join(assets, 'katex', 'fonts'));
-  if (withPlotly) {
-    fs.copyFileSync(require.resolve('plotly.js-dist/plotly.js', { paths: [root] }), path.join(assets, 'plotly.js'));
-  }
 }
 
 /** Publishes tmp as out with renames: out → .old, tmp → out, then .old is removed. */

@@ -20,6 +20,8 @@ export interface PageSpec {
   current: PageRef;
   body: string;
   hasFigures: boolean;
+  /** More scripts this page loads after book.js (the widget bundle on pages with interactive figures). */
+  scripts?: string[];
   prev?: PageRef;
   next?: PageRef;
 }
@@ -71,6 +73,7 @@ export function renderPage(spec: PageSpec): string {
     '<script src="assets/search-index.js" defer></script>',
     spec.hasFigures ? '<script src="assets/plotly.js" defer></script>' : '',
     '<script src="assets/book.js" defer></script>',
+    ...(spec.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}" defer></script>`),
   ]
     .filter(Boolean)
     .join('\n');

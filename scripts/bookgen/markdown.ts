@@ -1,6 +1,7 @@
 // Markdown → HTML for the book's chapters: markdown-it plus the book's own small plugins
 // for KaTeX math ($…$, $$…$$, rendered at build time), ::: containers, {{notebook …}} / {{solution …}} directives,
-// heading anchors and link rewriting. Every error names the chapter file and the line.
+// "::: figure" blocks and @fig-… references (numbered by figures.ts), heading anchors and link rewriting. Every error
+// names the chapter file and the line.
 import MarkdownIt from 'markdown-it';
 import type { KatexOptions } from 'katex/types/katex';
 import hljs from 'highlight.js';
@@ -44,6 +45,14 @@ export interface Directive {
   claim?: { text: string; predicate: string };
 }
 
+/** A `::: widget NAME fig-ID key=value …` line: an interactive figure (scripts/bookgen/widgets/), numbered like any figure. */
+export interface WidgetDirective {
+  /** Everything after `::: widget`, e.g. `latent-explorer fig-latent-explorer model=vae-2d`. */
+  spec: string;
+  /** 1-based line in the chapter file. */
+  line: number;
+}
+
 /** Per-document state threaded through markdown-it's `env`. */
 export interface RenderEnv {
   /** Path used in messages, e.g. `chapters/03-vae.md`. */
@@ -52,15 +61,40 @@ export interface RenderEnv {
   /** Plain text of each section (keyed by the id of the heading that opens it; '' = before the first heading). */
   sections: { id: string; title: string; text: string[] }[];
   directive(d: Directive): string;
+  /** The opening (up to its caption, which is the block's body) or the end of an interactive figure (`::: widget …`). */
+  widget?(w: WidgetDirective, part: 'open' | 'close'): string;
   /**
    * Rewrites a relative link target (e.g. `03-vae.md#elbo` → `03-vae.html#elbo`); throws BookError if it is broken.
    * `image` targets are loaded by the page, so they must be local files.
    */
   link(href: string, line: number, kind: 'link' | 'image'): string;
+  /** Figure numbers, references and media, installed by the build (figures.ts). */
+  figures: FigureHooks;
 }
 
-const CONTAINERS: Record<string, { tag: 'details' | 'aside'; summary?: string; label?: string }> = {
+/** What the renderer asks the build about figures (their numbers are known only once every chapter is parsed). */
+export interface FigureHooks {
+  /** "Figure 3.2" for the figure `id`; throws BookError (naming `line`) if no figure has that id. */
+  label(id: string, line: number): string;
+  /** A link to the figure `id` from the page being rendered, and its label. */
+  ref(id: string, line: number): { href: string; label: string };
+  /** The HTML of a "::: figure" block's image (an inline SVG drawing or an <img>), with `alt` as its text alternative. */
+  media(src: string, alt: string, line: number, id: string): string;
+}
+
+/** A figure id: "fig-" then lower-case words of letters and digits joined by '-'; it is the figure's HTML id. */
+export const FIGURE_ID = /^fig-[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** The figure id of a `::: widget NAME fig-ID …` line (its second word), '' when it has none. */
+export function widgetFigureId(spec: string): string {
+  const id = spec.trim().split(/\s+/)[1] ?? '';
+  return FIGURE_ID.test(id) ? id : '';
+}
+
+const CONTAINERS: Record<string, { tag: 'details' | 'aside' | 'figure'; summary?: string; label?: string }> = {
   solution: { tag: 'details', summary: 'Solution' },
+  figure: { tag: 'figure' },
+  widget: { tag: 'figure' },
   note: { tag: 'aside', label: 'Note' },
   warning: { tag: 'aside', label: 'Warning' },
   tip: { tag: 'aside', label: 'Tip' },
@@ -232,6 +266,7 @@ function container(state: StateBlock, startLine: number, endLine: number, silent
   const close = state.push('book_container_close', CONTAINERS[name].tag, -1);
   close.block = true;
   close.info = name;
+  close.meta = { title: open.meta.title, line: startLine + 1 };
   state.parentType = oldParent;
   state.lineMax = oldLineMax;
   state.line = nextLine + 1;
@@ -285,7 +320,13 @@ function directive(state: StateBlock, startLine: number, _endLine: number, silen
 /** Plain words of an inline run, for search and titles: line breaks become spaces, TeX source is left out. */
 function inlineText(children: Token[]): string {
   return children
-    .map((t) => (t.type === 'text' || t.type === 'code_inline' ? t.content : t.type === 'softbreak' || t.type === 'hardbreak' ? ' ' : ''))
+    .map((t) =>
+      t.type === 'text' || t.type === 'code_inline'
+        ? t.content
+        : t.type === 'softbreak' || t.type === 'hardbreak'
+          ? ' '
+          : t.type === 'figure_ref' ? 'Figure' : '',
+    )
     .join('')
     .replace(/\s+/g, ' ');
 }
@@ -328,6 +369,108 @@ function annotate(state: StateCore): void {
   }
 }
 
+// ---- figures: "::: figure fig-id" blocks (image + caption) and @fig-id references -----------------------------
+
+/** Plain text of an image's alt (markdown-it parses it as inline markup). */
+function altText(children: Token[]): string {
+  return children
+    .map((t) => (t.type === 'text' || t.type === 'code_inline' ? t.content : t.children ? altText(t.children) : t.type === 'softbreak' ? ' ' : ''))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * After inline parsing: each "::: figure fig-id" block becomes figure → media → figcaption. The block must hold its image
+ * alone on the first line, with alt text, then a caption (one or more paragraphs); its label ("Figure 3.2.") is put at the
+ * start of the caption. An image anywhere else fails the build: every picture of the book is a numbered figure.
+ */
+function figureBlocks(state: StateCore): void {
+  const env = state.env as RenderEnv;
+  if (state.inlineMode || !env || !Array.isArray(env.headings)) return;
+  const tokens = state.tokens;
+  for (let i = 0; i < tokens.length; i++) {
+    const open = tokens[i];
+    if (open.type === 'inline') {
+      const img = (open.children ?? []).find((c) => c.type === 'image');
+      if (img) {
+        throw new BookError(
+          `${env.file}:${img.meta?.line ?? (open.map?.[0] ?? 0) + 1}: an image outside a figure block; write it as\n` +
+            '::: figure fig-some-name\n![alt text: what the figure shows](file.svg)\n\nThe caption.\n:::',
+        );
+      }
+      continue;
+    }
+    if (open.type === 'book_container_open' && open.info === 'widget') {
+      // An interactive figure's caption is its body: its label starts the first paragraph, as for a figure block.
+      const id = widgetFigureId(String(open.meta?.title ?? ''));
+      const first = tokens[i + 2];
+      if (id && tokens[i + 1]?.type === 'paragraph_open' && first?.type === 'inline') {
+        const label = new state.Token('book_figure_label', '', 0);
+        label.meta = { id, line: (open.map?.[0] ?? 0) + 1 };
+        first.children = [label, ...(first.children ?? [])];
+      }
+      continue;
+    }
+    if (open.type !== 'book_container_open' || open.info !== 'figure') continue;
+    const line = (open.map?.[0] ?? 0) + 1;
+    const id = String(open.meta?.title ?? '');
+    if (!FIGURE_ID.test(id)) {
+      throw new BookError(
+        `${env.file}:${line}: ${id ? `bad figure id "${id}"` : '"::: figure" needs an id'}: write "::: figure fig-some-name" (lower case letters, digits and hyphens after "fig-")`,
+      );
+    }
+    let close = i + 1;
+    while (!(tokens[close].type === 'book_container_close' && tokens[close].level === open.level)) close++;
+    const [pOpen, inline, pClose] = tokens.slice(i + 1, i + 4);
+    const parts = (inline?.children ?? []).filter((c) => !(c.type === 'softbreak' || (c.type === 'text' && !c.content.trim())));
+    if (pOpen?.type !== 'paragraph_open' || inline?.type !== 'inline' || pClose?.type !== 'paragraph_close' ||
+        parts.length !== 1 || parts[0].type !== 'image') {
+      throw new BookError(
+        `${env.file}:${line}: figure ${id} must start with its image alone on a line: ![alt text: what the figure shows](file.svg)`,
+      );
+    }
+    const img = parts[0];
+    const alt = altText(img.children ?? []);
+    const imgLine = (pOpen.map?.[0] ?? line) + 1;
+    if (!alt) {
+      throw new BookError(`${env.file}:${imgLine}: figure ${id}: the image has no alt text; say what the figure shows between ![ and ]`);
+    }
+    if (close - (i + 4) === 0 || tokens[i + 4].type !== 'paragraph_open') {
+      throw new BookError(`${env.file}:${line}: figure ${id} has no caption: write it as a paragraph after the image, before the closing :::`);
+    }
+    const media = new state.Token('book_figure_media', '', 0);
+    media.block = true;
+    media.map = pOpen.map;
+    media.meta = { id, src: img.attrGet('src') ?? '', alt, line: imgLine };
+    const label = new state.Token('book_figure_label', '', 0);
+    label.meta = { id, line };
+    tokens[i + 5].children = [label, ...(tokens[i + 5].children ?? [])];
+    const capOpen = new state.Token('book_figcaption_open', 'figcaption', 1);
+    capOpen.block = true;
+    const capClose = new state.Token('book_figcaption_close', 'figcaption', -1);
+    capClose.block = true;
+    tokens.splice(close, 0, capClose);
+    tokens.splice(i + 1, 3, media, capOpen);
+    i += 2; // the caption's inline tokens are checked like any other (no second image)
+  }
+}
+
+// ---- inline rule: @fig-id, a reference to a figure anywhere in the book ("Figure 3.2", linked) -------------------
+function figureRef(state: StateInline, silent: boolean): boolean {
+  const start = state.pos;
+  if (state.src.charCodeAt(start) !== 0x40 /* @ */) return false;
+  if (start > 0 && /[\p{L}\p{N}_.@-]/u.test(state.src[start - 1])) return false; // part of an e-mail address or a name
+  const m = /^@(fig-[a-z0-9]+(?:-[a-z0-9]+)*)/.exec(state.src.slice(start, state.posMax));
+  if (!m) return false;
+  if (!silent) {
+    const token = state.push('figure_ref', 'a', 0);
+    token.meta = { id: m[1] };
+  }
+  state.pos = start + m[0].length;
+  return true;
+}
+
 export function createMarkdown(): MarkdownIt {
   // Typographer for curly quotes only: its "replacements" would turn an exercise's "(c)" into ©.
   const md = new MarkdownIt({ html: true, linkify: false, typographer: true });
@@ -336,7 +479,9 @@ export function createMarkdown(): MarkdownIt {
   md.block.ruler.before('fence', 'book_container', container, { alt: ['paragraph', 'reference', 'blockquote', 'list'] });
   md.block.ruler.before('paragraph', 'book_directive', directive, { alt: ['paragraph', 'reference', 'blockquote', 'list'] });
   md.inline.ruler.before('escape', 'math_inline', mathInline);
+  md.inline.ruler.after('math_inline', 'figure_ref', figureRef);
   md.core.ruler.push('book_annotate', annotate);
+  md.core.ruler.push('book_figures', figureBlocks);
 
   const rules = md.renderer.rules;
   rules.math_block = (tokens, idx, _o, env: RenderEnv) => {
@@ -350,14 +495,36 @@ export function createMarkdown(): MarkdownIt {
   rules.book_container_open = (tokens, idx, _o, env: RenderEnv) => {
     const t = tokens[idx];
     const spec = CONTAINERS[t.info];
+    if (t.info === 'widget') {
+      if (!env.widget) throw new BookError(`${env.file}:${(t.map?.[0] ?? 0) + 1}: interactive figures are not available here`);
+      return env.widget({ spec: (t.meta?.title as string) ?? '', line: (t.map?.[0] ?? 0) + 1 }, 'open');
+    }
+    if (spec.tag === 'figure') return `<figure class="figure" id="${escapeHtml(t.meta.title as string)}">\n`;
     const title = (t.meta?.title as string) || spec.summary || spec.label || '';
     if (spec.tag === 'details') {
       return `<details class="${t.info}"><summary>${md.renderInline(title, env)}</summary>\n<div class="details-body">\n`;
     }
     return `<aside class="callout callout-${t.info}"><p class="callout-title">${md.renderInline(title, env)}</p>\n`;
   };
-  rules.book_container_close = (tokens, idx) =>
-    tokens[idx].tag === 'details' ? '</div>\n</details>\n' : '</aside>\n';
+  rules.book_container_close = (tokens, idx, _o, env: RenderEnv) =>
+    tokens[idx].tag === 'details' ? '</div>\n</details>\n'
+      : tokens[idx].info === 'widget' ? env.widget!({ spec: String(tokens[idx].meta?.title ?? ''), line: Number(tokens[idx].meta?.line) }, 'close')
+      : tokens[idx].tag === 'figure' ? '</figure>\n' : '</aside>\n';
+  rules.book_figure_media = (tokens, idx, _o, env: RenderEnv) => {
+    const m = tokens[idx].meta as { id: string; src: string; alt: string; line: number };
+    return env.figures.media(m.src, m.alt, m.line, m.id);
+  };
+  rules.book_figcaption_open = () => '<figcaption>\n';
+  rules.book_figcaption_close = () => '</figcaption>\n';
+  rules.book_figure_label = (tokens, idx, _o, env: RenderEnv) => {
+    const m = tokens[idx].meta as { id: string; line: number };
+    return `<span class="figure-label">${escapeHtml(env.figures.label(m.id, m.line))}.</span> `;
+  };
+  rules.figure_ref = (tokens, idx, _o, env: RenderEnv) => {
+    const t = tokens[idx];
+    const r = env.figures.ref(t.meta.id as string, (t.meta.line as number) ?? 0);
+    return `<a class="figure-ref" href="${escapeHtml(r.href)}">${escapeHtml(r.label)}</a>`;
+  };
   rules.book_directive = (tokens, idx, _o, env: RenderEnv) => env.directive(tokens[idx].meta as Directive);
   rules.fence = (tokens, idx) => {
     const t = tokens[idx];

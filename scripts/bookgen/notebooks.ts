@@ -80,10 +80,29 @@ export function backendRequest(root: string): string {
 }
 
 /**
- * The cache key of an executed notebook: sha256 over the notebook bytes, the library's fingerprint (every source
- * file under lib/ and package-lock.json: lib/io/fingerprint.ts), requirements.txt, the profile and the backend
- * requested. Anything else (chapters, the book's CSS) does not change what a cell prints, so editing prose never
- * re-runs training.
+ * The notebook as the cache key sees it: its JSON without the cells' figure captions and alt texts (metadata
+ * "figures", read by the book from the source notebook), which change no output. A file that is not JSON is taken as
+ * it is (reading it fails later, with a clear message).
+ */
+function notebookKeyBytes(file: string): Buffer | string {
+  const bytes = fs.readFileSync(file);
+  let nb: { cells?: { metadata?: Record<string, unknown> }[] };
+  try {
+    nb = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return bytes;
+  }
+  for (const c of Array.isArray(nb?.cells) ? nb.cells : []) {
+    if (c?.metadata && 'figures' in c.metadata) delete c.metadata.figures;
+  }
+  return JSON.stringify(nb);
+}
+
+/**
+ * The cache key of an executed notebook: sha256 over the notebook (without its figure captions), the library's
+ * fingerprint (every source file under lib/ and package-lock.json: lib/io/fingerprint.ts), requirements.txt, the
+ * profile and the backend requested. Anything else (chapters, captions, the book's CSS) does not change what a cell
+ * prints, so editing prose never re-runs training.
  */
 export function cacheKey(inputs: CacheInputs): string {
   const h = createHash('sha256');
@@ -91,7 +110,7 @@ export function cacheKey(inputs: CacheInputs): string {
     h.update(`${label}\0${Buffer.byteLength(bytes)}\0`);
     h.update(bytes);
   };
-  part('notebook', fs.readFileSync(inputs.notebookFile));
+  part('notebook', notebookKeyBytes(inputs.notebookFile));
   part('library', libraryFingerprint(inputs.root));
   const req = path.join(inputs.root, 'requirements.txt');
   part('requirements.txt', fs.existsSync(req) ? fs.readFileSync(req) : '<absent>');

@@ -1,9 +1,13 @@
 // Executed notebook cells → HTML: the code, highlighted, then its outputs in place.
 // Plotly JSON becomes a <div> plus its figure JSON in a <script type="application/json"> that book.js hands to
 // Plotly.newPlot; PNGs become files under assets/img named by content hash (identical inputs → identical book).
+// Every figure output (plotly, PNG, JPEG, SVG) is a numbered <figure> with the caption and alt text its cell declares
+// (figures.ts).
 import { createHash } from 'node:crypto';
 import { BookError, escapeHtml, highlightCode } from './markdown';
 import { joinSource, NotebookCell, NotebookOutput } from './notebooks';
+import { plotStill } from './plot-still';
+import type { SvgFigure } from '../../lib/core';
 
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
@@ -16,6 +20,25 @@ export interface OutputContext {
   figureCount: number;
   /** Stores bytes as a book asset and returns its URL relative to the page. */
   asset(bytes: Buffer, ext: string): string;
+  /** The figures the current cell shows, in output order; each figure output takes the next one (figures.ts). */
+  figures: ShownFigure[];
+}
+
+/** A figure of a notebook cell as the page shows it: its id, number, caption and text alternative. */
+export interface ShownFigure {
+  /** HTML id, e.g. "fig-ae-codes" (cross-references link to it). */
+  id: string;
+  /** "Figure 2.3". */
+  label: string;
+  /** The caption, rendered inline HTML. */
+  captionHtml: string;
+  /** What the figure shows, in words: the image's alt text, or the aria-label of an interactive plot. */
+  alt: string;
+}
+
+/** True for the outputs the book shows as figures: plotly figures and images. */
+export function isFigureData(data: Record<string, unknown>): boolean {
+  return PLOTLY_MIME in data || 'image/png' in data || 'image/jpeg' in data || 'image/svg+xml' in data;
 }
 
 // Colour codes in tracebacks and progress lines mean nothing in HTML.
@@ -44,7 +67,7 @@ function pre(content: string, cls: string): string {
   return `<pre class="output ${cls}">${escapeHtml(clean)}</pre>\n`;
 }
 
-function plotlyFigure(spec: unknown, ctx: OutputContext): string {
+function plotlyFigure(spec: unknown, ctx: OutputContext, alt: string): string {
   const fig = (typeof spec === 'string' ? JSON.parse(spec) : spec) as { data?: unknown; layout?: unknown; frames?: unknown };
   if (!fig || !Array.isArray(fig.data)) {
     throw new BookError(`${ctx.notebook}: a plotly output has no "data" array`);
@@ -53,26 +76,41 @@ function plotlyFigure(spec: unknown, ctx: OutputContext): string {
   const id = `${ctx.figurePrefix}-${ctx.figureCount}`;
   // "</" inside a <script> would end it early; \u003c keeps the JSON valid and the HTML safe.
   const json = JSON.stringify({ data: fig.data, layout: fig.layout ?? {}, frames: fig.frames }).replace(/</g, '\\u003c');
+  // role="img" + aria-label: a screen reader announces the plot by what it shows, not by plotly's SVG internals.
   return (
+    `<div class="figure-media" role="img" aria-label="${escapeHtml(alt)}">\n` +
+    plotStill(fig as SvgFigure) +
     `<div class="plotly-figure" id="${id}" data-figure="${id}-data"></div>\n` +
-    `<script type="application/json" id="${id}-data">${json}</script>\n`
+    `<script type="application/json" id="${id}-data">${json}</script>\n</div>\n`
   );
 }
 
-function image(b64: unknown, mime: string, ctx: OutputContext): string {
-  const bytes = Buffer.from(text(b64).replace(/\s+/g, ''), 'base64');
-  const url = ctx.asset(bytes, mime === 'image/png' ? 'png' : 'jpg');
-  return `<img class="output-image" src="${url}" alt="Output image from ${escapeHtml(ctx.notebook)}">\n`;
+function image(bytes: Buffer, ext: string, ctx: OutputContext, alt: string): string {
+  return `<img class="output-image" src="${ctx.asset(bytes, ext)}" alt="${escapeHtml(alt)}">\n`;
 }
 
-function renderData(data: Record<string, unknown>, ctx: OutputContext): string {
-  if (PLOTLY_MIME in data) return plotlyFigure(data[PLOTLY_MIME], ctx);
-  if ('image/png' in data) return image(data['image/png'], 'image/png', ctx);
-  if ('image/jpeg' in data) return image(data['image/jpeg'], 'image/jpeg', ctx);
-  if ('image/svg+xml' in data) {
-    const svg = text(data['image/svg+xml']);
-    return `<img class="output-image" src="${ctx.asset(Buffer.from(svg, 'utf8'), 'svg')}" alt="Output figure">\n`;
+/** A figure output wrapped as a numbered figure with its caption; the cell must have declared one more figure. */
+function renderFigure(data: Record<string, unknown>, ctx: OutputContext, cellIndex: number): string {
+  const f = ctx.figures.shift();
+  if (!f) {
+    throw new BookError(
+      `${ctx.notebook}: cell ${cellIndex} shows a figure with no caption and alt text; declare them in the cell's metadata: ` +
+        '"figures": [{"id": "fig-…", "caption": "…", "alt": "…"}], one entry per figure, in order',
+    );
   }
+  let media: string;
+  if (PLOTLY_MIME in data) media = plotlyFigure(data[PLOTLY_MIME], ctx, f.alt);
+  else if ('image/png' in data) media = image(Buffer.from(text(data['image/png']).replace(/\s+/g, ''), 'base64'), 'png', ctx, f.alt);
+  else if ('image/jpeg' in data) media = image(Buffer.from(text(data['image/jpeg']).replace(/\s+/g, ''), 'base64'), 'jpg', ctx, f.alt);
+  else media = image(Buffer.from(text(data['image/svg+xml']), 'utf8'), 'svg', ctx, f.alt);
+  return (
+    `<figure class="figure" id="${escapeHtml(f.id)}">\n${media}` +
+    `<figcaption><span class="figure-label">${escapeHtml(f.label)}.</span> ${f.captionHtml}</figcaption>\n</figure>\n`
+  );
+}
+
+function renderData(data: Record<string, unknown>, ctx: OutputContext, cellIndex: number): string {
+  if (isFigureData(data)) return renderFigure(data, ctx, cellIndex);
   if ('text/html' in data) return `<div class="output output-html">${text(data['text/html'])}</div>\n`;
   if ('text/plain' in data) return pre(text(data['text/plain']), 'output-text');
   return '';
@@ -102,7 +140,7 @@ export function renderOutputs(outputs: NotebookOutput[], ctx: OutputContext, cel
       case 'display_data':
       case 'execute_result':
       case 'update_display_data':
-        html += renderData(o.data ?? {}, ctx);
+        html += renderData(o.data ?? {}, ctx, cellIndex);
         break;
       case 'error':
         throw new BookError(`${ctx.notebook}: cell ${cellIndex}: ${o.ename ?? 'Error'}: ${(o.evalue ?? '').replace(ANSI, '')}`);
@@ -113,19 +151,22 @@ export function renderOutputs(outputs: NotebookOutput[], ctx: OutputContext, cel
   return html;
 }
 
-/** One notebook cell as the book shows it: caption, highlighted source, outputs. */
+/** One notebook cell as the book shows it: caption, highlighted source, outputs (its figures numbered and captioned). */
 export function renderCell(cell: NotebookCell, index: number, ctx: OutputContext, notebookHref: string): string {
   const source = joinSource(cell.source).replace(/\n+$/, '');
   const outputs = renderOutputs(cell.outputs ?? [], ctx, index);
+  if (ctx.figures.length) {
+    throw new BookError(`${ctx.notebook}: cell ${index} declares ${ctx.figures.length} more figure(s) in its metadata than it shows (${ctx.figures.map((f) => f.id).join(', ')})`);
+  }
   const lang = cell.cell_type === 'code' ? 'typescript' : '';
   const caption =
     `<div class="cell-caption"><a href="${notebookHref}">${escapeHtml(ctx.notebook.replace(/^.*\//, ''))}</a>` +
     ` · cell ${index}</div>\n`;
   return (
-    `<figure class="nb-cell">\n${caption}` +
+    `<div class="nb-cell">\n${caption}` +
     `<pre class="code cell-source"><code class="hljs language-typescript">${highlightCode(source, lang)}</code></pre>\n` +
     (outputs ? `<div class="cell-outputs">\n${outputs}</div>\n` : '') +
-    `</figure>\n`
+    `</div>\n`
   );
 }
 

@@ -14,7 +14,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { EXERCISES, ExerciseChapter, exerciseById } from '../../lib/coursework/exercises';
+import { BETA_SWEEP, EXERCISES, ExerciseChapter, exerciseById } from '../../lib/coursework/exercises';
 
 type Cell =
   | { kind: 'md'; text: string }
@@ -24,6 +24,8 @@ type Cell =
 
 const md = (text: string): Cell => ({ kind: 'md', text });
 const code = (src: string, tags?: string[]): Cell => ({ kind: 'code', code: src, tags });
+/** A cell the answers do not need (a figure, a training run to look at): the grader leaves it out. */
+const demo = (src: string): Cell => code(src, ['demo']);
 const answer = (exercise: string, stub: string, solution: string): Cell => ({ kind: 'answer', exercise, stub, solution });
 const checkCell = (exercise: string, src: string): Cell => ({ kind: 'check', exercise, code: src });
 
@@ -44,8 +46,11 @@ function intro(chapter: string, title: string, body: string): Cell {
     \`TODO\` with your code, keeping the function's name and signature. Run the *check* cell below each answer: it
     calls your function on reference cases, compares the results with the library's implementation (within float32
     tolerances, shapes included, gradients where they matter) and prints what passed, what failed — expected against
-    got — and a hint. Your teacher grades with the same checks (\`npm run grade\`), so a check that passes here
-    passes there. Keep one answer per answer cell; do not delete or duplicate answer cells.
+    got — and a hint. Your teacher grades (\`npm run grade\`) with the same checks on inputs drawn afresh for every
+    grading run, in a kernel of its own that runs the set-up and your answer cells but not the check cells or the
+    demonstrations (tag \`demo\`). It runs them without the library's own implementations of this chapter's
+    exercises, so an answer that calls one of those (\`vae.klDivergence\`, say) scores 0 there; the check warns you
+    when it sees that. Keep one answer per answer cell; do not delete or duplicate answer cells.
   `));
 }
 
@@ -73,7 +78,7 @@ const CH02: Cell[] = [
     Train a small autoencoder with a 2-D code, as in notebook \`01-autoencoder\`, and collect the codes of the training
     digits as a list of points \`[z1, z2]\`.
   `)),
-  code(dedent(`
+  demo(dedent(`
     const { train } = vae.loadData({ limit: pick({ quick: 1000, full: 8000 }) });
     const ae = vae.createAutoencoder({ latentDim: 2, seed: 0 });
     await vae.train(ae, train, { epochs: pick({ quick: 2, full: 10 }), seed: 0, progress: false });
@@ -132,7 +137,7 @@ const CH02: Cell[] = [
     The cell decodes 100 such codes. Compare them with the random decodes of notebook \`01-autoencoder\`: which of the
     chapter's three problems does the Gaussian fix, and which remain?
   `)),
-  code(dedent(`
+  demo(dedent(`
     const fitted = fitGaussian(points);
     const L11 = Math.sqrt(fitted.cov[0][0]);
     const L21 = fitted.cov[1][0] / L11;
@@ -304,7 +309,7 @@ const CH03: Cell[] = [
     The cell runs an (untrained) VAE on 16 test digits with your \`reparameterize\` and \`elbo\`, and prints your
     ELBO next to the library's. With the same noise they agree.
   `)),
-  code(dedent(`
+  demo(dedent(`
     const { test } = vae.loadData({ limit: 200 });
     const model = vae.createVAE({ seed: 0 });
     const terms = tf.tidy(() => {
@@ -323,6 +328,9 @@ const CH03: Cell[] = [
 
 // ------------------------------------------------------------------ 04-training
 
+/** The model of the β sweep, as the notebook creates it (lib/coursework/exercises.ts's BETA_SWEEP; the grader trains the same). */
+const CREATE_SWEEP_VAE = `vae.createVAE({ latentDim: latentDim, hiddenUnits: [${BETA_SWEEP.hiddenUnits.join(', ')}], seed: ${BETA_SWEEP.seed} })`;
+
 const CH04: Cell[] = [
   intro('4', 'training in practice', dedent(`
     Two knobs of chapter 4: a KL warm-up schedule, and the weight β of the KL term, whose sweep shows posterior
@@ -330,8 +338,8 @@ const CH04: Cell[] = [
   `)),
   code(SETUP),
   code(dedent(`
-    const { train, test } = vae.loadData(pick({ quick: { limit: 1000 }, full: {} }));
-    const latentDim = 10;
+    const { train, test } = vae.loadData(pick(${JSON.stringify(BETA_SWEEP.data).replace(/"(\w+)":/g, '$1: ').replace(/,/g, ', ').replace(/\{/g, '{ ').replace(/\}/g, ' }').replace(/\{  \}/g, '{}')}));
+    const latentDim = ${BETA_SWEEP.latentDim};
     console.log(\`\${train.size} training and \${test.size} test digits, latentDim \${latentDim}\`);
   `)),
   md(dedent(`
@@ -366,16 +374,18 @@ const CH04: Cell[] = [
   md(dedent(`
     ## Exercise 2: sweep β and count active units (\`beta-sweep\`, 3 points)
 
-    For each β in a list, train a fresh VAE (\`vae.createVAE({ latentDim: latentDim, hiddenUnits: [256], seed: 0 })\`) with
-    \`vae.train(model, train, { epochs, beta, seed: 0, progress: false })\`, then measure on the test digits:
+    For each β in a list, train a fresh VAE (\`${CREATE_SWEEP_VAE}\`) with
+    \`vae.train(model, train, { epochs, beta, seed: ${BETA_SWEEP.seed}, progress: false })\`, then measure on the test digits:
 
     * \`recon\` and \`kl\` in nats per example: \`vae.evaluate(model, test)\`;
     * the active units, the latent dimensions whose posterior mean varies across the data,
       $\\operatorname{Cov}_x\\big(\\mathbb{E}_{q(z \\mid x)}[z_j]\\big) > 0.01$ (Burda et al. 2016): \`vae.activeUnits(model, test).count\`.
 
-    Return one row \`{ beta, recon, kl, activeUnits }\` per β, and dispose each model when you are done with it
-    (\`model.dispose()\`). The next cell runs your sweep; the check looks at its result \`sweepResult\`: well-formed
-    rows, a range of β, a KL that falls as β grows and active units that do not grow.
+    Return one row \`{ beta, recon, kl, activeUnits }\` per β, in the order of \`betas\`, and dispose each model when you
+    are done with it (\`model.dispose()\`). The next cell runs your sweep; the check looks at its result
+    \`sweepResult\`: well-formed rows, a range of β, a KL that falls as β grows and active units that do not grow. The
+    grader calls \`sweepBeta\` itself, with three β of its choosing, and compares your rows with models it trains the
+    same way (same data, architecture and seeds): use exactly the model and training options above.
 
     *A tslab quirk:* inside a function, write \`{ latentDim: latentDim }\` rather than the shorthand \`{ latentDim }\` for
     a name defined in another cell; tslab 1.0 does not resolve the shorthand and throws \`latentDim is not defined\`.
@@ -392,8 +402,8 @@ const CH04: Cell[] = [
       async function sweepBeta(betas: number[], epochs: number): Promise<BetaSweepRow[]> {
         const rows: BetaSweepRow[] = [];
         for (const beta of betas) {
-          const model = vae.createVAE({ latentDim: latentDim, hiddenUnits: [256], seed: 0 });
-          await vae.train(model, train, { epochs, beta, seed: 0, progress: false });
+          const model = ${CREATE_SWEEP_VAE};
+          await vae.train(model, train, { epochs, beta, seed: ${BETA_SWEEP.seed}, progress: false });
           const { recon, kl } = vae.evaluate(model, test);
           rows.push({ beta, recon, kl, activeUnits: vae.activeUnits(model, test).count });
           model.dispose();
@@ -402,12 +412,12 @@ const CH04: Cell[] = [
       }
     `),
   ),
-  code(dedent(`
-    const sweepResult = await sweepBeta(pick({ quick: [0, 1, 4], full: [0, 0.5, 1, 2, 4] }), pick({ quick: 2, full: 10 }));
+  demo(dedent(`
+    const sweepResult = await sweepBeta(pick({ quick: [0, 1, 4], full: [0, 0.5, 1, 2, 4] }), pick({ quick: ${BETA_SWEEP.epochs.quick}, full: ${BETA_SWEEP.epochs.full} }));
     showTable(sweepResult.map((r) => ({ ...r })));
   `)),
   checkCell('beta-sweep', 'check.betaSweep(sweepResult, { latentDim: latentDim });'),
-  code(dedent(`
+  demo(dedent(`
     show(vae.lineChart(
       { x: sweepResult.map((r) => r.beta), ys: [{ name: 'active units', y: sweepResult.map((r) => r.activeUnits) }, { name: 'KL (nats)', y: sweepResult.map((r) => r.kl) }] },
       { title: 'Posterior collapse as β grows', xTitle: 'β' },
@@ -499,7 +509,7 @@ const CH05: Cell[] = [
     bottom row: \`slerp\`). It prints the norm of the codes along both paths, for the two digits and for two samples
     from the prior: which path dips towards the origin, and when is the dip large?
   `)),
-  code(dedent(`
+  demo(dedent(`
     const { train, test } = vae.loadData({ limit: pick({ quick: 1000, full: 8000 }) });
     const model = vae.createVAE({ latentDim: 20, seed: 0 });
     await vae.train(model, train, { epochs: pick({ quick: 2, full: 10 }), seed: 0, progress: false });
@@ -597,7 +607,7 @@ const CH06: Cell[] = [
     library's test ELBO and its IWAE estimate with $K = 100$ (\`vae.iwaeNll\` reports the negative, in nats). Does
     $K = 1$ agree with the ELBO on average? Does the estimate grow with $K$?
   `)),
-  code(dedent(`
+  demo(dedent(`
     const { train, test } = vae.loadData({ limit: pick({ quick: 1000, full: 8000 }) });
     const model = vae.createVAE({ latentDim: 20, seed: 0 });
     await vae.train(model, train, { epochs: pick({ quick: 2, full: 10 }), seed: 0, progress: false });

@@ -9,8 +9,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import initWabt from 'wabt';
+import { parseFlags, type Command } from '../flags';
 
 const DIR = path.join(__dirname, '..', '..', 'lib', 'backend', 'wasm');
+
+const COMMAND: Command = {
+  name: 'codegen/wasm',
+  usage: `usage: npx tsx scripts/codegen/wasm.ts [--check]
+  writes lib/backend/wasm/<name>.ts from each lib/backend/wasm/<name>.wat
+  --check  write nothing; exit 1 if a .ts is out of date`,
+};
 
 /**
  * The memory import of the kernels, and the same import as shared memory: the
@@ -52,7 +60,7 @@ export async function generate(watFile: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const check = process.argv.includes('--check');
+  const check = parseFlags(COMMAND, { check: { type: 'boolean' } }).check ?? false;
   let stale = 0;
   for (const f of fs.readdirSync(DIR).filter((n) => n.endsWith('.wat')).sort()) {
     const wat = path.join(DIR, f);
@@ -61,11 +69,11 @@ async function main(): Promise<void> {
     const current = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
     if (current === text) continue;
     if (check) {
-      console.error(`make-wasm: ${path.relative(process.cwd(), out)} is out of date with ${f}; run npx tsx scripts/codegen/wasm.ts`);
+      console.error(`codegen/wasm: ${path.relative(process.cwd(), out)} is out of date with ${f}; run npx tsx scripts/codegen/wasm.ts`);
       stale++;
     } else {
       fs.writeFileSync(out, text);
-      console.log(`make-wasm: wrote ${path.relative(process.cwd(), out)}`);
+      console.log(`codegen/wasm: wrote ${path.relative(process.cwd(), out)}`);
     }
   }
   process.exit(stale ? 1 : 0);
@@ -73,7 +81,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((e) => {
-    console.error(`make-wasm: ${(e as Error).message}`);
+    console.error(`codegen/wasm: ${(e as Error).message}`);
     process.exit(1);
   });
 }

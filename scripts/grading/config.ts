@@ -1,14 +1,22 @@
 /**
- * The grader's configuration and its results (grade.ts, issue 5): what a run
- * is allowed (time, memory, parallelism) and what it reports per submission
- * and per exercise.
+ * The grader's configuration and its results (grade.ts, issues 5 and 14): what
+ * a run is allowed (time, memory, parallelism, sandbox), which slice of the
+ * class it grades, and what it reports per submission and per exercise.
  */
 import * as path from 'path';
 import type { CheckResult } from '../../lib/coursework/runner';
 import type { Profile } from '../../lib/training/profile';
 
+export type SandboxChoice = 'auto' | 'bwrap' | 'none';
+
+/** A slice of the class: submission i (in sorted order) belongs to shard i mod count. `index` is 0-based. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
 export interface GradeConfig {
-  /** Where the per-submission JSON and executed notebooks go. */
+  /** Where the per-submission JSON, the executed notebooks, class.json and the CSV go. */
   outDir: string;
   /** The class CSV (default <outDir>/class.csv). */
   csv: string;
@@ -24,8 +32,19 @@ export interface GradeConfig {
   chapter?: string;
   /** VAE_PROFILE for the kernel: 'quick' keeps training cells short. */
   profile: Profile;
-  /** Print the table (off in tests that read the JSON). */
+  /** Print progress lines (off in tests that read the JSON). */
   print: boolean;
+  /** 'auto': bubblewrap when it works here, else unsandboxed (said once, at the top of the report). */
+  sandbox: SandboxChoice;
+  /**
+   * The seed the probes are drawn from (never sent to a kernel). Absent: a new
+   * one for every run. Slices of one class must share it (grade.ts requires it with --shard).
+   */
+  seed?: number;
+  /** VAE_BACKEND of the kernels; absent: per chapter (KERNEL_BACKEND). */
+  backend?: string;
+  /** Grade only this slice of the submissions. */
+  shard?: Shard;
 }
 
 export const DEFAULT_GRADE_CONFIG: GradeConfig = {
@@ -37,14 +56,25 @@ export const DEFAULT_GRADE_CONFIG: GradeConfig = {
   jobs: 2,
   profile: 'quick',
   print: true,
+  sandbox: 'auto',
 };
+
+/**
+ * The kernels' backend per chapter. The graded cells of most chapters do small
+ * tensor maths, for which plain JavaScript starts in a fraction of the time and
+ * memory of TensorFlow's native library; chapter 4's β sweep trains three
+ * models, and gets the fastest backend there is. Scores do not depend on it: the
+ * grader compares with tolerances that every backend meets.
+ */
+export const KERNEL_BACKEND: Record<string, string> = { '04-training': 'auto' };
+export const DEFAULT_KERNEL_BACKEND = 'cpu';
 
 export interface ExerciseGrade {
   id: string;
   title: string;
   points: number;
   maxPoints: number;
-  /** 'graded': the check ran; 'not-graded': it could not (see notes). */
+  /** 'graded': the answers were judged; 'not-graded': they could not be (see notes). */
   status: 'graded' | 'not-graded';
   passed?: number;
   total?: number;
@@ -54,16 +84,33 @@ export interface ExerciseGrade {
 }
 
 export interface SubmissionGrade {
-  /** Short name (file name without .ipynb), unique within the run. */
+  /** Short name (file name without .ipynb), unique within the class (all slices). */
   name: string;
   file: string;
   chapter: string | null;
   score: number;
   maxScore: number;
   exercises: ExerciseGrade[];
-  /** Problems with the notebook as a whole or with cells outside the checks, one line each. */
+  /** Problems with the notebook as a whole or with cells outside the answers, one line each. */
   problems: string[];
   /** Kernel runs it took (reruns drop killed cells). */
   passes: number;
   seconds: number;
 }
+
+/** What one run (or one slice) of the grader wrote to <outDir>/class.json; `grade merge` joins these. */
+export interface ClassResult {
+  /** 'grade-class/1': the format of this file. */
+  format: string;
+  /** The slice this run graded (absent: the whole class). */
+  shard?: Shard;
+  /** How many submissions the whole class has (all slices). */
+  classSize: number;
+  /** A fingerprint of the run's seed: slices of one class must show the same one. */
+  seedFingerprint: string;
+  /** 'bwrap', or 'none' with the reason. */
+  sandbox: { mode: 'bwrap' | 'none'; why?: string };
+  grades: (SubmissionGrade & { order: number })[];
+}
+
+export const CLASS_FORMAT = 'grade-class/1';

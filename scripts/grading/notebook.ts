@@ -1,11 +1,12 @@
 /**
  * The submission as data (the grader never runs it here): reading a notebook
  * defensively, finding its chapter and answer cells, and building the graded
- * copy — the student's cells without outputs, then one check cell per exercise
- * that prints its result behind a marker.
+ * copy — the student's cells without outputs (inline checks and demonstrations
+ * left out), then one cell that evaluates the answers on the grader's probes.
  */
 import * as path from 'path';
-import { EXERCISES, EXERCISE_CHAPTERS, ExerciseSpec } from '../../lib/coursework/exercises';
+import { EXERCISES, EXERCISE_CHAPTERS } from '../../lib/coursework/exercises';
+import type { GradeRequest } from '../../lib/coursework/protocol';
 
 export interface RawCell {
   cell_type: string;
@@ -65,10 +66,12 @@ export function detectChapter(file: string, cells: RawCell[] | undefined, metada
 
 export interface GradedNotebook {
   json: string;
-  /** 1-based index of each exercise's check cell in the graded notebook. */
-  checkCells: Map<string, number>;
+  /** 1-based index of the evaluation cell (0 when nothing is evaluated). */
+  evalCell: number;
   /** Number of the student's cells (they keep their numbers 1…n). */
   studentCells: number;
+  /** The student's code cells the grader does not run, and why. */
+  skipped: Map<number, string>;
 }
 
 function nbLines(text: string): string[] {
@@ -76,35 +79,51 @@ function nbLines(text: string): string[] {
   return parts.map((l, i) => (i < parts.length - 1 ? `${l}\n` : l));
 }
 
+/** Tags of cells the grader leaves out (an answer cell always runs, whatever its tags). */
+export const SKIPPED_TAGS: Record<string, string> = {
+  check: 'an inline check (the grader judges the answers itself)',
+  demo: 'a demonstration the answers do not need',
+};
+
+/** Why the grader does not run this cell, or undefined when it does. */
+export function skipReason(cell: RawCell): string | undefined {
+  if (cell.cell_type !== 'code' || answerId(cell) !== undefined) return undefined;
+  const tags = Array.isArray(cell.metadata.tags) ? (cell.metadata.tags as unknown[]) : [];
+  const tag = Object.keys(SKIPPED_TAGS).find((t) => tags.includes(t));
+  return tag && SKIPPED_TAGS[tag];
+}
+
 /**
- * The student's cells (outputs dropped; cells in `dropped` replaced by a
- * comment so numbering stays), then one check cell per exercise.
+ * The graded copy: the student's cells (outputs dropped), of which check and
+ * demo cells and the cells in `dropped` (killed in an earlier run) become
+ * markdown notes, so numbering stays and they do not run; then one evaluation
+ * cell that answers `request`'s probes in the kernel and prints each
+ * exercise's answers behind `marker` (lib/coursework/respond.ts).
  */
-export function buildGradedNotebook(cells: RawCell[], specs: ExerciseSpec[], marker: string, dropped: Map<number, string>, skipChecks: Set<string>): GradedNotebook {
+export function buildGradedNotebook(cells: RawCell[], request: GradeRequest, marker: string, dropped: Map<number, string>): GradedNotebook {
+  const skipped = new Map<number, string>();
   const out: Record<string, unknown>[] = cells.map((c, i) => {
     const n = i + 1;
     const id = `s${n}`;
     if (c.cell_type === 'code') {
-      const reason = dropped.get(n);
-      const source = reason ? `// removed by the grader: ${reason}` : c.source;
-      return { cell_type: 'code', execution_count: null, id, metadata: {}, outputs: [], source: nbLines(source) };
+      const reason = dropped.get(n) ?? skipReason(c);
+      if (!reason) return { cell_type: 'code', execution_count: null, id, metadata: {}, outputs: [], source: nbLines(c.source) };
+      skipped.set(n, reason);
+      return { cell_type: 'markdown', id, metadata: {}, source: nbLines(`*not run by the grader: ${reason}*`) };
     }
     // Markdown and raw cells are kept as markdown (they do not run); anything else becomes an empty note.
     return { cell_type: 'markdown', id, metadata: {}, source: nbLines(c.cell_type === 'markdown' || c.cell_type === 'raw' ? c.source : '') };
   });
-  const checkCells = new Map<string, number>();
-  // No leading "__": tslab 1.0 mangles such names between a cell's import and its use.
-  const alias = `gradeRun${marker.replace(/[^A-Za-z0-9]/g, '')}`;
-  // The import has a cell of its own: compiling it costs about a second, once instead of once per check.
-  out.push({ cell_type: 'code', execution_count: null, id: 'grade-import', metadata: { tags: ['grader-check'] }, outputs: [], source: nbLines(`import { runExercise as ${alias} } from './lib/index';`) });
-  for (const spec of specs) {
-    if (skipChecks.has(spec.id)) continue;
-    // One cell per exercise: a missing name fails only its own cell (tslab compiles each cell alone).
-    // `as unknown`: a submission's types must not stop its check from compiling. No object shorthand
-    // for names of other cells (tslab 1.0 does not resolve it).
-    const source = `console.log(${JSON.stringify(marker)} + JSON.stringify(${alias}(${JSON.stringify(spec.id)}, (${spec.symbol}) as unknown, { quiet: true })));`;
-    out.push({ cell_type: 'code', execution_count: null, id: `grade-${spec.id}`, metadata: { tags: ['grader-check'] }, outputs: [], source: nbLines(source) });
-    checkCells.set(spec.id, out.length);
+  let evalCell = 0;
+  if (request.exercises.length > 0) {
+    // No leading "__": tslab 1.0 mangles such names between a cell's import and its use.
+    const alias = `gradeRespond${marker.replace(/[^A-Za-z0-9]/g, '')}`;
+    const source = [
+      `import { respond as ${alias} } from './lib/coursework/respond';`,
+      `await ${alias}(${JSON.stringify(marker)}, ${JSON.stringify(JSON.stringify(request))});`,
+    ].join('\n');
+    out.push({ cell_type: 'code', execution_count: null, id: 'grader-evaluate', metadata: { tags: ['grader'] }, outputs: [], source: nbLines(source) });
+    evalCell = out.length;
   }
   const nb = {
     cells: out,
@@ -112,5 +131,5 @@ export function buildGradedNotebook(cells: RawCell[], specs: ExerciseSpec[], mar
     nbformat: 4,
     nbformat_minor: 5,
   };
-  return { json: JSON.stringify(nb, null, 1), checkCells, studentCells: cells.length };
+  return { json: JSON.stringify(nb, null, 1), evalCell, studentCells: cells.length, skipped };
 }

@@ -1,20 +1,27 @@
 /**
- * Grading one submission: run the graded copy, rerun without the cells that
- * were killed (time or memory limit, dead kernel: they take the kernel's state
- * with them), then turn the check cells' marker lines and the executor's
- * report into scores and one-line notes.
+ * Grading one submission (issue 14): run the student's cells and the
+ * evaluation cell in a kernel of its own (scripts/grading/run.ts), read the
+ * answers it printed, judge them here (scripts/grading/judge.ts), and rerun
+ * without whatever was killed (a time or memory limit, a dead kernel: they take
+ * the kernel's state with them) — a killed student cell is left out of the next
+ * run, an exercise whose evaluation never returned scores 0 and the others are
+ * evaluated again.
  */
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ExerciseSpec, exercisesOf } from '../../lib/coursework/exercises';
-import type { CheckResult } from '../../lib/coursework/runner';
+import { BETA_SWEEP, ExerciseSpec, exercisesOf } from '../../lib/coursework/exercises';
+import { ExerciseRequest, GradeRequest, cleanText } from '../../lib/coursework/protocol';
+import type { SweepProbe } from '../../lib/coursework/respond';
+import type { JudgeContext } from '../../lib/coursework/runner';
 import { ExerciseGrade, GradeConfig, SubmissionGrade } from './config';
 import { CellReport, RunOutcome, firstLine, runExecutor, streamText } from './execute';
+import { Response, judgeExercise, readResponses } from './judge';
 import { GradedNotebook, RawCell, answerId, buildGradedNotebook, detectChapter, readSubmission } from './notebook';
+import type { GradingRun } from './run';
 
-/** Runs of one submission at most: the first, plus reruns that each drop the cells killed before. */
+/** Runs of one submission at most: the first, plus reruns that each leave out what was killed before. */
 const MAX_PASSES = 4;
 
 const KILLED = new Set(['timeout', 'memory', 'dead-kernel']);
@@ -37,20 +44,16 @@ function declaringCells(cells: RawCell[], symbol: string): number[] {
   return cells.map((c, i) => (c.cell_type === 'code' && re.test(c.source) ? i + 1 : 0)).filter((n) => n > 0);
 }
 
-/** One line for the failed cases of a check (the JSON keeps every case). */
-function summariseFailures(r: CheckResult): string[] {
-  const failed = r.cases.filter((c) => !c.passed);
-  if (failed.length === 0) return [];
-  const errors = failed.map((c) => c.error?.message);
-  if (failed.length === r.cases.length && errors.every((m) => m !== undefined && m === errors[0])) {
-    return [`every case threw ${errors[0]}`];
-  }
-  const shown = failed.slice(0, 2).map((c) => `${c.name} (${c.error ? `threw ${c.error.message}` : c.hint ?? 'wrong value'})`);
-  const more = failed.length > 2 ? `; and ${failed.length - 2} more` : '';
-  return [`${failed.length}/${r.total} cases failed: ${shown.join('; ')}${more}`];
+/** The stdout the evaluation cell printed. */
+function evalStdout(run: RunOutcome, cell: number): string {
+  const outputs = run.executed?.cells[cell - 1]?.outputs ?? [];
+  return outputs
+    .filter((o) => o.output_type === 'stream' && o.name === 'stdout')
+    .map(streamText)
+    .join('');
 }
 
-export async function gradeSubmission(file: string, name: string, cfg: GradeConfig): Promise<SubmissionGrade> {
+export async function gradeSubmission(file: string, name: string, cfg: GradeConfig, run: GradingRun): Promise<SubmissionGrade> {
   const t0 = Date.now();
   const problems: string[] = [];
   const result = (chapter: string | null, exercises: ExerciseGrade[], passes: number): SubmissionGrade => {
@@ -83,6 +86,7 @@ export async function gradeSubmission(file: string, name: string, cfg: GradeConf
     return result(chapter, [], 0);
   }
   const specs = exercisesOf(chapter);
+  const plans = run.plansOf(chapter);
 
   // Answer cells: missing, duplicated, or of another chapter.
   const answerCells = new Map<string, number[]>();
@@ -101,50 +105,69 @@ export async function gradeSubmission(file: string, name: string, cfg: GradeConf
     if (!notes.has(id)) problems.push(`cell ${at.join(', ')}: answer cell for '${id}', which is not an exercise of ${chapter}`);
   }
 
-  // Run, and rerun without the cells that were killed.
-  const marker = `@@GRADE-${randomBytes(6).toString('hex')}@@`;
+  // Run, and rerun without what was killed.
+  const responses = new Map<string, Response>();
+  const evalKilled = new Map<string, string>();
   const dropped = new Map<number, string>();
-  const skipChecks = new Set<string>();
-  const checkKilled = new Map<string, string>();
+  let evalFailure: string | undefined;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'grade-'));
   const executedPath = path.join(cfg.outDir, `${name}.executed.ipynb`);
   let last: { run: RunOutcome; graded: GradedNotebook } | undefined;
   let passes = 0;
   try {
     for (let pass = 1; pass <= MAX_PASSES; pass++) {
+      const pending = specs.filter((s) => !responses.has(s.id) && !evalKilled.has(s.id));
+      if (pending.length === 0) break;
       passes = pass;
-      const graded = buildGradedNotebook(cells, specs, marker, dropped, skipChecks);
+      const request: GradeRequest = { exercises: pending.map((s): ExerciseRequest => ({ id: s.id, symbol: s.symbol, probes: plans.get(s.id)?.probes ?? [] })) };
+      // A marker new for every run of the notebook: a line from anywhere else never has it.
+      const marker = `@@GRADE-${randomBytes(9).toString('hex')}@@`;
+      const graded = buildGradedNotebook(cells, request, marker, dropped);
       const input = path.join(work, `pass${pass}.ipynb`);
       fs.writeFileSync(input, graded.json);
-      const exec = () => runExecutor(input, path.join(work, `pass${pass}.executed.ipynb`), path.join(work, `pass${pass}.json`), cfg);
-      let run = await exec();
-      if (run.cells.length === 0) {
+      const once = async () => {
+        const k = run.kernelFor(chapter);
+        try {
+          return await runExecutor(input, path.join(work, `pass${pass}.executed.ipynb`), path.join(work, `pass${pass}.json`), cfg, k.kernel);
+        } finally {
+          k.dispose();
+        }
+      };
+      let outcome = await once();
+      if (outcome.cells.length === 0) {
         // No report at all: the kernel did not start or the executor died (seen on a busy machine). Once more.
-        const first = firstLine(run.stderr.split('\n').filter((l) => l.trim()).slice(-1)[0] ?? '') || `exit code ${run.code}`;
-        run = await exec();
-        if (run.cells.length > 0) problems.push(`the first attempt to run the notebook failed (${first}); the second ran`);
+        const first = firstLine(outcome.stderr.split('\n').filter((l) => l.trim()).slice(-1)[0] ?? '') || `exit code ${outcome.code}`;
+        outcome = await once();
+        if (outcome.cells.length > 0) problems.push(`the first attempt to run the notebook failed (${first}); the second ran`);
       }
-      last = { run, graded };
-      if (run.code === 2 || run.code === null || run.cells.length === 0) break;
-      const killed = run.cells.filter((c) => KILLED.has(c.status));
-      if (killed.length === 0) break;
-      const checkIndex = new Map([...graded.checkCells.entries()].map(([id, n]) => [n, id]));
-      for (const k of killed) {
-        const reason = killReason(k, cfg);
-        const id = checkIndex.get(k.index);
-        if (id) {
-          checkKilled.set(id, `its check did not finish: ${reason} (an endless loop or a huge allocation in \`${specs.find((s) => s.id === id)?.symbol}\`?)`);
-          skipChecks.add(id);
-        } else if (k.index <= cells.length) {
-          dropped.set(k.index, `${reason}`);
+      last = { run: outcome, graded };
+      if (outcome.code === 2 || outcome.code === null || outcome.cells.length === 0) break;
+
+      const killedStudent = outcome.cells.filter((c) => KILLED.has(c.status) && c.index <= cells.length);
+      if (killedStudent.length > 0) {
+        // The evaluation ran (if at all) in a fresh kernel without the killed cell's work: run again without it.
+        for (const k of killedStudent) {
+          const reason = killReason(k, cfg);
+          dropped.set(k.index, reason);
           problems.push(`${describeCell(k.index, cells)}: skipped, ${reason}; the notebook was run again without it`);
-        } else {
-          // The grader's own import cell: nothing of the student's runs in it, so the kill came from the
-          // machine (seen once on a busy one); the next run tries again with the same cells.
-          problems.push(`the grader's cell that loads lib/coursework/check.ts was killed (${reason}); the notebook was run again`);
+        }
+        if (pass === MAX_PASSES) problems.push(`still failing after ${MAX_PASSES} runs; no exercise could be evaluated`);
+        continue;
+      }
+      const { responses: got, stray } = readResponses(evalStdout(outcome, graded.evalCell), marker, request.exercises);
+      if (stray > 0) problems.push(`the evaluation printed ${stray} line(s) with this run's marker that are not results of the exercises asked for (ignored)`);
+      for (const [id, r] of got) responses.set(id, r);
+      const evalCell = outcome.cells.find((c) => c.index === graded.evalCell);
+      if (evalCell && KILLED.has(evalCell.status)) {
+        // Exercises print in order: the first one without a line is the one that never returned.
+        const culprit = pending.find((s) => !got.has(s.id));
+        if (culprit) {
+          evalKilled.set(culprit.id, `its evaluation did not finish: ${killReason(evalCell, cfg)} (an endless loop or a huge allocation in \`${culprit.symbol}\`?)`);
+          continue;
         }
       }
-      if (pass === MAX_PASSES) problems.push(`still failing after ${MAX_PASSES} runs; the scores are from the last run`);
+      if (evalCell && evalCell.status !== 'ok') evalFailure = cleanText(`${evalCell.ename ?? 'Error'}: ${evalCell.evalue ?? ''}`.trim());
+      break;
     }
   } finally {
     if (last?.run.executed) {
@@ -157,70 +180,72 @@ export async function gradeSubmission(file: string, name: string, cfg: GradeConf
     }
     fs.rmSync(work, { recursive: true, force: true });
   }
-  const { run, graded } = last as { run: RunOutcome; graded: GradedNotebook };
+  if (!last) return result(chapter, notGraded(specs, 'not evaluated'), passes);
+  const { run: outcome, graded } = last;
 
-  if (run.code === 2 || run.code === null || run.cells.length === 0) {
-    const why = run.code === null ? 'the executor did not finish and was killed' : firstLine(run.stderr.split('\n').filter((l) => l.trim()).slice(-1)[0] ?? '') || 'the executor failed';
+  if (outcome.code === 2 || outcome.code === null || outcome.cells.length === 0) {
+    const why = outcome.code === null ? 'the executor did not finish and was killed' : firstLine(outcome.stderr.split('\n').filter((l) => l.trim()).slice(-1)[0] ?? '') || 'the executor failed';
     problems.push(`not executed: ${why}`);
     return result(chapter, notGraded(specs, 'the notebook could not be executed'), passes);
   }
 
   // Problems in the student's own cells (the last run; killed cells are already reported).
-  const byIndex = new Map(run.cells.map((c) => [c.index, c]));
-  for (const c of run.cells) {
-    if (c.index > graded.studentCells || c.status === 'ok' || c.status === 'skipped') continue;
-    if (dropped.has(c.index)) continue;
+  const byIndex = new Map(outcome.cells.map((c) => [c.index, c]));
+  for (const c of outcome.cells) {
+    if (c.index > graded.studentCells || c.status === 'ok' || c.status === 'skipped' || dropped.has(c.index)) continue;
     if (KILLED.has(c.status)) {
       problems.push(`${describeCell(c.index, cells)}: ${killReason(c, cfg)}; the cells after it ran in a fresh kernel`);
       continue;
     }
-    problems.push(`${describeCell(c.index, cells)}: ${c.ename ?? 'Error'}: ${c.evalue ?? ''}`.trim());
-  }
-  const imported = byIndex.get(graded.studentCells + 1);
-  if (imported && imported.status !== 'ok') {
-    problems.push(`the grader could not load lib/coursework/check.ts in the kernel: ${imported.ename ?? 'Error'}: ${imported.evalue ?? ''}`);
+    problems.push(cleanText(`${describeCell(c.index, cells)}: ${c.ename ?? 'Error'}: ${c.evalue ?? ''}`.trim()));
   }
 
-  // One result per exercise, from its check cell's marker line.
-  const exercises: ExerciseGrade[] = specs.map((s) => {
+  const exercises: ExerciseGrade[] = [];
+  for (const s of specs) {
     const own = notes.get(s.id) ?? [];
-    const base = { id: s.id, title: s.title, maxPoints: s.points };
-    if (checkKilled.has(s.id)) return { ...base, points: 0, status: 'not-graded', notes: [...own, checkKilled.get(s.id) as string] };
-    const n = graded.checkCells.get(s.id) as number;
-    const outputs = run.executed?.cells[n - 1]?.outputs ?? [];
-    const line = outputs
-      .filter((o) => o.output_type === 'stream' && o.name === 'stdout')
-      .map(streamText)
-      .join('')
-      .split('\n')
-      .find((l) => l.startsWith(marker));
-    if (line) {
-      try {
-        const r = JSON.parse(line.slice(marker.length)) as CheckResult;
-        if (r.id !== s.id || typeof r.passed !== 'number' || typeof r.total !== 'number') throw new Error('malformed');
-        const points = r.total > 0 ? Math.round(((s.points * r.passed) / r.total) * 100) / 100 : 0;
-        return { ...base, points, status: 'graded', passed: r.passed, total: r.total, notes: [...own, ...summariseFailures(r)], cases: r.cases };
-      } catch {
-        return { ...base, points: 0, status: 'not-graded', notes: [...own, 'its check printed an unreadable result'] };
-      }
+    const base = { id: s.id, title: s.title, maxPoints: s.points, points: 0, status: 'not-graded' as const };
+    const killed = evalKilled.get(s.id);
+    if (killed) {
+      exercises.push({ ...base, notes: [...own, killed] });
+      continue;
     }
-    const cell = byIndex.get(n);
-    const why = cell && cell.status !== 'ok' ? `${cell.ename ?? 'Error'}: ${cell.evalue ?? ''}` : 'its check printed no result';
-    const notDefined = why.includes(`Cannot find name '${s.symbol}'`) || why.includes(`${s.symbol} is not defined`);
-    let note = `not graded: ${why}`;
-    if (notDefined) {
-      const decl = declaringCells(cells, s.symbol);
-      const failedDecl = decl.map((d) => byIndex.get(d)).find((r) => r && r.status !== 'ok');
-      if (failedDecl) {
-        const what = dropped.has(failedDecl.index) ? `was skipped (${dropped.get(failedDecl.index)})` : `failed: ${failedDecl.ename ?? 'Error'}: ${failedDecl.evalue ?? ''}`;
-        note = `not graded: \`${s.symbol}\` is not defined because ${describeCell(failedDecl.index, cells)} ${what}`;
-      } else if (decl.length === 0) {
-        note = `not graded: nothing defines \`${s.symbol}\``;
-      } else {
-        note = `not graded: \`${s.symbol}\` is not defined (${why})`;
+    const r = responses.get(s.id);
+    const plan = plans.get(s.id);
+    if (r?.kind === 'answers' && plan) {
+      const ctx: JudgeContext = {};
+      if (s.id === 'beta-sweep') {
+        ctx.latentDim = BETA_SWEEP.latentDim;
+        ctx.reference = await run.reference(plan.probes[0] as SweepProbe);
       }
+      exercises.push(judgeExercise(s, plan, r.answers, ctx, own));
+      continue;
     }
-    return { ...base, points: 0, status: 'not-graded', notes: [...own, note] };
-  });
+    if (r?.kind === 'unreadable') {
+      exercises.push({ ...base, notes: [...own, `not graded: its result could not be read (${r.why}), so it scores 0`] });
+      continue;
+    }
+    if (r?.kind === 'not-function') {
+      exercises.push({ ...base, notes: [...own, `not graded: \`${s.symbol}\` is not a function (it is ${r.what})`] });
+      continue;
+    }
+    if (r?.kind === 'missing') {
+      exercises.push({ ...base, notes: [...own, missingNote(s, cells, byIndex, dropped, graded.skipped)] });
+      continue;
+    }
+    exercises.push({ ...base, notes: [...own, `not graded: its evaluation printed no result${evalFailure ? ` (the evaluation failed: ${evalFailure})` : ''}`] });
+  }
   return result(chapter, exercises, passes);
+}
+
+/** Why the notebook does not define the answer's name: the cell that should have, and what happened to it. */
+function missingNote(s: ExerciseSpec, cells: RawCell[], byIndex: Map<number, CellReport>, dropped: Map<number, string>, skipped: Map<number, string>): string {
+  const decl = declaringCells(cells, s.symbol);
+  if (decl.length === 0) return `not graded: nothing defines \`${s.symbol}\``;
+  const droppedAt = decl.find((d) => dropped.has(d));
+  if (droppedAt !== undefined) return `not graded: \`${s.symbol}\` is not defined because ${describeCell(droppedAt, cells)} was skipped (${dropped.get(droppedAt)})`;
+  const failed = decl.map((d) => byIndex.get(d)).find((r) => r && r.status !== 'ok');
+  if (failed) return cleanText(`not graded: \`${s.symbol}\` is not defined because ${describeCell(failed.index, cells)} failed: ${failed.ename ?? 'Error'}: ${failed.evalue ?? ''}`);
+  const notRun = decl.find((d) => skipped.has(d));
+  if (notRun !== undefined) return `not graded: \`${s.symbol}\` is defined only in ${describeCell(notRun, cells)}, which the grader does not run (${skipped.get(notRun)}); define it in its answer cell`;
+  return `not graded: \`${s.symbol}\` is not defined`;
 }

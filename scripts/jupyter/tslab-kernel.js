@@ -3,7 +3,7 @@
 //
 // Why: tslab compiles every cell with TypeScript `rootDir` = the kernel's working directory (tslab
 // converter.js), and Jupyter starts a kernel in the notebook's folder. A notebook in notebooks/ importing
-// '../lib' then fails with "File '…/lib/vae.ts' is not under 'rootDir' '…/notebooks'". Started from the
+// '../lib' then fails with "File '…/lib/model/vae.ts' is not under 'rootDir' '…/notebooks'". Started from the
 // project root, every notebook run with this kernel (notebooks/, exercises/, a submission anywhere on
 // disk) imports the library the same way, `import { createVAE } from './lib/index';`, and relative file
 // paths in cells are relative to the root. The notebook's own folder stays available as

@@ -1,8 +1,8 @@
-;; The fused Adam update of lib/adam.ts in WebAssembly SIMD (4 float32 lanes).
+;; The fused Adam update (the VaeFusedAdam kernel of lib/backend/fused-adam.ts) in WebAssembly SIMD (4 float32 lanes).
 ;; It works on the TF.js wasm backend's own memory (imported), so the operands are
 ;; read where the backend keeps them and the results written into buffers it
 ;; allocated: no copies. Same float32 operations in the same order as the stock
-;; tf.AdamOptimizer (and as update() in lib/adam.ts), so the results are bit for bit
+;; tf.AdamOptimizer, so the results are bit for bit
 ;; the same: IEEE add, mul, div and sqrt are correctly rounded in every lane.
 ;;
 ;; Assembled by `npx tsx scripts/codegen/wasm.ts` into lib/backend/wasm/adam.ts (test/adam.test.ts

@@ -73,6 +73,60 @@
     return out;
   }
 
+  // Narrow figures (a phone is ~360 px of column): legend below the plot, no toolbar, fewer x ticks, and the title
+  // as an HTML line above the plot, where it wraps like text (plotly's titles never wrap).
+  var NARROW = 560;
+  function narrow(div) { return div.clientWidth > 0 && div.clientWidth < NARROW; }
+
+  function titleText(t) { return typeof t === 'string' ? t : t && typeof t.text === 'string' ? t.text : ''; }
+  function plainText(html) { return html.replace(/<br\s*\/?>/gi, ' ').replace(/<[^>]*>/g, ''); }
+
+  function narrowLayout(layout, width) {
+    var out = {
+      margin: Object.assign({}, layout.margin || {}, { l: 52, r: 12, t: 12 }),
+      legend: Object.assign({}, layout.legend || {}, { orientation: 'h', x: 0, xanchor: 'left', yref: 'container', y: 0, yanchor: 'bottom' }),
+      title: { text: '' },
+    };
+    Object.keys(layout).filter(function (k) { return /^[xy]axis\d*$/.test(k); }).forEach(function (k) {
+      var upd = { automargin: true };
+      if (k.charAt(0) === 'x') upd.nticks = Math.max(3, Math.floor(width / 80));
+      out[k] = Object.assign({}, layout[k] || {}, upd);
+    });
+    return out;
+  }
+
+  /** The HTML title shown above a narrow figure (and hidden when it is wide). */
+  function htmlTitle(div, spec) {
+    var text = plainText(titleText((spec.layout || {}).title));
+    var el = div.previousElementSibling;
+    if (!el || !el.classList.contains('plotly-title')) {
+      if (!text) return;
+      el = document.createElement('p');
+      el.className = 'plotly-title';
+      el.textContent = text;
+      div.parentNode.insertBefore(el, div);
+    }
+    el.hidden = !narrow(div);
+  }
+
+  function figureLayout(spec, div) {
+    var layout = Object.assign({}, spec.layout || {});
+    delete layout.width; // fit the text column; the height the figure asked for is kept
+    layout.autosize = true;
+    if (narrow(div)) Object.assign(layout, narrowLayout(layout, div.clientWidth));
+    Object.assign(layout, themeLayout(layout));
+    return layout;
+  }
+
+  function figureConfig(div) {
+    return {
+      responsive: true,
+      displaylogo: false,
+      displayModeBar: narrow(div) ? false : 'hover',
+      modeBarButtonsToRemove: ['sendDataToCloud', 'select2d', 'lasso2d'],
+    };
+  }
+
   var figures = [];
   function drawFigures() {
     var divs = document.querySelectorAll('.plotly-figure');
@@ -85,23 +139,33 @@
       var holder = document.getElementById(div.getAttribute('data-figure'));
       if (!holder) return;
       var spec = JSON.parse(holder.textContent);
-      var layout = Object.assign({}, spec.layout || {});
-      delete layout.width; // fit the text column; the height the figure asked for is kept
-      layout.autosize = true;
-      Object.assign(layout, themeLayout(layout));
-      figures.push(div);
-      window.Plotly.newPlot(div, spec.data, layout, {
-        responsive: true,
-        displaylogo: false,
-        modeBarButtonsToRemove: ['sendDataToCloud', 'select2d', 'lasso2d'],
-      });
+      // The still drawn at build time (plot-still.ts) gives way to the interactive plot.
+      var still = div.previousElementSibling;
+      if (still && still.classList.contains('plotly-still')) still.parentNode.removeChild(still);
+      figures.push({ div: div, spec: spec, narrow: narrow(div) });
+      htmlTitle(div, spec);
+      window.Plotly.newPlot(div, spec.data, figureLayout(spec, div), figureConfig(div));
     });
   }
 
+  // Crossing the narrow breakpoint (a rotated phone, a resized window) redraws with the other layout.
+  var resizeTimer = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      figures.forEach(function (f) {
+        if (narrow(f.div) === f.narrow || !window.Plotly) return;
+        f.narrow = narrow(f.div);
+        htmlTitle(f.div, f.spec);
+        window.Plotly.react(f.div, f.spec.data, figureLayout(f.spec, f.div), figureConfig(f.div));
+      });
+    }, 150);
+  });
+
   function restyleFigures() {
     if (!window.Plotly) return;
-    figures.forEach(function (div) {
-      if (div.layout) window.Plotly.relayout(div, themeLayout(div.layout));
+    figures.forEach(function (f) {
+      if (f.div.layout) window.Plotly.relayout(f.div, themeLayout(f.div.layout));
     });
   }
 

@@ -1,0 +1,113 @@
+// Node, build time: the book build's side of the interactive figures. prepareWidgets (a phase of buildBook, after
+// the notebooks are executed) finds every `::: widget …` of the chapters, prepares each from the models of this
+// build's executions, and returns what rendering and writing need: the HTML of each figure, the pages that load
+// the widget bundle, and the files (part scripts, PNG stills).
+import MarkdownIt from 'markdown-it';
+import { initBackend, loadData } from '../../../lib/index';
+import { BookError, escapeHtml, WidgetDirective } from '../markdown';
+import { contentHash } from '../outputs';
+import { bookModels } from './models';
+import { partScript } from './parts';
+import { DEFAULT_QUANTIZE, QuantizeConfig } from './quantize';
+import { disposePrepared, parseWidget, PrepareContext, PreparedWidget, WidgetArgs, WIDGET_KINDS } from './prepare';
+
+/** The book path of the bundle every page with a widget loads. */
+export const WIDGETS_BUNDLE = 'assets/widgets.js';
+
+/** A chapter as this phase reads it. */
+export interface WidgetChapter {
+  rel: string;
+  base: string;
+  href: string;
+  tokens: MarkdownIt.Token[];
+}
+
+export interface WidgetSite {
+  /** The HTML of the figure declared at `file:line`: its opening up to the caption (the block's body), or its end. */
+  render(file: string, w: WidgetDirective, part: 'open' | 'close'): string;
+  /** Pages (hrefs) that show a widget and so load the bundle. */
+  pages: Set<string>;
+  /** Book path → bytes: part scripts and PNG stills. */
+  files: Map<string, Buffer>;
+}
+
+export interface WidgetOptions {
+  quantize: QuantizeConfig;
+  log: (msg: string) => void;
+}
+
+/** Every `::: widget` line of a chapter, in order. */
+export function widgetDirectives(tokens: MarkdownIt.Token[]): WidgetDirective[] {
+  return tokens
+    .filter((t) => t.type === 'book_container_open' && t.info === 'widget')
+    .map((t) => ({ spec: String(t.meta?.title ?? ''), line: (t.map?.[0] ?? 0) + 1 }));
+}
+
+/**
+ * Checks every widget directive (no models needed), so that a typo fails before any notebook runs: a known name, a
+ * figure id, known arguments, and a caption (the block's body, a paragraph first).
+ */
+export function checkWidgets(chapters: WidgetChapter[]): void {
+  for (const ch of chapters) {
+    ch.tokens.forEach((t, i) => {
+      if (t.type !== 'book_container_open' || t.info !== 'widget') return;
+      const where = `${ch.rel}:${(t.map?.[0] ?? 0) + 1}`;
+      const w = parseWidget(String(t.meta?.title ?? ''), where);
+      if (ch.tokens[i + 1]?.type !== 'paragraph_open') {
+        throw new BookError(`${where}: widget ${w.name} (${w.id}) has no caption: write it as a paragraph before the closing :::`);
+      }
+    });
+  }
+}
+
+function figureOpen(w: WidgetArgs, p: PreparedWidget): string {
+  const parts = Object.fromEntries(Object.entries(p.parts).map(([k, f]) => [k, { id: f.id, src: f.file }]));
+  return (
+    `<figure class="widget widget-${w.name}" id="${w.id}" data-widget="${w.name}" data-parts="${escapeHtml(JSON.stringify(parts))}" data-config="${escapeHtml(JSON.stringify(p.config))}">\n` +
+    `<div class="widget-still">${p.still}</div>\n<div class="widget-live" hidden></div>\n<figcaption>\n`
+  );
+}
+
+/** Phase: prepares every widget of the chapters from the models of `executedFiles` (notebook → executed file). */
+export async function prepareWidgets(
+  chapters: WidgetChapter[], executedFiles: Record<string, string>, opts: Partial<WidgetOptions> = {},
+): Promise<WidgetSite> {
+  const site: WidgetSite = { render: () => '', pages: new Set(), files: new Map() };
+  const found = chapters.flatMap((ch) => widgetDirectives(ch.tokens).map((w) => ({ ch, w })));
+  const html = new Map<string, { open: string; close: string }>();
+  site.render = (file, w, part) => {
+    const h = html.get(`${file}:${w.line}`);
+    if (h === undefined) throw new Error(`${file}:${w.line}: widget was not prepared`);
+    return h[part];
+  };
+  if (found.length === 0) return site;
+  const log = opts.log ?? (() => undefined);
+  await initBackend();
+  const started = Date.now();
+  const ctx: PrepareContext = {
+    models: bookModels(executedFiles),
+    test: loadData().test,
+    quantize: opts.quantize ?? DEFAULT_QUANTIZE,
+    png: (bytes) => {
+      const name = `assets/img/${contentHash(Buffer.from(bytes))}.png`;
+      site.files.set(name, Buffer.from(bytes));
+      return name;
+    },
+    notebookHref: (nb) => `notebooks/${nb}.ipynb`,
+    cache: new Map(),
+  };
+  try {
+    for (const { ch, w } of found) {
+      const where = `${ch.rel}:${w.line}`;
+      const args = parseWidget(w.spec, where);
+      const p = await WIDGET_KINDS[args.name].prepare(ctx, args);
+      html.set(where, { open: figureOpen(args, p), close: `${p.source}\n</figcaption>\n</figure>\n` });
+      for (const f of Object.values(p.parts)) site.files.set(f.file, Buffer.from(partScript(f.id, f.payload)));
+      site.pages.add(ch.href);
+    }
+  } finally {
+    await disposePrepared(ctx);
+  }
+  log(`${found.length} interactive figure${found.length === 1 ? '' : 's'} prepared in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return site;
+}

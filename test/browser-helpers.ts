@@ -1,0 +1,62 @@
+// Shared by the browser tests (test/book.browser.test.ts, test/book-widgets.browser.test.ts) and the page benchmark
+// (scripts/bench/pages.ts): how Chromium is launched, and a watch on a page for console errors, page errors,
+// failed requests, HTTP errors and any request outside the book.
+import * as fs from 'node:fs';
+import type { Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+
+/** Why a browser test cannot run here, or null; on CI a missing Chromium is an error, not a skip. */
+export function skipReason(): string | null {
+  if (fs.existsSync(CHROMIUM)) return null;
+  if (process.env.CI) throw new Error(`${CHROMIUM} is missing (CI is set, so this test may not be skipped)`);
+  return `${CHROMIUM} not installed`;
+}
+
+export interface PageWatch {
+  problems: string[];
+  requests: string[];
+}
+
+/** Records console errors, page errors, failed requests, HTTP errors and any request outside `origin`. */
+export function watch(page: Page, origin: string): PageWatch {
+  const w: PageWatch = { problems: [], requests: [] };
+  page.on('console', (m) => {
+    if (m.type() === 'error') w.problems.push(`console error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => w.problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => {
+    const url = r.url();
+    w.requests.push(url);
+    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) {
+      w.problems.push(`request outside the book: ${url}`);
+    }
+  });
+  page.on('requestfailed', (r) => w.problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) w.problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  return w;
+}
+
+/** Waits until every plotly figure on the page is drawn, then returns per figure: traces in data, trace groups in the SVG. */
+export async function drawnFigures(page: Page): Promise<{ id: string; traces: number; drawn: number }[]> {
+  const count = await page.locator('.plotly-figure').count();
+  if (count === 0) return [];
+  await page.waitForFunction(
+    () => Array.from(document.querySelectorAll('.plotly-figure')).every((d) => d.querySelector('.main-svg')),
+    undefined,
+    { timeout: 30_000 },
+  );
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('.plotly-figure')).map((d) => ({
+      id: d.id,
+      traces: ((d as unknown as { data?: unknown[] }).data ?? []).length,
+      drawn: d.querySelectorAll('.main-svg .trace, .main-svg .hm, .main-svg image').length,
+    })),
+  );
+}

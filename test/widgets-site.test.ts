@@ -1,0 +1,155 @@
+// The book build's side of the interactive figures (scripts/bookgen/widgets/site.ts, prepare.ts, the markdown
+// directive, bundle.ts): `::: widget` lines are parsed and checked with file:line errors; prepareWidgets makes, from
+// models saved beside an executed notebook, each figure's HTML (still, source note, parts), the part scripts and the
+// PNG stills; a book build ships the widget bundle only on pages with a widget; plotly is minified once and cached.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../lib/index';
+import { buildBook } from '../scripts/bookgen/build';
+import { minifiedPlotly } from '../scripts/bookgen/bundle';
+import { BookError, createMarkdown, RenderEnv } from '../scripts/bookgen/markdown';
+import { checkWidgets, prepareWidgets, widgetDirectives, WidgetChapter } from '../scripts/bookgen/widgets/site';
+import { parseWidget, paletteIndices } from '../scripts/bookgen/widgets/prepare';
+import { parsePartScript, checkNetworkPart } from '../scripts/bookgen/widgets/parts';
+import { saveBookModels, smallVae, KEY } from './fixtures/widget-models';
+import { fixtureOptions, tmpDir } from './book-helpers';
+
+before(async () => {
+  await initBackend();
+});
+
+const hooks = { label: () => 'Figure 1', ref: () => ({ href: '', label: '' }), media: () => '' };
+
+function chapter(rel: string, text: string): WidgetChapter {
+  const env: RenderEnv = { file: rel, headings: [], sections: [], directive: () => '', link: (h: string) => h, figures: hooks };
+  return { rel, base: path.basename(rel, '.md'), href: path.basename(rel, '.md') + '.html', tokens: createMarkdown().parse(text, env) };
+}
+
+test('::: widget lines: name, figure id and arguments checked, a caption required, errors name the file and line', () => {
+  const ch = chapter('chapters/05.md', '# T\n\ntext\n\n::: widget latent-explorer fig-explorer model=vae-2d\n**Caption.**\n:::\n');
+  assert.deepEqual(widgetDirectives(ch.tokens), [{ spec: 'latent-explorer fig-explorer model=vae-2d', line: 5 }]);
+  checkWidgets([ch]);
+  assert.deepEqual(parseWidget('interpolate fig-i model=vae-20d from=1 to=8', 'x'), { name: 'interpolate', id: 'fig-i', args: { model: 'vae-20d', from: '1', to: '8' }, where: 'x' });
+  assert.throws(() => checkWidgets([chapter('chapters/03.md', '# T\n\n::: widget latent-explorere fig-x model=x\nC.\n:::\n')]), (e: Error) =>
+    e instanceof BookError && /^chapters\/03\.md:3: unknown widget "latent-explorere" \(known: latent-explorer, draw-digit, interpolate, kl-by-hand, beta-explorer\)$/.test(e.message));
+  assert.throws(() => checkWidgets([chapter('chapters/03.md', '# T\n\n::: widget kl-by-hand fig-kl\n:::\n')]), /chapters\/03\.md:3: widget kl-by-hand \(fig-kl\) has no caption/);
+  assert.throws(() => parseWidget('kl-by-hand mu=1', 'c.md:2'), /c\.md:2: widget kl-by-hand needs a figure id after its name: "::: widget kl-by-hand fig-some-name …"/);
+  assert.throws(() => parseWidget('kl-by-hand fig-k model=x', 'c.md:2'), /c\.md:2: widget kl-by-hand takes mu, sigma, not "model"/);
+  assert.throws(() => parseWidget('kl-by-hand fig-k mu', 'c.md:2'), /"mu" is not key=value/);
+  assert.throws(() => parseWidget('', 'c.md:2'), /unknown widget ""/);
+  const env: RenderEnv = { file: 'c.md', headings: [], sections: [], directive: () => '', link: (h: string) => h, figures: hooks };
+  assert.throws(() => createMarkdown().render('::: widget kl-by-hand fig-k\nC.\n:::\n', env), /c\.md:1: interactive figures are not available here/);
+});
+
+test('paletteIndices: the first n of each class, in class order', () => {
+  assert.deepEqual(paletteIndices([3, 0, 1, 0, 3, 1, 0], 2, 4), [1, 3, 2, 5, 0, 4]);
+});
+
+test('prepareWidgets: every figure from the models of the build’s executions, with its parts, still and source', async () => {
+  const v2 = await smallVae(2);
+  const v20 = await smallVae(20);
+  const b0 = await smallVae(4, 1);
+  const saved = await saveBookModels({ 'vae-2d': v2, 'vae-20d': v20, 'beta-0': b0, 'beta-2': b0 }, 'gen');
+  const chapters = [
+    chapter('chapters/03.md', '# Three\n\n::: widget kl-by-hand fig-kl mu=0.5 sigma=2\nKL.\n:::\n\n::: widget draw-digit fig-draw model=vae-2d\nDraw.\n:::\n'),
+    chapter('chapters/04.md', '# Four\n\n::: widget beta-explorer fig-beta models=beta-*\nSweep.\n:::\n'),
+    chapter('chapters/05.md', '# Five\n\n::: widget latent-explorer fig-explorer model=vae-2d\nA.\n:::\n\n::: widget interpolate fig-interp model=vae-20d from=2 to=7\nB.\n:::\n'),
+    chapter('chapters/06.md', '# Six, no widget\n'),
+  ];
+  const tensors = tf.memory().numTensors;
+  const site = await prepareWidgets(chapters, saved.executedFiles);
+  assert.equal(tf.memory().numTensors, tensors, 'every model and tensor of the preparation is freed');
+  assert.deepEqual([...site.pages].sort(), ['03.html', '04.html', '05.html']);
+  const html = (file: string, line: number) => site.render(file, { spec: '', line }, 'open') + site.render(file, { spec: '', line }, 'close');
+  const draw = html('chapters/03.md', 7);
+  assert.match(draw, /^<figure class="widget widget-draw-digit" id="fig-draw" data-widget="draw-digit"/);
+  assert.match(draw, /<div class="widget-live" hidden><\/div>\n<figcaption>\n<p class="widget-source">[^\n]*\n<\/figcaption>\n<\/figure>\n$/);
+  assert.match(draw, /<div class="widget-still"><div class="widget-row"><div class="widget-plane"><svg class="plane"/);
+  assert.match(draw, /saved by <a href="notebooks\/gen\.ipynb">gen\.ipynb<\/a> in the run whose outputs the book shows \(profile quick, execution <code>abcdef01<\/code>\)/);
+  assert.match(draw, /decoded pixels within 0\.0\d\d of the trained model's over 2,000 test codes/);
+  const parts = JSON.parse(/data-parts="([^"]*)"/.exec(draw)![1].replace(/&quot;/g, '"')) as Record<string, { id: string; src: string }>;
+  assert.deepEqual(Object.keys(parts).sort(), ['codes', 'decoder', 'digits', 'encoder']);
+  for (const [name, ref] of Object.entries(parts)) {
+    assert.match(ref.src, new RegExp(`^assets/models/gen\\.${KEY.slice(0, 16)}/vae-2d\\.${name}\\.js$`));
+    const file = site.files.get(ref.src);
+    assert.ok(file, `${ref.src} is written`);
+    const { id, payload } = parsePartScript(file.toString('utf8'));
+    assert.equal(id, ref.id);
+    if (name === 'encoder' || name === 'decoder') checkNetworkPart(payload, 'vae-2d', name);
+  }
+  // The latent explorer on another page shares the very same decoder file.
+  const explorer = html('chapters/05.md', 3);
+  assert.ok(explorer.includes(parts.decoder.src), 'one decoder file for both pages');
+  assert.match(html('chapters/05.md', 7), /data-config="\{&quot;model&quot;:&quot;vae-20d&quot;,&quot;a&quot;:4,&quot;b&quot;:14\}"/);
+  const kl = html('chapters/03.md', 3);
+  assert.match(kl, /data-parts="\{\}"/);
+  assert.match(kl, /KL\(q ‖ p\) = ½ \(0\.250 \+ 4\.000 − \(1\.386\) − 1\) = 0\.932 nats/);
+  const beta = html('chapters/04.md', 3);
+  const cfg = JSON.parse(/data-config="([^"]*)"/.exec(beta)![1].replace(/&quot;/g, '"'));
+  assert.deepEqual(cfg.views.map((v: { beta: number }) => v.beta), [0, 2]);
+  for (const v of cfg.views) {
+    assert.ok(site.files.has(v.samples) && site.files.has(v.reconstructions), 'PNG stills are written');
+    assert.equal(v.activity.length, 4);
+  }
+  assert.equal((beta.match(/<tr><th scope="row">β = /g) ?? []).length, 2, 'the still lists every β');
+  assert.throws(() => site.render('chapters/03.md', { spec: '', line: 99 }, 'open'), /chapters\/03\.md:99: widget was not prepared/);
+  for (const f of site.files.keys()) assert.match(f, /^assets\/(models\/.*\.js|img\/[0-9a-f]{16}\.png)$/);
+
+  await assert.rejects(prepareWidgets([chapter('chapters/05.md', '# F\n\n::: widget latent-explorer fig-x model=vae-20d\n:::\n')], saved.executedFiles),
+    /chapters\/05\.md:3: model "vae-20d" has latentDim 20; this figure draws the 2-D plane/);
+  await assert.rejects(prepareWidgets([chapter('chapters/05.md', '# F\n\n::: widget interpolate fig-x model=vae-3d\n:::\n')], saved.executedFiles),
+    /chapters\/05\.md:3: no executed notebook of this build saved a model "vae-3d"/);
+  for (const m of [v2, v20, b0]) m.dispose();
+});
+
+test('a decoder that quantization would change visibly stops the build, naming the model and the way out', async () => {
+  const vae = await smallVae(2);
+  const weights = vae.decoder.getWeights(); // z → hidden kernel, bias, hidden → pixels kernel (quantized), bias
+  const w = weights[2].arraySync() as number[][];
+  w[0][0] = 1000; // one outlier stretches the 8-bit levels of the whole kernel
+  weights[2] = tf.tensor2d(w);
+  vae.decoder.setWeights(weights);
+  const saved = await saveBookModels({ 'vae-2d': vae }, 'outlier');
+  await assert.rejects(prepareWidgets([chapter('chapters/05.md', '# F\n\n::: widget latent-explorer fig-x model=vae-2d\n:::\n')], saved.executedFiles),
+    /outlier\.quick\.[0-9a-f]+\.models\/vae-2d: with weights stored as uint8, decoded pixels differ from the trained model's by up to [\d.]+ \(> 0\.05\); store them as float16/);
+  vae.dispose();
+});
+
+test('a book build loads the widget bundle on pages with a widget only; the bundle holds the runtime and TF.js', async () => {
+  const chapters = tmpDir('widget-chapters');
+  fs.writeFileSync(path.join(chapters, 'index.md'), '# Widget book\n');
+  fs.writeFileSync(path.join(chapters, '01-kl.md'), '# KL\n\nAs @fig-kl shows:\n\n::: widget kl-by-hand fig-kl\n**KL by hand.** Drag.\n:::\n');
+  fs.writeFileSync(path.join(chapters, '02-plain.md'), '# Plain\n\nNo figure here.\n');
+  const out = path.join(tmpDir('widget-out'), 'book');
+  await buildBook(fixtureOptions(out, tmpDir('widget-cache'), { chaptersDir: chapters }));
+  const kl = fs.readFileSync(path.join(out, '01-kl.html'), 'utf8');
+  const plain = fs.readFileSync(path.join(out, '02-plain.html'), 'utf8');
+  assert.match(kl, /<script src="assets\/book\.js" defer><\/script>\n<script src="assets\/widgets\.js" defer><\/script>/);
+  assert.ok(!plain.includes('widgets.js'), 'a page without widgets does not load the bundle');
+  assert.match(kl, /<figure class="widget widget-kl-by-hand" id="fig-kl"/);
+  assert.match(kl, /<figcaption>\n<p><span class="figure-label">Figure 1\.1\.<\/span> <strong>KL by hand\.<\/strong> Drag\.<\/p>\n<p class="widget-source">[^\n]*\n<\/figcaption>\n<\/figure>/);
+  assert.match(kl, /As <a class="figure-ref" href="#fig-kl">Figure 1\.1<\/a> shows/);
+  const bundle = fs.readFileSync(path.join(out, 'assets', 'widgets.js'), 'utf8');
+  assert.ok(bundle.length > 300_000 && bundle.length < 1_000_000, `bundle ${bundle.length} bytes`);
+  assert.ok(bundle.includes('VAE_BOOK_WIDGETS') && bundle.includes('kl-by-hand'), 'the runtime and its widgets');
+  assert.ok(bundle.includes('backendName:"cpu"'), 'the cpu backend’s kernels');
+  assert.ok(!bundle.includes('backendName:"webgl"') && !bundle.includes('backendName:"wasm"'), 'no WebGL or wasm backend (widgets/tf.ts)');
+  assert.ok(!fs.existsSync(path.join(out, 'assets', 'plotly.js')), 'no figure, no plotly');
+});
+
+test('plotly is minified once and then read from the cache', async () => {
+  const cache = tmpDir('plotly-cache');
+  const t0 = Date.now();
+  const a = await minifiedPlotly(path.resolve(__dirname, '..'), cache);
+  const first = Date.now() - t0;
+  const files = fs.readdirSync(cache);
+  assert.equal(files.length, 1);
+  assert.match(files[0], /^plotly\.js-dist-\d+\.\d+\.\d+\.esbuild-\d+\.\d+\.\d+\.min\.js$/);
+  assert.ok(a.length < 6_000_000 && a.length > 2_000_000, `minified ${a.length} bytes`);
+  fs.writeFileSync(path.join(cache, files[0]), 'cached');
+  assert.equal((await minifiedPlotly(path.resolve(__dirname, '..'), cache)).toString(), 'cached', 'the second call reads the cache');
+  assert.ok(first > 0);
+});
