@@ -366,9 +366,6 @@ test('the real executor runs the fixture notebooks once, then the cache is used;
   assert.equal(fs.readdirSync(cache).some((f) => f.startsWith('fx-fail.')), false, 'a failed execution is not cached');
 });
 
-/** Chapters whose figures are still to come (issue 15: the experiments of chapters 6 and 7). */
-const FIGURES_PENDING = ['06-beyond.md', '07-faq.md'];
-
 test('the real book in the quick profile: every link resolves, each chapter has math, notebook chapters have figures', { timeout: 900_000 }, async (t) => {
   if (!executorAvailable()) {
     if (process.env.CI) assert.fail('the notebook executor or its tslab kernel is missing: run `npm run setup`');
@@ -428,7 +425,7 @@ test('the real book in the quick profile: every link resolves, each chapter has 
       assert.ok(f.caption.length >= 20, `${ch}: ${f.id} has a caption ("${f.caption}")`);
       assert.ok(f.alt.length >= 20, `${ch}: ${f.id} has alt text ("${f.alt}")`);
     });
-    if (!FIGURES_PENDING.includes(ch)) assert.ok(numbered.length > 0, `${ch}: a chapter without a figure`);
+    assert.ok(numbered.length > 0, `${ch}: a chapter without a figure`);
     hasNot(html, /Output image from|Output figure|alt=""/, `${ch}: placeholder alt text`);
     for (const img of html.matchAll(/<img\b[^>]*>/g)) assert.match(img[0], /\salt="[^"]{20,}"/, `${ch}: ${img[0]} has alt text`);
     for (const f of figs) {

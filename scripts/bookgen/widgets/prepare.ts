@@ -11,7 +11,7 @@ import type { Dataset, LatentDecoder, VAE } from '../../../lib/index';
 import { BookError, escapeHtml, widgetFigureId } from '../markdown';
 import { BookModel, findModels, packNetwork } from './models';
 import { base64ToBytes, base64ToFloat32, bytesToBase64, float32ToBase64, networkArtifacts, NetworkPart } from './parts';
-import { DEFAULT_QUANTIZE, QuantizeConfig } from './quantize';
+import { DEFAULT_QUANTIZE, QuantizeConfig, WeightDtype } from './quantize';
 import { DEFAULT_FRAME, digitLegend, ellipseOf, planeSvg, symmetricBounds } from './plane';
 import type { CodesPart } from './latent-explorer';
 import { DigitsPart, drawingTerms, fixedNoise, SAMPLES } from './draw-digit';
@@ -47,6 +47,8 @@ export interface PrepareContext {
   /** Book path of a notebook's download (for the source note). */
   notebookHref(notebook: string): string;
   cache: Map<string, unknown>;
+  /** Build log (a model stored finer than `quantize` says so). */
+  log?: (msg: string) => void;
 }
 
 export interface WidgetArgs {
@@ -85,8 +87,19 @@ function partFile(m: BookModel, part: string, payload: unknown): PartFile {
   return { id, file: `${folderOf(m)}/${m.name}.${part}.js`, payload };
 }
 
+/** The next finer storage, tried when a model's decodes drift too far from the trained model's. */
+const FINER: Record<WeightDtype, WeightDtype | undefined> = { uint8: 'uint16', uint16: 'float16', float16: 'float32', float32: undefined };
+
+/** How `m`'s weights are stored in the page: settled by `settleStorage` (the build's setting, or finer). */
+function storageOf(ctx: PrepareContext, m: BookModel): QuantizeConfig {
+  const q = ctx.cache.get(`${m.dir}#storage`) as QuantizeConfig | undefined;
+  if (!q) throw new Error(`${m.dir}: storage not settled (settleStorage first)`);
+  return q;
+}
+
 function networkPart(ctx: PrepareContext, m: BookModel, network: 'encoder' | 'decoder'): PartFile {
-  return once(ctx, `${m.dir}#${network}`, () => partFile(m, network, packNetwork(m, network, ctx.quantize)));
+  const q = storageOf(ctx, m);
+  return once(ctx, `${m.dir}#${network}#${q.dtype}`, () => partFile(m, network, packNetwork(m, network, q)));
 }
 
 /** The model as the notebook saved it, full precision: the one its figures came from. */
@@ -100,14 +113,14 @@ function trained(ctx: PrepareContext, m: BookModel): Promise<VAE> {
 
 /** The decoder as the page runs it (quantized weights), loaded by the library from the very part payload. */
 function pageDecoder(ctx: PrepareContext, m: BookModel): Promise<LatentDecoder> {
-  return once(ctx, `${m.dir}#pageDecoder`, () => {
+  return once(ctx, `${m.dir}#pageDecoder#${storageOf(ctx, m).dtype}`, () => {
     const p = networkPart(ctx, m, 'decoder').payload as NetworkPart;
     return decoderFromArtifacts(p.manifest, networkArtifacts(p), m.name);
   });
 }
 
 function pageVae(ctx: PrepareContext, m: BookModel): Promise<VAE> {
-  return once(ctx, `${m.dir}#pageVae`, async () => {
+  return once(ctx, `${m.dir}#pageVae#${storageOf(ctx, m).dtype}`, async () => {
     const e = networkPart(ctx, m, 'encoder').payload as NetworkPart;
     const d = networkPart(ctx, m, 'decoder').payload as NetworkPart;
     return (await modelFromArtifacts(e.manifest, networkArtifacts(e), networkArtifacts(d), m.name)) as VAE;
@@ -144,7 +157,7 @@ async function digitsPart(ctx: PrepareContext, m: BookModel): Promise<PartFile> 
 export const MAX_DECODE_ERROR = 0.05;
 
 /** Largest and mean |difference| of the decoded pixels of `codes` between the trained and the page's decoder. */
-async function decodeError(ctx: PrepareContext, m: BookModel, codes: Float32Array): Promise<{ max: number; mean: number; count: number }> {
+async function decodeDrift(ctx: PrepareContext, m: BookModel, codes: Float32Array): Promise<{ max: number; mean: number; count: number }> {
   const a = decodeLatents(await trained(ctx, m), codes);
   const b = decodeLatents(await pageDecoder(ctx, m), codes);
   let max = 0;
@@ -154,10 +167,37 @@ async function decodeError(ctx: PrepareContext, m: BookModel, codes: Float32Arra
     max = Math.max(max, d);
     sum += d;
   }
-  if (max > MAX_DECODE_ERROR) {
-    throw new BookError(`${m.dir}: with weights stored as ${ctx.quantize.dtype}, decoded pixels differ from the trained model's by up to ${max.toFixed(3)} (> ${MAX_DECODE_ERROR}); store them as float16`);
-  }
   return { max, mean: sum / a.length, count: codes.length / (await trained(ctx, m)).config.latentDim };
+}
+
+/**
+ * Chooses how `m`'s weights are stored in the page, once per model: the build's setting (uint8 by default) unless the
+ * decodes of the test digits' codes then differ from the trained model's by more than MAX_DECODE_ERROR, in which case
+ * the next finer storage (uint16, float16, float32) that keeps within it. Every widget showing the model uses the choice.
+ */
+function settleStorage(ctx: PrepareContext, m: BookModel): Promise<QuantizeConfig> {
+  return once(ctx, `${m.dir}#settled`, async () => {
+    const probe = latentMeans(await trained(ctx, m), ctx.test).points;
+    let q: QuantizeConfig = ctx.quantize;
+    for (;;) {
+      ctx.cache.set(`${m.dir}#storage`, q);
+      const { max } = await decodeDrift(ctx, m, probe);
+      const finer = FINER[q.dtype];
+      if (max <= MAX_DECODE_ERROR || !finer) return q;
+      ctx.log?.(`${m.name}: with weights stored as ${q.dtype}, decoded test digits differ from the trained model's by up to ${max.toFixed(3)} (> ${MAX_DECODE_ERROR}); storing them as ${finer}`);
+      q = { ...q, dtype: finer };
+    }
+  });
+}
+
+/** decodeDrift of the codes a widget shows, with the model's settled storage; a build error above MAX_DECODE_ERROR. */
+async function decodeError(ctx: PrepareContext, m: BookModel, codes: Float32Array): Promise<{ max: number; mean: number; count: number }> {
+  const q = await settleStorage(ctx, m);
+  const drift = await decodeDrift(ctx, m, codes);
+  if (drift.max > MAX_DECODE_ERROR) {
+    throw new BookError(`${m.dir}: with weights stored as ${q.dtype}, decoded pixels differ from the trained model's by up to ${drift.max.toFixed(3)} (> ${MAX_DECODE_ERROR})`);
+  }
+  return drift;
 }
 
 const storage = (q: QuantizeConfig) => (q.dtype === 'float32' ? 'full precision' : q.dtype === 'float16' ? 'half precision (float16)' : `${q.dtype === 'uint8' ? 8 : 16}-bit levels (${q.dtype}, TF.js weight quantization)`);
@@ -183,14 +223,17 @@ function requireArg(w: WidgetArgs, key: string): string {
   return v;
 }
 
-function oneModel(ctx: PrepareContext, w: WidgetArgs): BookModel {
+/** The one model a widget shows, its page storage settled. */
+async function oneModel(ctx: PrepareContext, w: WidgetArgs): Promise<BookModel> {
   const pattern = requireArg(w, 'model');
   if (pattern.includes('*')) throw new BookError(`${w.where}: widget ${w.name} shows one model: model=${pattern} is a pattern`);
-  return findModels(ctx.models, pattern, w.where)[0];
+  const m = findModels(ctx.models, pattern, w.where)[0];
+  await settleStorage(ctx, m);
+  return m;
 }
 
 async function latentExplorer(ctx: PrepareContext, w: WidgetArgs): Promise<PreparedWidget> {
-  const m = oneModel(ctx, w);
+  const m = await oneModel(ctx, w);
   const codes = await codesPart(ctx, m, w.where);
   const c = codes.payload as CodesPart;
   const pts = base64ToFloat32(c.points);
@@ -205,12 +248,12 @@ async function latentExplorer(ctx: PrepareContext, w: WidgetArgs): Promise<Prepa
     parts: { decoder: networkPart(ctx, m, 'decoder'), codes },
     config: { model: m.name },
     still,
-    source: sourceNote(ctx, [m], `Its decoder runs in this page with weights stored as ${storage(ctx.quantize)}: over the ${err.count.toLocaleString('en-US')} codes shown, its pixels differ from the trained model's by ${fmt(err.mean, 4)} on average and ${fmt(err.max, 3)} at most.`),
+    source: sourceNote(ctx, [m], `Its decoder runs in this page with weights stored as ${storage(storageOf(ctx, m))}: over the ${err.count.toLocaleString('en-US')} codes shown, its pixels differ from the trained model's by ${fmt(err.mean, 4)} on average and ${fmt(err.max, 3)} at most.`),
   };
 }
 
 async function drawDigit(ctx: PrepareContext, w: WidgetArgs): Promise<PreparedWidget> {
-  const m = oneModel(ctx, w);
+  const m = await oneModel(ctx, w);
   const codes = await codesPart(ctx, m, w.where);
   const digits = await digitsPart(ctx, m);
   const c = codes.payload as CodesPart;
@@ -240,12 +283,12 @@ async function drawDigit(ctx: PrepareContext, w: WidgetArgs): Promise<PreparedWi
     parts: { encoder: networkPart(ctx, m, 'encoder'), decoder: networkPart(ctx, m, 'decoder'), codes, digits },
     config: { model: m.name },
     still,
-    source: sourceNote(ctx, [m], `Encoder and decoder run in this page with weights stored as ${storage(ctx.quantize)} (decoded pixels within ${fmt(err.max, 3)} of the trained model's over ${err.count.toLocaleString('en-US')} test codes). The reconstruction term averages ${SAMPLES} draws of z, the same draws for every drawing.`),
+    source: sourceNote(ctx, [m], `Encoder and decoder run in this page with weights stored as ${storage(storageOf(ctx, m))} (decoded pixels within ${fmt(err.max, 3)} of the trained model's over ${err.count.toLocaleString('en-US')} test codes). The reconstruction term averages ${SAMPLES} draws of z, the same draws for every drawing.`),
   };
 }
 
 async function interpolate(ctx: PrepareContext, w: WidgetArgs): Promise<PreparedWidget> {
-  const m = oneModel(ctx, w);
+  const m = await oneModel(ctx, w);
   const digits = await digitsPart(ctx, m);
   const d = digits.payload as DigitsPart;
   const classOf = (key: string, fallback: number) => {
@@ -272,7 +315,7 @@ async function interpolate(ctx: PrepareContext, w: WidgetArgs): Promise<Prepared
     parts: { decoder: networkPart(ctx, m, 'decoder'), digits },
     config: { model: m.name, a, b },
     still,
-    source: sourceNote(ctx, [m], `Its decoder runs in this page with weights stored as ${storage(ctx.quantize)} (decoded pixels within ${fmt(err.max, 3)} of the trained model's for these digits); the codes are the trained encoder's posterior means.`),
+    source: sourceNote(ctx, [m], `Its decoder runs in this page with weights stored as ${storage(storageOf(ctx, m))} (decoded pixels within ${fmt(err.max, 3)} of the trained model's for these digits); the codes are the trained encoder's posterior means.`),
   };
 }
 
@@ -364,7 +407,7 @@ export function parseWidget(spec: string, where: string): WidgetArgs {
 /** Frees the models loaded while preparing (the build process goes on rendering). */
 export async function disposePrepared(ctx: PrepareContext): Promise<void> {
   for (const [key, v] of ctx.cache) {
-    if (!/#(model|pageDecoder|pageVae)$/.test(key)) continue;
+    if (!/#(model|pageDecoder#\w+|pageVae#\w+)$/.test(key)) continue;
     const model = (await v) as { dispose(): void };
     model.dispose();
   }

@@ -95,6 +95,7 @@ export async function prepareWidgets(
     },
     notebookHref: (nb) => `notebooks/${nb}.ipynb`,
     cache: new Map(),
+    log,
   };
   try {
     for (const { ch, w } of found) {
