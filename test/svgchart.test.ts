@@ -74,6 +74,12 @@ test('curves with markers, a log axis and a second y axis (β of the KL warm-up)
   const log = figureToSvg(lineChart({ x: [1, 2, 3], ys: [{ name: 'a', y: [1, 10, 100] }] }, { logY: true }));
   const pts = polylinePoints(byClass(parseXml(log), 'trace')[0]);
   assert.ok(Math.abs(pts[1][1] - (pts[0][1] + pts[2][1]) / 2) < 0.11, 'equal ratios are equal steps on a log axis');
+  // A log x axis (K, S): 1, 10, 1000 sit at equal steps per decade, labelled by powers of ten, not 200, 400 …
+  const logX = parseXml(figureToSvg(lineChart({ x: [1, 10, 1000], ys: [{ name: 'a', y: [3, 2, 1] }] }, { logX: true })));
+  const xs = polylinePoints(byClass(logX, 'trace')[0]).map(([x]) => x);
+  assert.ok(Math.abs((xs[2] - xs[1]) - 2 * (xs[1] - xs[0])) < 0.2, 'two decades are twice one decade');
+  const xLabels = findAll(logX, (e) => e.name === 'text').map((e) => e.text);
+  for (const t of ['1', '10', '100', '1000']) assert.ok(xLabels.includes(t), `tick ${t} (${xLabels.join(', ')})`);
   const history = Array.from({ length: 100 }, (_, i) => ({ step: i + 1, kl: 30 + i, beta: Math.min(1, i / 50) }));
   const kl = parseXml(figureToSvg(klCurve(history)));
   const [klLine, betaLine] = byClass(kl, 'trace').map(polylinePoints);

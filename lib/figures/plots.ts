@@ -32,6 +32,8 @@ export interface PlotOptions {
   width?: number;
   /** Log-scale y axis. */
   logY?: boolean;
+  /** Log-scale x axis (K, S: sample counts that grow by factors). */
+  logX?: boolean;
 }
 
 /** d3's category10, the plotly default cycle; fixed so digit k has the same colour everywhere. */
@@ -49,7 +51,7 @@ function baseLayout(opts: PlotOptions, defaults: PlotOptions = {}): Record<strin
   const o = { ...defaults, ...opts };
   const layout: Record<string, unknown> = {
     margin: { l: 60, r: 20, t: o.title ? 50 : 20, b: 50 },
-    xaxis: { title: { text: o.xTitle ?? '' } },
+    xaxis: { title: { text: o.xTitle ?? '' }, ...(o.logX ? { type: 'log' } : {}) },
     yaxis: { title: { text: o.yTitle ?? '' }, ...(o.logY ? { type: 'log' } : {}) },
   };
   if (o.title) layout.title = { text: o.title };

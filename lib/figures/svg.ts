@@ -32,6 +32,22 @@ export function text(v: unknown): string {
 }
 
 /** About `count` round tick values covering [lo, hi] (1, 2, 5 × 10^k steps). */
+/**
+ * Ticks of a log axis, in log10 units between `lo` and `hi`: the powers of ten, with 2 and 5 times them when the
+ * axis spans fewer than three decades (plotly's own choice), so labels read 1, 10, 100 rather than 3.16.
+ */
+export function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  const few = hi - lo < 3;
+  for (let d = Math.floor(lo); d <= Math.ceil(hi); d++) {
+    for (const m of few ? [1, 2, 5] : [1]) {
+      const v = d + Math.log10(m);
+      if (v >= lo - 1e-9 && v <= hi + 1e-9) out.push(v);
+    }
+  }
+  return out.length >= 2 ? out : ticks(lo, hi);
+}
+
 export function ticks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count;

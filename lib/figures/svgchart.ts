@@ -14,7 +14,7 @@
  * curve is drawn through the extremes of a few hundred slices, markers are dots of one path, and the figure
  * JSON next to it keeps every point. Browser-safe (no zlib: the PNG encoder is passed in).
  */
-import { drawAxisTitles, esc, finite, fmt, labelStep, obj, r1, range, text, ticks, type Box, type Layout } from './svg';
+import { drawAxisTitles, esc, finite, fmt, labelStep, logTicks, obj, r1, range, text, ticks, type Box, type Layout } from './svg';
 import { drawHeatmap, readHeatmap, type HeatSeries, type PngEncoder } from './svgheatmap';
 
 export type { PngEncoder };
@@ -239,7 +239,10 @@ function drawXy(xy: XySeries[], layout: Layout, box: Box, height: number, opts: 
   const categorical = xy.some((s) => s.kind === 'bar' || s.xs.some((x) => typeof x === 'string'));
   const categories = categorical ? Array.from(new Set(xy.flatMap((s) => s.xs.filter((x) => x !== null).map(String)))) : [];
   const catIndex = new Map(categories.map((c, i) => [c, i]));
-  const xOf = (x: number | string | null): number | null => (x === null ? null : categorical ? catIndex.get(String(x)) ?? null : (x as number));
+  const logX = !categorical && obj(layout.xaxis).type === 'log';
+  // On a log axis a value is drawn at its log10; a value ≤ 0 has no place there (a gap, as in plotly).
+  const xOf = (x: number | string | null): number | null =>
+    x === null ? null : categorical ? catIndex.get(String(x)) ?? null : logX ? ((x as number) > 0 ? Math.log10(x as number) : null) : (x as number);
   const yOf = (y: number | null, onLog: boolean): number | null => (y === null ? null : onLog ? (y > 0 ? Math.log10(y) : null) : y);
   const bars = xy.filter((s) => s.kind === 'bar');
   const barmode = layout.barmode === 'stack' || layout.barmode === 'relative' ? 'stack' : layout.barmode === 'overlay' ? 'overlay' : 'group';
@@ -268,7 +271,7 @@ function drawXy(xy: XySeries[], layout: Layout, box: Box, height: number, opts: 
   const sy2 = (y: number): number => box.t + box.h - ((y - v0) / (v1 - v0)) * box.h;
 
   // Grid, ticks, axis titles (grouped, so that the shared attributes are written once).
-  const yTicks = ticks(y0, y1);
+  const yTicks = logY ? logTicks(y0, y1) : ticks(y0, y1);
   parts.push(`<g class="grid" stroke="#e5e5e5">${yTicks.map((v) => `<line x1="${box.l}" x2="${box.l + box.w}" y1="${r1(sy(v))}" y2="${r1(sy(v))}"/>`).join('')}</g>`);
   const labels: string[] = yTicks.map((v) => `<text x="${box.l - 6}" y="${r1(sy(v) + 4)}" text-anchor="end">${esc(fmt(logY ? 10 ** v : v))}</text>`);
   if (hasY2) for (const v of ticks(v0, v1)) labels.push(`<text x="${box.l + box.w + 6}" y="${r1(sy2(v) + 4)}">${esc(fmt(v))}</text>`);
@@ -278,9 +281,9 @@ function drawXy(xy: XySeries[], layout: Layout, box: Box, height: number, opts: 
     for (let i = 0; i < categories.length; i += step) labels.push(`<text x="${r1(sx(i))}" y="${below}" text-anchor="middle">${esc(categories[i])}</text>`);
   } else {
     // Whole-number x (epochs, steps, dimensions) gets whole-number ticks.
-    const whole = xVals.every((x) => Number.isInteger(x));
-    const xTicks = ticks(x0, x1).filter((v) => !whole || Number.isInteger(Math.round(v * 1e9) / 1e9));
-    for (const v of xTicks) labels.push(`<text x="${r1(sx(v))}" y="${below}" text-anchor="middle">${esc(fmt(v))}</text>`);
+    const whole = !logX && xVals.every((x) => Number.isInteger(x));
+    const xTicks = logX ? logTicks(x0, x1) : ticks(x0, x1).filter((v) => !whole || Number.isInteger(Math.round(v * 1e9) / 1e9));
+    for (const v of xTicks) labels.push(`<text x="${r1(sx(v))}" y="${below}" text-anchor="middle">${esc(fmt(logX ? 10 ** v : v))}</text>`);
   }
   parts.push(`<g class="ticks" fill="#444">${labels.join('')}</g>`);
   parts.push(`<rect x="${box.l}" y="${box.t}" width="${box.w}" height="${box.h}" fill="none" stroke="#999"/>`);

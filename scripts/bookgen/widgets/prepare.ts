@@ -202,6 +202,13 @@ async function decodeError(ctx: PrepareContext, m: BookModel, codes: Float32Arra
 
 const storage = (q: QuantizeConfig) => (q.dtype === 'float32' ? 'full precision' : q.dtype === 'float16' ? 'half precision (float16)' : `${q.dtype === 'uint8' ? 8 : 16}-bit levels (${q.dtype}, TF.js weight quantization)`);
 
+/** A small positive number as HTML: `digits` decimals, or a × 10<sup>−k</sup> where those would all be zeros. */
+function small(v: number, digits: number): string {
+  if (!(v > 0) || v >= 10 ** -digits) return fmt(v, digits);
+  const k = Math.floor(Math.log10(v));
+  return `${(v / 10 ** k).toFixed(1)} × 10<sup>−${-k}</sup>`;
+}
+
 function sourceNote(ctx: PrepareContext, models: BookModel[], extra = ''): string {
   const bySource = new Map<string, BookModel[]>();
   for (const m of models) bySource.set(`${m.source.notebook}#${m.source.cacheKey}`, [...(bySource.get(`${m.source.notebook}#${m.source.cacheKey}`) ?? []), m]);
@@ -248,7 +255,7 @@ async function latentExplorer(ctx: PrepareContext, w: WidgetArgs): Promise<Prepa
     parts: { decoder: networkPart(ctx, m, 'decoder'), codes },
     config: { model: m.name },
     still,
-    source: sourceNote(ctx, [m], `Its decoder runs in this page with weights stored as ${storage(storageOf(ctx, m))}: over the ${err.count.toLocaleString('en-US')} codes shown, its pixels differ from the trained model's by ${fmt(err.mean, 4)} on average and ${fmt(err.max, 3)} at most.`),
+    source: sourceNote(ctx, [m], `Its decoder runs in this page with weights stored as ${storage(storageOf(ctx, m))}: over the ${err.count.toLocaleString('en-US')} codes shown, its pixels differ from the trained model's by ${small(err.mean, 4)} on average and ${small(err.max, 3)} at most.`),
   };
 }
 
@@ -283,7 +290,7 @@ async function drawDigit(ctx: PrepareContext, w: WidgetArgs): Promise<PreparedWi
     parts: { encoder: networkPart(ctx, m, 'encoder'), decoder: networkPart(ctx, m, 'decoder'), codes, digits },
     config: { model: m.name },
     still,
-    source: sourceNote(ctx, [m], `Encoder and decoder run in this page with weights stored as ${storage(storageOf(ctx, m))} (decoded pixels within ${fmt(err.max, 3)} of the trained model's over ${err.count.toLocaleString('en-US')} test codes). The reconstruction term averages ${SAMPLES} draws of z, the same draws for every drawing.`),
+    source: sourceNote(ctx, [m], `Encoder and decoder run in this page with weights stored as ${storage(storageOf(ctx, m))} (decoded pixels within ${small(err.max, 3)} of the trained model's over ${err.count.toLocaleString('en-US')} test codes). The reconstruction term averages ${SAMPLES} draws of z, the same draws for every drawing.`),
   };
 }
 
@@ -315,7 +322,7 @@ async function interpolate(ctx: PrepareContext, w: WidgetArgs): Promise<Prepared
     parts: { decoder: networkPart(ctx, m, 'decoder'), digits },
     config: { model: m.name, a, b },
     still,
-    source: sourceNote(ctx, [m], `Its decoder runs in this page with weights stored as ${storage(storageOf(ctx, m))} (decoded pixels within ${fmt(err.max, 3)} of the trained model's for these digits); the codes are the trained encoder's posterior means.`),
+    source: sourceNote(ctx, [m], `Its decoder runs in this page with weights stored as ${storage(storageOf(ctx, m))} (decoded pixels within ${small(err.max, 3)} of the trained model's for these digits); the codes are the trained encoder's posterior means.`),
   };
 }
 
@@ -341,7 +348,7 @@ export function betaOf(name: string, where: string): number {
 }
 
 async function betaExplorer(ctx: PrepareContext, w: WidgetArgs): Promise<PreparedWidget> {
-  const models = findModels(ctx.models, requireArg(w, 'models'), w.where);
+  const models = findModels(ctx.models, requireArg(w, 'models'), w.where).sort((a, b) => betaOf(a.name, w.where) - betaOf(b.name, w.where));
   const shown = subset(ctx.test, paletteIndices(ctx.test.labels, 1).slice(0, 8));
   const views: BetaView[] = [];
   let threshold = 0.01;
