@@ -325,6 +325,8 @@ test('cache key: figure captions and alt texts are not part of it (editing one n
   assert.equal(key(), before, 'a caption edit keeps the key');
   delete plot.metadata.figures;
   assert.equal(key(), before, 'so does removing the declarations');
+  nb.metadata.book = { priority: 3 };
+  assert.equal(key(), before, 'and the scheduling hint');
   plot.source = `${plot.source}\n// an edit of the code`;
   assert.notEqual(key(), before, 'an edit of a cell changes it');
 });

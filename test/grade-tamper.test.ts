@@ -61,7 +61,7 @@ function tree(d: string): string[] {
 
 test('the fixtures: at least the attacks the issue lists, each with the score of every exercise of its chapter', () => {
   const names = files.map((f) => path.basename(f));
-  for (const attack of ['rewrite-stdout', 'replace-checker', 'patch-tf-math', 'library-call', 'read-solutions', 'write-output', 'early-exit', 'fake-result']) {
+  for (const attack of ['rewrite-stdout', 'replace-checker', 'patch-tf-math', 'library-call', 'read-solutions', 'write-output', 'early-exit', 'fake-result', 'flood-output']) {
     assert.ok(names.some((n) => n.startsWith(`${attack}-`)), `no fixture for ${attack}`);
   }
   for (const f of files) {
@@ -107,6 +107,9 @@ test('sandboxed, every tamper fixture scores 0 on what it does not solve, and le
       .join('');
   assert.match(printed('read-solutions-03-vae'), /no solutions found ; other files read: none/);
   assert.match(printed('write-output-03-vae'), /found nowhere to write/);
+  // 200 MiB printed, a few MB kept: the grader's executor never held the flood.
+  assert.ok(fs.statSync(path.join(outDir, 'flood-output-03-vae.executed.ipynb')).size < 3 * DEFAULT_GRADE_CONFIG.maxOutputMb * 2 ** 20);
+  assert.match(printed('flood-output-03-vae'), /output truncated: this cell printed more than 8 MB/);
 });
 
 test('without the sandbox, the fixture that reads the solutions finds them and scores full marks', { skip, timeout: 600_000 }, async () => {

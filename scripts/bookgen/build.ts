@@ -321,8 +321,8 @@ function checkDirectives(all: Chapter[], opts: BuildOptions): Sources {
 }
 
 /**
- * Phase 3: the executed notebooks, from the cache or run by the executor, `opts.jobs` at a time (in the order the
- * chapters first use them). Each execution is logged with its time and the backend the notebook reported.
+ * Phase 3: the executed notebooks, from the cache or run by the executor, `opts.jobs` at a time (higher
+ * metadata.book.priority first, then in the order the chapters first use them). Each execution is logged with its time and the backend the notebook reported.
  */
 async function executeNotebooks(sources: Sources, opts: BuildOptions, result: BuildResult): Promise<Map<string, Notebook>> {
   const root = opts.root;
@@ -343,6 +343,13 @@ async function executeNotebooks(sources: Sources, opts: BuildOptions, result: Bu
       toRun.push({ name, file, cached });
     }
   }
+  // Higher metadata.book.priority first (stable: chapter order otherwise), so that the notebooks that train the most
+  // start at once and the short ones fill in around them, rather than a long one starting last on one core.
+  const priority = (name: string): number => {
+    const p = (sources.notebooks.get(name)?.metadata.book as { priority?: unknown } | undefined)?.priority;
+    return typeof p === 'number' ? p : 0;
+  };
+  toRun.sort((a, b) => priority(b.name) - priority(a.name));
   if (toRun.length) {
     const jobs = Math.max(1, Math.min(opts.jobs, toRun.length));
     opts.log(`executing ${toRun.length} notebook${toRun.length === 1 ? '' : 's'} (profile ${opts.profile}), ${jobs} at a time: ${toRun.map((t) => t.name).join(', ')}`);

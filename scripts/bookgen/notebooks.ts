@@ -81,17 +81,19 @@ export function backendRequest(root: string): string {
 
 /**
  * The notebook as the cache key sees it: its JSON without the cells' figure captions and alt texts (metadata
- * "figures", read by the book from the source notebook), which change no output. A file that is not JSON is taken as
+ * "figures", read by the book from the source notebook) and without its scheduling hint (metadata "book"), which
+ * change no output. A file that is not JSON is taken as
  * it is (reading it fails later, with a clear message).
  */
 function notebookKeyBytes(file: string): Buffer | string {
   const bytes = fs.readFileSync(file);
-  let nb: { cells?: { metadata?: Record<string, unknown> }[] };
+  let nb: { cells?: { metadata?: Record<string, unknown> }[]; metadata?: Record<string, unknown> };
   try {
     nb = JSON.parse(bytes.toString('utf8'));
   } catch {
     return bytes;
   }
+  if (nb?.metadata && 'book' in nb.metadata) delete nb.metadata.book;
   for (const c of Array.isArray(nb?.cells) ? nb.cells : []) {
     if (c?.metadata && 'figures' in c.metadata) delete c.metadata.figures;
   }

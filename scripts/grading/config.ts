@@ -26,6 +26,8 @@ export interface GradeConfig {
   totalTimeout: number;
   /** Memory limit of the kernel's process tree, MB. */
   memoryMb: number;
+  /** Outputs kept per cell, MB: a cell that prints in a loop cannot grow the grader's executor without bound. */
+  maxOutputMb: number;
   /** Submissions graded at the same time (each has its own kernel). */
   jobs: number;
   /** Force the chapter instead of reading it from the notebook. */
@@ -53,6 +55,7 @@ export const DEFAULT_GRADE_CONFIG: GradeConfig = {
   timeout: 120,
   totalTimeout: 1200,
   memoryMb: 2048,
+  maxOutputMb: 8,
   jobs: 2,
   profile: 'quick',
   print: true,

@@ -124,6 +124,8 @@ export function runExecutor(input: string, output: string, reportPath: string, c
     String(cfg.totalTimeout),
     '--memory-mb',
     String(cfg.memoryMb),
+    '--max-output-mb',
+    String(cfg.maxOutputMb),
     '--allow-errors',
     // A kernel that has not started in a minute will not (two kernels started at once can race for
     // their ports); the grader retries once instead of waiting the executor's default two minutes.

@@ -3,7 +3,7 @@
 
     .venv/bin/python scripts/jupyter/execute_notebook.py IN.ipynb --out OUT.ipynb [--cwd DIR] [--timeout S]
         [--memory-mb N] [--env K=V ...] [--allow-errors] [--report REPORT.json] [--kernel tslab]
-        [--total-timeout S]
+        [--total-timeout S] [--max-output-mb N]
 
 Runs every code cell with the real kernel (tslab, registered in .venv by `npm run setup`) through nbclient and
 writes the executed notebook (outputs kept). Contract:
@@ -46,6 +46,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--timeout", type=float, default=900, help="seconds per cell (default 900)")
     p.add_argument("--total-timeout", type=float, default=3600, help="seconds for the whole notebook (default 3600)")
     p.add_argument("--memory-mb", type=float, help="kill the kernel when its process tree's RSS exceeds this many MB")
+    p.add_argument("--max-output-mb", type=float,
+                   help="keep at most this many MB of outputs per cell; the rest is dropped with a note (untrusted notebooks)")
     p.add_argument("--env", action="append", default=[], metavar="K=V", help="environment variable for the kernel")
     p.add_argument("--allow-errors", action="store_true", help="keep going after a failing cell")
     p.add_argument("--report", help="write a JSON report here")
@@ -54,6 +56,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.timeout <= 0 or args.total_timeout <= 0:
         p.error("--timeout and --total-timeout must be positive")
+    if args.max_output_mb is not None and args.max_output_mb <= 0:
+        p.error("--max-output-mb must be positive")
     for kv in args.env:
         if "=" not in kv or kv.startswith("="):
             p.error(f"--env expects K=V, got {kv!r}")
@@ -135,10 +139,8 @@ class Run:
 
     # --- kernel lifecycle
     def start_kernel(self) -> None:
-        from nbclient import NotebookClient
-
         cwd = self.args.cwd or str(self.nb_path.parent)
-        self.client = NotebookClient(
+        self.client = capped_client(self.args.max_output_mb)(
             self.nb,
             kernel_name=self.args.kernel,
             timeout=int(max(1, self.args.timeout)),
@@ -306,6 +308,40 @@ class Run:
         if first_error is not None:
             report["error"] = first_error
         return report
+
+
+def capped_client(max_output_mb: float | None):
+    """nbclient's NotebookClient, or one that keeps at most max_output_mb of outputs per cell. A cell printing in an
+    endless loop would otherwise grow this process (the grader's, outside the sandbox) until its time limit."""
+    from nbclient import NotebookClient
+
+    if max_output_mb is None:
+        return NotebookClient
+    cap = int(max_output_mb * 2**20)
+
+    class CappedClient(NotebookClient):
+        output_bytes: dict = {}
+
+        def output(self, outs, msg, display_id, cell_index):
+            used = self.output_bytes.get(cell_index, 0)
+            if used > cap:
+                return None
+            size = len(json.dumps(msg.get("content", {})))
+            self.output_bytes[cell_index] = used + size
+            if used + size > cap:
+                note = f"[output truncated: this cell printed more than {max_output_mb:g} MB; the rest was dropped]\n"
+                outs.append(nbformat_stream(note))
+                return None
+            return super().output(outs, msg, display_id, cell_index)
+
+    CappedClient.output_bytes = {}
+    return CappedClient
+
+
+def nbformat_stream(text: str):
+    from nbformat.v4 import new_output
+
+    return new_output("stream", name="stderr", text=text)
 
 
 class KernelStartError(Exception):
