@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     const backends = [...new Set(Object.values(r.executions).map((e) => e.backend))];
     const claims = r.claims.checked ? `${r.claims.checked} claims hold` : r.claims.skipped ? `${r.claims.skipped} claims not held to (${opts.profile} profile)` : 'no claims';
     process.stdout.write(
-      `book: ${r.pages.length} pages, ${r.figures} figures → ${path.relative(process.cwd(), opts.outDir) || '.'}/ ` +
+      `book: ${r.pages.length} pages, ${r.figures} numbered figures (${r.plots} of them plotly) → ${path.relative(process.cwd(), opts.outDir) || '.'}/ ` +
         `(profile ${opts.profile}; executed: ${executed || 'none'}; cached: ${r.cached.join(', ') || 'none'}; ${claims}; ${secs} s)\n` +
         (backends.length ? `book: trained on ${backends.join(' and ')}\n` : ''),
     );

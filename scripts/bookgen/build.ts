@@ -69,7 +69,10 @@ export function defaultOptions(root: string): BuildOptions {
 
 export interface BuildResult {
   pages: string[];
+  /** Numbered figures (notebook outputs, diagrams, interactive figures). */
   figures: number;
+  /** Of the notebook outputs, the plotly figures. */
+  plots: number;
   executed: string[];
   cached: string[];
   /** Executed notebook used for each shown notebook (a file in the cache). */
@@ -189,11 +192,12 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   numberFigures(figurePages(parsed), { notebooks: sources.notebooks });
   checkWidgets(parsed.all);
   const result: BuildResult = {
-    pages: [], figures: 0, executed: [], cached: [], executedFiles: {}, executions: {}, claims: { checked: 0, skipped: 0, wouldFail: 0 },
+    pages: [], figures: 0, plots: 0, executed: [], cached: [], executedFiles: {}, executions: {}, claims: { checked: 0, skipped: 0, wouldFail: 0 },
   };
   const executed = await executeNotebooks(sources, opts, result);
   result.claims = checkClaims(sources.claims, executed, opts.profile, opts.log);
   const figures = numberFigures(figurePages(parsed), { notebooks: sources.notebooks, executed });
+  result.figures = figures.size;
   const widgets = await prepareWidgets(parsed.all, result.executedFiles, { log: opts.log });
   const outDir = path.resolve(opts.outDir);
   const tmpDir = path.join(path.dirname(outDir), `.${path.basename(outDir)}-build`);
@@ -445,7 +449,7 @@ function renderSite(
       body += tableOfContents(chapters.map((c) => c.ref));
     }
     site.anyFigures ||= ctx.figureCount > 0;
-    result.figures += ctx.figureCount;
+    result.plots += ctx.figureCount;
     const page = renderPage({
       bookTitle: parsed.index.ref.title,
       pages: all.map((c) => c.ref),
