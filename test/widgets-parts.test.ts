@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, decodeLatents, decoderFromArtifacts, modelFromArtifacts, loadModel, readNetworkArtifacts } from '../lib/index';
 import type { VAE } from '../lib/index';
 import {
-  base64ToBytes, base64ToFloat32, bytesToBase64, checkNetworkPart, float32ToBase64, networkArtifacts, parsePartScript, partScript,
+  base64ToBytes, base64ToFloat32, bytesToBase64, checkNetworkPart, expandRows, float32ToBase64, networkArtifacts, parsePartScript, partScript,
 } from '../scripts/bookgen/widgets/parts';
 import { float16Bits, quantizeArtifacts, quantizeTensor } from '../scripts/bookgen/widgets/quantize';
 import { bookModels, findModels, packNetwork, sourceOf } from '../scripts/bookgen/widgets/models';
@@ -77,15 +77,40 @@ test('quantized tensors decode through TF.js within their step: uint8 ≤ scale/
   assert.throws(() => quantizeTensor(Float32Array.from([1, NaN]), { name: 'w', shape: [2], dtype: 'float32' }, 'uint8'), /weight w holds NaN/);
 });
 
+test('a 2-D kernel gets one range per row: each row within its own step, closer than one range for all', () => {
+  // Rows of very different magnitudes, as a Dense kernel's input units have.
+  const [rows, cols] = [40, 300];
+  const values = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 12.9898) * 0.02 * (1 + Math.floor(i / cols)));
+  const kernel = { name: 'k', shape: [rows, cols], dtype: 'float32' as const };
+  for (const dtype of ['uint8', 'uint16'] as const) {
+    const q = quantizeTensor(values, kernel, dtype);
+    assert.equal(q.spec.quantization, undefined, 'not a TF.js per-tensor range');
+    assert.equal(q.spec.rows?.min.length, rows);
+    assert.equal(q.bytes.byteLength, values.length * (dtype === 'uint8' ? 1 : 2));
+    const back = new Float32Array(expandRows({}, [q.spec], q.bytes).weightData as ArrayBuffer);
+    let worstPerRow = 0;
+    // Half a step, plus float32 rounding of the value itself (which matters beside uint16's small steps).
+    for (let i = 0; i < values.length; i++) worstPerRow = Math.max(worstPerRow, Math.abs(back[i] - values[i]) / (q.spec.rows!.scale[Math.floor(i / cols)] / 2 + 2 ** -23 * Math.abs(values[i])));
+    assert.ok(worstPerRow <= 1.001, `${dtype}: an error above half its row's step (${worstPerRow})`);
+    const flat = quantizeTensor(values, { ...kernel, shape: [rows * cols] }, dtype);
+    const flatBack = tf.io.decodeWeights(flat.bytes.buffer.slice(0) as ArrayBuffer, [flat.spec as tf.io.WeightsManifestEntry]).k;
+    const f = flatBack.dataSync();
+    flatBack.dispose();
+    const meanErr = (d: ArrayLike<number>) => Array.from(values).reduce((t, v, i) => t + Math.abs(d[i] - v), 0) / values.length;
+    assert.ok(meanErr(back) < 0.6 * meanErr(f), `${dtype}: per row ${meanErr(back)} against one range ${meanErr(f)}`);
+  }
+  assert.throws(() => expandRows({}, [{ ...quantizeTensor(values, kernel, 'uint8').spec }], new Uint8Array(10)), /weight k: the weight data ends before it does/);
+});
+
 test('quantizeArtifacts: large tensors quantized, small ones (biases) kept float32, sizes add up', async () => {
   const dir = (await saveBookModels({ 'vae-2d': vae })).modelDir('vae-2d');
   const a = readNetworkArtifacts(path.join(dir, 'decoder'));
   const q = quantizeArtifacts(a, { dtype: 'uint8', minValues: 1024 });
   for (const s of q.weightSpecs) {
     const n = s.shape.reduce((x, y) => x * y, 1);
-    assert.equal(s.quantization?.dtype, n >= 1024 ? 'uint8' : undefined, s.name);
+    assert.equal(s.quantization?.dtype ?? s.rows?.dtype, n >= 1024 ? 'uint8' : undefined, s.name);
   }
-  const expected = q.weightSpecs.reduce((t, s) => t + s.shape.reduce((x, y) => x * y, 1) * (s.quantization ? 1 : 4), 0);
+  const expected = q.weightSpecs.reduce((t, s) => t + s.shape.reduce((x, y) => x * y, 1) * (s.quantization || s.rows ? 1 : 4), 0);
   assert.equal(q.weightData.byteLength, expected);
   assert.throws(() => quantizeArtifacts(q), /already quantized/);
   assert.throws(() => quantizeArtifacts({ ...a, weightData: a.weightData.slice(0, 100) }), /runs past the end/);

@@ -15,7 +15,17 @@ export interface ModelSource {
   cacheKey: string;
 }
 
-/** One network of a saved model, weights as base64 (possibly quantized: `weightSpecs[i].quantization`). */
+/** Levels of a 2-D tensor with one affine range per row: value = q·scale[r] + min[r] (quantize.ts). */
+export interface RowQuantization {
+  dtype: 'uint8' | 'uint16';
+  min: number[];
+  scale: number[];
+}
+
+/** A weight as a part stores it: a TF.js spec (possibly `quantization`, which TF.js decodes), or per-row `rows`. */
+export type StoredWeightSpec = tf.io.WeightsManifestEntry & { rows?: RowQuantization };
+
+/** One network of a saved model, weights as base64 (possibly quantized: `weightSpecs[i].quantization` or `.rows`). */
 export interface NetworkPart {
   kind: 'network';
   model: string;
@@ -23,7 +33,7 @@ export interface NetworkPart {
   source: ModelSource;
   manifest: ModelManifest;
   modelTopology: object;
-  weightSpecs: tf.io.WeightsManifestEntry[];
+  weightSpecs: StoredWeightSpec[];
   weightData: string;
 }
 
@@ -74,8 +84,57 @@ export function base64ToFloat32(b64: string): Float32Array {
 
 /** The TF.js artifacts of a network part, ready for the library's modelFromArtifacts / decoderFromArtifacts. */
 export function networkArtifacts(part: NetworkPart): NetworkArtifacts {
-  const bytes = base64ToBytes(part.weightData);
-  return { modelTopology: part.modelTopology, weightSpecs: part.weightSpecs, weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
+  return expandRows(part.modelTopology, part.weightSpecs, base64ToBytes(part.weightData));
+}
+
+/** Bytes per value of a spec TF.js decodes itself. */
+function bytesPerValue(spec: tf.io.WeightsManifestEntry): number {
+  const q = spec.quantization?.dtype;
+  return q === 'uint8' ? 1 : q === 'uint16' || q === 'float16' ? 2 : spec.dtype === 'bool' ? 1 : 4;
+}
+
+/**
+ * Artifacts TF.js can load: each per-row quantized tensor expanded to float32 (the same arithmetic here and in the
+ * page), every other weight passed on as stored. Names the weight when the bytes do not match the specs.
+ */
+export function expandRows(modelTopology: object, specs: StoredWeightSpec[], data: Uint8Array): NetworkArtifacts {
+  const outSpecs: tf.io.WeightsManifestEntry[] = [];
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  for (const spec of specs) {
+    const n = spec.shape.reduce((p, d) => p * d, 1);
+    const { rows, ...plain } = spec;
+    const size = n * (rows ? (rows.dtype === 'uint8' ? 1 : 2) : bytesPerValue(spec));
+    if (offset + size > data.byteLength) throw new Error(`weight ${spec.name}: the weight data ends before it does`);
+    const bytes = data.slice(offset, offset + size);
+    offset += size;
+    if (!rows) {
+      outSpecs.push(plain);
+      chunks.push(bytes);
+      continue;
+    }
+    const cols = spec.shape[1];
+    if (spec.shape.length !== 2 || rows.min.length !== spec.shape[0] || rows.scale.length !== spec.shape[0]) {
+      throw new Error(`weight ${spec.name}: per-row levels need a 2-D shape and one range per row`);
+    }
+    const levels = rows.dtype === 'uint8' ? bytes : new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+    const values = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = Math.floor(i / cols);
+      values[i] = levels[i] * rows.scale[r] + rows.min[r];
+    }
+    outSpecs.push(plain);
+    chunks.push(new Uint8Array(values.buffer));
+  }
+  if (offset !== data.byteLength) throw new Error(`${data.byteLength - offset} bytes of weight data are described by no weight`);
+  const total = chunks.reduce((t, c) => t + c.byteLength, 0);
+  const weightData = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    weightData.set(c, at);
+    at += c.byteLength;
+  }
+  return { modelTopology, weightSpecs: outSpecs, weightData: weightData.buffer };
 }
 
 /** Checks that a payload is a network part of the expected model and network; names what is wrong. */

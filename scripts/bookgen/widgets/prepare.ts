@@ -200,7 +200,8 @@ async function decodeError(ctx: PrepareContext, m: BookModel, codes: Float32Arra
   return drift;
 }
 
-const storage = (q: QuantizeConfig) => (q.dtype === 'float32' ? 'full precision' : q.dtype === 'float16' ? 'half precision (float16)' : `${q.dtype === 'uint8' ? 8 : 16}-bit levels (${q.dtype}, TF.js weight quantization)`);
+const storage = (q: QuantizeConfig) =>
+  q.dtype === 'float32' ? 'full precision' : q.dtype === 'float16' ? 'half precision (float16)' : `${q.dtype === 'uint8' ? 8 : 16}-bit levels, one range per input unit of each layer`;
 
 /** A small positive number as HTML: `digits` decimals, or a × 10<sup>−k</sup> where those would all be zeros. */
 function small(v: number, digits: number): string {
