@@ -74,9 +74,12 @@ test('JupyterLab runs 04-training: plotly figures drawn, live curve updated in p
   let page: Page | undefined;
   let passed = false;
   const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-'));
+  const modelCache = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-models-'));
   let lab: LabServer | undefined;
   try {
-    lab = await startLab({ dir: LAB_DIR, env: { VAE_PROFILE: 'quick' } });
+    // A model cache of its own: with the book's cache the notebook would load the reference VAE instead of training
+    // it, and there would be no live curve to watch.
+    lab = await startLab({ dir: LAB_DIR, env: { VAE_PROFILE: 'quick', VAE_MODEL_CACHE: modelCache } });
     browser = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM,
       headless: true,
@@ -222,5 +225,6 @@ test('JupyterLab runs 04-training: plotly figures drawn, live curve updated in p
     await browser?.close();
     await lab?.stop();
     fs.rmSync(profileDir, { recursive: true, force: true });
+    fs.rmSync(modelCache, { recursive: true, force: true });
   }
 });
