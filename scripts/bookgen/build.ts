@@ -326,7 +326,8 @@ function checkDirectives(all: Chapter[], opts: BuildOptions): Sources {
 
 /**
  * Phase 3: the executed notebooks, from the cache or run by the executor, `opts.jobs` at a time (higher
- * metadata.book.priority first, then in the order the chapters first use them). Each execution is logged with its time and the backend the notebook reported.
+ * metadata.book.priority first, then in the order the chapters first use them). Each execution is logged with its
+ * time and the backend the notebook reported.
  */
 async function executeNotebooks(sources: Sources, opts: BuildOptions, result: BuildResult): Promise<Map<string, Notebook>> {
   const root = opts.root;

@@ -82,8 +82,7 @@ export function backendRequest(root: string): string {
 /**
  * The notebook as the cache key sees it: its JSON without the cells' figure captions and alt texts (metadata
  * "figures", read by the book from the source notebook) and without its scheduling hint (metadata "book"), which
- * change no output. A file that is not JSON is taken as
- * it is (reading it fails later, with a clear message).
+ * change no output. A file that is not JSON is taken as it is (reading it fails later, with a clear message).
  */
 function notebookKeyBytes(file: string): Buffer | string {
   const bytes = fs.readFileSync(file);

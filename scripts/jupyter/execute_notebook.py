@@ -314,34 +314,27 @@ def capped_client(max_output_mb: float | None):
     """nbclient's NotebookClient, or one that keeps at most max_output_mb of outputs per cell. A cell printing in an
     endless loop would otherwise grow this process (the grader's, outside the sandbox) until its time limit."""
     from nbclient import NotebookClient
+    from nbformat.v4 import new_output
 
     if max_output_mb is None:
         return NotebookClient
     cap = int(max_output_mb * 2**20)
+    used_by_cell: dict[int, int] = {}  # this client's bytes of output so far, per cell
 
     class CappedClient(NotebookClient):
-        output_bytes: dict = {}
-
         def output(self, outs, msg, display_id, cell_index):
-            used = self.output_bytes.get(cell_index, 0)
+            used = used_by_cell.get(cell_index, 0)
             if used > cap:
                 return None
             size = len(json.dumps(msg.get("content", {})))
-            self.output_bytes[cell_index] = used + size
+            used_by_cell[cell_index] = used + size
             if used + size > cap:
                 note = f"[output truncated: this cell printed more than {max_output_mb:g} MB; the rest was dropped]\n"
-                outs.append(nbformat_stream(note))
+                outs.append(new_output("stream", name="stderr", text=note))
                 return None
             return super().output(outs, msg, display_id, cell_index)
 
-    CappedClient.output_bytes = {}
     return CappedClient
-
-
-def nbformat_stream(text: str):
-    from nbformat.v4 import new_output
-
-    return new_output("stream", name="stderr", text=text)
 
 
 class KernelStartError(Exception):

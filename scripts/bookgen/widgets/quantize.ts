@@ -2,9 +2,8 @@
 // range per row (per input unit: value = q·scale[r] + min[r]), which parts.ts expands before the library loads it:
 // with one range for the whole kernel (TF.js's own quantization) the full-profile 2-D VAE's decoded pixels drifted
 // past the build's limit, with one per row they stay well within it (docs/widgets.md). Other tensors use the formats
-// TF.js decodes itself (weight specs with
-// `quantization`: uint8 / uint16 per tensor, or float16). A page runs exactly the weights in its part files, and the
-// Node tests load the same ones.
+// TF.js decodes itself (weight specs with `quantization`: uint8 / uint16 per tensor, or float16). A page runs exactly
+// the weights in its part files, and the Node tests load the same ones.
 import * as tf from '@tensorflow/tfjs';
 import type { NetworkArtifacts } from '../../../lib/core';
 import type { StoredWeightSpec } from './parts';
