@@ -94,32 +94,36 @@ async function startWidgets(page: Page): Promise<string[]> {
   return ids;
 }
 
-/** Interactions whose durations the widgets record: pointer moves over the plane, slider steps, a drawn stroke. */
+/**
+ * Interactions whose durations the widgets record, chosen by the controls a running widget has (not by its name):
+ * pointer moves over a latent plane that follows the pointer, a stroke on a drawing pad, a sweep of each slider.
+ */
 async function interact(page: Page, moves: number): Promise<void> {
-  const plane = page.locator('figure.widget-latent-explorer .widget-live svg.plane');
-  if (await plane.count()) {
-    await plane.evaluate((e) => e.scrollIntoView({ block: 'center' }));
-    const b = (await plane.boundingBox())!;
-    for (let i = 0; i < moves; i++) {
-      const u = i / Math.max(1, moves - 1);
-      await page.mouse.move(b.x + b.width * (0.1 + 0.8 * u), b.y + b.height * (0.5 + 0.35 * Math.sin(6 * u)));
-      await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+  const ids = await page.$$eval('figure.widget[data-state=ready]', (fs) => fs.map((f) => f.id));
+  for (const id of ids) {
+    const fig = page.locator(`[id="${id}"]`);
+    const pad = fig.locator('.widget-live canvas.draw-pad');
+    const plane = fig.locator('.widget-live svg.plane');
+    if (await pad.count()) {
+      await pad.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+      const b = (await pad.boundingBox())!;
+      await page.mouse.move(b.x + b.width * 0.3, b.y + b.height * 0.2);
+      await page.mouse.down();
+      for (let i = 0; i < 40; i++) {
+        await page.mouse.move(b.x + b.width * (0.3 + 0.01 * i), b.y + b.height * (0.2 + 0.015 * i));
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+      }
+      await page.mouse.up();
+    } else if (await plane.count()) {
+      await plane.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+      const b = (await plane.boundingBox())!;
+      for (let i = 0; i < moves; i++) {
+        const u = i / Math.max(1, moves - 1);
+        await page.mouse.move(b.x + b.width * (0.1 + 0.8 * u), b.y + b.height * (0.5 + 0.35 * Math.sin(6 * u)));
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+      }
     }
-  }
-  const pad = page.locator('figure.widget-draw-digit canvas.draw-pad');
-  if (await pad.count()) {
-    await pad.evaluate((e) => e.scrollIntoView({ block: 'center' }));
-    const b = (await pad.boundingBox())!;
-    await page.mouse.move(b.x + b.width * 0.3, b.y + b.height * 0.2);
-    await page.mouse.down();
-    for (let i = 0; i < 40; i++) {
-      await page.mouse.move(b.x + b.width * (0.3 + 0.01 * i), b.y + b.height * (0.2 + 0.015 * i));
-      await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
-    }
-    await page.mouse.up();
-  }
-  for (const sel of ['figure.widget-interpolate input[type=range]', 'figure.widget-kl-by-hand input[type=range]']) {
-    const slider = page.locator(sel).first();
+    const slider = fig.locator('.widget-live input[type=range]').first();
     if (!(await slider.count())) continue;
     const [min, max] = [Number(await slider.getAttribute('min')), Number(await slider.getAttribute('max'))];
     for (let i = 0; i <= 40; i++) await slider.fill(String(Number((min + ((max - min) * i) / 40).toFixed(2))));
