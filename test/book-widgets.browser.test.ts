@@ -332,9 +332,15 @@ async function checkStills(browser: Browser, base: string, label: string): Promi
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
+    let plotlyAsked = false;
+    page.on('request', (r) => { plotlyAsked ||= r.url().endsWith('/assets/plotly.js'); });
     await page.goto(base + '05-generation.html');
     await ready(page, 'latent-explorer');
-    assert.equal(await page.locator('.plotly-still').count(), 0, `${label}: plotly replaced every still`);
+    assert.ok(await page.locator('.plotly-still').count() > 0, `${label}: the stills stay until a reader reaches for a figure`);
+    assert.equal(plotlyAsked, false, `${label}: plotly.js is not loaded before a reader reaches for a figure`);
+    await drawnFigures(page);
+    assert.equal(plotlyAsked, true);
+    assert.equal(await page.locator('.plotly-still').count(), 0, `${label}: plotly replaced every still it drew`);
     await page.emulateMedia({ media: 'print' });
     const fig = page.locator('figure.widget-latent-explorer');
     assert.equal(await fig.locator('.widget-still').isVisible(), true, `${label}: print shows the still`);
