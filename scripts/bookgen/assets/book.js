@@ -207,6 +207,34 @@
     });
   }
 
+  // ---- boxes that scroll (code, cell outputs, tables): a keyboard must reach them to scroll them ----
+  // Display equations carry their tabindex in the markup (markdown.ts); these boxes scroll only at some widths, so
+  // each takes focus (and a name, for code) while its content is wider or taller than the box.
+  var scrollBoxes = Array.prototype.slice.call(document.querySelectorAll('.content pre, .content table'));
+  function markScrollBoxes() {
+    scrollBoxes.forEach(function (el) {
+      var scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+      var ours = el.hasAttribute('data-scroll-focus');
+      if (scrolls && !el.hasAttribute('tabindex')) {
+        el.setAttribute('tabindex', '0');
+        el.setAttribute('data-scroll-focus', '');
+        if (el.tagName === 'PRE') {
+          el.setAttribute('role', 'group');
+          el.setAttribute('aria-label', el.classList.contains('output') ? 'Cell output' : 'Code');
+        }
+      } else if (!scrolls && ours) {
+        ['tabindex', 'data-scroll-focus', 'role', 'aria-label'].forEach(function (a) { el.removeAttribute(a); });
+      }
+    });
+  }
+  markScrollBoxes();
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(markScrollBoxes);
+  var scrollTimer = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(scrollTimer);
+    scrollTimer = setTimeout(markScrollBoxes, 200);
+  });
+
   // ---- search ----
   var input = document.getElementById('search-input');
   var box = document.getElementById('search-results');
