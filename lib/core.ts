@@ -26,7 +26,11 @@ export {
 } from './model/distributions';
 export type { KlMonteCarloOptions } from './model/distributions';
 export { elbo, logLikelihood, freeBitsKl, klWarmup, constantBeta, DEFAULT_ELBO_OPTIONS } from './model/elbo';
-export type { Likelihood, ElboInputs, ElboOptions, ElboTerms, BetaSchedule, KlWarmupConfig } from './model/elbo';
+export type { ElboInputs, ElboOptions, ElboTerms, BetaSchedule, KlWarmupConfig } from './model/elbo';
+export {
+  LIKELIHOODS, LIKELIHOOD_NAMES, DEFAULT_LIKELIHOOD_PARAMS, likelihoodOf, checkSupport, continuousBernoulliLogNormalizer, continuousBernoulliMean,
+} from './model/likelihood';
+export type { Likelihood, LikelihoodName, LikelihoodParams, LikelihoodSupport } from './model/likelihood';
 
 // Models
 export { createEncoder, DEFAULT_ENCODER_CONFIG } from './model/encoder';
@@ -50,6 +54,8 @@ export {
   evaluate,
   elboPerExample,
   iwaeNll,
+  iwaePerExample,
+  checkLikelihoodData,
   reconstructionError,
   perDigit,
   activeUnits,

@@ -20,6 +20,8 @@ export { loadDigits, loadData } from './data/load';
 export type { LoadDataOptions } from './data/load';
 export { readIdx, writeIdx, loadIdxFolder } from './data/idx';
 export type { IdxArray } from './data/idx';
+export { loadMnist, loadMnistFolder, mnistFilesSpec, mnistDataFolder, readCheckedIdx, MNIST_FILES } from './data/mnist';
+export type { IdxFileSpec, MnistSplitSpec, MnistFilesSpec } from './data/mnist';
 
 // Training, saving, logging
 export { train, DEFAULT_TRAIN_CONFIG } from './training/train';
