@@ -82,9 +82,11 @@ export {
 export type { InterpolateOptions, LatentGridOptions } from './training/generate';
 
 // Figure specs (plotly) and their SVG drawings
-export { lossCurve, elboCurve, klCurve, latentScatter, imageGrid, lineChart, barChart, DIGIT_COLOURS } from './figures/plots';
+export { lossCurve, elboCurve, klCurve, latentScatter, imageGrid, lineChart, barChart, seriesOfSummaries, DIGIT_COLOURS } from './figures/plots';
 export type { Figure, PlotlyTrace, PlotOptions, Series, LossPoint, ElboPoint, KlPoint, LatentScatterOptions, ImageGridOptions } from './figures/plots';
 export { figureToSvg, DEFAULT_SVG_CHART } from './figures/svgchart';
+export { summarize, summarizeEach, summarizeRecords, isMeanSd, lowerBeyondNoise, higherBeyondNoise, withinNoise, formatMeanSd } from './figures/intervals';
+export type { MeanSd, Interval } from './figures/intervals';
 export type { SvgFigure, SvgChartOptions, PngEncoder } from './figures/svgchart';
 
 // Training (chapter 4): the loop and one step, Adam, schedules, the book's recipes
@@ -99,6 +101,9 @@ export {
   DEFAULT_RECIPE_TRAINING,
 } from './training/recipes';
 export type { Recipe, RecipeModel, RecipeTraining, RecipeRun, TrainRecipeOptions, RecipeCache, TrainedRun } from './training/recipes';
+export { setRecipeCache } from './training/recipes';
+export { overSeeds, withSeed, bookSeeds } from './training/seeds';
+export type { OverSeeds, OverSeedsOptions } from './training/seeds';
 
 // Sample quality: a digit classifier and the share of images it recognizes (chapter 5)
 export {

@@ -21,12 +21,12 @@ export type { LoadDataOptions } from './data/load';
 export { readIdx, writeIdx, loadIdxFolder } from './data/idx';
 export type { IdxArray } from './data/idx';
 
-// Training with Node's side effects (progress bar, checkpoints, TensorBoard) and the model cache on disk;
-// these `train` and `trainRecipe` take the place of core's browser-safe ones, whose options they extend.
+// Training with Node's side effects (progress bar, checkpoints, TensorBoard); this `train` takes the place of
+// core's browser-safe one, whose options it extends. Importing recipes-node makes the model cache on disk the
+// cache of core's trainRecipe.
 export { train, DEFAULT_TRAIN_CONFIG, progressCallback, tensorBoardCallback, checkpointCallback } from './training/train-node';
 export type { TrainConfig } from './training/train-node';
-export { trainRecipe, diskRecipeCache, bookClassifier } from './training/recipes-node';
-export type { NodeTrainRecipeOptions } from './training/recipes-node';
+export { diskRecipeCache, bookClassifier } from './training/recipes-node';
 export { modelCacheDir, cachedModel, modelCacheKey } from './io/model-cache';
 export { libraryFingerprint, datasetFingerprint } from './io/fingerprint';
 export type { CachedValue, CacheFunctions } from './io/model-cache';
@@ -44,7 +44,7 @@ export type { SummaryWriter, SummaryWriterOptions, ScalarEvent, ImageEvent, Hist
 export { encodePng, digitGridPng, DEFAULT_DIGIT_GRID } from './figures/png';
 export type { DigitGridOptions } from './figures/png';
 export { show, liveFigure, showImage, showDigits, showText, showTable, formatTable, plotlyBundle, figureBundle, figureSummary, isNotebook, PLOTLY_MIME, DEFAULT_LIVE_FIGURE } from './figures/display';
-export type { FigureLike, PlotlyBundle, LiveFigure, LiveFigureOptions } from './figures/display';
+export type { FigureLike, PlotlyBundle, LiveFigure, LiveFigureOptions, TableCell } from './figures/display';
 export { showResults, RESULTS_MIME } from './figures/results';
 export type { ResultValue } from './figures/results';
 

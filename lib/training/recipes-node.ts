@@ -1,7 +1,7 @@
 /**
- * The recipes of lib/training/recipes.ts with Node's model cache on disk (lib/io/model-cache.ts): the
- * `trainRecipe` of lib/index.ts keeps every trained recipe, so chapters 4–7 train the reference VAE once and
- * a rebuild loads it. The digit classifier of chapter 5 is kept the same way.
+ * Node's model cache on disk (lib/io/model-cache.ts) as the cache of trainRecipe (lib/training/recipes.ts),
+ * registered when this module is loaded (lib/index.ts loads it): every trained recipe is kept, so chapters 4–7
+ * train the reference VAE once and a rebuild loads it. The digit classifier of chapter 5 is kept the same way.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,7 +10,7 @@ import '../data/load'; // registers the package's files as the embedded digits o
 import { cachedModel } from '../io/model-cache';
 import { datasetFingerprint } from '../io/fingerprint';
 import { loadModel, loadNetwork, saveModel, saveNetwork } from '../io/save';
-import { trainRecipe as trainRecipeWith, type Recipe, type RecipeCache, type RecipeModel, type RecipeRun, type TrainRecipeOptions } from './recipes';
+import { setRecipeCache, type RecipeCache, type RecipeModel } from './recipes';
 import type { TrainResult } from './train';
 import { DigitClassifier, DigitClassifierConfig, DEFAULT_DIGIT_CLASSIFIER, trainDigitClassifier } from './recognizability';
 
@@ -31,22 +31,8 @@ export const diskRecipeCache: RecipeCache = {
     }),
 };
 
-/** Node's options of trainRecipe: `cache` true (the default) is the model cache on disk. */
-export interface NodeTrainRecipeOptions extends Omit<TrainRecipeOptions, 'cache'> {
-  /** Use the model cache on disk (default true), another RecipeCache, or false to always train (a measurement). */
-  cache?: boolean | RecipeCache;
-}
-
-/**
- * trainRecipe (lib/training/recipes.ts) with the model cache on disk by default: the same recipe trained before
- * on the same digits with the same library and backend is loaded, and its logs replayed through the callbacks.
- */
-export function trainRecipe<K extends 'vae' | 'ae'>(
-  recipe: Recipe<K>, data: { train: Dataset; test: Dataset }, opts: NodeTrainRecipeOptions = {},
-): Promise<RecipeRun<RecipeModel<K>>> {
-  const cache = opts.cache === false ? false : opts.cache === true || opts.cache === undefined ? diskRecipeCache : opts.cache;
-  return trainRecipeWith(recipe, data, { ...opts, cache });
-}
+// In Node, trainRecipe keeps what it trains on disk.
+setRecipeCache(diskRecipeCache);
 
 /**
  * The digit classifier of the recognizability score (chapter 5, lib/training/recognizability.ts), trained on

@@ -66,6 +66,13 @@ export interface Recipe<K extends 'vae' | 'ae' = 'vae' | 'ae'> {
   training: Partial<RecipeTraining>;
 }
 
+let registeredCache: RecipeCache | undefined;
+
+/** Makes `cache` the one trainRecipe uses by default (undefined: none, every call trains). */
+export function setRecipeCache(cache: RecipeCache | undefined): void {
+  registeredCache = cache;
+}
+
 /** The model a recipe of kind K builds. */
 export type RecipeModel<K extends 'vae' | 'ae'> = K extends 'ae' ? Autoencoder : VAE;
 
@@ -144,10 +151,10 @@ export interface TrainRecipeOptions {
   /** Called with every epoch's log (replayed likewise). */
   onEpoch?: (log: EpochLog) => unknown;
   /**
-   * Where trained models are kept: a RecipeCache, or false to always train (a measurement). Default: none here;
-   * the Node library's trainRecipe (lib/index.ts) uses the model cache on disk.
+   * Where trained models are kept: true (the default) the registered cache (setRecipeCache: in Node the model
+   * cache on disk, lib/training/recipes-node.ts; none in a page), another RecipeCache, or false to always train.
    */
-  cache?: RecipeCache | false;
+  cache?: boolean | RecipeCache;
 }
 
 /** A trained model with the logs of its training. */
@@ -213,11 +220,12 @@ export async function trainRecipe<K extends 'vae' | 'ae'>(
     });
     return { model: fresh, result };
   };
-  if (!opts.cache) {
+  const cache = opts.cache === false ? undefined : opts.cache === true || opts.cache === undefined ? registeredCache : opts.cache;
+  if (!cache) {
     const { model, result } = await build();
     return { model, result, cached: false };
   }
-  const entry = await opts.cache.run(recipe, { kind: recipe.kind, model: fresh.config, training: t, data: data.train, test: data.test }, build);
+  const entry = await cache.run(recipe, { kind: recipe.kind, model: fresh.config, training: t, data: data.train, test: data.test }, build);
   if (entry.cached) {
     fresh.dispose();
     await replay(entry.value.result, opts);
