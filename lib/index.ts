@@ -33,9 +33,10 @@ export {
   DEFAULT_RECIPE_TRAINING,
 } from './training/recipes';
 export type { Recipe, RecipeModel, RecipeTraining, RecipeRun, TrainRecipeOptions } from './training/recipes';
-export { modelCacheDir, cachedModel, modelCacheKey } from './io/model-cache';
-export { libraryFingerprint, datasetFingerprint } from './io/fingerprint';
-export type { CachedValue, CacheFunctions } from './io/model-cache';
+export { modelCacheDir, cachedModel, modelCacheKey, trainingCodeFingerprint } from './io/model-cache';
+export { libraryFingerprint, datasetFingerprint, codeFingerprint } from './io/fingerprint';
+export type { CachedValue, CacheFunctions, TrainingCode } from './io/model-cache';
+export type { CodeFingerprint, CodeSources } from './io/fingerprint';
 
 // Sample quality: a digit classifier and the share of images it recognizes (chapter 5)
 export {

@@ -213,6 +213,7 @@ export async function trainRecipe<K extends 'vae' | 'ae'>(
   }
   const entry = await cachedModel(recipe.name, parts, {
     build,
+    code: { module: 'lib/training/recipes', name: 'trainRecipe' },
     save: async (v, dir) => {
       await saveModel(v.model, path.join(dir, 'model'));
       fs.writeFileSync(path.join(dir, 'training.json'), JSON.stringify(v.result));
@@ -250,6 +251,7 @@ export async function bookClassifier(data: Dataset, config: Partial<DigitClassif
   if (opts.cache === false) return trainDigitClassifier(data, cfg);
   const entry = await cachedModel('digit-classifier', { config: cfg, data: datasetFingerprint(data) }, {
     build: () => trainDigitClassifier(data, cfg),
+    code: { module: 'lib/training/recipes', name: 'bookClassifier' },
     save: async (c, dir) => {
       await saveNetwork(c.net, path.join(dir, 'net'));
       fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(c.config));
