@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { cacheKey, cacheKeyDetails } from '../scripts/bookgen/notebooks';
 import { codeFingerprint } from '../lib/io/fingerprint';
 import { trainingCodeFingerprint } from '../lib/io/model-cache';
+import { CLASSIFIER_CODE, RECIPE_CODE } from '../lib/training/recipes-node';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -62,8 +63,8 @@ test('comments anywhere in lib/ change no notebook key and no model key; an edit
     ]);
     const files = [...real, usesElbo, noElbo];
     const keys = () => new Map(files.map((f) => [path.basename(f), cacheKey({ root, notebookFile: f, profile: 'quick' })]));
-    const recipe = () => trainingCodeFingerprint({ module: 'lib/training/recipes', name: 'trainRecipe' }, root);
-    const classifier = () => trainingCodeFingerprint({ module: 'lib/training/recipes', name: 'bookClassifier' }, root);
+    const recipe = () => trainingCodeFingerprint(RECIPE_CODE, root);
+    const classifier = () => trainingCodeFingerprint(CLASSIFIER_CODE, root);
 
     const k0 = keys();
     const r0 = recipe();

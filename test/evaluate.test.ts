@@ -6,7 +6,7 @@ import { subset, imageAt, type Dataset } from '../lib/data/dataset';
 import { loadData } from '../lib/data/load';
 import { createVAE, type VAE } from '../lib/model/vae';
 import { createAutoencoder, type Autoencoder } from '../lib/model/autoencoder';
-import { train } from '../lib/training/train';
+import { train } from '../lib/training/train-node';
 import { evaluate, elboPerExample, iwaeNll, perDigit, activeUnits, reconstructionError } from '../lib/training/evaluate';
 import { samplePrior, interpolate, latentGrid, reconstruct, latentMeans } from '../lib/training/generate';
 

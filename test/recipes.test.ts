@@ -9,10 +9,9 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/backend';
 import { loadData } from '../lib/data/load';
-import type { Dataset } from '../lib/data/dataset';
-import {
-  autoencoder2d, betaVae, bookClassifier, convVae, describeRecipe, referenceVae, trainRecipe, vae2d, type Recipe,
-} from '../lib/training/recipes';
+import { subset, type Dataset } from '../lib/data/dataset';
+import { autoencoder2d, betaVae, convVae, describeRecipe, referenceVae, setRecipeCache, trainRecipe, vae2d, type Recipe, type RecipeCache } from '../lib/training/recipes';
+import { bookClassifier, diskRecipeCache } from '../lib/training/recipes-node';
 import { classProbabilities } from '../lib/training/recognizability';
 
 let trainSet: Dataset;
@@ -121,4 +120,39 @@ test('bookClassifier: trained once per data set and loaded after, with the same 
   assert.ok(fs.readdirSync(dir).some((f) => f.startsWith('digit-classifier-')));
   a.net.dispose();
   b.net.dispose();
+});
+
+test('trainRecipe with no registered cache trains every time; a RecipeCache of its own is used and replays the logs', async () => {
+  const trainWith = trainRecipe;
+  const recipe: Recipe = { name: 'in-memory', kind: 'vae', model: { latentDim: 2, hiddenUnits: [16], seed: 0 }, training: { epochs: 1 } };
+  const data = { train: subset(trainSet, 128), test: subset(testSet, 32) };
+  setRecipeCache(undefined); // a page's situation
+  try {
+    for (let i = 0; i < 2; i++) {
+      const uncached = await trainWith(recipe, data);
+      assert.equal(uncached.cached, false);
+      uncached.model.dispose();
+    }
+  } finally {
+    setRecipeCache(diskRecipeCache);
+  }
+  const store = new Map<string, unknown>();
+  const cache: RecipeCache = {
+    run: async (r, key, build) => {
+      const k = JSON.stringify([r.name, key.model, key.training, key.data.size, key.test.size]);
+      const hit = store.get(k) as Awaited<ReturnType<typeof build>> | undefined;
+      if (hit) return { value: hit, cached: true };
+      const value = await build();
+      store.set(k, value);
+      return { value, cached: false };
+    },
+  };
+  const first = await trainWith(recipe, data, { cache });
+  const epochs: number[] = [];
+  const second = await trainWith(recipe, data, { cache, onEpoch: (e) => void epochs.push(e.epoch) });
+  assert.equal(first.cached, false);
+  assert.equal(second.cached, true);
+  assert.equal(second.model, first.model);
+  assert.deepEqual(epochs, [1]);
+  first.model.dispose();
 });

@@ -8,7 +8,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkCount, Dataset, DEFAULT_SPLIT, subset, trainTestSplit } from './dataset';
+import { Dataset, subset } from './dataset';
+import { embeddedData, limitData, setEmbeddedDigits } from './embedded';
 import { loadIdxFolder } from './idx';
 
 export interface LoadDataOptions {
@@ -81,36 +82,26 @@ export function loadDigits(): Dataset {
   return digitsCache;
 }
 
+// In Node the embedded split (lib/data/embedded.ts) reads the digits from the package's files.
+setEmbeddedDigits(loadDigits);
+
 /**
  * The one entry point for the CLI and notebooks. Embedded digits: a seeded
  * 8,000 / 2,000 split. IDX folder: the official train / t10k files.
  */
 export function loadData(opts: LoadDataOptions = {}): { train: Dataset; test: Dataset } {
   const source = opts.source ?? 'embedded';
-  let train: Dataset;
-  let test: Dataset;
   if (source === 'embedded') {
     if (opts.dataset !== undefined && opts.dataset !== 'mnist') {
       throw new Error(`loadData: the embedded data are MNIST digits; for '${opts.dataset}' pass source: <folder with its IDX files>`);
     }
-    ({ train, test } = trainTestSplit(loadDigits(), {
-      testSize: opts.testSize ?? DEFAULT_SPLIT.testSize,
-      trainSize: opts.trainSize,
-      seed: opts.seed ?? DEFAULT_SPLIT.seed,
-    }));
-  } else {
-    const name = opts.dataset ?? 'mnist';
-    train = loadIdxFolder(source, 'train');
-    test = loadIdxFolder(source, 'test');
-    train = { ...train, name: `${name}/train` };
-    test = { ...test, name: `${name}/test` };
-    if (opts.trainSize !== undefined) train = { ...subset(train, opts.trainSize), name: train.name };
-    if (opts.testSize !== undefined) test = { ...subset(test, opts.testSize), name: test.name };
+    return embeddedData(opts);
   }
-  if (opts.limit !== undefined) {
-    checkCount('loadData: limit', opts.limit, 1);
-    train = subset(train, Math.min(opts.limit, train.size));
-    test = subset(test, Math.min(Math.ceil(opts.limit / 4), test.size));
-  }
+  const name = opts.dataset ?? 'mnist';
+  let train: Dataset = { ...loadIdxFolder(source, 'train'), name: `${name}/train` };
+  let test: Dataset = { ...loadIdxFolder(source, 'test'), name: `${name}/test` };
+  if (opts.trainSize !== undefined) train = { ...subset(train, opts.trainSize), name: train.name };
+  if (opts.testSize !== undefined) test = { ...subset(test, opts.testSize), name: test.name };
+  if (opts.limit !== undefined) ({ train, test } = limitData({ train, test }, opts.limit));
   return { train, test };
 }

@@ -28,7 +28,7 @@ export function modelCacheDir(): string | undefined {
   return env === '' ? path.join(repositoryRoot(), '.cache', 'models') : path.resolve(env);
 }
 
-/** The function that makes an entry: exported name `name` of `module` (a path from the repository root). */
+/** A function that makes an entry: exported name `name` of `module` (a path from the repository root). */
 export interface TrainingCode {
   /** 'lib/training/recipes' (no extension needed). */
   module: string;
@@ -40,18 +40,17 @@ export interface TrainingCode {
  * The fingerprint of the code that makes an entry: `code` and initBackend (which registers the backend's kernel
  * fixes) bundled, or every library source when no `code` is named.
  */
-export function trainingCodeFingerprint(code?: TrainingCode, root = repositoryRoot()): string {
-  if (!code) return `library:${libraryFingerprint(root)}`;
+export function trainingCodeFingerprint(code?: TrainingCode | readonly TrainingCode[], root = repositoryRoot()): string {
+  const entries = code === undefined ? [] : Array.isArray(code) ? code : [code as TrainingCode];
+  if (!entries.length) return `library:${libraryFingerprint(root)}`;
   const from = (m: string) => `./${m.replace(/^\.?\//, '').replace(/\.ts$/, '')}`;
-  const fp = codeFingerprint({
-    root,
-    modules: [`export { ${code.name} } from '${from(code.module)}';\nexport { initBackend } from '${from('lib/backend/backend')}';`],
-  });
+  const exports = [...entries, { module: 'lib/backend/backend', name: 'initBackend' }].map((e) => `export { ${e.name} } from '${from(e.module)}';`);
+  const fp = codeFingerprint({ root, modules: [exports.join('\n')] });
   return `${fp.how}:${fp.hash}`;
 }
 
 /** The key of an entry: `parts` (JSON), the code that makes it (trainingCodeFingerprint) and the active backend. */
-export function modelCacheKey(parts: unknown, code?: TrainingCode): string {
+export function modelCacheKey(parts: unknown, code?: TrainingCode | readonly TrainingCode[]): string {
   const h = createHash('sha256');
   h.update(JSON.stringify(parts));
   h.update('\0');
@@ -76,10 +75,10 @@ export interface CacheFunctions<T> {
   /** Makes the value (trains the model). */
   build(): Promise<T>;
   /**
-   * The exported function whose code `build` runs (its bundle is part of the key). Without it the key covers
-   * every library source: correct, but any library edit then retrains.
+   * The exported functions whose code `build`, `save` and `load` run (their bundle is part of the key). Without
+   * them the key covers every library source: correct, but any library edit then retrains.
    */
-  code?: TrainingCode;
+  code?: TrainingCode | readonly TrainingCode[];
   /** Writes the value into an empty folder. */
   save(value: T, dir: string): Promise<void>;
   /** Reads it back from a folder `save` wrote. */

@@ -1,25 +1,20 @@
 /**
  * The book's models and how they are trained, each defined once (chapters 2–7, `npm run measure`): a recipe
  * is a model configuration plus training options, plain data that can be printed, compared and hashed.
- * `trainRecipe` builds the model, trains it and keeps it in the model cache (lib/io/model-cache.ts), so the
- * notebooks that share a model (chapters 4, 5, 6 and 7 all use the reference VAE) train it once, and a book
- * rebuild or a second run in JupyterLab loads it. Loaded or trained, the run reports the same logs: a cached
- * run replays the stored per-step and per-epoch logs through the callbacks.
+ * `trainRecipe` builds the model and trains it, or takes it from a `RecipeCache`: in Node the model cache on
+ * disk (lib/training/recipes-node.ts), so the notebooks that share a model (chapters 4, 5, 6 and 7 all use the
+ * reference VAE) train it once, and a book rebuild or a second run in JupyterLab loads it. Loaded or trained,
+ * the run reports the same logs: a cached run replays the stored per-step and per-epoch logs through the
+ * callbacks. Browser-safe: no cache unless one is passed.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import type { Dataset } from '../data/dataset';
-import { loadData } from '../data/load';
+import { embeddedData } from '../data/embedded';
 import { klWarmup } from '../model/elbo';
 import { createVAE, DEFAULT_VAE_CONFIG, VAE, VAEConfig } from '../model/vae';
 import { Autoencoder, createAutoencoder } from '../model/autoencoder';
-import { cachedModel } from '../io/model-cache';
-import { datasetFingerprint } from '../io/fingerprint';
-import { loadModel, loadNetwork, saveModel, saveNetwork } from '../io/save';
 import { profile as activeProfile, Profile } from './profile';
 import { train, BatchLog, EpochLog, TrainResult } from './train';
 import { cosineDecay } from './schedule';
-import { DigitClassifier, DigitClassifierConfig, DEFAULT_DIGIT_CLASSIFIER, trainDigitClassifier } from './recognizability';
 
 /** How a recipe trains: the data of `TrainConfig` (no callbacks), so that it can be hashed and printed. */
 export interface RecipeTraining {
@@ -71,6 +66,13 @@ export interface Recipe<K extends 'vae' | 'ae' = 'vae' | 'ae'> {
   training: Partial<RecipeTraining>;
 }
 
+let registeredCache: RecipeCache | undefined;
+
+/** Makes `cache` the one trainRecipe uses by default (undefined: none, every call trains). */
+export function setRecipeCache(cache: RecipeCache | undefined): void {
+  registeredCache = cache;
+}
+
 /** The model a recipe of kind K builds. */
 export type RecipeModel<K extends 'vae' | 'ae'> = K extends 'ae' ? Autoencoder : VAE;
 
@@ -115,7 +117,7 @@ export function betaVae(beta: number, p: Profile = activeProfile()): Recipe<'vae
 
 /** The digits every notebook trains on: the embedded 8,000 / 2,000 split, or 1,000 / 250 of it in the quick profile. */
 export function bookData(p: Profile = activeProfile()): { train: Dataset; test: Dataset } {
-  return loadData(byProfile(p, { limit: 1000 }, {}));
+  return embeddedData(byProfile(p, { limit: 1000 }, {}));
 }
 
 /** The recipe's training options with the defaults filled in. */
@@ -148,8 +150,26 @@ export interface TrainRecipeOptions {
   onBatch?: (log: BatchLog) => unknown;
   /** Called with every epoch's log (replayed likewise). */
   onEpoch?: (log: EpochLog) => unknown;
-  /** Use the model cache (default true); false always trains (a measurement). */
-  cache?: boolean;
+  /**
+   * Where trained models are kept: true (the default) the registered cache (setRecipeCache: in Node the model
+   * cache on disk, lib/training/recipes-node.ts; none in a page), another RecipeCache, or false to always train.
+   */
+  cache?: boolean | RecipeCache;
+}
+
+/** A trained model with the logs of its training. */
+export interface TrainedRun<M> {
+  model: M;
+  result: TrainResult;
+}
+
+/** Keeps trained recipes: returns the stored run of `recipe` on `data`, or builds, stores and returns it. */
+export interface RecipeCache {
+  run<K extends 'vae' | 'ae'>(
+    recipe: Recipe<K>,
+    key: { kind: K; model: VAEConfig; training: RecipeTraining; data: Dataset; test: Dataset },
+    build: () => Promise<TrainedRun<RecipeModel<K>>>,
+  ): Promise<{ value: TrainedRun<RecipeModel<K>>; cached: boolean }>;
 }
 
 export interface RecipeRun<M> {
@@ -180,13 +200,6 @@ export async function trainRecipe<K extends 'vae' | 'ae'>(
   const t = recipeTraining(recipe);
   const fresh = buildModel(recipe); // validates the configuration before anything is trained or looked up
   const stepsPerEpoch = Math.ceil(data.train.size / t.batchSize);
-  const parts = {
-    kind: recipe.kind,
-    model: fresh.config,
-    training: t,
-    data: datasetFingerprint(data.train),
-    test: datasetFingerprint(data.test),
-  };
   const build = async (): Promise<{ model: RecipeModel<K>; result: TrainResult }> => {
     const result = await train(fresh, data.train, {
       epochs: t.epochs,
@@ -207,23 +220,12 @@ export async function trainRecipe<K extends 'vae' | 'ae'>(
     });
     return { model: fresh, result };
   };
-  if (opts.cache === false) {
+  const cache = opts.cache === false ? undefined : opts.cache === true || opts.cache === undefined ? registeredCache : opts.cache;
+  if (!cache) {
     const { model, result } = await build();
     return { model, result, cached: false };
   }
-  const entry = await cachedModel(recipe.name, parts, {
-    build,
-    code: { module: 'lib/training/recipes', name: 'trainRecipe' },
-    save: async (v, dir) => {
-      await saveModel(v.model, path.join(dir, 'model'));
-      fs.writeFileSync(path.join(dir, 'training.json'), JSON.stringify(v.result));
-    },
-    load: async (dir) => {
-      const model = (await loadModel(path.join(dir, 'model'))) as RecipeModel<K>;
-      const result = JSON.parse(fs.readFileSync(path.join(dir, 'training.json'), 'utf8')) as TrainResult;
-      return { model, result };
-    },
-  });
+  const entry = await cache.run(recipe, { kind: recipe.kind, model: fresh.config, training: t, data: data.train, test: data.test }, build);
   if (entry.cached) {
     fresh.dispose();
     await replay(entry.value.result, opts);
@@ -240,26 +242,4 @@ async function replay(result: TrainResult, opts: TrainRecipeOptions): Promise<vo
     }
     if (opts.onEpoch) await opts.onEpoch(epoch);
   }
-}
-
-/**
- * The digit classifier of the recognizability score (chapter 5, lib/training/recognizability.ts), trained on
- * `data` (the training digits) and kept in the model cache like the models.
- */
-export async function bookClassifier(data: Dataset, config: Partial<DigitClassifierConfig> = {}, opts: { cache?: boolean } = {}): Promise<DigitClassifier> {
-  const cfg: DigitClassifierConfig = { ...DEFAULT_DIGIT_CLASSIFIER, ...config };
-  if (opts.cache === false) return trainDigitClassifier(data, cfg);
-  const entry = await cachedModel('digit-classifier', { config: cfg, data: datasetFingerprint(data) }, {
-    build: () => trainDigitClassifier(data, cfg),
-    code: { module: 'lib/training/recipes', name: 'bookClassifier' },
-    save: async (c, dir) => {
-      await saveNetwork(c.net, path.join(dir, 'net'));
-      fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(c.config));
-    },
-    load: async (dir) => ({
-      net: await loadNetwork(path.join(dir, 'net')),
-      config: JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as DigitClassifierConfig,
-    }),
-  });
-  return entry.value;
 }
