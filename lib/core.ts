@@ -17,6 +17,8 @@ export { Rng } from './model/random';
 // Data in memory (reading it from disk is lib/data/load.ts)
 export { trainTestSplit, subset, binarize, batches, toTensor, imageAt, DEFAULT_SPLIT, DEFAULT_BATCHES } from './data/dataset';
 export type { Dataset, Batch, SplitConfig, BinarizeMode, BinarizeConfig, BatchConfig } from './data/dataset';
+export { registerDataSource, dataSource } from './data/sources';
+export type { DataSourceName } from './data/sources';
 
 export { embeddedData, embeddedDigits, setEmbeddedDigits } from './data/embedded';
 export type { EmbeddedDataOptions } from './data/embedded';
@@ -34,7 +36,11 @@ export {
 } from './model/distributions';
 export type { KlMonteCarloOptions } from './model/distributions';
 export { elbo, logLikelihood, freeBitsKl, klWarmup, constantBeta, DEFAULT_ELBO_OPTIONS } from './model/elbo';
-export type { Likelihood, ElboInputs, ElboOptions, ElboTerms, BetaSchedule, KlWarmupConfig } from './model/elbo';
+export type { ElboInputs, ElboOptions, ElboTerms, BetaSchedule, KlWarmupConfig } from './model/elbo';
+export {
+  LIKELIHOODS, LIKELIHOOD_NAMES, DEFAULT_LIKELIHOOD_PARAMS, likelihoodOf, checkSupport, continuousBernoulliLogNormalizer, continuousBernoulliMean,
+} from './model/likelihood';
+export type { Likelihood, LikelihoodName, LikelihoodParams, LikelihoodSupport } from './model/likelihood';
 
 // Models
 export { createEncoder, DEFAULT_ENCODER_CONFIG } from './model/encoder';
@@ -58,6 +64,8 @@ export {
   evaluate,
   elboPerExample,
   iwaeNll,
+  iwaePerExample,
+  checkLikelihoodData,
   reconstructionError,
   perDigit,
   activeUnits,
@@ -97,7 +105,7 @@ export type { AdamOptions } from './training/adam';
 export { cosineDecay } from './training/schedule';
 export type { LearningRateSchedule, CosineDecayConfig } from './training/schedule';
 export {
-  trainRecipe, describeRecipe, recipeTraining, referenceVae, convVae, autoencoder2d, vae2d, betaVae, bookData,
+  trainRecipe, describeRecipe, recipeTraining, referenceVae, convVae, autoencoder2d, vae2d, betaVae, bookData, literatureVae, binarizedData,
   DEFAULT_RECIPE_TRAINING,
 } from './training/recipes';
 export type { Recipe, RecipeModel, RecipeTraining, RecipeRun, TrainRecipeOptions, RecipeCache, TrainedRun } from './training/recipes';
