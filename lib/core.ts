@@ -17,6 +17,8 @@ export { Rng } from './model/random';
 // Data in memory (reading it from disk is lib/data/load.ts)
 export { trainTestSplit, subset, binarize, batches, toTensor, imageAt, DEFAULT_SPLIT, DEFAULT_BATCHES } from './data/dataset';
 export type { Dataset, Batch, SplitConfig, BinarizeMode, BinarizeConfig, BatchConfig } from './data/dataset';
+export { registerDataSource, dataSource } from './data/sources';
+export type { DataSourceName } from './data/sources';
 
 export { embeddedData, embeddedDigits, setEmbeddedDigits } from './data/embedded';
 export type { EmbeddedDataOptions } from './data/embedded';
@@ -104,7 +106,7 @@ export type { AdamOptions } from './training/adam';
 export { cosineDecay } from './training/schedule';
 export type { LearningRateSchedule, CosineDecayConfig } from './training/schedule';
 export {
-  trainRecipe, describeRecipe, recipeTraining, referenceVae, convVae, autoencoder2d, vae2d, betaVae, bookData,
+  trainRecipe, describeRecipe, recipeTraining, referenceVae, convVae, autoencoder2d, vae2d, betaVae, bookData, literatureVae, binarizedData,
   DEFAULT_RECIPE_TRAINING,
 } from './training/recipes';
 export type { Recipe, RecipeModel, RecipeTraining, RecipeRun, TrainRecipeOptions, RecipeCache, TrainedRun } from './training/recipes';

