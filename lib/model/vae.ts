@@ -8,6 +8,7 @@ import { Rng } from './random';
 import { reparameterize } from './distributions';
 import { createEncoder, checkEncoderConfig, Architecture } from './encoder';
 import { createDecoder } from './decoder';
+import { createPixelCnnDecoder, checkPixelCnnConfig, PixelCnnConfig } from './pixelcnn-decoder';
 import { Likelihood } from './elbo';
 import { checkBatch } from './checks';
 import { EncoderDecoder } from './encoder-decoder';
@@ -33,6 +34,11 @@ export interface VAEConfig {
   width: number;
   /** Filters of the strided conv layers (conv architecture). */
   convFilters: number[];
+  /**
+   * An autoregressive PixelCNN decoder p(x|z) = Π_i p(x_i | x_<i, z) instead of the factorized one (chapter 4,
+   * "Collapse where it is real"); absent (the default) = the factorized decoder of `architecture`.
+   */
+  pixelCnn?: PixelCnnConfig;
 }
 
 export const DEFAULT_VAE_CONFIG: VAEConfig = {
@@ -65,6 +71,7 @@ export function checkVAEConfig(fn: string, cfg: VAEConfig): void {
   if (typeof cfg.outputLogVar !== 'number' || !Number.isFinite(cfg.outputLogVar)) {
     throw new Error(`${fn}: outputLogVar must be a finite number, got ${String(cfg.outputLogVar)}`);
   }
+  if (cfg.pixelCnn !== undefined) checkPixelCnnConfig(fn, cfg.pixelCnn);
 }
 
 export class VAE extends EncoderDecoder<VAEConfig> {
@@ -93,7 +100,7 @@ export class VAE extends EncoderDecoder<VAEConfig> {
   forward(x: tf.Tensor2D, eps?: tf.Tensor2D, seed?: number): VAEOutput {
     const { mean, logVar } = this.encode(x);
     const z = reparameterize(mean, logVar, eps, eps ? undefined : seed ?? this.noise.seed());
-    const logits = this.decode(z);
+    const logits = this.decode(z, x); // an autoregressive decoder reads x (teacher forcing); a factorized one ignores it
     return { mean, logVar, z, logits };
   }
 }
@@ -114,6 +121,9 @@ export function createVAE(config: Partial<VAEConfig> = {}): VAE {
 export function buildEncoderDecoder(cfg: VAEConfig, variational: boolean): { encoder: tf.LayersModel; decoder: tf.LayersModel } {
   const seeds = new Rng(cfg.seed);
   const encoder = createEncoder({ ...cfg, variational, seed: seeds.seed() });
-  const decoder = createDecoder({ ...cfg, seed: seeds.seed() });
+  const decoderSeed = seeds.seed();
+  const decoder = cfg.pixelCnn
+    ? createPixelCnnDecoder({ ...cfg.pixelCnn, latentDim: cfg.latentDim, height: cfg.height, width: cfg.width, seed: decoderSeed })
+    : createDecoder({ ...cfg, seed: decoderSeed });
   return { encoder, decoder };
 }

@@ -88,7 +88,7 @@ export function elboPerExample(model: Model, ds: Dataset, opts: Partial<Evaluate
       }
       const { mean, logVar } = model.encode(x);
       const z = useMean ? mean : reparameterize(mean, logVar, undefined, noiseSeed); // [b, latentDim]
-      const logits = model.decode(z); // [b, 784]
+      const logits = model.decode(z, x); // [b, 784] (an autoregressive decoder reads x: teacher forcing)
       return tf.stack([tf.neg(logLikelihood(x, logits, likelihood, outputLogVar)), klDivergence(mean, logVar)]); // [2, b]
     });
     const values = terms.dataSync();
@@ -165,8 +165,8 @@ export function iwaeNll(vae: VAE, ds: Dataset, opts: Partial<IwaeOptions> = {}):
       const logVarK = tf.tile(logVar, [k, 1]) as tf.Tensor2D; // [k*b, latentDim]
       const eps = tf.randomNormal([k * b, latentDim], 0, 1, 'float32', noiseSeed) as tf.Tensor2D;
       const z = reparameterize(meanK, logVarK, eps); // [k*b, latentDim]
-      const logits = vae.decode(z); // [k*b, 784]
       const xK = tf.tile(x, [k, 1]) as tf.Tensor2D; // [k*b, 784]
+      const logits = vae.decode(z, xK); // [k*b, 784]
       const logW = tf.sub(
         tf.add(logLikelihood(xK, logits, likelihood, outputLogVar), logStandardNormal(z)),
         logNormal(z, meanK, logVarK),
@@ -201,7 +201,7 @@ export function reconstructionError(model: Model, ds: Dataset, opts: { batchSize
     const end = Math.min(start + batchSize, ds.size);
     const sums = tf.tidy(() => {
       const x = rowsTensor(ds, start, end); // [b, 784]
-      const logits = model.kind === 'ae' ? model.forward(x).logits : model.decode(model.encode(x).mean); // [b, 784]
+      const logits = model.kind === 'ae' ? model.forward(x).logits : model.decode(model.encode(x).mean, x); // [b, 784]
       return tf.stack([tf.neg(tf.sum(bernoulliLogLikelihood(x, logits))), tf.sum(tf.squaredDifference(x, tf.sigmoid(logits)))]);
     });
     const v = sums.dataSync();
