@@ -33,6 +33,8 @@ export {
   DEFAULT_RECIPE_TRAINING,
 } from './training/recipes';
 export type { Recipe, RecipeModel, RecipeTraining, RecipeRun, TrainRecipeOptions } from './training/recipes';
+export { overSeeds, withSeed, bookSeeds } from './training/seeds';
+export type { OverSeeds, OverSeedsOptions } from './training/seeds';
 export { modelCacheDir, cachedModel, modelCacheKey } from './io/model-cache';
 export { libraryFingerprint, datasetFingerprint } from './io/fingerprint';
 export type { CachedValue, CacheFunctions } from './io/model-cache';
@@ -55,7 +57,7 @@ export type { SummaryWriter, SummaryWriterOptions, ScalarEvent, ImageEvent, Hist
 export { encodePng, digitGridPng, DEFAULT_DIGIT_GRID } from './figures/png';
 export type { DigitGridOptions } from './figures/png';
 export { show, liveFigure, showImage, showDigits, showText, showTable, formatTable, plotlyBundle, figureBundle, figureSummary, isNotebook, PLOTLY_MIME, DEFAULT_LIVE_FIGURE } from './figures/display';
-export type { FigureLike, PlotlyBundle, LiveFigure, LiveFigureOptions } from './figures/display';
+export type { FigureLike, PlotlyBundle, LiveFigure, LiveFigureOptions, TableCell } from './figures/display';
 export { showResults, RESULTS_MIME } from './figures/results';
 export type { ResultValue } from './figures/results';
 export { profile, pick, parseProfile, PROFILES } from './training/profile';
