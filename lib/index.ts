@@ -29,7 +29,7 @@ export type { AdamOptions } from './training/adam';
 export { cosineDecay } from './training/schedule';
 export type { LearningRateSchedule, CosineDecayConfig } from './training/schedule';
 export {
-  trainRecipe, describeRecipe, recipeTraining, referenceVae, convVae, autoencoder2d, vae2d, betaVae, bookData, bookClassifier,
+  trainRecipe, describeRecipe, recipeTraining, referenceVae, convVae, autoencoder2d, vae2d, betaVae, autoregressiveVae, bookData, bookClassifier,
   DEFAULT_RECIPE_TRAINING,
 } from './training/recipes';
 export type { Recipe, RecipeModel, RecipeTraining, RecipeRun, TrainRecipeOptions } from './training/recipes';

@@ -64,9 +64,9 @@ test('MaskedConv2D: shapes, relu, and the gradient reaches the open taps of the 
     const y = model.predict(x) as tf.Tensor;
     assert.deepEqual(y.shape, [4, 5, 5, 3]);
     assert.ok(y.min().dataSync()[0] >= 0, 'relu output');
-    const kernel = layer.trainableWeights[0].read();
+    const kernel = layer.trainableWeights[0].read() as tf.Variable;
     assert.deepEqual(kernel.shape, [3, 3, 2, 3]);
-    const { grads } = tf.variableGrads(() => tf.sum(model.apply(x) as tf.Tensor) as tf.Scalar, [kernel as tf.Variable]);
+    const { grads } = tf.variableGrads(() => tf.sum(model.apply(x) as tf.Tensor) as tf.Scalar, [kernel]);
     const g = Array.from(tf.abs(grads[kernel.name]).sum([2, 3]).dataSync()); // per tap
     assert.deepEqual(g.map((v) => v > 0), [true, true, true, true, false, false, false, false, false]);
   });

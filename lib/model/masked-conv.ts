@@ -119,7 +119,7 @@ export class MaskedConv2D extends tf.layers.Layer {
     return { ...super.getConfig(), ...config };
   }
 
-  dispose(): tf.DisposeResult {
+  dispose(): ReturnType<tf.layers.Layer['dispose']> {
     const result = super.dispose();
     if (result.refCountAfterDispose === 0 && this.mask) {
       this.mask.dispose();

@@ -1,7 +1,8 @@
 /**
  * A masked fully connected layer (MADE, Germain et al. 2015; chapter 4, "Collapse where it is real"). Every input
  * and every unit has a degree: a pixel's is its index in raster order, a hidden unit's the largest pixel index it
- * may depend on (unit k of a hidden layer gets k mod (pixels − 1), spreading the degrees evenly). The kernel
+ * may depend on (unit k of n gets ⌊k · pixels / n⌋ − 1, spreading the degrees evenly over −1 … pixels − 2; a unit
+ * of degree −1 sees no pixel, and carries what else the layer is given, such as a code z, to every pixel). The kernel
  * [inputs, units] is multiplied by a fixed mask that keeps weight (j → k) when deg(j) ≤ deg(k) into a hidden
  * layer, and only when deg(j) < deg(k) into the pixel outputs. Stacked, output i then depends on pixels < i only:
  * one pass over a whole image gives the logits of p(x_i | x_<i) for every i (teacher forcing).
@@ -32,7 +33,7 @@ export interface MaskedDenseArgs {
 /** The degree of each of `count` inputs or units. */
 export function degrees(kind: Degrees, count: number, pixels: number): Int32Array {
   const d = new Int32Array(count);
-  for (let k = 0; k < count; k++) d[k] = kind === 'pixels' ? k : k % Math.max(1, pixels - 1);
+  for (let k = 0; k < count; k++) d[k] = kind === 'pixels' ? k : Math.floor((k * pixels) / count) - 1;
   return d;
 }
 
@@ -109,7 +110,7 @@ export class MaskedDense extends tf.layers.Layer {
     return { ...super.getConfig(), ...config };
   }
 
-  dispose(): tf.DisposeResult {
+  dispose(): ReturnType<tf.layers.Layer['dispose']> {
     const result = super.dispose();
     if (result.refCountAfterDispose === 0 && this.mask) {
       this.mask.dispose();

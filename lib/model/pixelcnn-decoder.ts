@@ -10,7 +10,9 @@
  *   z [batch, latentDim] → one Dense(channels) per masked layer, added to its output before the ReLU
  *
  * Training and the ELBO read it with teacher forcing (the real pixels go in, all 784 logits come out in one
- * pass); sampling is sequential, one pixel per pass (lib/training/sample-autoregressive.ts).
+ * pass); sampling is sequential, one pixel per pass (lib/training/sample-autoregressive.ts). Its convolutions
+ * make it several times slower to train here than the MADE decoder (lib/model/made-decoder.ts), which is why the
+ * book's experiment uses that one; the two are interchangeable through VAEConfig.autoregressive.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from './random';
@@ -19,6 +21,7 @@ import { MaskedConv2D } from './masked-conv';
 import { checkPositiveInt } from './checks';
 
 export interface PixelCnnConfig {
+  kind: 'pixelcnn';
   /** Channels of every masked layer. */
   channels: number;
   /** Masked 3×3 layers (mask 'B') after the first one. */
@@ -28,6 +31,7 @@ export interface PixelCnnConfig {
 }
 
 export const DEFAULT_PIXELCNN_CONFIG: PixelCnnConfig = {
+  kind: 'pixelcnn',
   channels: 16,
   layers: 3,
   firstKernel: 7,
@@ -43,11 +47,10 @@ export interface PixelCnnDecoderConfig extends PixelCnnConfig {
 
 /** Checks a PixelCNN config: clear errors naming the bad field. */
 export function checkPixelCnnConfig(fn: string, cfg: PixelCnnConfig): void {
-  if (!cfg || typeof cfg !== 'object') throw new Error(`${fn}: pixelCnn must be an object { channels, layers, firstKernel }, got ${String(cfg)}`);
-  checkPositiveInt(fn, 'pixelCnn.channels', cfg.channels);
-  if (!Number.isInteger(cfg.layers) || cfg.layers < 0) throw new Error(`${fn}: pixelCnn.layers must be an integer ≥ 0, got ${String(cfg.layers)}`);
+  checkPositiveInt(fn, 'autoregressive.channels', cfg.channels);
+  if (!Number.isInteger(cfg.layers) || cfg.layers < 0) throw new Error(`${fn}: autoregressive.layers must be an integer ≥ 0, got ${String(cfg.layers)}`);
   if (!Number.isInteger(cfg.firstKernel) || cfg.firstKernel < 3 || cfg.firstKernel % 2 !== 1) {
-    throw new Error(`${fn}: pixelCnn.firstKernel must be an odd integer ≥ 3, got ${String(cfg.firstKernel)}`);
+    throw new Error(`${fn}: autoregressive.firstKernel must be an odd integer ≥ 3, got ${String(cfg.firstKernel)}`);
   }
 }
 

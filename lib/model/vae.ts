@@ -9,6 +9,17 @@ import { reparameterize } from './distributions';
 import { createEncoder, checkEncoderConfig, Architecture } from './encoder';
 import { createDecoder } from './decoder';
 import { createPixelCnnDecoder, checkPixelCnnConfig, PixelCnnConfig } from './pixelcnn-decoder';
+import { createMadeDecoder, checkMadeConfig, MadeConfig } from './made-decoder';
+
+/** An autoregressive decoder p(x|z) = Π_i p(x_i | x_<i, z): masked dense layers (MADE) or masked convolutions. */
+export type AutoregressiveConfig = MadeConfig | PixelCnnConfig;
+
+function checkAutoregressiveConfig(fn: string, cfg: AutoregressiveConfig): void {
+  if (!cfg || typeof cfg !== 'object') throw new Error(`${fn}: autoregressive must be an object with kind 'made' or 'pixelcnn', got ${String(cfg)}`);
+  if (cfg.kind === 'made') checkMadeConfig(fn, cfg);
+  else if (cfg.kind === 'pixelcnn') checkPixelCnnConfig(fn, cfg);
+  else throw new Error(`${fn}: autoregressive.kind must be 'made' or 'pixelcnn', got '${String((cfg as { kind?: unknown }).kind)}'`);
+}
 import { Likelihood } from './elbo';
 import { checkBatch } from './checks';
 import { EncoderDecoder } from './encoder-decoder';
@@ -35,10 +46,10 @@ export interface VAEConfig {
   /** Filters of the strided conv layers (conv architecture). */
   convFilters: number[];
   /**
-   * An autoregressive PixelCNN decoder p(x|z) = Π_i p(x_i | x_<i, z) instead of the factorized one (chapter 4,
-   * "Collapse where it is real"); absent (the default) = the factorized decoder of `architecture`.
+   * An autoregressive decoder p(x|z) = Π_i p(x_i | x_<i, z) instead of the factorized one (chapter 4, "Collapse
+   * where it is real"); absent (the default) = the factorized decoder of `architecture`.
    */
-  pixelCnn?: PixelCnnConfig;
+  autoregressive?: AutoregressiveConfig;
 }
 
 export const DEFAULT_VAE_CONFIG: VAEConfig = {
@@ -71,7 +82,12 @@ export function checkVAEConfig(fn: string, cfg: VAEConfig): void {
   if (typeof cfg.outputLogVar !== 'number' || !Number.isFinite(cfg.outputLogVar)) {
     throw new Error(`${fn}: outputLogVar must be a finite number, got ${String(cfg.outputLogVar)}`);
   }
-  if (cfg.pixelCnn !== undefined) checkPixelCnnConfig(fn, cfg.pixelCnn);
+  if (cfg.autoregressive !== undefined) {
+    checkAutoregressiveConfig(fn, cfg.autoregressive);
+    if (cfg.height * cfg.width !== cfg.inputDim) {
+      throw new Error(`${fn}: an autoregressive decoder orders the pixels of a height × width image; ${cfg.height} × ${cfg.width} is not inputDim ${cfg.inputDim}`);
+    }
+  }
 }
 
 export class VAE extends EncoderDecoder<VAEConfig> {
@@ -122,8 +138,10 @@ export function buildEncoderDecoder(cfg: VAEConfig, variational: boolean): { enc
   const seeds = new Rng(cfg.seed);
   const encoder = createEncoder({ ...cfg, variational, seed: seeds.seed() });
   const decoderSeed = seeds.seed();
-  const decoder = cfg.pixelCnn
-    ? createPixelCnnDecoder({ ...cfg.pixelCnn, latentDim: cfg.latentDim, height: cfg.height, width: cfg.width, seed: decoderSeed })
-    : createDecoder({ ...cfg, seed: decoderSeed });
+  const ar = cfg.autoregressive;
+  const shape = { latentDim: cfg.latentDim, height: cfg.height, width: cfg.width, seed: decoderSeed };
+  const decoder = ar === undefined ? createDecoder({ ...cfg, seed: decoderSeed })
+    : ar.kind === 'made' ? createMadeDecoder({ ...ar, ...shape })
+      : createPixelCnnDecoder({ ...ar, ...shape });
   return { encoder, decoder };
 }

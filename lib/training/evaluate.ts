@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../model/random';
 import { Dataset } from '../data/dataset';
-import { klDivergence, logNormal, logStandardNormal, reparameterize, bernoulliLogLikelihood } from '../model/distributions';
+import { klDivergence, klPerDimension, logNormal, logStandardNormal, reparameterize, bernoulliLogLikelihood } from '../model/distributions';
 import { logLikelihood } from '../model/elbo';
 import { VAE } from '../model/vae';
 import type { Model } from '../model/model';
@@ -277,4 +277,30 @@ export function activeUnits(vae: VAE, ds: Dataset, opts: { threshold?: number; b
     if (variances[j] > threshold) count++;
   }
   return { count, variances, threshold };
+}
+
+/**
+ * Each latent dimension's KL(q(z_j|x) ‖ N(0, 1)) averaged over a data set, nats (chapter 4, "Posterior collapse
+ * and active units"): how much each dimension costs, and an upper bound on the information it carries about x.
+ * Unlike the variance count of `activeUnits` it is measured in nats, so a dimension whose mean wobbles a little
+ * across the data but whose posterior is as wide as the prior shows up as what it is: all but empty. The
+ * values sum to the KL term of `evaluate`.
+ */
+export function klPerUnit(vae: VAE, ds: Dataset, opts: { batchSize?: number } = {}): Float32Array {
+  const batchSize = opts.batchSize ?? 500;
+  checkPositiveInt('klPerUnit', 'batchSize', batchSize);
+  checkData('klPerUnit', vae, ds);
+  const d = vae.config.latentDim;
+  const sum = new Float64Array(d);
+  for (let start = 0; start < ds.size; start += batchSize) {
+    const end = Math.min(start + batchSize, ds.size);
+    const kl = tf.tidy(() => {
+      const { mean, logVar } = vae.encode(rowsTensor(ds, start, end)); // [b, latentDim]
+      return tf.sum(klPerDimension(mean, logVar), 0); // [latentDim]
+    });
+    const v = kl.dataSync();
+    kl.dispose();
+    for (let j = 0; j < d; j++) sum[j] += v[j];
+  }
+  return Float32Array.from(sum, (s) => s / ds.size);
 }
