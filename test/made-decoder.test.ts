@@ -93,7 +93,7 @@ test('MADE VAE: train, evaluate, iwaeNll and klPerUnit run with teacher forcing,
   const data = randomData(64, 8);
   const vae = createVAE(small);
   const before = tf.memory().numTensors;
-  const r = await train(vae, data, { epochs: 2, batchSize: 32, progress: false, testData: data });
+  const r = await train(vae, data, { epochs: 2, batchSize: 32, testData: data });
   const t = evaluate(vae, data);
   const nll = iwaeNll(vae, data, { k: 4 });
   const kls = klPerUnit(vae, data);

@@ -31,6 +31,9 @@ export function sampleAutoregressive(
   const { seed, mode } = { ...DEFAULT_AUTOREGRESSIVE_SAMPLE, ...opts };
   if (!vae.autoregressive) throw new Error('sampleAutoregressive: the model\'s decoder is not autoregressive; decode its codes with decodeLatents or samplePrior');
   if (mode !== 'sample' && mode !== 'mean') throw new Error(`sampleAutoregressive: mode must be 'sample' or 'mean', got '${String(mode)}'`);
+  if (vae.config.likelihood !== 'bernoulli' && vae.config.likelihood !== 'bernoulli-binary') {
+    throw new Error(`sampleAutoregressive: draws Bernoulli pixels, so it needs a Bernoulli likelihood; the model's is '${vae.config.likelihood}'`);
+  }
   const { latentDim: d, inputDim: p } = vae.config;
   let codes: Float32Array;
   if (typeof codesOrCount === 'number') {
