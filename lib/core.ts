@@ -62,6 +62,7 @@ export type { MaskedConv2DArgs, MaskType } from './model/masked-conv';
 export { MaskedDense, autoregressiveMask, degrees } from './model/masked-dense';
 export type { MaskedDenseArgs, Degrees } from './model/masked-dense';
 export type { Model, LatentDecoder } from './model/model';
+export { seededInit } from './model/init';
 export { trainingFlops, modelFlops, matMulFlops } from './model/flops';
 export type { LayerFlops, TrainingFlops } from './model/flops';
 
