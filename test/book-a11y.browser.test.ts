@@ -86,7 +86,7 @@ async function auditBook(browser: Browser, origin: string, scheme: 'light' | 'da
   return problems;
 }
 
-test('axe-core: no serious or critical violation on any page, light on a desktop and dark at 390 px', { timeout: 900_000 }, async (t) => {
+test('axe-core: no serious or critical violation on any page, light on a desktop and dark at 390 px', { timeout: 1_800_000 }, async (t) => {
   const reason = skipReason();
   if (reason) {
     t.skip(reason);
