@@ -92,6 +92,7 @@ export type { SvgFigure, SvgChartOptions, PngEncoder } from './figures/svgchart'
 // Training (chapter 4): the loop and one step, Adam, schedules, the book's recipes
 export { train, trainStep, DEFAULT_TRAIN_CONFIG } from './training/train';
 export type { TrainConfig, TrainResult, TrainCallbacks, BatchLog, EpochLog, StepTerms, StepOptions } from './training/train';
+export { setInterruptCheck, interruptPoint } from './training/interrupt';
 export { adam, FusedAdam } from './training/adam';
 export type { AdamOptions } from './training/adam';
 export { cosineDecay } from './training/schedule';
