@@ -36,6 +36,7 @@ export function fixtureOptions(outDir: string, cacheDir: string, over: Partial<B
     profile: 'quick',
     execute: false,
     log: () => undefined,
+    lite: false, // the JupyterLite site is the real book's (test/lite.browser.test.ts)
     ...over,
   };
 }
