@@ -20,6 +20,8 @@ export { loadDigits, loadData } from './data/load';
 export type { LoadDataOptions } from './data/load';
 export { readIdx, writeIdx, loadIdxFolder } from './data/idx';
 export type { IdxArray } from './data/idx';
+export { loadMnist, loadMnistFolder, mnistFilesSpec, mnistDataFolder, readCheckedIdx, MNIST_FILES } from './data/mnist';
+export type { IdxFileSpec, MnistSplitSpec, MnistFilesSpec } from './data/mnist';
 
 // Training with Node's side effects (progress bar, checkpoints, TensorBoard); this `train` takes the place of
 // core's browser-safe one, whose options it extends. Importing recipes-node makes the model cache on disk the
@@ -27,9 +29,10 @@ export type { IdxArray } from './data/idx';
 export { train, DEFAULT_TRAIN_CONFIG, progressCallback, tensorBoardCallback, checkpointCallback } from './training/train-node';
 export type { TrainConfig } from './training/train-node';
 export { diskRecipeCache, bookClassifier } from './training/recipes-node';
-export { modelCacheDir, cachedModel, modelCacheKey } from './io/model-cache';
-export { libraryFingerprint, datasetFingerprint } from './io/fingerprint';
-export type { CachedValue, CacheFunctions } from './io/model-cache';
+export { modelCacheDir, cachedModel, modelCacheKey, trainingCodeFingerprint } from './io/model-cache';
+export { libraryFingerprint, datasetFingerprint, codeFingerprint } from './io/fingerprint';
+export type { CachedValue, CacheFunctions, TrainingCode } from './io/model-cache';
+export type { CodeFingerprint, CodeSources } from './io/fingerprint';
 
 // Progress, saving, logging
 export { createProgressBar } from './training/progress';

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/backend';
 import { loadData } from '../lib/data/load';
 import { subset, type Dataset } from '../lib/data/dataset';
-import { autoencoder2d, betaVae, convVae, describeRecipe, referenceVae, setRecipeCache, trainRecipe, vae2d, type Recipe, type RecipeCache } from '../lib/training/recipes';
+import { autoencoder2d, betaVae, binarizedData, bookData, convVae, describeRecipe, literatureVae, referenceVae, setRecipeCache, trainRecipe, vae2d, type Recipe, type RecipeCache } from '../lib/training/recipes';
 import { bookClassifier, diskRecipeCache } from '../lib/training/recipes-node';
 import { classProbabilities } from '../lib/training/recognizability';
 
@@ -155,4 +155,25 @@ test('trainRecipe with no registered cache trains every time; a RecipeCache of i
   assert.equal(second.model, first.model);
   assert.deepEqual(epochs, [1]);
   first.model.dispose();
+});
+
+test('binarizedData and literatureVae: the full MNIST with a fixed binary test set; the quick profile trains on the embedded digits', async () => {
+  const full = binarizedData('full');
+  assert.equal(full.train.size, 60000);
+  assert.equal(full.test.size, 10000);
+  assert.ok(full.test.images.every((v) => v === 0 || v === 1), 'the test set is binary');
+  assert.ok(full.train.images.some((v) => v > 0 && v < 1), 'the training digits stay grey (binarized per batch)');
+  assert.equal(binarizedData('full').test, full.test, 'binarized once');
+  const quick = binarizedData('quick');
+  assert.equal(quick.train.size, 1000);
+  assert.ok(quick.test.images.every((v) => v === 0 || v === 1));
+  const recipe = literatureVae('quick');
+  assert.equal(recipe.model.likelihood, 'bernoulli-binary');
+  assert.match(describeRecipe(literatureVae('full')), /784-500-500-50, 20 epochs, Adam 0\.001 → 0\.00001 \(cosine\).*binarize sample, bernoulli-binary likelihood/);
+  const run = await trainRecipe(recipe, { train: subset(quick.train, 256), test: quick.test }, { cache: false });
+  assert.equal(run.model.config.likelihood, 'bernoulli-binary');
+  assert.ok(Number.isFinite(run.result.epochs[0].test?.elbo));
+  // The binary likelihood refuses grey test digits: its numbers would not be log-probabilities.
+  await assert.rejects(trainRecipe(recipe, { train: subset(quick.train, 256), test: bookData('quick').test }, { cache: false }), /outside the support of the 'bernoulli-binary' likelihood/);
+  run.model.dispose();
 });

@@ -139,13 +139,17 @@ test('NaN guard: a learning rate of 1e9 stops with an error naming epoch and ste
   vae.dispose();
 });
 
-test('NaN guard: NaN in the data stops at the first batch', async () => {
+test('NaN guard: NaN in the data is refused before training; a loss that is not finite stops at the first batch', async () => {
   const bad = subset(data, 64);
   const images = bad.images.slice();
   images[100] = NaN;
   const vae = createVAE({ latentDim: 4, hiddenUnits: [32], seed: 0 });
-  await assert.rejects(train(vae, { ...bad, images }, { epochs: 2, batchSize: 64 }), /train: loss became NaN at epoch 1, step 1 /);
+  await assert.rejects(train(vae, { ...bad, images }, { epochs: 2, batchSize: 64 }), /train: data '.*' has value NaN at index 100, outside the support/);
+  // A Gaussian decoder with σ² = e^-200, which is 0 in float32: every pixel's term is infinite or 0·∞.
+  const overflow = createVAE({ latentDim: 4, hiddenUnits: [32], seed: 0, likelihood: 'gaussian', outputLogVar: -200 });
+  await assert.rejects(train(overflow, bad, { epochs: 2, batchSize: 64 }), /train: loss became (NaN|Infinity) at epoch 1, step 1 /);
   vae.dispose();
+  overflow.dispose();
 });
 
 test('bad inputs: data of the wrong image size, epochs 0, negative learning rate', async () => {

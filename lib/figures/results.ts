@@ -6,9 +6,10 @@
  * Outside a notebook (no DisplaySink, lib/figures/display.ts) it prints the JSON on one line.
  */
 import { displaySink } from './display';
+import type { MeanSd } from './intervals';
 
-/** A result: a number, a string, a boolean, or an array or object of them. */
-export type ResultValue = number | string | boolean | null | readonly ResultValue[] | { readonly [key: string]: ResultValue };
+/** A result: a number, a string, a boolean, a mean ± sd over seeds, or an array or object of them. */
+export type ResultValue = number | string | boolean | null | MeanSd | readonly ResultValue[] | { readonly [key: string]: ResultValue };
 
 /** The MIME type of the results output (the build reads it back). */
 export const RESULTS_MIME = 'application/json';

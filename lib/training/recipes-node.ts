@@ -7,18 +7,28 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Dataset } from '../data/dataset';
 import '../data/load'; // registers the package's files as the embedded digits of bookData()
-import { cachedModel } from '../io/model-cache';
+import { cachedModel, type TrainingCode } from '../io/model-cache';
 import { datasetFingerprint } from '../io/fingerprint';
 import { loadModel, loadNetwork, saveModel, saveNetwork } from '../io/save';
 import { setRecipeCache, type RecipeCache, type RecipeModel } from './recipes';
 import type { TrainResult } from './train';
 import { DigitClassifier, DigitClassifierConfig, DEFAULT_DIGIT_CLASSIFIER, trainDigitClassifier } from './recognizability';
 
+/** The code that trains, saves and loads a recipe's model: what its cache key covers (lib/io/model-cache.ts). */
+export const RECIPE_CODE: readonly TrainingCode[] = [
+  { module: 'lib/training/recipes', name: 'trainRecipe' },
+  { module: 'lib/training/recipes-node', name: 'diskRecipeCache' },
+];
+
+/** The code that trains, saves and loads the digit classifier. */
+export const CLASSIFIER_CODE: TrainingCode = { module: 'lib/training/recipes-node', name: 'bookClassifier' };
+
 /** The model cache on disk as a RecipeCache: the key holds the recipe and fingerprints of the digits. */
 export const diskRecipeCache: RecipeCache = {
   run: (recipe, key, build) =>
     cachedModel(recipe.name, { ...key, data: datasetFingerprint(key.data), test: datasetFingerprint(key.test) }, {
       build,
+      code: RECIPE_CODE,
       save: async (v, dir) => {
         await saveModel(v.model, path.join(dir, 'model'));
         fs.writeFileSync(path.join(dir, 'training.json'), JSON.stringify(v.result));
@@ -43,6 +53,7 @@ export async function bookClassifier(data: Dataset, config: Partial<DigitClassif
   if (opts.cache === false) return trainDigitClassifier(data, cfg);
   const entry = await cachedModel('digit-classifier', { config: cfg, data: datasetFingerprint(data) }, {
     build: () => trainDigitClassifier(data, cfg),
+    code: CLASSIFIER_CODE,
     save: async (c, dir) => {
       await saveNetwork(c.net, path.join(dir, 'net'));
       fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(c.config));

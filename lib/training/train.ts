@@ -15,7 +15,7 @@ import { batches, Dataset } from '../data/dataset';
 import { elbo, logLikelihood, BetaSchedule } from '../model/elbo';
 import type { LearningRateSchedule } from './schedule';
 import type { Model } from '../model/model';
-import { evaluate, checkData, activeUnits } from './evaluate';
+import { evaluate, checkData, checkLikelihoodData, activeUnits } from './evaluate';
 import { adam, FusedAdam } from './adam';
 import { checkPositiveInt, checkSeed } from '../model/checks';
 import { interruptPoint } from './interrupt';
@@ -209,7 +209,9 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
     throw new Error(`train: beta must be a finite number ≥ 0, got ${cfg.beta}`);
   }
   checkData('train', model, data);
+  if (cfg.binarize === 'none') checkLikelihoodData('train', model, data); // binarized batches are 0/1, in every support
   if (cfg.testData) checkData('train (testData)', model, cfg.testData);
+  if (cfg.testData) checkLikelihoodData('train (testData)', model, cfg.testData);
   if (cfg.activeUnits && !cfg.testData) throw new Error('train: activeUnits needs testData (the active units are counted on it)');
 
   const betaAt: BetaSchedule = typeof cfg.beta === 'number' ? ((b: number) => () => b)(cfg.beta) : cfg.beta;
