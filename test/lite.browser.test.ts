@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildQuickBook, executorAvailable, QUICK_BOOK, ROOT } from './book-helpers';
 import { ARGS, CHROMIUM, skipReason } from './browser-helpers';
@@ -101,6 +102,37 @@ async function runAll(page: Page, seconds: number): Promise<CellState[]> {
     }
     return out;
   });
+}
+
+test('links: every chapter page opens its notebooks and exercises in the site, whose files hold them; from file:// a note says http is needed', { skip: skip ?? false }, async () => {
+  const pages = fs.readdirSync(QUICK_BOOK).filter((f) => /^\d\d-.*\.html$/.test(f));
+  let links = 0;
+  for (const name of pages) {
+    const html = fs.readFileSync(path.join(QUICK_BOOK, name), 'utf8');
+    const notebooks = [...html.matchAll(/class="notebook-download" href="([^"]+)"/g)].map((m) => m[1]);
+    const opened = [...html.matchAll(/class="open-lite" href="lite\/notebooks\/index\.html\?path=([^"]+)"/g)].map((m) => decodeURIComponent(m[1]));
+    for (const nb of notebooks) assert.ok(opened.includes(nb), `${name}: no "Open in the browser" link for ${nb}`);
+    for (const target of opened) assert.ok(fs.existsSync(path.join(QUICK_BOOK, 'lite', 'files', target)), `${name}: ${target} is not in the site`);
+    links += opened.length;
+  }
+  assert.ok(links >= 10, `only ${links} links into the site`);
+  assert.ok(opened(QUICK_BOOK).some((f) => f.startsWith('exercises/')), 'exercise notebooks are linked');
+  assert.ok(!fs.existsSync(path.join(QUICK_BOOK, 'lite', 'files', 'exercises', 'solutions')), 'the solutions stay out of the site');
+  const page = await browser.newPage();
+  try {
+    await page.goto(pathToFileURL(path.join(QUICK_BOOK, '03-vae.html')).href);
+    assert.ok(await page.locator('.lite-file-note').first().isVisible(), 'from file:// the note is shown');
+    await page.goto(`${server.origin}/03-vae.html`);
+    assert.equal(await page.locator('.lite-file-note').first().isVisible(), false, 'over http the note stays hidden');
+  } finally {
+    await page.close();
+  }
+});
+
+/** Every notebook path the book's pages open in the site. */
+function opened(book: string): string[] {
+  return fs.readdirSync(book).filter((f) => f.endsWith('.html')).flatMap((f) =>
+    [...fs.readFileSync(path.join(book, f), 'utf8').matchAll(/class="open-lite" href="lite\/notebooks\/index\.html\?path=([^"]+)"/g)].map((m) => decodeURIComponent(m[1])));
 }
 
 const errorsOf = (cells: CellState[]) => cells.flatMap((c) => c.outputs.filter((o) => o.output_type === 'error').map((o) => `cell ${c.index}: ${o.ename}: ${o.evalue}`));
