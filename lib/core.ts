@@ -50,6 +50,7 @@ export {
   evaluate,
   elboPerExample,
   iwaeNll,
+  iwaeNllPerExample,
   reconstructionError,
   perDigit,
   activeUnits,
@@ -57,6 +58,8 @@ export {
   DEFAULT_IWAE_OPTIONS,
 } from './training/evaluate';
 export type { EvaluateOptions, EvalResult, PerExample, IwaeOptions, ReconstructionError, DigitResult, ActiveUnits } from './training/evaluate';
+export { posteriorGrid, samplePosteriorGrid, DEFAULT_POSTERIOR_GRID } from './training/posterior';
+export type { PosteriorGrid, PosteriorGridConfig } from './training/posterior';
 export {
   samplePrior,
   reconstruct,

@@ -7,7 +7,7 @@ import { loadData } from '../lib/data/load';
 import { createVAE, type VAE } from '../lib/model/vae';
 import { createAutoencoder, type Autoencoder } from '../lib/model/autoencoder';
 import { train } from '../lib/training/train';
-import { evaluate, elboPerExample, iwaeNll, perDigit, activeUnits, reconstructionError } from '../lib/training/evaluate';
+import { evaluate, elboPerExample, iwaeNll, iwaeNllPerExample, perDigit, activeUnits, reconstructionError } from '../lib/training/evaluate';
 import { samplePrior, interpolate, latentGrid, reconstruct, latentMeans } from '../lib/training/generate';
 
 let vae: VAE;
@@ -110,4 +110,16 @@ test('no leaks: numTensors identical after the 1st and 3rd round of evaluation a
   }
   assert.equal(counts[2], counts[0], `numTensors per round: ${counts.join(', ')}`);
   flat.dispose();
+});
+
+test('iwaeNllPerExample: one −log p(x) per digit, whose mean is iwaeNll; each at most the digit\'s −ELBO on average', () => {
+  const digits = subset(testSet, 40);
+  const each = iwaeNllPerExample(vae, digits, { k: 50, seed: 3 });
+  assert.equal(each.length, 40);
+  const mean = each.reduce((a, b) => a + b, 0) / 40;
+  assert.ok(Math.abs(mean - iwaeNll(vae, digits, { k: 50, seed: 3 })) < 1e-6);
+  const negElbo = elboPerExample(vae, digits, { seed: 1 });
+  const gaps = Array.from(each, (v, i) => negElbo.recon[i] + negElbo.kl[i] - v);
+  assert.ok(gaps.reduce((a, b) => a + b, 0) / 40 > 0, 'the bound is tighter than the ELBO on average');
+  assert.ok(new Set(Array.from(each)).size > 30, 'digits differ');
 });

@@ -144,6 +144,14 @@ export const DEFAULT_IWAE_OPTIONS: IwaeOptions = { k: 100, seed: 0 };
  * is at most the −ELBO (K = 1) in expectation.
  */
 export function iwaeNll(vae: VAE, ds: Dataset, opts: Partial<IwaeOptions> = {}): number {
+  const each = iwaeNllPerExample(vae, ds, opts);
+  let total = 0;
+  for (const v of each) total += v;
+  return total / ds.size;
+}
+
+/** The importance-weighted −log p(x) of each example, nats (iwaeNll is their mean): the ELBO gap per digit, chapter 3. */
+export function iwaeNllPerExample(vae: VAE, ds: Dataset, opts: Partial<IwaeOptions> = {}): Float64Array {
   if ((vae as Model).kind !== 'vae') throw new Error('iwaeNll: needs a VAE (an autoencoder has no q(z|x) to sample)');
   const { k, seed } = { ...DEFAULT_IWAE_OPTIONS, ...opts };
   checkPositiveInt('iwaeNll', 'k', k);
@@ -152,12 +160,12 @@ export function iwaeNll(vae: VAE, ds: Dataset, opts: Partial<IwaeOptions> = {}):
   checkData('iwaeNll', vae, ds);
   const { likelihood, outputLogVar, latentDim } = vae.config;
   const rng = new Rng(seed);
-  let total = 0;
+  const nll = new Float64Array(ds.size);
   for (let start = 0; start < ds.size; start += batchSize) {
     const end = Math.min(start + batchSize, ds.size);
     const b = end - start;
     const noiseSeed = rng.seed();
-    const sum = tf.tidy(() => {
+    const logPx = tf.tidy(() => {
       const x = rowsTensor(ds, start, end); // [b, 784]
       const { mean, logVar } = vae.encode(x); // [b, latentDim]
       // Row s*b + i holds importance sample s of example i.
@@ -171,13 +179,12 @@ export function iwaeNll(vae: VAE, ds: Dataset, opts: Partial<IwaeOptions> = {}):
         tf.add(logLikelihood(xK, logits, likelihood, outputLogVar), logStandardNormal(z)),
         logNormal(z, meanK, logVarK),
       ); // [k*b]
-      const logPx = tf.sub(tf.logSumExp(tf.reshape(logW, [k, b]), 0), Math.log(k)); // [b]
-      return tf.sum(logPx);
+      return tf.sub(tf.logSumExp(tf.reshape(logW, [k, b]), 0), Math.log(k)); // [b]
     });
-    total += sum.dataSync()[0];
-    sum.dispose();
+    logPx.dataSync().forEach((v, i) => (nll[start + i] = -v));
+    logPx.dispose();
   }
-  return -total / ds.size;
+  return nll;
 }
 
 export interface ReconstructionError {

@@ -1,0 +1,133 @@
+/**
+ * The true posterior of a VAE with a 2-D code, computed on a grid (chapter 3). With two latent dimensions the
+ * joint log p(x, z) = log p(x|z) + log p(z) can be evaluated at every point of a fine grid of z; normalising it
+ * over the grid gives p(z|x), and its sum times the cell area gives p(x) by quadrature — the evidence the ELBO
+ * bounds, with no importance sampling. Each digit's grid is centred on q's mean and spans `halfWidth` of q's
+ * larger standard deviation each way (q is narrower than the true posterior, not wider: Turner and Sahani 2011),
+ * and the share of posterior mass on the grid's border is returned so a caller can check that the window held it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Dataset } from '../data/dataset';
+import { logStandardNormal } from '../model/distributions';
+import { logLikelihood } from '../model/elbo';
+import { VAE } from '../model/vae';
+import { checkPositiveInt } from '../model/checks';
+import { Rng } from '../model/random';
+import { checkData, rowsTensor } from './evaluate';
+
+export interface PosteriorGridConfig {
+  /** Grid points per axis (odd, so that q's mean is a grid point). */
+  size: number;
+  /** Half-width of the window, in units of q's larger standard deviation. */
+  halfWidth: number;
+  /** Grid points per decoder pass (memory only). */
+  batchSize: number;
+}
+
+export const DEFAULT_POSTERIOR_GRID: PosteriorGridConfig = { size: 61, halfWidth: 10, batchSize: 4000 };
+
+export interface PosteriorGrid {
+  /** Grid coordinates of the first and second latent dimension (size values each). */
+  z0: number[];
+  z1: number[];
+  /** p(z|x) at each grid point, normalised to sum to 1, row i = z1[i], column j = z0[j]. */
+  posterior: Float32Array;
+  /** log p(x) by quadrature: log Σ p(x, z) · cell area, nats. */
+  logEvidence: number;
+  /** q's mean and log-variance for this digit. */
+  qMean: [number, number];
+  qLogVar: [number, number];
+  /** Posterior mass in the outermost ring of grid cells (small: the window held the posterior). */
+  borderMass: number;
+}
+
+/** The true posterior of each digit of `ds` on a grid around q's mean (a VAE with latentDim 2 only). */
+export function posteriorGrid(vae: VAE, ds: Dataset, config: Partial<PosteriorGridConfig> = {}): PosteriorGrid[] {
+  const cfg = { ...DEFAULT_POSTERIOR_GRID, ...config };
+  checkPositiveInt('posteriorGrid', 'size', cfg.size);
+  checkPositiveInt('posteriorGrid', 'batchSize', cfg.batchSize);
+  if (cfg.size < 3 || cfg.size % 2 === 0) throw new Error(`posteriorGrid: size must be odd and ≥ 3, got ${cfg.size}`);
+  if (!(cfg.halfWidth > 0)) throw new Error(`posteriorGrid: halfWidth must be > 0, got ${cfg.halfWidth}`);
+  if (vae.config.latentDim !== 2) throw new Error(`posteriorGrid: needs a VAE with latentDim 2 (the grid is over the plane), got latentDim ${vae.config.latentDim}`);
+  checkData('posteriorGrid', vae, ds);
+  const { likelihood, outputLogVar } = vae.config;
+  const n = cfg.size;
+  const out: PosteriorGrid[] = [];
+  for (let i = 0; i < ds.size; i++) {
+    const [mean, logVar] = tf.tidy(() => {
+      const q = vae.encode(rowsTensor(ds, i, i + 1));
+      return [q.mean.dataSync(), q.logVar.dataSync()];
+    });
+    const sd = Math.exp(0.5 * Math.max(logVar[0], logVar[1]));
+    const h = cfg.halfWidth * sd;
+    const step = (2 * h) / (n - 1);
+    const z0 = Array.from({ length: n }, (_, j) => mean[0] - h + j * step);
+    const z1 = Array.from({ length: n }, (_, j) => mean[1] - h + j * step);
+    const logJoint = new Float32Array(n * n);
+    for (let start = 0; start < n * n; start += cfg.batchSize) {
+      const end = Math.min(start + cfg.batchSize, n * n);
+      const codes = new Float32Array(2 * (end - start));
+      for (let p = start; p < end; p++) {
+        codes[2 * (p - start)] = z0[p % n];
+        codes[2 * (p - start) + 1] = z1[Math.floor(p / n)];
+      }
+      const values = tf.tidy(() => {
+        const z = tf.tensor2d(codes, [end - start, 2]);
+        const x = tf.tile(rowsTensor(ds, i, i + 1), [end - start, 1]) as tf.Tensor2D;
+        return tf.add(logLikelihood(x, vae.decode(z), likelihood, outputLogVar), logStandardNormal(z)).dataSync();
+      });
+      logJoint.set(values, start);
+    }
+    let top = -Infinity;
+    for (const v of logJoint) top = Math.max(top, v);
+    let total = 0;
+    for (const v of logJoint) total += Math.exp(v - top);
+    const posterior = logJoint.map((v) => Math.exp(v - top) / total);
+    let borderMass = 0;
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) if (r === 0 || c === 0 || r === n - 1 || c === n - 1) borderMass += posterior[r * n + c];
+    }
+    out.push({
+      z0,
+      z1,
+      posterior,
+      logEvidence: top + Math.log(total) + 2 * Math.log(step),
+      qMean: [mean[0], mean[1]],
+      qLogVar: [logVar[0], logVar[1]],
+      borderMass,
+    });
+  }
+  return out;
+}
+
+/**
+ * `count` draws from a grid posterior (each a grid point drawn with its probability, moved uniformly within
+ * its cell), for a scatter plot of p(z|x) next to q(z|x): [z0, z1] pairs, flat.
+ */
+export function samplePosteriorGrid(grid: PosteriorGrid, count: number, seed = 0): Float32Array {
+  checkPositiveInt('samplePosteriorGrid', 'count', count);
+  const n = grid.z0.length;
+  const step = grid.z0[1] - grid.z0[0];
+  const cdf = new Float64Array(grid.posterior.length);
+  let acc = 0;
+  grid.posterior.forEach((p, i) => {
+    acc += p;
+    cdf[i] = acc;
+  });
+  const rng = new Rng(seed);
+  const next = (): number => rng.next();
+  const out = new Float32Array(2 * count);
+  for (let k = 0; k < count; k++) {
+    const u = next() * acc;
+    let lo = 0;
+    let hi = cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    out[2 * k] = grid.z0[lo % n] + (next() - 0.5) * step;
+    out[2 * k + 1] = grid.z1[Math.floor(lo / n)] + (next() - 0.5) * step;
+  }
+  return out;
+}
