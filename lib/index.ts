@@ -29,7 +29,7 @@ export type { AdamOptions } from './training/adam';
 export { cosineDecay } from './training/schedule';
 export type { LearningRateSchedule, CosineDecayConfig } from './training/schedule';
 export {
-  trainRecipe, describeRecipe, recipeTraining, referenceVae, convVae, autoencoder2d, vae2d, betaVae, bookData, bookClassifier,
+  trainRecipe, describeRecipe, recipeTraining, referenceVae, convVae, autoencoder2d, vae2d, autoencoderOfSize, vaeOfSize, betaVae, bookData, bookClassifier,
   DEFAULT_RECIPE_TRAINING,
 } from './training/recipes';
 export type { Recipe, RecipeModel, RecipeTraining, RecipeRun, TrainRecipeOptions } from './training/recipes';
@@ -41,7 +41,7 @@ export type { CachedValue, CacheFunctions } from './io/model-cache';
 
 // Sample quality: a digit classifier and the share of images it recognizes (chapter 5)
 export {
-  createDigitClassifier, trainDigitClassifier, classProbabilities, classifierAccuracy, recognizability,
+  createDigitClassifier, trainDigitClassifier, classProbabilities, classifierAccuracy, classifierLabels, labelAgreement, recognizability,
   DEFAULT_DIGIT_CLASSIFIER, DEFAULT_RECOGNIZABILITY,
 } from './training/recognizability';
 export type { DigitClassifier, DigitClassifierConfig, Recognizability, RecognizabilityOptions } from './training/recognizability';
