@@ -77,8 +77,8 @@ export {
 export type { InterpolateOptions, LatentGridOptions } from './training/generate';
 
 // Figure specs (plotly) and their SVG drawings
-export { lossCurve, elboCurve, klCurve, latentScatter, imageGrid, lineChart, barChart, seriesOfSummaries, DIGIT_COLOURS } from './figures/plots';
-export type { Figure, PlotlyTrace, PlotOptions, Series, LossPoint, ElboPoint, KlPoint, LatentScatterOptions, ImageGridOptions } from './figures/plots';
+export { lossCurve, elboCurve, klCurve, latentScatter, imageGrid, lineChart, barChart, seriesOfSummaries, posteriorPlot, DIGIT_COLOURS } from './figures/plots';
+export type { Figure, PlotlyTrace, PlotOptions, Series, LossPoint, ElboPoint, KlPoint, LatentScatterOptions, ImageGridOptions, PosteriorView } from './figures/plots';
 export { figureToSvg, DEFAULT_SVG_CHART } from './figures/svgchart';
 export { summarize, summarizeEach, summarizeRecords, isMeanSd, lowerBeyondNoise, higherBeyondNoise, withinNoise, formatMeanSd } from './figures/intervals';
 export type { MeanSd, Interval } from './figures/intervals';

@@ -59,4 +59,6 @@ test('samplePosteriorGrid: seeded draws whose mean is the grid posterior\'s mean
   g.posterior.forEach((p, i) => (e0 += p * g.z0[i % 41]));
   const step = g.z0[1] - g.z0[0];
   assert.ok(Math.abs(m0 - e0) < 2 * step, `sample mean ${m0} vs ${e0}`);
+  assert.ok(Math.abs(g.mean[0] - e0) < 1e-4, 'the grid posterior\'s mean');
+  assert.ok(g.sd[0] > 0 && g.sd[1] > 0 && Math.abs(g.correlation) <= 1);
 });

@@ -3,8 +3,9 @@
  * joint log p(x, z) = log p(x|z) + log p(z) can be evaluated at every point of a fine grid of z; normalising it
  * over the grid gives p(z|x), and its sum times the cell area gives p(x) by quadrature — the evidence the ELBO
  * bounds, with no importance sampling. Each digit's grid is centred on q's mean and spans `halfWidth` of q's
- * larger standard deviation each way (q is narrower than the true posterior, not wider: Turner and Sahani 2011),
- * and the share of posterior mass on the grid's border is returned so a caller can check that the window held it.
+ * larger standard deviation each way (minimising KL(q ‖ p(z|x)) tends to make q narrower than the posterior, so the
+ * window is wide), and the share of posterior mass on the grid's border is returned so that a caller can check
+ * that the window held it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Dataset } from '../data/dataset';
@@ -18,7 +19,10 @@ import { checkData, rowsTensor } from './evaluate';
 export interface PosteriorGridConfig {
   /** Grid points per axis (odd, so that q's mean is a grid point). */
   size: number;
-  /** Half-width of the window, in units of q's larger standard deviation. */
+  /**
+   * Half-width of the (square) window, in units of q's larger standard deviation: the posterior can be wider
+   * than q along q's narrow axis too.
+   */
   halfWidth: number;
   /** Grid points per decoder pass (memory only). */
   batchSize: number;
@@ -37,6 +41,10 @@ export interface PosteriorGrid {
   /** q's mean and log-variance for this digit. */
   qMean: [number, number];
   qLogVar: [number, number];
+  /** The true posterior's mean, standard deviations and correlation (of z0 and z1), from the grid. */
+  mean: [number, number];
+  sd: [number, number];
+  correlation: number;
   /** Posterior mass in the outermost ring of grid cells (small: the window held the posterior). */
   borderMass: number;
 }
@@ -58,11 +66,11 @@ export function posteriorGrid(vae: VAE, ds: Dataset, config: Partial<PosteriorGr
       const q = vae.encode(rowsTensor(ds, i, i + 1));
       return [q.mean.dataSync(), q.logVar.dataSync()];
     });
-    const sd = Math.exp(0.5 * Math.max(logVar[0], logVar[1]));
-    const h = cfg.halfWidth * sd;
-    const step = (2 * h) / (n - 1);
-    const z0 = Array.from({ length: n }, (_, j) => mean[0] - h + j * step);
-    const z1 = Array.from({ length: n }, (_, j) => mean[1] - h + j * step);
+    const qSd = [Math.exp(0.5 * logVar[0]), Math.exp(0.5 * logVar[1])];
+    const step = (2 * cfg.halfWidth * Math.max(qSd[0], qSd[1])) / (n - 1);
+    const steps = [step, step];
+    const z0 = Array.from({ length: n }, (_, j) => mean[0] + (j - (n - 1) / 2) * steps[0]);
+    const z1 = Array.from({ length: n }, (_, j) => mean[1] + (j - (n - 1) / 2) * steps[1]);
     const logJoint = new Float32Array(n * n);
     for (let start = 0; start < n * n; start += cfg.batchSize) {
       const end = Math.min(start + cfg.batchSize, n * n);
@@ -84,16 +92,34 @@ export function posteriorGrid(vae: VAE, ds: Dataset, config: Partial<PosteriorGr
     for (const v of logJoint) total += Math.exp(v - top);
     const posterior = logJoint.map((v) => Math.exp(v - top) / total);
     let borderMass = 0;
+    const m = [0, 0];
     for (let r = 0; r < n; r++) {
-      for (let c = 0; c < n; c++) if (r === 0 || c === 0 || r === n - 1 || c === n - 1) borderMass += posterior[r * n + c];
+      for (let c = 0; c < n; c++) {
+        const pc = posterior[r * n + c];
+        if (r === 0 || c === 0 || r === n - 1 || c === n - 1) borderMass += pc;
+        m[0] += pc * z0[c];
+        m[1] += pc * z1[r];
+      }
+    }
+    let [v0, v1, c01] = [0, 0, 0];
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) {
+        const pc = posterior[r * n + c];
+        v0 += pc * (z0[c] - m[0]) ** 2;
+        v1 += pc * (z1[r] - m[1]) ** 2;
+        c01 += pc * (z0[c] - m[0]) * (z1[r] - m[1]);
+      }
     }
     out.push({
       z0,
       z1,
       posterior,
-      logEvidence: top + Math.log(total) + 2 * Math.log(step),
+      logEvidence: top + Math.log(total) + Math.log(steps[0] * steps[1]),
       qMean: [mean[0], mean[1]],
       qLogVar: [logVar[0], logVar[1]],
+      mean: [m[0], m[1]],
+      sd: [Math.sqrt(v0), Math.sqrt(v1)],
+      correlation: c01 / Math.sqrt(v0 * v1),
       borderMass,
     });
   }
@@ -107,7 +133,7 @@ export function posteriorGrid(vae: VAE, ds: Dataset, config: Partial<PosteriorGr
 export function samplePosteriorGrid(grid: PosteriorGrid, count: number, seed = 0): Float32Array {
   checkPositiveInt('samplePosteriorGrid', 'count', count);
   const n = grid.z0.length;
-  const step = grid.z0[1] - grid.z0[0];
+  const step = [grid.z0[1] - grid.z0[0], grid.z1[1] - grid.z1[0]];
   const cdf = new Float64Array(grid.posterior.length);
   let acc = 0;
   grid.posterior.forEach((p, i) => {
@@ -126,8 +152,8 @@ export function samplePosteriorGrid(grid: PosteriorGrid, count: number, seed = 0
       if (cdf[mid] < u) lo = mid + 1;
       else hi = mid;
     }
-    out[2 * k] = grid.z0[lo % n] + (next() - 0.5) * step;
-    out[2 * k + 1] = grid.z1[Math.floor(lo / n)] + (next() - 0.5) * step;
+    out[2 * k] = grid.z0[lo % n] + (next() - 0.5) * step[0];
+    out[2 * k + 1] = grid.z1[Math.floor(lo / n)] + (next() - 0.5) * step[1];
   }
   return out;
 }
