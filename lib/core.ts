@@ -58,8 +58,8 @@ export {
   DEFAULT_IWAE_OPTIONS,
 } from './training/evaluate';
 export type { EvaluateOptions, EvalResult, PerExample, IwaeOptions, ReconstructionError, DigitResult, ActiveUnits } from './training/evaluate';
-export { posteriorGrid, samplePosteriorGrid, DEFAULT_POSTERIOR_GRID } from './training/posterior';
-export type { PosteriorGrid, PosteriorGridConfig } from './training/posterior';
+export { posteriorGrid, samplePosteriorGrid, aggregatePosterior, encodePosteriors, DEFAULT_POSTERIOR_GRID, DEFAULT_AGGREGATE_POSTERIOR } from './training/posterior';
+export type { PosteriorGrid, PosteriorGridConfig, AggregatePosterior, AggregatePosteriorConfig } from './training/posterior';
 export {
   samplePrior,
   reconstruct,

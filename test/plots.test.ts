@@ -171,10 +171,10 @@ test('posteriorPlot: a cloud of posterior draws per digit in its colour, and q\'
   assert.equal(fig.data.length, 6);
   assert.deepEqual(fig.data[0].x, [0, 1, 0.5]);
   assert.equal((fig.data[0].marker as { color: string }).color, DIGIT_COLOURS[3]);
-  const one = fig.data[1] as { x: number[]; y: number[] };
+  const one = fig.data[1] as unknown as { x: number[]; y: number[] };
   // The 1σ ellipse passes through mean ± sd on each axis.
   assert.ok(Math.abs(Math.max(...one.x) - 0.6) < 1e-9 && Math.abs(Math.min(...one.y) - 0.3) < 1e-3);
-  const two = fig.data[2] as { x: number[]; line: { dash: string } };
+  const two = fig.data[2] as unknown as { x: number[]; line: { dash: string } };
   assert.ok(Math.abs(Math.max(...two.x) - 0.7) < 1e-9);
   assert.equal(two.line.dash, 'dash');
   assert.equal(fig.data[4].showlegend, false, 'the ellipses are in the legend once');

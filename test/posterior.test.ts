@@ -10,7 +10,7 @@ import { loadData } from '../lib/data/load';
 import { createVAE, type VAE } from '../lib/model/vae';
 import { train } from '../lib/training/train';
 import { elboPerExample, iwaeNllPerExample } from '../lib/training/evaluate';
-import { posteriorGrid, samplePosteriorGrid } from '../lib/training/posterior';
+import { aggregatePosterior, encodePosteriors, posteriorGrid, samplePosteriorGrid } from '../lib/training/posterior';
 
 let vae: VAE;
 let digits: Dataset;
@@ -61,4 +61,26 @@ test('samplePosteriorGrid: seeded draws whose mean is the grid posterior\'s mean
   assert.ok(Math.abs(m0 - e0) < 2 * step, `sample mean ${m0} vs ${e0}`);
   assert.ok(Math.abs(g.mean[0] - e0) < 1e-4, 'the grid posterior\'s mean');
   assert.ok(g.sd[0] > 0 && g.sd[1] > 0 && Math.abs(g.correlation) <= 1);
+});
+
+test('aggregatePosterior: one posterior at the prior is the prior (KL 0, no holes); narrow posteriors leave holes', () => {
+  const prior = aggregatePosterior(new Float32Array([0, 0]), new Float32Array([0, 0]), { size: 81, range: 5 });
+  assert.ok(Math.abs(prior.klToPrior) < 1e-3, `KL ${prior.klToPrior}`);
+  assert.ok(prior.priorMassInHoles < 1e-3);
+  // Two narrow posteriors at ±1 on z0: q(z) is far from N(0, I), and most of the prior's mass is in holes.
+  const two = aggregatePosterior(new Float32Array([-1, 0, 1, 0]), new Float32Array([-4, -4, -4, -4]), { size: 201, range: 5 });
+  // Analytically (the two components barely overlap): KL = −H(q) − E_q[log p] with H(q) = log 2 + 1 + log(2π) − 4
+  // and −E_q[log p] = log(2π) + (1 + 2e^-4) / 2, i.e. about 2.825 nats.
+  const expected = -(Math.log(2) + 1 + Math.log(2 * Math.PI) - 4) + Math.log(2 * Math.PI) + (1 + 2 * Math.exp(-4)) / 2;
+  assert.ok(Math.abs(two.klToPrior - expected) < 0.01, `KL ${two.klToPrior} vs ${expected}`);
+  assert.ok(two.priorMassInHoles > 0.8);
+  assert.throws(() => aggregatePosterior(new Float32Array([9, 0]), new Float32Array([0, 0])), /of q\(z\)'s mass lies in/);
+});
+
+test('encodePosteriors: every example\'s mean and log-variance, as the encoder gives them', () => {
+  const { means, logVars } = encodePosteriors(vae, digits, 3);
+  assert.equal(means.length, 8);
+  const q = tf.tidy(() => vae.encode(tf.tensor2d(digits.images, [4, 784])).mean.dataSync());
+  assert.ok(Array.from(q).every((v, i) => Math.abs(v - means[i]) < 1e-5));
+  assert.ok(logVars.every((v) => Number.isFinite(v)));
 });

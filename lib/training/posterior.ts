@@ -157,3 +157,86 @@ export function samplePosteriorGrid(grid: PosteriorGrid, count: number, seed = 0
   }
   return out;
 }
+
+export interface AggregatePosteriorConfig {
+  /** Grid points per axis over [−range, range]². */
+  size: number;
+  /** Half-width of the square window, in prior standard deviations. */
+  range: number;
+}
+
+export const DEFAULT_AGGREGATE_POSTERIOR: AggregatePosteriorConfig = { size: 121, range: 4 };
+
+export interface AggregatePosterior {
+  /** Grid coordinates (the same on both axes). */
+  z: number[];
+  /** q(z) = (1/N) Σ_n q(z|x_n) at each grid point, row i = z1[i], column j = z0[j] (a density). */
+  density: Float32Array;
+  /** KL(q(z) ‖ p(z)) by quadrature over the grid, nats. */
+  klToPrior: number;
+  /** Prior mass where q(z) < p(z) / 10: the "holes" of the aggregate posterior. */
+  priorMassInHoles: number;
+}
+
+/**
+ * The aggregate posterior q(z) = (1/N) Σ_n q(z|x_n) of a 2-D code on a grid (chapter 5, holes in the prior), from
+ * the posteriors' means and log-variances (n × 2 each, e.g. `encodePosteriors`), with its KL from the prior.
+ */
+export function aggregatePosterior(means: Float32Array, logVars: Float32Array, config: Partial<AggregatePosteriorConfig> = {}): AggregatePosterior {
+  const { size, range } = { ...DEFAULT_AGGREGATE_POSTERIOR, ...config };
+  checkPositiveInt('aggregatePosterior', 'size', size);
+  if (means.length !== logVars.length || means.length % 2 !== 0 || means.length === 0) {
+    throw new Error(`aggregatePosterior: expected n × 2 means and log-variances, got ${means.length} and ${logVars.length} values`);
+  }
+  const n = means.length / 2;
+  const z = Array.from({ length: size }, (_, j) => -range + (2 * range * j) / (size - 1));
+  const step = z[1] - z[0];
+  // Each posterior factorises over the two axes: tabulate both factors once, then add up outer products.
+  const density = new Float32Array(size * size);
+  const f0 = new Float64Array(size);
+  const f1 = new Float64Array(size);
+  for (let k = 0; k < n; k++) {
+    for (const [f, d] of [[f0, 0], [f1, 1]] as const) {
+      const mu = means[2 * k + d];
+      const v = Math.exp(logVars[2 * k + d]);
+      for (let j = 0; j < size; j++) f[j] = Math.exp(-((z[j] - mu) ** 2) / (2 * v)) / Math.sqrt(2 * Math.PI * v);
+    }
+    for (let r = 0; r < size; r++) {
+      const a = f1[r] / n;
+      if (a === 0) continue;
+      for (let c = 0; c < size; c++) density[r * size + c] += a * f0[c];
+    }
+  }
+  let kl = 0;
+  let holes = 0;
+  let qMass = 0;
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) {
+      const p = Math.exp(-(z[r] ** 2 + z[c] ** 2) / 2) / (2 * Math.PI);
+      const q = density[r * size + c];
+      qMass += q * step * step;
+      if (q > 0) kl += q * Math.log(q / p) * step * step;
+      if (q < p / 10) holes += p * step * step;
+    }
+  }
+  if (qMass < 0.99) throw new Error(`aggregatePosterior: only ${qMass.toFixed(3)} of q(z)'s mass lies in [−${range}, ${range}]²; widen the range`);
+  return { z, density, klToPrior: kl, priorMassInHoles: holes };
+}
+
+/** Every example's posterior mean and log-variance (n × latentDim each, row-major). */
+export function encodePosteriors(vae: VAE, ds: Dataset, batchSize = 500): { means: Float32Array; logVars: Float32Array } {
+  checkData('encodePosteriors', vae, ds);
+  const d = vae.config.latentDim;
+  const means = new Float32Array(ds.size * d);
+  const logVars = new Float32Array(ds.size * d);
+  for (let start = 0; start < ds.size; start += batchSize) {
+    const end = Math.min(start + batchSize, ds.size);
+    const [m, v] = tf.tidy(() => {
+      const q = vae.encode(rowsTensor(ds, start, end));
+      return [q.mean.dataSync(), q.logVar.dataSync()];
+    });
+    means.set(m, start * d);
+    logVars.set(v, start * d);
+  }
+  return { means, logVars };
+}
