@@ -9,7 +9,7 @@ import { subset, type Dataset } from '../lib/data/dataset';
 import { loadData } from '../lib/data/load';
 import { createVAE, type VAE } from '../lib/model/vae';
 import { train } from '../lib/training/train';
-import { elboPerExample, iwaeNllPerExample } from '../lib/training/evaluate';
+import { elboPerExample, iwaePerExample } from '../lib/training/evaluate';
 import { aggregatePosterior, encodePosteriors, posteriorGrid, samplePosteriorGrid } from '../lib/training/posterior';
 
 let vae: VAE;
@@ -28,7 +28,7 @@ test('posteriorGrid: normalised, converged, at most the IWAE estimate and above 
   const grids = posteriorGrid(vae, digits, { size: 41 });
   assert.equal(tf.memory().numTensors, before);
   assert.equal(grids.length, 4);
-  const iwae = iwaeNllPerExample(vae, digits, { k: 2000, seed: 0 });
+  const iwae = Array.from(iwaePerExample(vae, digits, { k: 2000, seed: 0 }), (logP) => -logP); // NLL per digit
   const elbo = elboPerExample(vae, digits, { useMean: false, seed: 0 });
   grids.forEach((g, i) => {
     assert.equal(g.posterior.length, 41 * 41);

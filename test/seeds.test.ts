@@ -13,6 +13,7 @@ import type { Dataset } from '../lib/data/dataset';
 import { evaluate } from '../lib/training/evaluate';
 import type { Recipe } from '../lib/training/recipes';
 import { bookSeeds, overSeeds, withSeed } from '../lib/training/seeds';
+import '../lib/training/recipes-node'; // the model cache on disk becomes trainRecipe's cache, as in lib/index.ts
 
 let data: { train: Dataset; test: Dataset };
 let dir: string;
