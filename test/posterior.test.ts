@@ -43,10 +43,17 @@ test('posteriorGrid: normalised, converged, at most the IWAE estimate and above 
   // A finer, wider grid gives the same evidence: the quadrature has converged.
   const finer = posteriorGrid(vae, digits, { size: 81, halfWidth: 14 });
   finer.forEach((g, i) => assert.ok(Math.abs(g.logEvidence - grids[i].logEvidence) < 0.05, `digit ${i}: ${g.logEvidence} vs ${grids[i].logEvidence}`));
+  // The prior-wide grid (forced here) finds the same evidence.
+  const wide = posteriorGrid(vae, digits, { maxBorderMass: -1 });
+  wide.forEach((g, i) => {
+    assert.equal(g.window, 'prior');
+    assert.equal(grids[i].window, 'q');
+    assert.ok(Math.abs(g.logEvidence - grids[i].logEvidence) < 0.2, `digit ${i}: ${g.logEvidence} vs ${grids[i].logEvidence}`);
+  });
   assert.throws(() => posteriorGrid(vae, digits, { size: 40 }), /size must be odd and ≥ 3, got 40/);
-  const wide = createVAE({ latentDim: 3, hiddenUnits: [8], seed: 0 });
-  assert.throws(() => posteriorGrid(wide, digits), /needs a VAE with latentDim 2 .* got latentDim 3/);
-  wide.dispose();
+  const threeD = createVAE({ latentDim: 3, hiddenUnits: [8], seed: 0 });
+  assert.throws(() => posteriorGrid(threeD, digits), /needs a VAE with latentDim 2 .* got latentDim 3/);
+  threeD.dispose();
 });
 
 test('samplePosteriorGrid: seeded draws whose mean is the grid posterior\'s mean', () => {

@@ -3,9 +3,9 @@
  * joint log p(x, z) = log p(x|z) + log p(z) can be evaluated at every point of a fine grid of z; normalising it
  * over the grid gives p(z|x), and its sum times the cell area gives p(x) by quadrature — the evidence the ELBO
  * bounds, with no importance sampling. Each digit's grid is centred on q's mean and spans `halfWidth` of q's
- * larger standard deviation each way (minimising KL(q ‖ p(z|x)) tends to make q narrower than the posterior, so the
- * window is wide), and the share of posterior mass on the grid's border is returned so that a caller can check
- * that the window held it.
+ * larger standard deviation each way; when the posterior lies elsewhere (a digit q places badly), a finer grid over
+ * the prior's range is used instead, and the share of posterior mass on the final grid's border is returned so that
+ * a caller can check that the window held it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Dataset } from '../data/dataset';
@@ -24,11 +24,16 @@ export interface PosteriorGridConfig {
    * than q along q's narrow axis too.
    */
   halfWidth: number;
+  /** The most posterior mass the border of q's window may hold before the prior-wide grid is used. */
+  maxBorderMass: number;
+  /** Half-width of the prior-wide grid, in prior standard deviations, and its points per axis (odd). */
+  priorRange: number;
+  priorSize: number;
   /** Grid points per decoder pass (memory only). */
   batchSize: number;
 }
 
-export const DEFAULT_POSTERIOR_GRID: PosteriorGridConfig = { size: 61, halfWidth: 10, batchSize: 4000 };
+export const DEFAULT_POSTERIOR_GRID: PosteriorGridConfig = { size: 61, halfWidth: 10, maxBorderMass: 1e-3, priorRange: 6, priorSize: 241, batchSize: 4000 };
 
 export interface PosteriorGrid {
   /** Grid coordinates of the first and second latent dimension (size values each). */
@@ -47,81 +52,104 @@ export interface PosteriorGrid {
   correlation: number;
   /** Posterior mass in the outermost ring of grid cells (small: the window held the posterior). */
   borderMass: number;
+  /** Which window the grid covers: around q's mean, or the prior's range (when q's window did not hold it). */
+  window: 'q' | 'prior';
 }
 
-/** The true posterior of each digit of `ds` on a grid around q's mean (a VAE with latentDim 2 only). */
+/** p(z|x) of the one digit `x` ([1, inputDim]) on the n × n grid z0 × z1 (evenly spaced), with its statistics. */
+function gridPosterior(vae: VAE, x: tf.Tensor2D, z0: number[], z1: number[], batchSize: number): Omit<PosteriorGrid, 'qMean' | 'qLogVar' | 'window'> {
+  const { likelihood, outputLogVar } = vae.config;
+  const n = z0.length;
+  const logJoint = new Float32Array(n * n);
+  for (let start = 0; start < n * n; start += batchSize) {
+    const end = Math.min(start + batchSize, n * n);
+    const codes = new Float32Array(2 * (end - start));
+    for (let p = start; p < end; p++) {
+      codes[2 * (p - start)] = z0[p % n];
+      codes[2 * (p - start) + 1] = z1[Math.floor(p / n)];
+    }
+    const values = tf.tidy(() => {
+      const z = tf.tensor2d(codes, [end - start, 2]);
+      const xs = tf.tile(x, [end - start, 1]) as tf.Tensor2D;
+      return tf.add(logLikelihood(xs, vae.decode(z), likelihood, outputLogVar), logStandardNormal(z)).dataSync();
+    });
+    logJoint.set(values, start);
+  }
+  let top = -Infinity;
+  for (const v of logJoint) top = Math.max(top, v);
+  let total = 0;
+  for (const v of logJoint) total += Math.exp(v - top);
+  const posterior = logJoint.map((v) => Math.exp(v - top) / total);
+  let borderMass = 0;
+  const m = [0, 0];
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      const pc = posterior[r * n + c];
+      if (r === 0 || c === 0 || r === n - 1 || c === n - 1) borderMass += pc;
+      m[0] += pc * z0[c];
+      m[1] += pc * z1[r];
+    }
+  }
+  let [v0, v1, c01] = [0, 0, 0];
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      const pc = posterior[r * n + c];
+      v0 += pc * (z0[c] - m[0]) ** 2;
+      v1 += pc * (z1[r] - m[1]) ** 2;
+      c01 += pc * (z0[c] - m[0]) * (z1[r] - m[1]);
+    }
+  }
+  return {
+    z0,
+    z1,
+    posterior,
+    logEvidence: top + Math.log(total) + Math.log((z0[1] - z0[0]) * (z1[1] - z1[0])),
+    mean: [m[0], m[1]],
+    sd: [Math.sqrt(v0), Math.sqrt(v1)],
+    correlation: c01 / Math.sqrt(v0 * v1),
+    borderMass,
+  };
+}
+
+/** n evenly spaced values centred on `centre`, `halfWidth` each way. */
+const axis = (centre: number, halfWidth: number, n: number): number[] =>
+  Array.from({ length: n }, (_, j) => centre + ((j - (n - 1) / 2) * 2 * halfWidth) / (n - 1));
+
+/**
+ * The true posterior of each digit of `ds` (a VAE with latentDim 2 only): on a grid around q's mean, or, when
+ * that window leaves more than `maxBorderMass` of the posterior on its border (the posterior lies far from q),
+ * on a finer grid over the prior's range [−priorRange, priorRange]² (widened to hold q's window).
+ */
 export function posteriorGrid(vae: VAE, ds: Dataset, config: Partial<PosteriorGridConfig> = {}): PosteriorGrid[] {
   const cfg = { ...DEFAULT_POSTERIOR_GRID, ...config };
   checkPositiveInt('posteriorGrid', 'size', cfg.size);
+  checkPositiveInt('posteriorGrid', 'priorSize', cfg.priorSize);
   checkPositiveInt('posteriorGrid', 'batchSize', cfg.batchSize);
   if (cfg.size < 3 || cfg.size % 2 === 0) throw new Error(`posteriorGrid: size must be odd and ≥ 3, got ${cfg.size}`);
   if (!(cfg.halfWidth > 0)) throw new Error(`posteriorGrid: halfWidth must be > 0, got ${cfg.halfWidth}`);
   if (vae.config.latentDim !== 2) throw new Error(`posteriorGrid: needs a VAE with latentDim 2 (the grid is over the plane), got latentDim ${vae.config.latentDim}`);
   checkData('posteriorGrid', vae, ds);
-  const { likelihood, outputLogVar } = vae.config;
-  const n = cfg.size;
   const out: PosteriorGrid[] = [];
   for (let i = 0; i < ds.size; i++) {
-    const [mean, logVar] = tf.tidy(() => {
-      const q = vae.encode(rowsTensor(ds, i, i + 1));
-      return [q.mean.dataSync(), q.logVar.dataSync()];
-    });
-    const qSd = [Math.exp(0.5 * logVar[0]), Math.exp(0.5 * logVar[1])];
-    const step = (2 * cfg.halfWidth * Math.max(qSd[0], qSd[1])) / (n - 1);
-    const steps = [step, step];
-    const z0 = Array.from({ length: n }, (_, j) => mean[0] + (j - (n - 1) / 2) * steps[0]);
-    const z1 = Array.from({ length: n }, (_, j) => mean[1] + (j - (n - 1) / 2) * steps[1]);
-    const logJoint = new Float32Array(n * n);
-    for (let start = 0; start < n * n; start += cfg.batchSize) {
-      const end = Math.min(start + cfg.batchSize, n * n);
-      const codes = new Float32Array(2 * (end - start));
-      for (let p = start; p < end; p++) {
-        codes[2 * (p - start)] = z0[p % n];
-        codes[2 * (p - start) + 1] = z1[Math.floor(p / n)];
-      }
-      const values = tf.tidy(() => {
-        const z = tf.tensor2d(codes, [end - start, 2]);
-        const x = tf.tile(rowsTensor(ds, i, i + 1), [end - start, 1]) as tf.Tensor2D;
-        return tf.add(logLikelihood(x, vae.decode(z), likelihood, outputLogVar), logStandardNormal(z)).dataSync();
+    const x = rowsTensor(ds, i, i + 1);
+    try {
+      const [mean, logVar] = tf.tidy(() => {
+        const q = vae.encode(x);
+        return [q.mean.dataSync(), q.logVar.dataSync()];
       });
-      logJoint.set(values, start);
-    }
-    let top = -Infinity;
-    for (const v of logJoint) top = Math.max(top, v);
-    let total = 0;
-    for (const v of logJoint) total += Math.exp(v - top);
-    const posterior = logJoint.map((v) => Math.exp(v - top) / total);
-    let borderMass = 0;
-    const m = [0, 0];
-    for (let r = 0; r < n; r++) {
-      for (let c = 0; c < n; c++) {
-        const pc = posterior[r * n + c];
-        if (r === 0 || c === 0 || r === n - 1 || c === n - 1) borderMass += pc;
-        m[0] += pc * z0[c];
-        m[1] += pc * z1[r];
+      const h = cfg.halfWidth * Math.exp(0.5 * Math.max(logVar[0], logVar[1]));
+      let grid = gridPosterior(vae, x, axis(mean[0], h, cfg.size), axis(mean[1], h, cfg.size), cfg.batchSize);
+      let window: PosteriorGrid['window'] = 'q';
+      if (grid.borderMass > cfg.maxBorderMass) {
+        // The prior's range, and q's window inside it even when q sits far out.
+        const r = Math.max(cfg.priorRange, Math.abs(mean[0]) + h, Math.abs(mean[1]) + h);
+        grid = gridPosterior(vae, x, axis(0, r, cfg.priorSize), axis(0, r, cfg.priorSize), cfg.batchSize);
+        window = 'prior';
       }
+      out.push({ ...grid, qMean: [mean[0], mean[1]], qLogVar: [logVar[0], logVar[1]], window });
+    } finally {
+      x.dispose();
     }
-    let [v0, v1, c01] = [0, 0, 0];
-    for (let r = 0; r < n; r++) {
-      for (let c = 0; c < n; c++) {
-        const pc = posterior[r * n + c];
-        v0 += pc * (z0[c] - m[0]) ** 2;
-        v1 += pc * (z1[r] - m[1]) ** 2;
-        c01 += pc * (z0[c] - m[0]) * (z1[r] - m[1]);
-      }
-    }
-    out.push({
-      z0,
-      z1,
-      posterior,
-      logEvidence: top + Math.log(total) + Math.log(steps[0] * steps[1]),
-      qMean: [mean[0], mean[1]],
-      qLogVar: [logVar[0], logVar[1]],
-      mean: [m[0], m[1]],
-      sd: [Math.sqrt(v0), Math.sqrt(v1)],
-      correlation: c01 / Math.sqrt(v0 * v1),
-      borderMass,
-    });
   }
   return out;
 }
