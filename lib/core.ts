@@ -52,6 +52,7 @@ export type { VAEConfig, VAEOutput } from './model/vae';
 export { Autoencoder, createAutoencoder, DEFAULT_AUTOENCODER_CONFIG } from './model/autoencoder';
 export type { AutoencoderConfig } from './model/autoencoder';
 export type { Model, LatentDecoder } from './model/model';
+export { seededInit } from './model/init';
 export { trainingFlops, modelFlops, matMulFlops } from './model/flops';
 export type { LayerFlops, TrainingFlops } from './model/flops';
 

@@ -26,6 +26,7 @@ const TAGS: Record<string, string[]> = {
   '05-generation': ['prior-samples', 'reference-reconstructions', 'interpolation', 'norms', 'interpolation-measured', 'temperature', 'latent-grid', 'latent-scatter', 'aggregate-posterior'],
   '06-beyond': ['classifier', 'conv-train', 'recognizability', 'conv-samples', 'conv-vs-dense', 'traversal', 'cvae', 'cvae-check', 'iwae-k'],
   '07-faq': ['latent-size', 'latent-size-elbo', 'latent-size-units', 'per-class'],
+  '08-the-article': ['port', 'no-forward', 'fix-forward', 'fix-flatten', 'fix-head', 'unbounded', 'fix-logits', 'reduction', 'train-port', 'to-reference'],
 };
 /** Tagged cells that show their numbers for the chapters' claims (showResults: one application/json output). */
 const RESULTS: Record<string, string[]> = {
@@ -36,6 +37,7 @@ const RESULTS: Record<string, string[]> = {
   '05-generation': ['reference-reconstructions', 'norms', 'interpolation-measured', 'temperature', 'aggregate-posterior'],
   '06-beyond': ['classifier', 'recognizability', 'conv-vs-dense', 'traversal', 'cvae-check', 'iwae-k'],
   '07-faq': ['latent-size', 'per-class'],
+  '08-the-article': ['no-forward', 'fix-forward', 'fix-flatten', 'fix-head', 'unbounded', 'fix-logits', 'reduction', 'train-port', 'to-reference'],
 };
 const PLOTLY = 'application/vnd.plotly.v1+json';
 
