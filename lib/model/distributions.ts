@@ -61,10 +61,18 @@ export function reparameterize(
 export function klDivergence(mean: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
   rank2('klDivergence', 'mean', mean);
   sameShape('klDivergence', 'mean', mean, 'logVar', logVar);
-  return tf.tidy(() => {
-    const perDim = tf.sub(tf.add(tf.exp(logVar), tf.square(mean)), tf.add(logVar, 1)); // [batch, latentDim]
-    return tf.mul(tf.sum(perDim, 1), 0.5) as tf.Tensor1D; // [batch]
-  });
+  return tf.tidy(() => tf.sum(klPerDimension(mean, logVar), 1) as tf.Tensor1D); // [batch]
+}
+
+/**
+ * The same KL split over the latent dimensions, ½(σ_j² + μ_j² − 1 − log σ_j²) for each j: [batch, latentDim],
+ * nats. A dimension's KL averaged over the data is how much information it carries (chapter 4, "Posterior
+ * collapse and active units"); free bits act on it (lib/model/elbo.ts).
+ */
+export function klPerDimension(mean: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor2D {
+  rank2('klPerDimension', 'mean', mean);
+  sameShape('klPerDimension', 'mean', mean, 'logVar', logVar);
+  return tf.tidy(() => tf.mul(tf.sub(tf.add(tf.exp(logVar), tf.square(mean)), tf.add(logVar, 1)), 0.5) as tf.Tensor2D);
 }
 
 /**

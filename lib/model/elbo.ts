@@ -8,7 +8,7 @@
  * nats per example (averaged over the batch).
  */
 import * as tf from '@tensorflow/tfjs';
-import { klDivergence } from './distributions';
+import { klDivergence, klPerDimension } from './distributions';
 import { likelihoodOf, type Likelihood, type LikelihoodName } from './likelihood';
 
 /** What a VAE forward pass hands the loss: the posterior's parameters, the sample and the decoder output. */
@@ -79,7 +79,7 @@ export function logLikelihood(
 export function freeBitsKl(mean: tf.Tensor2D, logVar: tf.Tensor2D, lambda: number): tf.Scalar {
   if (!Number.isFinite(lambda) || lambda < 0) throw new Error(`freeBitsKl: lambda must be a finite number ≥ 0, got ${lambda}`);
   return tf.tidy(() => {
-    const perDim = tf.mul(tf.sub(tf.add(tf.exp(logVar), tf.square(mean)), tf.add(logVar, 1)), 0.5); // [batch, latentDim]
+    const perDim = klPerDimension(mean, logVar); // [batch, latentDim]
     return tf.sum(tf.maximum(tf.mean(perDim, 0), lambda)) as tf.Scalar; // Σ_j max(λ, KL_j)
   });
 }
