@@ -36,7 +36,7 @@ const RESULTS: Record<string, string[]> = {
   '02-reparameterization': ['gradient-variance'],
   '01-autoencoder': ['ae-vs-vae'],
   '03-kl-term': ['kl-mc', 'scatter-kl-table', 'elbo-gap', 'beta-sweep'],
-  '04-training': ['train-vae', 'test-metrics', 'beta-sweep', 'collapse-samples', 'ar-collapse', 'ar-samples'],
+  '04-training': ['train-vae', 'test-metrics', 'beta-sweep', 'collapse-samples', 'ar-collapse'],
   '05-generation': ['reference-reconstructions', 'norms', 'interpolation-measured', 'temperature', 'aggregate-posterior'],
   '06-beyond': ['classifier', 'recognizability', 'conv-vs-dense', 'traversal', 'cvae-check', 'iwae-k'],
   '07-faq': ['latent-size', 'per-class'],
