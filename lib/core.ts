@@ -17,6 +17,7 @@ export type { Dataset, Batch, SplitConfig, BinarizeMode, BinarizeConfig, BatchCo
 export {
   reparameterize,
   klDivergence,
+  klPerDimension,
   gaussianKl,
   klMonteCarlo,
   logNormal,

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/backend';
 import { bernoulliLogLikelihood, klDivergence, logNormal, logStandardNormal, reparameterize } from '../lib/model/distributions';
-import { elbo, klWarmup } from '../lib/model/elbo';
+import { elbo } from '../lib/model/elbo';
 import { lerp, slerp } from '../lib/training/generate';
-import { check, runExercise, formatResult, CheckResult, BetaSweepRow, ReparameterizeFn, ElboFn } from '../lib/coursework/check';
+import { check, runExercise, formatResult, CheckResult, BetaSweepRow, ReparameterizeFn, ElboFn, IwaeFn } from '../lib/coursework/check';
+import { solutionOf } from './exercise-helpers';
 import { EXERCISES } from '../lib/coursework/exercises';
 import { LIBRARY_MODULES } from '../lib/coursework/library-use';
 
@@ -31,26 +32,12 @@ function allPass(r: CheckResult): void {
   assert.ok(r.total >= 4, `only ${r.total} cases`);
 }
 
-/** The library's functions in the exercises' signatures (what the solutions notebooks implement). */
+/** The solutions in the exercises' signatures (what the solutions notebooks implement). */
 const ref = {
-  fitGaussian: (points: number[][]) => {
-    const n = points.length;
-    const d = points[0].length;
-    const mean = Array.from({ length: d }, (_, j) => points.reduce((s, p) => s + p[j], 0) / n);
-    const cov = mean.map((mi, i) => mean.map((mj, j) => points.reduce((s, p) => s + (p[i] - mi) * (p[j] - mj), 0) / n));
-    return { mean, cov };
-  },
-  elbo: (x: tf.Tensor2D, out: { mean: tf.Tensor2D; logVar: tf.Tensor2D; logits: tf.Tensor2D }, beta: number) => elbo(x, out, { beta }),
-  warmupBeta: (step: number, warmupSteps: number, betaMax: number) => klWarmup({ warmupSteps, betaMax })(step),
-  iwaeBound: (x: tf.Tensor2D, mean: tf.Tensor2D, logVar: tf.Tensor2D, decode: (z: tf.Tensor2D) => tf.Tensor2D, eps: tf.Tensor3D) =>
-    tf.tidy(() => {
-      const k = eps.shape[0];
-      const logW = tf.unstack(eps).map((e) => {
-        const z = reparameterize(mean, logVar, e as tf.Tensor2D);
-        return tf.sub(tf.add(bernoulliLogLikelihood(x, decode(z)), logStandardNormal(z)), logNormal(z, mean, logVar));
-      });
-      return tf.sub(tf.logSumExp(tf.stack(logW), 0), Math.log(k));
-    }),
+  fitGaussian: solutionOf('fit-gaussian') as (points: number[][]) => { mean: number[]; cov: number[][] },
+  elbo: solutionOf('elbo') as ElboFn,
+  warmupBeta: solutionOf('kl-warmup') as (step: number, warmupSteps: number, betaMax: number) => number,
+  iwaeBound: solutionOf('iwae') as IwaeFn,
 };
 
 const goodSweep: BetaSweepRow[] = [
@@ -74,7 +61,7 @@ test('the library implementations pass every check, and the checks leave no tens
   assert.equal(tf.memory().numTensors, before);
 });
 
-test('every exercise id has a check; results carry points from lib/coursework/exercises.ts', () => {
+test('every exercise id has a check; results carry points from the exercise modules', () => {
   for (const e of EXERCISES) {
     const r = runExercise(e.id, undefined, quiet);
     assert.equal(r.id, e.id);

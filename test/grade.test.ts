@@ -248,6 +248,13 @@ test('the kernel\'s view of the project: the chapter\'s reference implementation
       assert.match(js, /the checks are not available while grading/);
       assert.doesNotMatch(js, /logSumExp|refKl|reduce\(|compareTensor/, `${judge} carries no reference computation`);
     }
+    // The exercise modules: their student's side (spec, schema, answer) only; plan, judge, reference and solution are stubs.
+    for (const e of EXERCISES) {
+      const js = fs.readFileSync(path.join(view, 'lib', 'coursework', 'exercises', `${e.id}.js`), 'utf8');
+      assert.match(js, /function answer\(/, `${chapter} ${e.id}`);
+      assert.match(js, /function plan\([^)]*\) \{\s*throw new Error\("plan \(lib\/coursework\/exercises\//, `${chapter} ${e.id}: plan`);
+      assert.doesNotMatch(js, /against the library|logSumExp\(|run\.core\(|compareTensor\)\(/, `${chapter} ${e.id}: no judge, no reference`);
+    }
     assert.ok(fs.existsSync(path.join(view, 'lib', 'index.d.ts')) && !fs.existsSync(path.join(view, 'lib', 'index.ts')), 'declarations, no sources');
     assert.ok(!fs.existsSync(path.join(view, 'exercises')) && !fs.existsSync(path.join(view, 'notebooks')) && !fs.existsSync(path.join(view, '.git')));
   }

@@ -59,3 +59,8 @@ export function perExampleShapeHint(batch: number, dim: number): (got: number[])
 export function vectors(rng: Rng, dim: number, scale = 1): number[] {
   return Array.from({ length: dim }, () => scale * rng.normal());
 }
+
+/** A tensor's values as a plain array (for a judge's alternatives). */
+export function valuesOf(t: tf.Tensor): number[] {
+  return Array.from(t.dataSync());
+}

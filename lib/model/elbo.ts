@@ -8,7 +8,7 @@
  * nats per example (averaged over the batch).
  */
 import * as tf from '@tensorflow/tfjs';
-import { bernoulliLogLikelihood, gaussianLogLikelihood, klDivergence } from './distributions';
+import { bernoulliLogLikelihood, gaussianLogLikelihood, klDivergence, klPerDimension } from './distributions';
 
 /** How the decoder output is read: Bernoulli logits, or (through a sigmoid) the mean of a Gaussian. */
 export type Likelihood = 'bernoulli' | 'gaussian';
@@ -84,10 +84,7 @@ export function logLikelihood(
  */
 export function freeBitsKl(mean: tf.Tensor2D, logVar: tf.Tensor2D, lambda: number): tf.Scalar {
   if (!Number.isFinite(lambda) || lambda < 0) throw new Error(`freeBitsKl: lambda must be a finite number ≥ 0, got ${lambda}`);
-  return tf.tidy(() => {
-    const perDim = tf.mul(tf.sub(tf.add(tf.exp(logVar), tf.square(mean)), tf.add(logVar, 1)), 0.5); // [batch, latentDim]
-    return tf.sum(tf.maximum(tf.mean(perDim, 0), lambda)) as tf.Scalar; // Σ_j max(λ, KL_j)
-  });
+  return tf.tidy(() => tf.sum(tf.maximum(tf.mean(klPerDimension(mean, logVar), 0), lambda)) as tf.Scalar); // Σ_j max(λ, KL_j)
 }
 
 /**

@@ -1,0 +1,18 @@
+// The exercises' solutions as functions (the ones the solution notebooks' cells are copied from,
+// lib/coursework/exercise.ts's SolutionSource), for the tests of the checks and of the protocol.
+import * as path from 'node:path';
+import type { ExerciseModule } from '../lib/coursework/exercise';
+import { exerciseModule } from '../lib/coursework/registry';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** The function the solution cell of exercise `id` defines last (the answer), loaded from its module under lib/. */
+export function solutionOf(id: string): (...args: never[]) => unknown {
+  const m = exerciseModule(id) as ExerciseModule;
+  const src = m.notebook.solution;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const mod = require(path.join(ROOT, 'lib', src.module)) as Record<string, unknown>;
+  const fn = mod[src.functions[src.functions.length - 1]];
+  if (typeof fn !== 'function') throw new Error(`${id}: lib/${src.module} has no function ${src.functions[src.functions.length - 1]}`);
+  return fn as (...args: never[]) => unknown;
+}
