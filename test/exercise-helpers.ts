@@ -11,8 +11,10 @@ export function solutionOf(id: string): (...args: never[]) => unknown {
   const m = exerciseModule(id) as ExerciseModule;
   const src = m.notebook.solution;
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const mod = require(path.join(ROOT, 'lib', src.module)) as Record<string, unknown>;
-  const fn = mod[src.functions[src.functions.length - 1]];
-  if (typeof fn !== 'function') throw new Error(`${id}: lib/${src.module} has no function ${src.functions[src.functions.length - 1]}`);
+  const last = src.functions[src.functions.length - 1];
+  const [module, name] = last.includes('#') ? last.split('#') : [src.module, last];
+  const mod = require(path.join(ROOT, 'lib', module)) as Record<string, unknown>;
+  const fn = mod[name];
+  if (typeof fn !== 'function') throw new Error(`${id}: lib/${module} has no function ${name}`);
   return fn as (...args: never[]) => unknown;
 }

@@ -63,7 +63,7 @@ export type NotebookCell = { kind: 'md'; text: string } | { kind: 'code'; code: 
 export interface SolutionSource {
   /** Path under lib/ without `.ts`, e.g. 'model/distributions' or 'coursework/exercises/iwae'. */
   module: string;
-  /** The functions, in the order the cell defines them; the last one is the answer. */
+  /** The functions, in the order the cell defines them; the last one is the answer. `module#name` takes one from another module. */
   functions: string[];
   /** Expressions of the source replaced by their values in the cell (a module constant the notebook spells out). */
   inline?: Record<string, string>;

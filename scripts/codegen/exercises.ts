@@ -77,12 +77,14 @@ export const GUARDS = new Set(['rank2', 'sameShape', 'checkSameLength']);
  * comment, its `export` and its argument checks, joined by a blank line, with `src.inline`'s replacements.
  */
 export function solutionCode(src: SolutionSource, root = ROOT): string {
-  const file = path.join(root, 'lib', `${src.module}.ts`);
-  const text = fs.readFileSync(file, 'utf8');
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2020, true, ts.ScriptKind.TS);
-  const parts = src.functions.map((name) => {
+  const parts = src.functions.map((entry) => {
+    // `module#name` takes the function from another module (a helper the answer builds on).
+    const [module, name] = entry.includes('#') ? (entry.split('#') as [string, string]) : [src.module, entry];
+    const file = path.join(root, 'lib', `${module}.ts`);
+    const text = fs.readFileSync(file, 'utf8');
+    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2020, true, ts.ScriptKind.TS);
     const fn = sf.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === name && s.body !== undefined);
-    if (!fn || !fn.body) throw new Error(`make-exercises: lib/${src.module}.ts has no top-level function ${name} (a solution names it)`);
+    if (!fn || !fn.body) throw new Error(`make-exercises: lib/${module}.ts has no top-level function ${name} (a solution names it)`);
     const start = fn.getStart(sf);
     const cuts: [number, number][] = [];
     for (const st of fn.body.statements) {
