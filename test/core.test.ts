@@ -38,7 +38,7 @@ test('the check can fail: lib/index.ts (files, the native backend) does not bund
 });
 
 test('core exports what a page needs to run a trained model', () => {
-  for (const name of ['createVAE', 'modelFromArtifacts', 'decoderFromArtifacts', 'reparameterize', 'klDivergence', 'elbo', 'lerp', 'slerp', 'decodeLatents', 'latentScatter', 'figureToSvg']) {
+  for (const name of ['createVAE', 'modelFromArtifacts', 'decoderFromArtifacts', 'reparameterize', 'klDivergence', 'elbo', 'lerp', 'slerp', 'decodeLatents', 'latentScatter', 'figureToSvg', 'train', 'trainStep', 'trainRecipe', 'embeddedData', 'setEmbeddedDigits', 'pick']) {
     assert.equal(typeof (core as Record<string, unknown>)[name], 'function', name);
   }
 });

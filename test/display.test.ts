@@ -213,3 +213,11 @@ test('profile(): VAE_PROFILE quick|full, default full, anything else is a clear 
     else process.env.VAE_PROFILE = saved;
   }
 });
+
+test('formatTable shows a measurement over seeds as mean ± sd', () => {
+  const t = formatTable([
+    { model: 'dense', negElbo: { mean: 114.531, sd: 0.42, n: 3 } },
+    { model: 'conv', negElbo: { mean: 112.6, sd: 1.25, n: 3 } },
+  ]);
+  assert.equal(t, ['model        negElbo', '-----  -------------', 'dense  114.53 ± 0.42', 'conv   112.60 ± 1.25'].join('\n'));
+});

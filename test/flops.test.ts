@@ -8,7 +8,7 @@ import { createVAE } from '../lib/model/vae';
 import { createAutoencoder } from '../lib/model/autoencoder';
 import { subset } from '../lib/data/dataset';
 import { loadData } from '../lib/data/load';
-import { train } from '../lib/training/train';
+import { train } from '../lib/training/train-node';
 import { trainingFlops, modelFlops, matMulFlops } from '../lib/model/flops';
 
 before(async () => {

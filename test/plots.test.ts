@@ -8,6 +8,7 @@ import {
   imageGrid,
   lineChart,
   barChart,
+  seriesOfSummaries,
   DIGIT_COLOURS,
   type Figure,
 } from '../lib/figures/plots';
@@ -145,4 +146,17 @@ test('figures are deterministic', () => {
   assert.deepEqual(JSON.stringify(lossCurve(history)), JSON.stringify(lossCurve(history)));
   const img = Float32Array.from({ length: 784 * 2 }, (_, i) => (i % 5) / 4);
   assert.equal(JSON.stringify(imageGrid(img)), JSON.stringify(imageGrid(img)));
+});
+
+test('error bars: a series measured over seeds carries plotly error_y (the sds); bad errors are refused', () => {
+  const s = seriesOfSummaries('conv', [{ mean: 112.6, sd: 1.2 }, { mean: 110.1, sd: 0.4 }]);
+  assert.deepEqual(s, { name: 'conv', y: [112.6, 110.1], error: [1.2, 0.4] });
+  const line = lineChart({ x: [1, 2], ys: [s, { name: 'no bars', y: [1, 2] }] });
+  assertPlainJson(line);
+  assert.deepEqual(line.data[0].error_y, { type: 'data', array: [1.2, 0.4], visible: true, thickness: 1.5, width: 4 });
+  assert.equal(line.data[1].error_y, undefined);
+  const bar = barChart({ x: ['AE', 'VAE'], ys: [s] });
+  assert.deepEqual((bar.data[0].error_y as { array: number[] }).array, [1.2, 0.4]);
+  assert.throws(() => lineChart({ x: [1, 2], ys: [{ name: 'e', y: [1, 2], error: [1] }] }), /series 'e' has 1 error values for 2 x values/);
+  assert.throws(() => barChart({ x: ['a'], ys: [{ name: 'e', y: [1], error: [-1] }] }), /error 0 is -1; an error bar is a half-width ≥ 0/);
 });

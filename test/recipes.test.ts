@@ -9,10 +9,9 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/backend';
 import { loadData } from '../lib/data/load';
-import type { Dataset } from '../lib/data/dataset';
-import {
-  autoencoder2d, betaVae, bookClassifier, convVae, describeRecipe, referenceVae, trainRecipe, vae2d, type Recipe,
-} from '../lib/training/recipes';
+import { subset, type Dataset } from '../lib/data/dataset';
+import { autoencoder2d, betaVae, binarizedData, bookData, convVae, describeRecipe, literatureVae, referenceVae, setRecipeCache, trainRecipe, vae2d, type Recipe, type RecipeCache } from '../lib/training/recipes';
+import { bookClassifier, diskRecipeCache } from '../lib/training/recipes-node';
 import { classProbabilities } from '../lib/training/recognizability';
 
 let trainSet: Dataset;
@@ -121,4 +120,60 @@ test('bookClassifier: trained once per data set and loaded after, with the same 
   assert.ok(fs.readdirSync(dir).some((f) => f.startsWith('digit-classifier-')));
   a.net.dispose();
   b.net.dispose();
+});
+
+test('trainRecipe with no registered cache trains every time; a RecipeCache of its own is used and replays the logs', async () => {
+  const trainWith = trainRecipe;
+  const recipe: Recipe = { name: 'in-memory', kind: 'vae', model: { latentDim: 2, hiddenUnits: [16], seed: 0 }, training: { epochs: 1 } };
+  const data = { train: subset(trainSet, 128), test: subset(testSet, 32) };
+  setRecipeCache(undefined); // a page's situation
+  try {
+    for (let i = 0; i < 2; i++) {
+      const uncached = await trainWith(recipe, data);
+      assert.equal(uncached.cached, false);
+      uncached.model.dispose();
+    }
+  } finally {
+    setRecipeCache(diskRecipeCache);
+  }
+  const store = new Map<string, unknown>();
+  const cache: RecipeCache = {
+    run: async (r, key, build) => {
+      const k = JSON.stringify([r.name, key.model, key.training, key.data.size, key.test.size]);
+      const hit = store.get(k) as Awaited<ReturnType<typeof build>> | undefined;
+      if (hit) return { value: hit, cached: true };
+      const value = await build();
+      store.set(k, value);
+      return { value, cached: false };
+    },
+  };
+  const first = await trainWith(recipe, data, { cache });
+  const epochs: number[] = [];
+  const second = await trainWith(recipe, data, { cache, onEpoch: (e) => void epochs.push(e.epoch) });
+  assert.equal(first.cached, false);
+  assert.equal(second.cached, true);
+  assert.equal(second.model, first.model);
+  assert.deepEqual(epochs, [1]);
+  first.model.dispose();
+});
+
+test('binarizedData and literatureVae: the full MNIST with a fixed binary test set; the quick profile trains on the embedded digits', async () => {
+  const full = binarizedData('full');
+  assert.equal(full.train.size, 60000);
+  assert.equal(full.test.size, 10000);
+  assert.ok(full.test.images.every((v) => v === 0 || v === 1), 'the test set is binary');
+  assert.ok(full.train.images.some((v) => v > 0 && v < 1), 'the training digits stay grey (binarized per batch)');
+  assert.equal(binarizedData('full').test, full.test, 'binarized once');
+  const quick = binarizedData('quick');
+  assert.equal(quick.train.size, 1000);
+  assert.ok(quick.test.images.every((v) => v === 0 || v === 1));
+  const recipe = literatureVae('quick');
+  assert.equal(recipe.model.likelihood, 'bernoulli-binary');
+  assert.match(describeRecipe(literatureVae('full')), /784-500-500-50, 20 epochs, Adam 0\.001 → 0\.00001 \(cosine\).*binarize sample, bernoulli-binary likelihood/);
+  const run = await trainRecipe(recipe, { train: subset(quick.train, 256), test: quick.test }, { cache: false });
+  assert.equal(run.model.config.likelihood, 'bernoulli-binary');
+  assert.ok(Number.isFinite(run.result.epochs[0].test?.elbo));
+  // The binary likelihood refuses grey test digits: its numbers would not be log-probabilities.
+  await assert.rejects(trainRecipe(recipe, { train: subset(quick.train, 256), test: bookData('quick').test }, { cache: false }), /outside the support of the 'bernoulli-binary' likelihood/);
+  run.model.dispose();
 });

@@ -218,3 +218,33 @@ test('deterministic, and an empty figure says it waits for data', () => {
   assert.match(figureToSvg({ data: [{ type: 'scatter', y: [] }] }), /waiting for data/);
   parseXml(figureToSvg({ data: [] }));
 });
+
+test('error bars: a whisker per point spanning y ± error, at each bar\'s centre, inside the plot', () => {
+  const whiskersOf = (svg: string): { x: number; top: number; bottom: number }[] =>
+    byClass(parseXml(svg), 'error-bars').flatMap((e) =>
+      Array.from(e.attrs.d.matchAll(/M(-?[\d.]+) (-?[\d.]+)V(-?[\d.]+)/g), (m) => ({ x: Number(m[1]), top: Number(m[2]), bottom: Number(m[3]) })));
+  const line = lineChart({ x: [1, 2, 3], ys: [{ name: 'm', y: [10, 20, 30], error: [1, 2, 10], markers: true }] });
+  const svg = figureToSvg(line);
+  const w = whiskersOf(svg);
+  assert.equal(w.length, 3);
+  const dots = markerPoints(byClass(parseXml(svg), 'markers')[0]);
+  w.forEach((b, i) => {
+    assert.ok(Math.abs(b.x - dots[i][0]) < 1, 'whisker at the point');
+    assert.ok(b.top < dots[i][1] && dots[i][1] < b.bottom, 'the point inside its whisker');
+  });
+  // Lengths proportional to the errors (2, 4 and 20 units).
+  const len = w.map((b) => b.bottom - b.top);
+  assert.ok(Math.abs(len[2] / len[0] - 10) < 0.1 && Math.abs(len[1] / len[0] - 2) < 0.05, len.join(' '));
+  // The range grows to hold the whiskers: 30 + 10 = 40 is inside the plot box.
+  const frame = findAll(parseXml(svg), (e) => e.name === 'rect' && e.attrs.stroke === '#999')[0];
+  assert.ok(w[2].top >= Number(frame.attrs.y) - 0.1);
+  assert.equal(whiskersOf(figureToSvg(lineChart({ x: [1, 2], ys: [{ name: 'm', y: [1, 2] }] }))).length, 0, 'no error, no whiskers');
+  const bars = barChart({ x: ['AE', 'VAE'], ys: [{ name: 'a', y: [5, 6], error: [0.5, 0.5] }, { name: 'b', y: [4, 7], error: [1, 1] }] });
+  const bsvg = parseXml(figureToSvg(bars));
+  const rects = byClass(bsvg, 'bar');
+  const bw = whiskersOf(figureToSvg(bars));
+  assert.equal(bw.length, 4);
+  // Series a's whiskers, then b's: each at the centre of its bar.
+  const centres = [rects[0], rects[1], rects[2], rects[3]].map((r) => Number(r.attrs.x) + Number(r.attrs.width) / 2);
+  bw.forEach((b, i) => assert.ok(Math.abs(b.x - centres[i]) < 0.2, `whisker ${i} at its bar's centre`));
+});

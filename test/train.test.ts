@@ -10,7 +10,8 @@ import { subset, type Dataset } from '../lib/data/dataset';
 import { loadData } from '../lib/data/load';
 import { createVAE } from '../lib/model/vae';
 import { createAutoencoder } from '../lib/model/autoencoder';
-import { train, type EpochLog } from '../lib/training/train';
+import { train } from '../lib/training/train-node';
+import { train as trainLoop, type EpochLog, type TrainConfig } from '../lib/training/train';
 import { klWarmup } from '../lib/model/elbo';
 import { loadModel, latestCheckpoint } from '../lib/io/save';
 import { findEventFiles, readEventFile, readSummaries } from '../lib/io/tensorboard';
@@ -138,13 +139,17 @@ test('NaN guard: a learning rate of 1e9 stops with an error naming epoch and ste
   vae.dispose();
 });
 
-test('NaN guard: NaN in the data stops at the first batch', async () => {
+test('NaN guard: NaN in the data is refused before training; a loss that is not finite stops at the first batch', async () => {
   const bad = subset(data, 64);
   const images = bad.images.slice();
   images[100] = NaN;
   const vae = createVAE({ latentDim: 4, hiddenUnits: [32], seed: 0 });
-  await assert.rejects(train(vae, { ...bad, images }, { epochs: 2, batchSize: 64 }), /train: loss became NaN at epoch 1, step 1 /);
+  await assert.rejects(train(vae, { ...bad, images }, { epochs: 2, batchSize: 64 }), /train: data '.*' has value NaN at index 100, outside the support/);
+  // A Gaussian decoder with σ² = e^-200, which is 0 in float32: every pixel's term is infinite or 0·∞.
+  const overflow = createVAE({ latentDim: 4, hiddenUnits: [32], seed: 0, likelihood: 'gaussian', outputLogVar: -200 });
+  await assert.rejects(train(overflow, bad, { epochs: 2, batchSize: 64 }), /train: loss became (NaN|Infinity) at epoch 1, step 1 /);
   vae.dispose();
+  overflow.dispose();
 });
 
 test('bad inputs: data of the wrong image size, epochs 0, negative learning rate', async () => {
@@ -273,4 +278,31 @@ test('TensorBoard logging changes no training number; an autoencoder logs its co
   assert.ok(!s.scalars.some((e) => e.tag.startsWith('test/')));
   ae.dispose();
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the browser-safe loop: callbacks in order (epoch begin, batches, epoch, end, also after an error); file options refused', async () => {
+  const small = subset(data, 256);
+  const events: string[] = [];
+  const result = await trainLoop(createVAE({ seed: 0 }), small, {
+    epochs: 2,
+    batchSize: 128,
+    callbacks: [{
+      onEpochBegin: (epoch, info) => void events.push(`begin${epoch}/${info.epochs}:${info.stepsPerEpoch}`),
+      onBatch: (log) => void events.push(`b${log.step}`),
+      onEpoch: (log) => void events.push(`e${log.epoch}`),
+      onEnd: () => void events.push('end'),
+    }],
+    onBatch: (log) => void events.push(`user-b${log.step}`),
+  });
+  assert.equal(result.steps, 4);
+  assert.deepEqual(events, ['begin1/2:2', 'b1', 'user-b1', 'b2', 'user-b2', 'e1', 'begin2/2:2', 'b3', 'user-b3', 'b4', 'user-b4', 'e2', 'end']);
+  const ended: string[] = [];
+  await assert.rejects(
+    trainLoop(createVAE({ seed: 0 }), small, { epochs: 1, learningRate: 1e9, callbacks: [{ onEnd: () => void ended.push('end') }] }),
+    /loss became/,
+  );
+  assert.deepEqual(ended, ['end']);
+  for (const key of ['checkpointDir', 'logDir']) {
+    await assert.rejects(trainLoop(createVAE({ seed: 0 }), small, { epochs: 1, [key]: tmpDir('refused') } as Partial<TrainConfig>), new RegExp(`${key} needs files`));
+  }
 });

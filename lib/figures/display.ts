@@ -22,6 +22,7 @@ import type { Display } from 'tslab';
 import { digitGridPng, encodePng, DigitGridOptions, DEFAULT_DIGIT_GRID } from './png';
 import { figureToSvg } from './svgchart';
 import { gridLayout } from './grid';
+import { formatMeanSd, type MeanSd } from './intervals';
 
 /** The MIME type of plotly figures (JupyterLab's plotly renderer, nbconvert, the book). */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
@@ -303,12 +304,18 @@ export function showText(text: string): void {
   else console.log(text);
 }
 
-/** A fixed-width text table of rows (numbers rounded to `digits` decimals), e.g. the test metrics of chapter 4. */
-export function formatTable(rows: readonly Record<string, string | number>[], digits = 2): string {
+/** A table cell: text, a number, or a number measured over seeds (shown as mean ± sd, lib/figures/intervals.ts). */
+export type TableCell = string | number | MeanSd;
+
+/**
+ * A fixed-width text table of rows (numbers rounded to `digits` decimals, measurements over seeds as
+ * "mean ± sd"), e.g. the test metrics of chapter 4.
+ */
+export function formatTable(rows: readonly Record<string, TableCell>[], digits = 2): string {
   if (rows.length === 0) return '(no rows)';
   const cols = Array.from(new Set(rows.flatMap((r) => Object.keys(r))));
-  const cell = (v: string | number | undefined): string =>
-    v === undefined ? '' : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(digits)) : v;
+  const cell = (v: TableCell | undefined): string =>
+    v === undefined ? '' : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(digits)) : typeof v === 'string' ? v : formatMeanSd(v, digits);
   const table = [cols, ...rows.map((r) => cols.map((c) => cell(r[c])))];
   const widths = cols.map((_, j) => Math.max(...table.map((line) => line[j].length)));
   const fmt = (line: string[]): string =>
@@ -317,6 +324,6 @@ export function formatTable(rows: readonly Record<string, string | number>[], di
 }
 
 /** Prints `formatTable(rows)` as text output. */
-export function showTable(rows: readonly Record<string, string | number>[], digits = 2): void {
+export function showTable(rows: readonly Record<string, TableCell>[], digits = 2): void {
   showText(formatTable(rows, digits));
 }

@@ -65,24 +65,46 @@ export interface Series {
   name: string;
   /** One value per x. */
   y: ArrayLike<number>;
+  /**
+   * Error bar half-widths, one per x (the sd over seeds): drawn as y ± error (plotly `error_y`). Absent: no bars.
+   */
+  error?: ArrayLike<number>;
+  /** Draw markers at the points as well as the line (lineChart; default false). */
+  markers?: boolean;
 }
 
-/** Lines sharing one x axis. */
+/** A series from values measured over seeds: y = the means, error = the sds (lib/figures/intervals.ts). */
+export function seriesOfSummaries(name: string, values: readonly { mean: number; sd: number }[]): Series {
+  return { name, y: values.map((v) => v.mean), error: values.map((v) => v.sd) };
+}
+
+/** The trace fields of a series' error bars (plotly error_y, symmetric, data-valued), or none. */
+function errorBars(chart: string, s: Series, n: number): Record<string, unknown> {
+  if (s.error === undefined) return {};
+  if (s.error.length !== n) throw new Error(`${chart}: series '${s.name}' has ${s.error.length} error values for ${n} x values`);
+  const array = Array.from(s.error, (e, i) => {
+    if (!(e >= 0)) throw new Error(`${chart}: series '${s.name}' error ${i} is ${e}; an error bar is a half-width ≥ 0`);
+    return num(e);
+  });
+  return { error_y: { type: 'data', array, visible: true, thickness: 1.5, width: 4 } };
+}
+
+/** Lines sharing one x axis (with error bars for series that carry them). */
 export function lineChart(spec: { x: ArrayLike<number>; ys: Series[] }, opts: PlotOptions = {}): Figure {
   const x = Array.from(spec.x, (v) => num(v));
   const data: PlotlyTrace[] = spec.ys.map((s) => {
     if (s.y.length !== x.length) throw new Error(`lineChart: series '${s.name}' has ${s.y.length} values for ${x.length} x values`);
-    return { type: 'scatter', mode: 'lines', name: s.name, x, y: Array.from(s.y, (v) => num(v)) };
+    return { type: 'scatter', mode: s.markers ? 'lines+markers' : 'lines', name: s.name, x, y: Array.from(s.y, (v) => num(v)), ...errorBars('lineChart', s, x.length) };
   });
   return { data, layout: baseLayout(opts) };
 }
 
-/** Grouped bars, e.g. KL per latent dimension or a metric per digit. */
+/** Grouped bars, e.g. KL per latent dimension or a metric per digit (with error bars for series that carry them). */
 export function barChart(spec: { x: ArrayLike<number | string>; ys: Series[] }, opts: PlotOptions = {}): Figure {
   const x = Array.from(spec.x, (v) => (typeof v === 'number' ? num(v) : v));
   const data: PlotlyTrace[] = spec.ys.map((s) => {
     if (s.y.length !== x.length) throw new Error(`barChart: series '${s.name}' has ${s.y.length} values for ${x.length} x values`);
-    return { type: 'bar', name: s.name, x, y: Array.from(s.y, (v) => num(v)) };
+    return { type: 'bar', name: s.name, x, y: Array.from(s.y, (v) => num(v)), ...errorBars('barChart', s, x.length) };
   });
   return { data, layout: { ...baseLayout(opts), barmode: 'group' } };
 }

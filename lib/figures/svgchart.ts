@@ -8,7 +8,7 @@
  *   (jupyterlab-plotly 7) keeps the first graph it drew and ignores later `update_display_data` messages for
  *   the same output; an SVG output is re-rendered on every update.
  *
- * It draws what plots.ts makes: scatter traces (lines and/or markers, linear or log y, a second y axis),
+ * It draws what plots.ts makes: scatter traces (lines and/or markers, linear or log y, a second y axis, error bars),
  * bars (grouped, stacked or overlaid), and heat maps (small ones cell by cell, large ones such as image grids
  * as one embedded PNG). Other trace types are skipped and named in the drawing. Compact by design: a long
  * curve is drawn through the extremes of a few hundred slices, markers are dots of one path, and the figure
@@ -94,6 +94,9 @@ interface XySeries {
   /** x (a number, or a category) and y per point; null = a gap. */
   xs: (number | string | null)[];
   ys: (number | null)[];
+  /** Error bar extents below and above each y (plotly error_y: `array`, and `arrayminus` when asymmetric); none = no bars. */
+  errLo?: (number | null)[];
+  errHi?: (number | null)[];
   /** Points in the spec (finite or not). */
   count: number;
 }
@@ -112,6 +115,9 @@ function readXy(t: Record<string, unknown>, kind: 'scatter' | 'bar', i: number):
   const ys = values(t.y);
   const xs = t.x === undefined ? ys.map((_, k) => k) : values(t.x);
   const n = Math.min(xs.length, ys.length);
+  const err = obj(t.error_y);
+  const hasErr = err.visible !== false && Array.isArray(err.array) && (err.type === undefined || err.type === 'data');
+  const errOf = (v: unknown): (number | null)[] => values(v).slice(0, n).map((e) => (finite(e) && e >= 0 ? e : null));
   // plotly's default mode: lines and markers for fewer than 20 points, lines alone otherwise.
   const mode = kind === 'bar' ? '' : typeof t.mode === 'string' ? t.mode : n < 20 ? 'lines+markers' : 'lines';
   return {
@@ -126,6 +132,7 @@ function readXy(t: Record<string, unknown>, kind: 'scatter' | 'bar', i: number):
     y2: t.yaxis === 'y2',
     xs: xs.slice(0, n).map((x) => (finite(x) || typeof x === 'string' ? x : null)),
     ys: ys.slice(0, n).map((y) => (finite(y) ? y : null)),
+    ...(hasErr ? { errHi: errOf(err.array), errLo: errOf(err.symmetric === false && Array.isArray(err.arrayminus) ? err.arrayminus : err.array) } : {}),
     count: n,
   };
 }
@@ -252,6 +259,17 @@ function drawXy(xy: XySeries[], layout: Layout, box: Box, height: number, opts: 
   const xVals: number[] = [];
   const yVals = rects.filter((b) => !b.s.y2).flatMap((b) => [b.y0, b.y1]).filter((v) => !logY || v > 0).map((v) => (logY ? Math.log10(v) : v));
   const y2Vals = rects.filter((b) => b.s.y2).flatMap((b) => [b.y0, b.y1]);
+  // Error bars must fit inside the plot too (their ends, on a log axis only those above 0).
+  for (const s of xy) {
+    if (!s.errHi) continue;
+    s.ys.forEach((y, j) => {
+      if (y === null || xOf(s.xs[j]) === null) return;
+      for (const e of [y - (s.errLo?.[j] ?? 0), y + (s.errHi?.[j] ?? 0)]) {
+        const v = yOf(e, logY && !s.y2);
+        if (v !== null) (s.y2 ? y2Vals : yVals).push(v);
+      }
+    });
+  }
   for (const s of xy) {
     if (s.kind !== 'scatter') continue;
     s.xs.forEach((x, j) => {
@@ -299,6 +317,28 @@ function drawXy(xy: XySeries[], layout: Layout, box: Box, height: number, opts: 
       `<rect class="bar" x="${r1(left)}" y="${r1(Math.min(scale(a), scale(b)))}" width="${r1(bw)}" height="${r1(Math.abs(scale(a) - scale(b)))}" ` +
         `fill="${esc(s.colour)}"${barmode === 'overlay' ? ' fill-opacity="0.6"' : ''}/>`,
     );
+  }
+  // Error bars: a vertical whisker with caps at each point (or at the centre of each bar).
+  const whiskers: string[] = [];
+  const clampY = (v: number, onLog: boolean): number => (onLog ? Math.log10(Math.max(v, 10 ** y0)) : v);
+  for (const s of xy) {
+    if (!s.errHi) continue;
+    const k = bars.indexOf(s);
+    s.xs.forEach((x, j) => {
+      const xv = xOf(x);
+      const y = s.ys[j];
+      const lo = s.errLo?.[j];
+      const hi = s.errHi?.[j];
+      if (xv === null || y === null || lo == null || hi == null) return;
+      const cx = s.kind === 'bar' ? sx(xv) - slot * 0.4 + (barmode === 'group' ? k : 0) * bw + bw / 2 : sx(xv);
+      const onLog = logY && !s.y2;
+      const scale = s.y2 ? sy2 : sy;
+      const top = scale(clampY(y + hi, onLog));
+      const bottom = scale(clampY(y - lo, onLog));
+      const cap = Math.min(4, s.kind === 'bar' ? bw / 4 : 4);
+      whiskers.push(`M${r1(cx)} ${r1(top)}V${r1(bottom)}M${r1(cx - cap)} ${r1(top)}h${r1(2 * cap)}M${r1(cx - cap)} ${r1(bottom)}h${r1(2 * cap)}`);
+    });
+    if (whiskers.length) parts.push(`<path class="error-bars" fill="none" stroke="${esc(s.kind === 'bar' ? '#333' : s.colour)}" stroke-width="1.4" d="${whiskers.splice(0).join('')}"/>`);
   }
   for (const s of xy) {
     if (s.kind !== 'scatter') continue;

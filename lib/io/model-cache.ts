@@ -3,8 +3,11 @@
  * the book's rebuilds and a reader's second run of a notebook in JupyterLab load it instead of training it
  * again. An entry lives in `.cache/models/<name>-<key>/` (or under $VAE_MODEL_CACHE; `VAE_MODEL_CACHE=off`
  * turns the cache off), and its key is a sha256 over everything that can change the trained weights: what the
- * caller passes (the recipe and fingerprints of the data), the library's sources (every file under lib/ and
- * package-lock.json) and the backend (the same seed gives the same numbers only on the same backend).
+ * caller passes (the recipe and fingerprints of the data), the code that trains it (the caller names the
+ * function; an esbuild bundle of it and the backend setup, lib/io/fingerprint.ts codeFingerprint, so a comment
+ * edit retrains nothing and an edited formula retrains exactly the models whose code reaches it; without a name,
+ * every library source), package-lock.json and the backend (the same seed gives the same numbers only on the
+ * same backend).
  *
  * Two processes that want the same entry at once (the book executes two notebooks at a time) do not both
  * train it: the first takes a lock file, the second waits for the entry and loads it. A lock left by a process
@@ -16,7 +19,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { libraryFingerprint, repositoryRoot } from './fingerprint';
+import { codeFingerprint, libraryFingerprint, repositoryRoot } from './fingerprint';
 
 /** Where entries go: $VAE_MODEL_CACHE, else <root>/.cache/models; undefined when VAE_MODEL_CACHE=off. */
 export function modelCacheDir(): string | undefined {
@@ -25,12 +28,36 @@ export function modelCacheDir(): string | undefined {
   return env === '' ? path.join(repositoryRoot(), '.cache', 'models') : path.resolve(env);
 }
 
-/** The key of an entry: `parts` (JSON), the library fingerprint and the active backend. */
-export function modelCacheKey(parts: unknown): string {
+/** A function that makes an entry: exported name `name` of `module` (a path from the repository root). */
+export interface TrainingCode {
+  /** 'lib/training/recipes' (no extension needed). */
+  module: string;
+  /** The exported function, e.g. 'trainRecipe'. */
+  name: string;
+}
+
+/**
+ * The fingerprint of the code that makes an entry: `code` and initBackend (which registers the backend's kernel
+ * fixes) bundled, or every library source when no `code` is named.
+ */
+export function trainingCodeFingerprint(code?: TrainingCode | readonly TrainingCode[], root = repositoryRoot()): string {
+  const entries = code === undefined ? [] : Array.isArray(code) ? code : [code as TrainingCode];
+  if (!entries.length) return `library:${libraryFingerprint(root)}`;
+  const from = (m: string) => `./${m.replace(/^\.?\//, '').replace(/\.ts$/, '')}`;
+  const exports = [...entries, { module: 'lib/backend/backend', name: 'initBackend' }].map((e) => `export { ${e.name} } from '${from(e.module)}';`);
+  const fp = codeFingerprint({ root, modules: [exports.join('\n')] });
+  return `${fp.how}:${fp.hash}`;
+}
+
+/** The key of an entry: `parts` (JSON), the code that makes it (trainingCodeFingerprint) and the active backend. */
+export function modelCacheKey(parts: unknown, code?: TrainingCode | readonly TrainingCode[]): string {
   const h = createHash('sha256');
   h.update(JSON.stringify(parts));
   h.update('\0');
-  h.update(libraryFingerprint());
+  h.update(trainingCodeFingerprint(code));
+  h.update('\0');
+  const lock = path.join(repositoryRoot(), 'package-lock.json');
+  h.update(fs.existsSync(lock) ? fs.readFileSync(lock) : '<absent>');
   h.update('\0');
   h.update(tf.getBackend() ?? 'none');
   return h.digest('hex').slice(0, 24);
@@ -47,6 +74,11 @@ export interface CachedValue<T> {
 export interface CacheFunctions<T> {
   /** Makes the value (trains the model). */
   build(): Promise<T>;
+  /**
+   * The exported functions whose code `build`, `save` and `load` run (their bundle is part of the key). Without
+   * them the key covers every library source: correct, but any library edit then retrains.
+   */
+  code?: TrainingCode | readonly TrainingCode[];
   /** Writes the value into an empty folder. */
   save(value: T, dir: string): Promise<void>;
   /** Reads it back from a folder `save` wrote. */
@@ -94,7 +126,7 @@ export async function cachedModel<T>(name: string, parts: unknown, fns: CacheFun
   if (!/^[a-z0-9]+([.-][a-z0-9]+)*$/.test(name)) throw new Error(`cachedModel: name must be lower-case letters and digits joined by '-' or '.', got '${name}'`);
   const root = modelCacheDir();
   if (root === undefined) return { value: await fns.build(), cached: false };
-  const dir = path.join(root, `${name}-${modelCacheKey(parts)}`);
+  const dir = path.join(root, `${name}-${modelCacheKey(parts, fns.code)}`);
   const lock = `${dir}.lock`;
   fs.mkdirSync(root, { recursive: true });
   for (let waited = 0; ; waited++) {

@@ -8,10 +8,8 @@
  * nats per example (averaged over the batch).
  */
 import * as tf from '@tensorflow/tfjs';
-import { bernoulliLogLikelihood, gaussianLogLikelihood, klDivergence, klPerDimension } from './distributions';
-
-/** How the decoder output is read: Bernoulli logits, or (through a sigmoid) the mean of a Gaussian. */
-export type Likelihood = 'bernoulli' | 'gaussian';
+import { klDivergence, klPerDimension } from './distributions';
+import { likelihoodOf, type Likelihood, type LikelihoodName } from './likelihood';
 
 /** What a VAE forward pass hands the loss: the posterior's parameters, the sample and the decoder output. */
 export interface ElboInputs {
@@ -24,9 +22,9 @@ export interface ElboInputs {
 export interface ElboOptions {
   /** Weight of the KL term in the loss (β-VAE, Higgins et al. 2017; chapters 4 and 6). 1 = the true ELBO. */
   beta?: number;
-  /** Decoder likelihood: 'bernoulli' (logits) or 'gaussian' (mean = sigmoid(logits)). */
-  likelihood?: Likelihood;
-  /** log σ² of the Gaussian decoder (fixed, shared by all pixels); ignored for Bernoulli. */
+  /** Decoder likelihood p(x|z): an entry of LIKELIHOODS (lib/model/likelihood.ts) or its name. */
+  likelihood?: LikelihoodName | Likelihood;
+  /** log σ² of the Gaussian decoder (fixed, shared by all pixels); ignored by the other likelihoods. */
   outputLogVar?: number;
   /**
    * Free bits λ, nats per latent dimension (Kingma et al. 2016; chapter 4): the loss's KL term becomes
@@ -61,20 +59,16 @@ export interface ElboTerms {
 }
 
 /**
- * log p(x | z) per example for the chosen likelihood, from the decoder's logits.
+ * log p(x | z) per example for the chosen likelihood (lib/model/likelihood.ts), from the decoder's logits.
  * Shared by the ELBO, the IWAE estimate and the autoencoder loss.
  */
 export function logLikelihood(
   x: tf.Tensor2D,
   logits: tf.Tensor2D,
-  likelihood: Likelihood = 'bernoulli',
+  likelihood: LikelihoodName | Likelihood = 'bernoulli',
   outputLogVar = 0,
 ): tf.Tensor1D {
-  if (likelihood === 'bernoulli') return bernoulliLogLikelihood(x, logits);
-  if (likelihood === 'gaussian') {
-    return tf.tidy(() => gaussianLogLikelihood(x, tf.sigmoid(logits) as tf.Tensor2D, outputLogVar));
-  }
-  throw new Error(`logLikelihood: unknown likelihood '${String(likelihood)}' (use 'bernoulli' or 'gaussian')`);
+  return likelihoodOf(likelihood, 'logLikelihood').logProb(x, logits, { outputLogVar });
 }
 
 /**

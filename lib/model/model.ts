@@ -6,6 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Autoencoder } from './autoencoder';
 import type { VAE } from './vae';
+import type { LikelihoodName } from './likelihood';
 
 export type Model = VAE | Autoencoder;
 
@@ -14,7 +15,8 @@ export type Model = VAE | Autoencoder;
  * decoder loaded on its own (lib/io/artifacts.ts), which is all that generating from codes takes (chapter 5).
  */
 export interface LatentDecoder {
-  readonly config: { readonly latentDim: number; readonly inputDim: number };
+  /** Sizes, and how the logits are read (lib/model/likelihood.ts; absent: a Bernoulli). */
+  readonly config: { readonly latentDim: number; readonly inputDim: number; readonly likelihood?: LikelihoodName; readonly outputLogVar?: number };
   decode(z: tf.Tensor2D): tf.Tensor2D;
   dispose(): void;
 }

@@ -8,7 +8,7 @@ import { Rng } from './random';
 import { reparameterize } from './distributions';
 import { createEncoder, checkEncoderConfig, Architecture } from './encoder';
 import { createDecoder } from './decoder';
-import { Likelihood } from './elbo';
+import { LIKELIHOOD_NAMES, type LikelihoodName } from './likelihood';
 import { checkBatch } from './checks';
 import { EncoderDecoder } from './encoder-decoder';
 
@@ -19,9 +19,13 @@ export interface VAEConfig {
   hiddenUnits: number[];
   /** 'dense' (784-400-20 by default) or 'conv'. */
   architecture: Architecture;
-  /** Decoder likelihood: Bernoulli logits, or a Gaussian with mean sigmoid(logits) (chapter 4, the "MSE view"). */
-  likelihood: Likelihood;
-  /** log σ² of the Gaussian decoder (ignored for Bernoulli). */
+  /**
+   * How the decoder's logits are read as p(x|z): a name in LIKELIHOODS (lib/model/likelihood.ts). 'bernoulli'
+   * (grey levels, the default and the value of models saved before the field existed), 'bernoulli-binary',
+   * 'continuous-bernoulli' or 'gaussian' (chapter 4, the "MSE view").
+   */
+  likelihood: LikelihoodName;
+  /** log σ² of the Gaussian decoder (ignored by the other likelihoods). */
   outputLogVar: number;
   /** Seed of the weight initialisers and of the noise drawn by forward() without eps. */
   seed: number;
@@ -59,8 +63,8 @@ export interface VAEOutput {
 /** Checks a VAE / autoencoder config: clear errors naming the bad field. */
 export function checkVAEConfig(fn: string, cfg: VAEConfig): void {
   checkEncoderConfig(fn, { ...cfg, variational: true });
-  if (cfg.likelihood !== 'bernoulli' && cfg.likelihood !== 'gaussian') {
-    throw new Error(`${fn}: likelihood must be 'bernoulli' or 'gaussian', got '${String(cfg.likelihood)}'`);
+  if (!(LIKELIHOOD_NAMES as readonly string[]).includes(cfg.likelihood)) {
+    throw new Error(`${fn}: likelihood must be one of ${LIKELIHOOD_NAMES.map((n) => `'${n}'`).join(', ')}, got '${String(cfg.likelihood)}'`);
   }
   if (typeof cfg.outputLogVar !== 'number' || !Number.isFinite(cfg.outputLogVar)) {
     throw new Error(`${fn}: outputLogVar must be a finite number, got ${String(cfg.outputLogVar)}`);

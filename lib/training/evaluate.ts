@@ -11,6 +11,7 @@ import { Rng } from '../model/random';
 import { Dataset } from '../data/dataset';
 import { klDivergence, logNormal, logStandardNormal, reparameterize, bernoulliLogLikelihood } from '../model/distributions';
 import { logLikelihood } from '../model/elbo';
+import { checkSupport, likelihoodOf } from '../model/likelihood';
 import { VAE } from '../model/vae';
 import type { Model } from '../model/model';
 import { checkPositiveInt } from '../model/checks';
@@ -58,6 +59,14 @@ export function checkData(fn: string, model: Model, ds: Dataset): void {
   }
 }
 
+/**
+ * Throws unless the data's pixels lie in the support of the model's likelihood (lib/model/likelihood.ts): a
+ * likelihood of binary pixels evaluated on grey digits would report numbers that are not log-probabilities.
+ */
+export function checkLikelihoodData(fn: string, model: Model, ds: Dataset): void {
+  checkSupport(`${fn}: data '${ds.name}'`, likelihoodOf(model.config.likelihood, fn), ds.images);
+}
+
 /** Rows [start, end) of a data set as a tensor [end − start, pixels]. */
 export function rowsTensor(ds: Dataset, start: number, end: number): tf.Tensor2D {
   const pixels = ds.height * ds.width;
@@ -73,6 +82,7 @@ export function elboPerExample(model: Model, ds: Dataset, opts: Partial<Evaluate
   const { batchSize, seed, useMean } = { ...DEFAULT_EVALUATE_OPTIONS, ...opts };
   checkPositiveInt('evaluate', 'batchSize', batchSize);
   checkData('evaluate', model, ds);
+  checkLikelihoodData('evaluate', model, ds);
   const recon = new Float32Array(ds.size);
   const kl = new Float32Array(ds.size);
   const rng = new Rng(seed);
@@ -128,62 +138,97 @@ export function evaluate(model: Model, ds: Dataset, opts: Partial<EvaluateOption
 export interface IwaeOptions {
   /** Importance samples per example (K). K = 1 gives the ELBO estimate. */
   k: number;
-  /** Examples per forward pass (each expands to k rows); default keeps k × batchSize near 5,000. */
+  /** Examples encoded together; default max(1, ⌊chunkRows / k⌋). */
   batchSize?: number;
+  /**
+   * Rows (examples × samples) decoded in one pass: the K samples of a batch are drawn and decoded in chunks of
+   * at most max(1, ⌊chunkRows / batchSize⌋) samples and combined by a running log-sum-exp, so memory stays
+   * bounded at any K (Burda et al. measure with K = 5,000). Memory and speed only; the result does not depend on it
+   * beyond the noise drawn.
+   */
+  chunkRows: number;
   /** Seed of the importance samples. */
   seed: number;
 }
 
-export const DEFAULT_IWAE_OPTIONS: IwaeOptions = { k: 100, seed: 0 };
+export const DEFAULT_IWAE_OPTIONS: IwaeOptions = { k: 100, chunkRows: 5000, seed: 0 };
+
+/** log(e^a + e^b) in float64, exact at −∞. */
+function logAddExp(a: number, b: number): number {
+  const m = Math.max(a, b);
+  return m === -Infinity ? -Infinity : m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+}
 
 /**
- * Negative log-likelihood estimate −log p(x), nats per example, from the
- * importance-weighted bound (Burda et al. 2015, eq. 8; chapters 4 and 6):
+ * The importance-weighted estimate of log p(x) for every example (Burda et al. 2015, eq. 8; chapters 4 and 6):
  *   log p(x) ≥ log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x),  z_k ~ q(z|x),
- * computed with logsumexp. The bound tightens as K grows, so the NLL it gives
- * is at most the −ELBO (K = 1) in expectation.
+ * nats, one value per example. The K samples are decoded in chunks (IwaeOptions.chunkRows) whose log-sum-exps
+ * are combined in float64, so tf.memory() stays flat and bounded however large K is.
  */
-export function iwaeNll(vae: VAE, ds: Dataset, opts: Partial<IwaeOptions> = {}): number {
+export function iwaePerExample(vae: VAE, ds: Dataset, opts: Partial<IwaeOptions> = {}): Float64Array {
   if ((vae as Model).kind !== 'vae') throw new Error('iwaeNll: needs a VAE (an autoencoder has no q(z|x) to sample)');
-  const { k, seed } = { ...DEFAULT_IWAE_OPTIONS, ...opts };
+  const { k, seed, chunkRows } = { ...DEFAULT_IWAE_OPTIONS, ...opts };
   checkPositiveInt('iwaeNll', 'k', k);
-  const batchSize = opts.batchSize ?? Math.max(1, Math.floor(5000 / k));
+  checkPositiveInt('iwaeNll', 'chunkRows', chunkRows);
+  const batchSize = opts.batchSize ?? Math.max(1, Math.floor(chunkRows / k));
   checkPositiveInt('iwaeNll', 'batchSize', batchSize);
   checkData('iwaeNll', vae, ds);
+  checkLikelihoodData('iwaeNll', vae, ds);
   const { likelihood, outputLogVar, latentDim } = vae.config;
+  const perChunk = Math.max(1, Math.floor(chunkRows / batchSize));
   const rng = new Rng(seed);
-  let total = 0;
+  const out = new Float64Array(ds.size);
   for (let start = 0; start < ds.size; start += batchSize) {
     const end = Math.min(start + batchSize, ds.size);
     const b = end - start;
-    const noiseSeed = rng.seed();
-    const sum = tf.tidy(() => {
-      const x = rowsTensor(ds, start, end); // [b, 784]
-      const { mean, logVar } = vae.encode(x); // [b, latentDim]
-      // Row s*b + i holds importance sample s of example i.
-      const meanK = tf.tile(mean, [k, 1]) as tf.Tensor2D; // [k*b, latentDim]
-      const logVarK = tf.tile(logVar, [k, 1]) as tf.Tensor2D; // [k*b, latentDim]
-      const eps = tf.randomNormal([k * b, latentDim], 0, 1, 'float32', noiseSeed) as tf.Tensor2D;
-      const z = reparameterize(meanK, logVarK, eps); // [k*b, latentDim]
-      const logits = vae.decode(z); // [k*b, 784]
-      const xK = tf.tile(x, [k, 1]) as tf.Tensor2D; // [k*b, 784]
-      const logW = tf.sub(
-        tf.add(logLikelihood(xK, logits, likelihood, outputLogVar), logStandardNormal(z)),
-        logNormal(z, meanK, logVarK),
-      ); // [k*b]
-      const logPx = tf.sub(tf.logSumExp(tf.reshape(logW, [k, b]), 0), Math.log(k)); // [b]
-      return tf.sum(logPx);
-    });
-    total += sum.dataSync()[0];
-    sum.dispose();
+    const x = rowsTensor(ds, start, end); // [b, 784]
+    const { mean, logVar } = vae.encode(x); // [b, latentDim]
+    const lse = new Float64Array(b).fill(-Infinity);
+    try {
+      for (let s0 = 0; s0 < k; s0 += perChunk) {
+        const kc = Math.min(perChunk, k - s0);
+        const noiseSeed = rng.seed();
+        const chunk = tf.tidy(() => {
+          // Row s*b + i holds importance sample s of example i.
+          const meanK = tf.tile(mean, [kc, 1]) as tf.Tensor2D; // [kc*b, latentDim]
+          const logVarK = tf.tile(logVar, [kc, 1]) as tf.Tensor2D; // [kc*b, latentDim]
+          const eps = tf.randomNormal([kc * b, latentDim], 0, 1, 'float32', noiseSeed) as tf.Tensor2D;
+          const z = reparameterize(meanK, logVarK, eps); // [kc*b, latentDim]
+          const xK = tf.tile(x, [kc, 1]) as tf.Tensor2D; // [kc*b, 784]
+          const logW = tf.sub(
+            tf.add(logLikelihood(xK, vae.decode(z), likelihood, outputLogVar), logStandardNormal(z)),
+            logNormal(z, meanK, logVarK),
+          ); // [kc*b]
+          return tf.logSumExp(tf.reshape(logW, [kc, b]), 0); // [b]
+        });
+        const v = chunk.dataSync();
+        chunk.dispose();
+        for (let i = 0; i < b; i++) lse[i] = logAddExp(lse[i], v[i]);
+      }
+    } finally {
+      tf.dispose([x, mean, logVar]);
+    }
+    const logK = Math.log(k);
+    for (let i = 0; i < b; i++) out[start + i] = lse[i] - logK;
   }
+  return out;
+}
+
+/**
+ * Negative log-likelihood estimate −log p(x), nats per example, averaged over the data set: the mean of
+ * −iwaePerExample. The bound tightens as K grows, so the NLL it gives is at most the −ELBO (K = 1) in expectation.
+ */
+export function iwaeNll(vae: VAE, ds: Dataset, opts: Partial<IwaeOptions> = {}): number {
+  const logPx = iwaePerExample(vae, ds, opts);
+  let total = 0;
+  for (const v of logPx) total += v;
   return -total / ds.size;
 }
 
 export interface ReconstructionError {
   /** Binary cross-entropy −log p(x|z) of the Bernoulli decoder, nats per example (sum over pixels). */
   bce: number;
-  /** Mean squared error between x and sigmoid(logits), per pixel. */
+  /** Mean squared error between x and the decoder's mean (the likelihood's E[x|z]), per pixel. */
   mse: number;
 }
 
@@ -195,6 +240,8 @@ export function reconstructionError(model: Model, ds: Dataset, opts: { batchSize
   const batchSize = opts.batchSize ?? 500;
   checkPositiveInt('reconstructionError', 'batchSize', batchSize);
   checkData('reconstructionError', model, ds);
+  const likelihood = likelihoodOf(model.config.likelihood, 'reconstructionError');
+  const params = { outputLogVar: model.config.outputLogVar };
   let bce = 0;
   let se = 0;
   for (let start = 0; start < ds.size; start += batchSize) {
@@ -202,7 +249,7 @@ export function reconstructionError(model: Model, ds: Dataset, opts: { batchSize
     const sums = tf.tidy(() => {
       const x = rowsTensor(ds, start, end); // [b, 784]
       const logits = model.kind === 'ae' ? model.forward(x).logits : model.decode(model.encode(x).mean); // [b, 784]
-      return tf.stack([tf.neg(tf.sum(bernoulliLogLikelihood(x, logits))), tf.sum(tf.squaredDifference(x, tf.sigmoid(logits)))]);
+      return tf.stack([tf.neg(tf.sum(bernoulliLogLikelihood(x, logits))), tf.sum(tf.squaredDifference(x, likelihood.mean(logits, params)))]);
     });
     const v = sums.dataSync();
     sums.dispose();

@@ -4,8 +4,9 @@
  * over a 2-D latent space (Kingma & Welling 2014, figure 4) and the latent
  * means of a data set for a scatter plot.
  *
- * Outputs are plain Float32Arrays of pixel probabilities sigmoid(logits) in
- * [0, 1], count × inputDim, row-major: ready for plots.imageGrid or png.digitGridPng.
+ * Outputs are plain Float32Arrays of the decoder's means E[x | z] in [0, 1] (the
+ * model's likelihood, lib/model/likelihood.ts: sigmoid(logits) for a Bernoulli),
+ * count × inputDim, row-major: ready for plots.imageGrid or png.digitGridPng.
  * No tensor outlives a call.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -15,6 +16,7 @@ import { VAE } from '../model/vae';
 import type { LatentDecoder, Model } from '../model/model';
 import { checkData, rowsTensor } from './evaluate';
 import { checkPositiveInt } from '../model/checks';
+import { likelihoodOf } from '../model/likelihood';
 
 const CHUNK = 500;
 
@@ -26,8 +28,9 @@ function take(t: tf.Tensor): Float32Array {
 }
 
 /**
- * Decodes latent codes (count × latentDim, row-major) into pixel probabilities
- * (count × inputDim): sigmoid of the decoder's logits. Takes a model or a decoder on its own.
+ * Decodes latent codes (count × latentDim, row-major) into pictures (count × inputDim): the mean of p(x|z)
+ * under the model's likelihood (sigmoid of the logits for a Bernoulli; a decoder without a likelihood in its
+ * config is read as a Bernoulli). Takes a model or a decoder on its own.
  */
 export function decodeLatents(model: LatentDecoder, codes: Float32Array | number[]): Float32Array {
   const d = model.config.latentDim;
@@ -38,10 +41,12 @@ export function decodeLatents(model: LatentDecoder, codes: Float32Array | number
   const p = model.config.inputDim;
   const out = new Float32Array(count * p);
   const flat = codes instanceof Float32Array ? codes : Float32Array.from(codes);
+  const likelihood = likelihoodOf(model.config.likelihood, 'decodeLatents');
+  const params = { outputLogVar: model.config.outputLogVar };
   for (let start = 0; start < count; start += CHUNK) {
     const end = Math.min(start + CHUNK, count);
     out.set(
-      take(tf.tidy(() => tf.sigmoid(model.decode(tf.tensor2d(flat.subarray(start * d, end * d), [end - start, d]))))),
+      take(tf.tidy(() => likelihood.mean(model.decode(tf.tensor2d(flat.subarray(start * d, end * d), [end - start, d])), params))),
       start * p,
     );
   }
@@ -76,8 +81,8 @@ function asDataset(model: Model, x: Float32Array | Dataset, fn: string): Dataset
 }
 
 /**
- * Ancestral sampling (chapter 3): z ~ N(0, I), x̂ = sigmoid(decoder(z)).
- * Returns the Bernoulli means (the usual grey "sample" pictures), count × inputDim.
+ * Ancestral sampling (chapter 3): z ~ N(0, I), x̂ = E[x | z], the mean of the decoder's likelihood.
+ * Returns those means (for a Bernoulli, the usual grey "sample" pictures), count × inputDim.
  */
 export function samplePrior(vae: VAE, count: number, opts: { seed?: number } = {}): Float32Array {
   if ((vae as Model).kind !== 'vae') throw new Error('samplePrior: needs a VAE (an autoencoder has no prior to sample; chapter 2)');

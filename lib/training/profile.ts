@@ -18,9 +18,10 @@ export function parseProfile(value: string | undefined, source: string): Profile
   return v as Profile;
 }
 
-/** The active profile: env VAE_PROFILE ('quick' | 'full'), 'full' when unset or empty. */
+/** The active profile: env VAE_PROFILE ('quick' | 'full'), 'full' when unset or empty (and in a page with no `process`). */
 export function profile(): Profile {
-  const value = (process.env.VAE_PROFILE ?? '').trim();
+  const env = typeof process === 'undefined' ? undefined : process.env;
+  const value = (env?.VAE_PROFILE ?? '').trim();
   return value === '' ? 'full' : parseProfile(value, 'VAE_PROFILE');
 }
 

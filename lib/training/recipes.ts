@@ -1,25 +1,22 @@
 /**
  * The book's models and how they are trained, each defined once (chapters 2–7, `npm run measure`): a recipe
  * is a model configuration plus training options, plain data that can be printed, compared and hashed.
- * `trainRecipe` builds the model, trains it and keeps it in the model cache (lib/io/model-cache.ts), so the
- * notebooks that share a model (chapters 4, 5, 6 and 7 all use the reference VAE) train it once, and a book
- * rebuild or a second run in JupyterLab loads it. Loaded or trained, the run reports the same logs: a cached
- * run replays the stored per-step and per-epoch logs through the callbacks.
+ * `trainRecipe` builds the model and trains it, or takes it from a `RecipeCache`: in Node the model cache on
+ * disk (lib/training/recipes-node.ts), so the notebooks that share a model (chapters 4, 5, 6 and 7 all use the
+ * reference VAE) train it once, and a book rebuild or a second run in JupyterLab loads it. Loaded or trained,
+ * the run reports the same logs: a cached run replays the stored per-step and per-epoch logs through the
+ * callbacks. Browser-safe: no cache unless one is passed.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import type { Dataset } from '../data/dataset';
-import { loadData } from '../data/load';
+import { embeddedData } from '../data/embedded';
+import { binarize } from '../data/dataset';
+import { dataSource } from '../data/sources';
 import { klWarmup } from '../model/elbo';
 import { createVAE, DEFAULT_VAE_CONFIG, VAE, VAEConfig } from '../model/vae';
 import { Autoencoder, createAutoencoder } from '../model/autoencoder';
-import { cachedModel } from '../io/model-cache';
-import { datasetFingerprint } from '../io/fingerprint';
-import { loadModel, loadNetwork, saveModel, saveNetwork } from '../io/save';
 import { profile as activeProfile, Profile } from './profile';
 import { train, BatchLog, EpochLog, TrainResult } from './train';
 import { cosineDecay } from './schedule';
-import { DigitClassifier, DigitClassifierConfig, DEFAULT_DIGIT_CLASSIFIER, trainDigitClassifier } from './recognizability';
 
 /** How a recipe trains: the data of `TrainConfig` (no callbacks), so that it can be hashed and printed. */
 export interface RecipeTraining {
@@ -71,6 +68,13 @@ export interface Recipe<K extends 'vae' | 'ae' = 'vae' | 'ae'> {
   training: Partial<RecipeTraining>;
 }
 
+let registeredCache: RecipeCache | undefined;
+
+/** Makes `cache` the one trainRecipe uses by default (undefined: none, every call trains). */
+export function setRecipeCache(cache: RecipeCache | undefined): void {
+  registeredCache = cache;
+}
+
 /** The model a recipe of kind K builds. */
 export type RecipeModel<K extends 'vae' | 'ae'> = K extends 'ae' ? Autoencoder : VAE;
 
@@ -115,7 +119,43 @@ export function betaVae(beta: number, p: Profile = activeProfile()): Recipe<'vae
 
 /** The digits every notebook trains on: the embedded 8,000 / 2,000 split, or 1,000 / 250 of it in the quick profile. */
 export function bookData(p: Profile = activeProfile()): { train: Dataset; test: Dataset } {
-  return loadData(byProfile(p, { limit: 1000 }, {}));
+  return embeddedData(byProfile(p, { limit: 1000 }, {}));
+}
+
+/** The binarized test sets made so far, by grey test set: the 10,000 full-MNIST test digits are binarized once. */
+const binarizedTest = new WeakMap<Dataset, Dataset>();
+
+/**
+ * The literature's setting (binarized MNIST; Burda et al. 2016): the full MNIST's 60,000 training and 10,000 test
+ * digits in the full profile (the quick profile keeps bookData's 1,000 / 250), the test set binarized once (each
+ * pixel on with probability its grey level, seed 0) so that every model is scored on the same 0/1 digits. The
+ * training digits stay grey: the recipe draws new 0/1 pixels for every batch (`binarize: 'sample'`, dynamic
+ * binarization), so the model never sees the same binary image twice.
+ */
+export function binarizedData(p: Profile = activeProfile()): { train: Dataset; test: Dataset } {
+  const { train, test } = p === 'quick' ? bookData(p) : dataSource('mnist-full');
+  let fixed = binarizedTest.get(test);
+  if (!fixed) {
+    fixed = binarize(test, { mode: 'sample', seed: 0 });
+    binarizedTest.set(test, fixed);
+  }
+  return { train, test: fixed };
+}
+
+/**
+ * The VAE whose numbers the book sets beside the literature (chapter 6): binarized MNIST (binarizedData), the
+ * Bernoulli likelihood of binary pixels, and test NLL by the importance-weighted bound (`npm run measure`).
+ * Two hidden layers of 500 and a 50-dimensional code (Burda et al.'s one-stochastic-layer VAE has 200-200-50),
+ * Adam from 10⁻³ down to 10⁻⁵ along a cosine, batches of 128, 20 epochs of the 60,000 digits, each epoch with
+ * new binary pixels. The quick profile trains the same model for 1 epoch on 1,000 digits.
+ */
+export function literatureVae(p: Profile = activeProfile()): Recipe<'vae'> {
+  return {
+    name: 'literature-vae',
+    kind: 'vae',
+    model: { latentDim: 50, hiddenUnits: [500, 500], likelihood: 'bernoulli-binary', seed: 0 },
+    training: { epochs: byProfile(p, 1, 20), learningRate: 1e-3, finalLearningRate: 1e-5, binarize: 'sample' },
+  };
 }
 
 /** The recipe's training options with the defaults filled in. */
@@ -136,6 +176,7 @@ export function describeRecipe(recipe: Recipe): string {
     t.freeBits > 0 ? `free bits ${t.freeBits} nats per dimension` : '',
     t.pixelReduction === 'mean' ? 'per-pixel mean of the reconstruction term' : '',
     t.binarize !== 'none' ? `binarize ${t.binarize}` : '',
+    m.likelihood !== DEFAULT_VAE_CONFIG.likelihood ? `${m.likelihood} likelihood` : '',
   ].filter(Boolean);
   const model = recipe.kind === 'ae' ? `autoencoder ${layers}` : `${m.architecture} VAE ${layers}`;
   const rate = t.finalLearningRate !== undefined && t.finalLearningRate < t.learningRate ? `${t.learningRate} → ${t.finalLearningRate} (cosine)` : `${t.learningRate}`;
@@ -148,8 +189,26 @@ export interface TrainRecipeOptions {
   onBatch?: (log: BatchLog) => unknown;
   /** Called with every epoch's log (replayed likewise). */
   onEpoch?: (log: EpochLog) => unknown;
-  /** Use the model cache (default true); false always trains (a measurement). */
-  cache?: boolean;
+  /**
+   * Where trained models are kept: true (the default) the registered cache (setRecipeCache: in Node the model
+   * cache on disk, lib/training/recipes-node.ts; none in a page), another RecipeCache, or false to always train.
+   */
+  cache?: boolean | RecipeCache;
+}
+
+/** A trained model with the logs of its training. */
+export interface TrainedRun<M> {
+  model: M;
+  result: TrainResult;
+}
+
+/** Keeps trained recipes: returns the stored run of `recipe` on `data`, or builds, stores and returns it. */
+export interface RecipeCache {
+  run<K extends 'vae' | 'ae'>(
+    recipe: Recipe<K>,
+    key: { kind: K; model: VAEConfig; training: RecipeTraining; data: Dataset; test: Dataset },
+    build: () => Promise<TrainedRun<RecipeModel<K>>>,
+  ): Promise<{ value: TrainedRun<RecipeModel<K>>; cached: boolean }>;
 }
 
 export interface RecipeRun<M> {
@@ -180,13 +239,6 @@ export async function trainRecipe<K extends 'vae' | 'ae'>(
   const t = recipeTraining(recipe);
   const fresh = buildModel(recipe); // validates the configuration before anything is trained or looked up
   const stepsPerEpoch = Math.ceil(data.train.size / t.batchSize);
-  const parts = {
-    kind: recipe.kind,
-    model: fresh.config,
-    training: t,
-    data: datasetFingerprint(data.train),
-    test: datasetFingerprint(data.test),
-  };
   const build = async (): Promise<{ model: RecipeModel<K>; result: TrainResult }> => {
     const result = await train(fresh, data.train, {
       epochs: t.epochs,
@@ -207,22 +259,12 @@ export async function trainRecipe<K extends 'vae' | 'ae'>(
     });
     return { model: fresh, result };
   };
-  if (opts.cache === false) {
+  const cache = opts.cache === false ? undefined : opts.cache === true || opts.cache === undefined ? registeredCache : opts.cache;
+  if (!cache) {
     const { model, result } = await build();
     return { model, result, cached: false };
   }
-  const entry = await cachedModel(recipe.name, parts, {
-    build,
-    save: async (v, dir) => {
-      await saveModel(v.model, path.join(dir, 'model'));
-      fs.writeFileSync(path.join(dir, 'training.json'), JSON.stringify(v.result));
-    },
-    load: async (dir) => {
-      const model = (await loadModel(path.join(dir, 'model'))) as RecipeModel<K>;
-      const result = JSON.parse(fs.readFileSync(path.join(dir, 'training.json'), 'utf8')) as TrainResult;
-      return { model, result };
-    },
-  });
+  const entry = await cache.run(recipe, { kind: recipe.kind, model: fresh.config, training: t, data: data.train, test: data.test }, build);
   if (entry.cached) {
     fresh.dispose();
     await replay(entry.value.result, opts);
@@ -239,25 +281,4 @@ async function replay(result: TrainResult, opts: TrainRecipeOptions): Promise<vo
     }
     if (opts.onEpoch) await opts.onEpoch(epoch);
   }
-}
-
-/**
- * The digit classifier of the recognizability score (chapter 5, lib/training/recognizability.ts), trained on
- * `data` (the training digits) and kept in the model cache like the models.
- */
-export async function bookClassifier(data: Dataset, config: Partial<DigitClassifierConfig> = {}, opts: { cache?: boolean } = {}): Promise<DigitClassifier> {
-  const cfg: DigitClassifierConfig = { ...DEFAULT_DIGIT_CLASSIFIER, ...config };
-  if (opts.cache === false) return trainDigitClassifier(data, cfg);
-  const entry = await cachedModel('digit-classifier', { config: cfg, data: datasetFingerprint(data) }, {
-    build: () => trainDigitClassifier(data, cfg),
-    save: async (c, dir) => {
-      await saveNetwork(c.net, path.join(dir, 'net'));
-      fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(c.config));
-    },
-    load: async (dir) => ({
-      net: await loadNetwork(path.join(dir, 'net')),
-      config: JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as DigitClassifierConfig,
-    }),
-  });
-  return entry.value;
 }

@@ -1,8 +1,9 @@
 /**
  * The training loop (chapter 4, "Training the VAE"; β and warm-up in the same chapter):
  * Adam on the negative ELBO (VAE) or the reconstruction loss (autoencoder),
- * seeded mini-batches and noise, callbacks per batch and per epoch, a progress
- * bar, a NaN/Inf guard, atomic checkpoints and TensorBoard logs.
+ * seeded mini-batches and noise, callbacks per batch and per epoch and a NaN/Inf guard.
+ * Browser-safe: what needs Node (the progress bar, checkpoints, TensorBoard logs) is
+ * added as `callbacks` by lib/training/train-node.ts, the `train` of lib/index.ts.
  *
  * Speed: one tensor per batch, `optimizer.minimize` over an explicit variable
  * list, one read-back of [loss, recon, kl] per step; everything else is
@@ -14,12 +15,8 @@ import { batches, Dataset } from '../data/dataset';
 import { elbo, logLikelihood, BetaSchedule } from '../model/elbo';
 import type { LearningRateSchedule } from './schedule';
 import type { Model } from '../model/model';
-import { evaluate, checkData, activeUnits } from './evaluate';
-import { saveCheckpoint } from '../io/save';
-import { createProgressBar } from './progress';
-import { adam } from './adam';
-import { createSummaryWriter } from '../io/tensorboard';
-import { writeEpochSummaries } from './summaries';
+import { evaluate, checkData, checkLikelihoodData, activeUnits } from './evaluate';
+import { adam, FusedAdam } from './adam';
 import { checkPositiveInt, checkSeed } from '../model/checks';
 
 export interface BatchLog {
@@ -78,17 +75,8 @@ export interface TrainConfig {
   onBatch?: (log: BatchLog) => unknown;
   /** Called after every epoch; awaited when it returns a promise. */
   onEpoch?: (log: EpochLog) => unknown;
-  /** Draw a progress bar on stderr (default: on a TTY unless VAE_QUIET=1). */
-  progress: boolean;
-  /** Save a checkpoint here after every epoch (checkpointDir/epoch-NNNN + latest.json). */
-  checkpointDir?: string;
-  /** Checkpoints kept (older ones are deleted). */
-  keepCheckpoints: number;
-  /**
-   * Write TensorBoard logs here: loss, recon, kl, elbo and beta per step; per epoch the train and test ELBO
-   * terms, sample and reconstruction images and encoder histograms (lib/training/summaries.ts).
-   */
-  logDir?: string;
+  /** Observers of the run, called in order before onBatch / onEpoch (the Node side adds its logs and checkpoints here). */
+  callbacks?: TrainCallbacks[];
   /** Evaluated after every epoch (EpochLog.test). */
   testData?: Dataset;
   /** Also count the active units on testData after every epoch (chapter 4, collapse tracked over training). */
@@ -105,9 +93,22 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   pixelReduction: 'sum',
   binarize: 'none',
   activeUnits: false,
-  progress: false,
-  keepCheckpoints: 2,
 };
+
+/**
+ * What a run tells an observer: the progress bar, checkpoints and TensorBoard logs of lib/training/train-node.ts,
+ * or a page's live curve. Each method may return a promise, which the loop awaits.
+ */
+export interface TrainCallbacks {
+  /** Before the first step of `epoch` (from 1) of `epochs`, with the steps it will take. */
+  onEpochBegin?: (epoch: number, info: { epochs: number; stepsPerEpoch: number }) => unknown;
+  /** After every step. */
+  onBatch?: (log: BatchLog) => unknown;
+  /** After every epoch, its test terms included. */
+  onEpoch?: (log: EpochLog) => unknown;
+  /** When the run ends, finished or thrown (close files here). */
+  onEnd?: () => unknown;
+}
 
 export interface TrainResult {
   /** One log per epoch. */
@@ -127,9 +128,59 @@ function nextTurn(): Promise<void> {
   return new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
-function defaultProgress(): boolean {
-  return Boolean(process.stderr.isTTY) && process.env.VAE_QUIET !== '1';
+/** The terms of one step's loss, nats per example. */
+export interface StepTerms {
+  loss: number;
+  recon: number;
+  kl: number;
 }
+
+/** What one step needs besides the model and the batch. */
+export interface StepOptions {
+  beta: number;
+  freeBits: number;
+  pixelReduction: 'sum' | 'mean';
+  /** Seed of the reparameterization noise of this step. */
+  noiseSeed: number;
+}
+
+/**
+ * One optimizer step on the batch `x` ([batch, inputDim], not disposed here): the negative ELBO of a VAE or the
+ * reconstruction loss of an autoencoder, minimized over `vars`; returns the batch's terms (one read-back).
+ */
+export async function trainStep(model: Model, optimizer: FusedAdam, vars: tf.Variable[], x: tf.Tensor2D, opts: StepOptions): Promise<StepTerms> {
+  const { likelihood, outputLogVar } = model.config;
+  const { beta, freeBits, pixelReduction, noiseSeed } = opts;
+  // minimize() keeps only the loss; the closure hands out [loss, recon, kl] (kept) for logging.
+  const kept: { terms?: tf.Tensor1D } = {};
+  optimizer.minimize(
+    () => {
+      let loss: tf.Scalar;
+      if (model.kind === 'vae') {
+        const out = model.forward(x, undefined, noiseSeed);
+        const t = elbo(x, out, { beta, likelihood, outputLogVar, freeBits, pixelReduction });
+        kept.terms = tf.keep(tf.stack([t.loss, t.recon, t.kl]) as tf.Tensor1D);
+        loss = t.loss;
+      } else {
+        const recon = tf.neg(tf.mean(logLikelihood(x, model.forward(x).logits, likelihood, outputLogVar))) as tf.Scalar;
+        kept.terms = tf.keep(tf.stack([recon, recon, tf.scalar(0)]) as tf.Tensor1D);
+        loss = recon;
+      }
+      return loss;
+    },
+    false,
+    vars,
+  );
+  const terms = kept.terms;
+  if (!terms) throw new Error('train: internal error, the loss closure did not run');
+  const values = await terms.data();
+  terms.dispose();
+  const [loss, recon, kl] = Array.from(values);
+  return { loss, recon, kl };
+}
+
+/** Options only lib/training/train-node.ts (the `train` of lib/index.ts) understands. */
+const NODE_ONLY = ['checkpointDir', 'logDir'] as const;
 
 /**
  * Trains `model` in place on `data` and returns the logs. Throws
@@ -137,10 +188,14 @@ function defaultProgress(): boolean {
  * finite (the checkpoints already written stay loadable).
  */
 export async function train(model: Model, data: Dataset, opts: Partial<TrainConfig> = {}): Promise<TrainResult> {
-  const cfg: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, progress: defaultProgress(), ...opts };
+  const cfg: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...opts };
+  for (const key of NODE_ONLY) {
+    if ((opts as Record<string, unknown>)[key] !== undefined) {
+      throw new Error(`train: ${key} needs files, which only the Node library (lib/index.ts) writes; here, observe the run with callbacks`);
+    }
+  }
   checkPositiveInt('train', 'epochs', cfg.epochs);
   checkPositiveInt('train', 'batchSize', cfg.batchSize);
-  checkPositiveInt('train', 'keepCheckpoints', cfg.keepCheckpoints);
   checkSeed('train', cfg.seed);
   if (typeof cfg.learningRate === 'number' && (!(cfg.learningRate > 0) || !Number.isFinite(cfg.learningRate))) {
     throw new Error(`train: learningRate must be a finite number > 0, got ${cfg.learningRate}`);
@@ -153,7 +208,9 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
     throw new Error(`train: beta must be a finite number ≥ 0, got ${cfg.beta}`);
   }
   checkData('train', model, data);
+  if (cfg.binarize === 'none') checkLikelihoodData('train', model, data); // binarized batches are 0/1, in every support
   if (cfg.testData) checkData('train (testData)', model, cfg.testData);
+  if (cfg.testData) checkLikelihoodData('train (testData)', model, cfg.testData);
   if (cfg.activeUnits && !cfg.testData) throw new Error('train: activeUnits needs testData (the active units are counted on it)');
 
   const betaAt: BetaSchedule = typeof cfg.beta === 'number' ? ((b: number) => () => b)(cfg.beta) : cfg.beta;
@@ -161,10 +218,10 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
   const { freeBits, pixelReduction } = cfg;
   const orderRng = new Rng(cfg.seed);
   const noiseRng = new Rng(cfg.seed ^ 0x2545f491);
-  const { inputDim, likelihood, outputLogVar } = model.config;
+  const { inputDim } = model.config;
   const vars = model.trainableWeights();
   const optimizer = adam({ learningRate: rateAt(0) });
-  const writer = cfg.logDir ? createSummaryWriter(cfg.logDir) : undefined;
+  const callbacks = cfg.callbacks ?? [];
   const stepsPerEpoch = Math.ceil(data.size / cfg.batchSize);
 
   const epochs: EpochLog[] = [];
@@ -173,7 +230,7 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
   let totalSeconds = 0;
   try {
     for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
-      const bar = cfg.progress ? createProgressBar({ total: stepsPerEpoch, label: `epoch ${epoch}/${cfg.epochs}` }) : undefined;
+      for (const c of callbacks) if (c.onEpochBegin) await c.onEpochBegin(epoch, { epochs: cfg.epochs, stepsPerEpoch });
       let sumLoss = 0;
       let sumRecon = 0;
       let sumKl = 0;
@@ -190,35 +247,13 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
         optimizer.setLearningRate(learningRate);
         const noiseSeed = noiseRng.seed();
         const x = tf.tensor2d(batch.x, [batch.size, inputDim]); // [batch, 784]
-        // minimize() keeps only the loss; the closure hands out [loss, recon, kl] (kept) for logging.
-        const kept: { terms?: tf.Tensor1D } = {};
+        let terms: StepTerms;
         try {
-          optimizer.minimize(
-            () => {
-              let loss: tf.Scalar;
-              if (model.kind === 'vae') {
-                const out = model.forward(x, undefined, noiseSeed);
-                const t = elbo(x, out, { beta, likelihood, outputLogVar, freeBits, pixelReduction });
-                kept.terms = tf.keep(tf.stack([t.loss, t.recon, t.kl]) as tf.Tensor1D);
-                loss = t.loss;
-              } else {
-                const recon = tf.neg(tf.mean(logLikelihood(x, model.forward(x).logits, likelihood, outputLogVar))) as tf.Scalar;
-                kept.terms = tf.keep(tf.stack([recon, recon, tf.scalar(0)]) as tf.Tensor1D);
-                loss = recon;
-              }
-              return loss;
-            },
-            false,
-            vars,
-          );
+          terms = await trainStep(model, optimizer, vars, x, { beta, freeBits, pixelReduction, noiseSeed });
         } finally {
           x.dispose();
         }
-        const terms = kept.terms;
-        if (!terms) throw new Error('train: internal error, the loss closure did not run');
-        const values = await terms.data();
-        terms.dispose();
-        const [loss, recon, kl] = Array.from(values);
+        const { loss, recon, kl } = terms;
         step++;
         const stepSeconds = (performance.now() - started) / 1000;
         seconds += stepSeconds;
@@ -231,14 +266,7 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
         seen += batch.size;
         const log: BatchLog = { epoch, step, loss, recon, kl, beta, learningRate, seconds: stepSeconds };
         history.push(log);
-        if (writer) {
-          writer.scalar('loss', loss, step);
-          writer.scalar('recon', recon, step);
-          writer.scalar('kl', kl, step);
-          writer.scalar('elbo', -(recon + kl), step);
-          writer.scalar('beta', beta, step);
-        }
-        bar?.tick(1, `loss ${loss.toFixed(2)}`);
+        for (const c of callbacks) if (c.onBatch) await c.onBatch(log);
         if (cfg.onBatch) await cfg.onBatch(log);
         // Yield one event-loop turn so I/O queued by callbacks (notebook display updates, logs) goes out during training.
         await nextTurn();
@@ -258,20 +286,13 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
         epochLog.test = { elbo: t.elbo, recon: t.recon, kl: t.kl };
         if (cfg.activeUnits && model.kind === 'vae') epochLog.test.activeUnits = activeUnits(model, cfg.testData).count;
       }
-      if (writer) writeEpochSummaries(writer, model, cfg.testData ?? data, { epoch, step, terms: epochLog });
-      bar?.done(
-        `epoch ${epoch}/${cfg.epochs}: loss ${epochLog.loss.toFixed(2)} (recon ${epochLog.recon.toFixed(2)}, KL ${epochLog.kl.toFixed(2)})` +
-          (epochLog.test ? `, test ELBO ${epochLog.test.elbo.toFixed(2)}` : '') +
-          `, ${seconds.toFixed(1)} s, ${Math.round(epochLog.samplesPerSecond)} samples/s`,
-      );
-      writer?.flush();
-      if (cfg.checkpointDir) await saveCheckpoint(model, cfg.checkpointDir, epoch, cfg.keepCheckpoints);
+      for (const c of callbacks) if (c.onEpoch) await c.onEpoch(epochLog);
       epochs.push(epochLog);
       if (cfg.onEpoch) await cfg.onEpoch(epochLog);
     }
   } finally {
     optimizer.dispose();
-    writer?.close();
+    for (const c of callbacks) if (c.onEnd) await c.onEnd();
   }
   const samples = epochs.length * data.size;
   return { epochs, history, steps: step, seconds: totalSeconds, samplesPerSecond: samples / totalSeconds };

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { subset } from '../../lib/data/dataset';
 import { loadData } from '../../lib/data/load';
-import { train } from '../../lib/training/train';
+import { train } from '../../lib/training/train-node';
 import type { VAE } from '../../lib/model/vae';
 import { BATCH_SIZE, SEED } from './plan';
 import { cpuMs } from './stats';

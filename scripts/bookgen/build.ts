@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { BookError, createMarkdown, Directive, escapeHtml, FigureHooks, Heading, RenderEnv, highlightCode } from './markdown';
 import {
-  allTags, cacheKey, cachePath, cellsWithTag, executeNotebook, Execution, exerciseIds, firstError, joinSource, Notebook,
+  allTags, cacheKeyDetails, cachePath, cellsWithTag, executeNotebook, Execution, exerciseIds, firstError, joinSource, Notebook,
   Profile, pruneCache, readNotebook, solutionCell,
 } from './notebooks';
 import { contentHash, OutputContext, renderCell } from './outputs';
@@ -333,9 +333,11 @@ async function executeNotebooks(sources: Sources, opts: BuildOptions, result: Bu
   const root = opts.root;
   const toRun: { name: string; file: string; cached: string }[] = [];
   const files = new Map<string, string>();
+  const keysStarted = Date.now();
   for (const name of sources.needed) {
     const file = path.join(opts.notebooksDir, `${name}.ipynb`);
-    const key = cacheKey({ root, notebookFile: file, profile: opts.profile });
+    const { key, code } = cacheKeyDetails({ root, notebookFile: file, profile: opts.profile });
+    if (code.how !== 'bundle') opts.log(`notebooks/${name}.ipynb: its cache key covers every library source (${code.reason})`);
     const cached = cachePath(opts.cacheDir, name, key, opts.profile);
     files.set(name, cached);
     if (fs.existsSync(cached)) {
@@ -355,21 +357,28 @@ async function executeNotebooks(sources: Sources, opts: BuildOptions, result: Bu
     return typeof p === 'number' ? p : 0;
   };
   toRun.sort((a, b) => priority(b.name) - priority(a.name));
+  opts.log(
+    `cache keys of ${sources.needed.length} notebook${sources.needed.length === 1 ? '' : 's'} in ${((Date.now() - keysStarted) / 1000).toFixed(2)} s; ` +
+      `cached: ${result.cached.join(', ') || 'none'}; to execute: ${toRun.map((t) => t.name).join(', ') || 'none'}`,
+  );
   if (toRun.length) {
     const jobs = Math.max(1, Math.min(opts.jobs, toRun.length));
     opts.log(`executing ${toRun.length} notebook${toRun.length === 1 ? '' : 's'} (profile ${opts.profile}), ${jobs} at a time: ${toRun.map((t) => t.name).join(', ')}`);
     const started = Date.now();
     const failures: unknown[] = [];
     let next = 0;
+    let done = 0;
+    const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
     const worker = async (): Promise<void> => {
       while (next < toRun.length && failures.length === 0) {
         const { name, file, cached } = toRun[next++];
-        opts.log(`executing notebooks/${name}.ipynb …`);
+        opts.log(`executing notebooks/${name}.ipynb … (${next} of ${toRun.length} started, ${elapsed()} in)`);
         try {
           const ex = await executeOnce(file, cached, opts);
           result.executed.push(name);
           result.executions[name] = ex;
-          opts.log(`executed notebooks/${name}.ipynb in ${ex.seconds.toFixed(1)} s on ${ex.backend}`);
+          done += 1;
+          opts.log(`executed notebooks/${name}.ipynb in ${ex.seconds.toFixed(1)} s on ${ex.backend} (${done} of ${toRun.length} done, ${elapsed()} in)`);
           pruneCache(opts.cacheDir, name, opts.profile, cached);
         } catch (e) {
           failures.push(e);

@@ -2,6 +2,7 @@
 // predicate checked at build time. A writer adds one line after the sentence:
 //
 //   {{claim 04-training "the reference VAE's test −ELBO is at most 110 nats": testNegElbo <= 110}}
+//   {{claim 06-beyond "the conv VAE's −ELBO is lower than the dense one's, beyond the noise": below(convNegElbo, denseNegElbo)}}
 //
 // The notebook shows its numbers with showResults({ testNegElbo, … }) (a JSON output, lib/figures/results.ts); the
 // predicate is a JavaScript expression over those names and the helpers below. In the full profile a claim that
@@ -11,6 +12,7 @@ import type { Notebook } from './notebooks';
 import { BookError } from './markdown';
 import type { Profile } from './notebooks';
 import { RESULTS_MIME } from '../../lib/figures/results';
+import { higherBeyondNoise, lowerBeyondNoise, withinNoise } from '../../lib/figures/intervals';
 
 export interface Claim {
   /** Where it is written, for messages: "chapters/04-training.md:123". */
@@ -40,6 +42,14 @@ const HELPERS: Record<string, (...args: never[]) => unknown> = {
   decreasing: (xs: readonly number[]) => xs.every((x, i) => i === 0 || x < xs[i - 1]),
   /** Each element > the one before it. */
   increasing: (xs: readonly number[]) => xs.every((x, i) => i === 0 || x > xs[i - 1]),
+  // Comparisons of numbers measured over seeds ({ mean, sd, n }, or plain numbers), lib/figures/intervals.ts:
+  // a sentence saying one model beats another needs intervals mean ± sd that do not overlap.
+  /** a's interval lies wholly below b's. */
+  below: lowerBeyondNoise,
+  /** a's interval lies wholly above b's. */
+  above: higherBeyondNoise,
+  /** The intervals overlap: the seeds do not tell a and b apart. */
+  withinNoise,
 };
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BookError } from './markdown';
 import type { Profile } from '../../lib/training/profile';
-import { libraryFingerprint } from '../../lib/io/fingerprint';
+import { codeFingerprint, CodeFingerprint } from '../../lib/io/fingerprint';
 
 export type { Profile };
 
@@ -57,7 +57,7 @@ export function readNotebook(file: string): Notebook {
 }
 
 export interface CacheInputs {
-  /** Repository root: lib/*.ts, package-lock.json and requirements.txt are read from here. */
+  /** Repository root: the cells' imports resolve from here; package-lock.json and requirements.txt are read here. */
   root: string;
   notebookFile: string;
   profile: Profile;
@@ -82,42 +82,65 @@ export function backendRequest(root: string): string {
 /**
  * The notebook as the cache key sees it: its JSON without the cells' figure captions and alt texts (metadata
  * "figures", read by the book from the source notebook) and without its scheduling hint (metadata "book"), which
- * change no output. A file that is not JSON is taken as it is (reading it fails later, with a clear message).
+ * change no output; and its code cells' sources. A file that is not JSON is taken as it is (reading it fails
+ * later, with a clear message).
  */
-function notebookKeyBytes(file: string): Buffer | string {
+function notebookKeyBytes(file: string): { bytes: Buffer | string; code: string[] } {
   const bytes = fs.readFileSync(file);
-  let nb: { cells?: { metadata?: Record<string, unknown> }[]; metadata?: Record<string, unknown> };
+  let nb: { cells?: { cell_type?: string; source?: string | string[]; metadata?: Record<string, unknown> }[]; metadata?: Record<string, unknown> };
   try {
     nb = JSON.parse(bytes.toString('utf8'));
   } catch {
-    return bytes;
+    return { bytes, code: [] };
   }
   if (nb?.metadata && 'book' in nb.metadata) delete nb.metadata.book;
-  for (const c of Array.isArray(nb?.cells) ? nb.cells : []) {
+  const cells = Array.isArray(nb?.cells) ? nb.cells : [];
+  for (const c of cells) {
     if (c?.metadata && 'figures' in c.metadata) delete c.metadata.figures;
   }
-  return JSON.stringify(nb);
+  return { bytes: JSON.stringify(nb), code: cells.filter((c) => c?.cell_type === 'code').map((c) => joinSource(c.source)) };
+}
+
+/** A cache key and what went into its code part. */
+export interface CacheKeyDetails {
+  key: string;
+  /** The fingerprint of the code the notebook runs (lib/io/fingerprint.ts codeFingerprint). */
+  code: CodeFingerprint;
+  /** Milliseconds the key took. */
+  ms: number;
 }
 
 /**
- * The cache key of an executed notebook: sha256 over the notebook (without its figure captions), the library's
- * fingerprint (every source file under lib/ and package-lock.json: lib/io/fingerprint.ts), requirements.txt, the
- * profile and the backend requested. Anything else (chapters, captions, the book's CSS) does not change what a cell
- * prints, so editing prose never re-runs training.
+ * The cache key of an executed notebook: sha256 over the notebook (without its figure captions), the code its
+ * cells run (an esbuild bundle of them, tree-shaken and without comments: codeFingerprint, so an edit of a
+ * library function re-executes exactly the notebooks that reach it, and a comment edit none),
+ * package-lock.json (the versions of TF.js, its backends and the data packages), requirements.txt (the kernel),
+ * the profile and the backend requested. Anything else (chapters, captions, the book's CSS) does not change what
+ * a cell prints, so editing prose never re-runs training.
  */
-export function cacheKey(inputs: CacheInputs): string {
+export function cacheKeyDetails(inputs: CacheInputs): CacheKeyDetails {
+  const started = Date.now();
   const h = createHash('sha256');
   const part = (label: string, bytes: Buffer | string) => {
     h.update(`${label}\0${Buffer.byteLength(bytes)}\0`);
     h.update(bytes);
   };
-  part('notebook', notebookKeyBytes(inputs.notebookFile));
-  part('library', libraryFingerprint(inputs.root));
-  const req = path.join(inputs.root, 'requirements.txt');
-  part('requirements.txt', fs.existsSync(req) ? fs.readFileSync(req) : '<absent>');
+  const nb = notebookKeyBytes(inputs.notebookFile);
+  part('notebook', nb.bytes);
+  const code = codeFingerprint({ root: inputs.root, modules: nb.code });
+  part('code', `${code.how}:${code.hash}`);
+  for (const name of ['package-lock.json', 'requirements.txt']) {
+    const file = path.join(inputs.root, name);
+    part(name, fs.existsSync(file) ? fs.readFileSync(file) : '<absent>');
+  }
   part('profile', inputs.profile);
   part('backend', backendRequest(inputs.root));
-  return h.digest('hex').slice(0, 32);
+  return { key: h.digest('hex').slice(0, 32), code, ms: Date.now() - started };
+}
+
+/** The cache key of an executed notebook (cacheKeyDetails). */
+export function cacheKey(inputs: CacheInputs): string {
+  return cacheKeyDetails(inputs).key;
 }
 
 export function cachePath(cacheDir: string, name: string, key: string, profile: Profile): string {

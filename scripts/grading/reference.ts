@@ -9,7 +9,7 @@ import type { SweepRow } from '../../lib/coursework/protocol';
 import { loadData } from '../../lib/data/load';
 import { createVAE } from '../../lib/model/vae';
 import { activeUnits, evaluate } from '../../lib/training/evaluate';
-import { train } from '../../lib/training/train';
+import { train } from '../../lib/training/train-node';
 import type { Profile } from '../../lib/training/profile';
 
 /** One row per β, in order: recon and KL on the test digits, and the active units. */
