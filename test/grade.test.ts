@@ -463,7 +463,15 @@ test('sandboxed: solutions score full marks, untouched notebooks zero; syntax er
   assert.match(table, /broken-03-vae\s+03-vae\s+[\d.]+\/8/);
   const csv = fs.readFileSync(path.join(cfg.outDir, 'class.csv'), 'utf8').trim().split('\n');
   assert.equal(csv.length, 1 + files.length);
-  assert.equal(csv[0], `submission,file,chapter,score,max_score,${EXERCISES.map((e) => e.id).join(',')},problems`);
+  const written = EXERCISES.filter((e) => e.written).flatMap((e) => [`${e.id}:text`, `${e.id}:teacher/${e.written?.points}`]);
+  assert.equal(csv[0], `submission,file,chapter,score,max_score,${[...EXERCISES.map((e) => e.id), ...written].join(',')},problems`);
+  // A written answer: its text next to the automatic marks, in the CSV and the JSON, with the rubric and an empty teacher's score.
+  const reading = ex(byName(grades, 'solution-04-training'), 'sweep-reading');
+  assert.match(reading.written?.text ?? '', /β prices every nat of KL/);
+  assert.equal(reading.written?.points, null);
+  assert.equal(reading.written?.rubric.length, 3);
+  assert.ok(csv.some((l) => l.startsWith('solution-04-training,') && l.includes('β prices every nat of KL')));
+  assert.equal(ex(byName(grades, 'student-04-training'), 'sweep-reading').written, undefined, 'no text where the answer threw');
   assert.equal(classCsv(grades).trim().split('\n').length, csv.length);
   const saved = JSON.parse(fs.readFileSync(path.join(cfg.outDir, 'class.json'), 'utf8')) as ClassResult;
   assert.equal(saved.classSize, files.length);

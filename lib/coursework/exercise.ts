@@ -45,6 +45,12 @@ export interface ExerciseSpec {
    * counts (gaussianKl with a standard normal is the KL of `kl`).
    */
   library: readonly string[];
+  /**
+   * A written part, scored by the teacher: the grader exports the answer's text next to the automatic marks
+   * (a column of the class CSV and the submission's JSON) with the rubric and these points, which the exercise's
+   * `points` do not include.
+   */
+  written?: { points: number; rubric: readonly string[] };
 }
 
 /** What a plan may depend on besides the Rng: the profile's epochs (only training exercises use them). */
@@ -90,6 +96,8 @@ export interface ExerciseModule {
   answer(fn: never, probe: never): Answer | Promise<Answer>;
   plan(rng: Rng, opts: PlanOptions): CheckPlan<unknown>;
   notebook: ExerciseNotebook;
+  /** The text of a written answer among the answers (exercises with a `written` part). */
+  writtenText?(answers: Answer[]): string | undefined;
   /** An inline check that takes something else than the answer (the β sweep's check takes its rows). */
   inlineCheck?(value: never, opts: CheckOptions): CheckResult;
 }

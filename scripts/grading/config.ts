@@ -87,6 +87,8 @@ export interface ExerciseGrade {
   /** What went wrong, one line each. */
   notes: string[];
   cases?: CheckResult['cases'];
+  /** The written part (exercises with one): the answer's text for the teacher, the rubric, its points (null until scored). */
+  written?: { text: string; rubric: string[]; maxPoints: number; points: null };
 }
 
 export interface SubmissionGrade {

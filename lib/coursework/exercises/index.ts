@@ -11,5 +11,6 @@ import * as kl from './kl';
 import * as lerp from './lerp';
 import * as reparameterize from './reparameterize';
 import * as slerp from './slerp';
+import * as sweepReading from './sweep-reading';
 
-export const MODULES = [bernoulliLl, betaSweep, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, lerp, reparameterize, slerp] as const;
+export const MODULES = [bernoulliLl, betaSweep, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, lerp, reparameterize, slerp, sweepReading] as const;
