@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Answer, Matrix, SweepRow } from './protocol';
-import { StudentFailure, WrongAnswer, callStudent as callStudentOf, describeError, describeValue, readVector as readVectorOf } from './runner';
+import { StudentFailure, WrongAnswer, callStudent as callStudentOf, describeError, describeValue, readTensor as readTensorOf, readVector as readVectorOf } from './runner';
 
 export { callStudent, readTensor, readVector, StudentFailure, WrongAnswer, describeError, describeValue } from './runner';
 
@@ -74,4 +74,31 @@ export function interpolateAnswer(name: string, fn: (a: number[], b: number[], t
     const same = (x: number[], y: number[]) => x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
     return { result, unchanged: same(a, p.a) && same(b, p.b) };
   });
+}
+
+/**
+ * A probe of the chapter 6 bounds: a fixed linear decoder z ↦ z·w + bias stands in for a trained one; eps holds
+ * the noise, [k, batch, latentDim].
+ */
+export interface BoundProbe {
+  x: Matrix;
+  mean: Matrix;
+  logVar: Matrix;
+  w: Matrix;
+  bias: Matrix;
+  eps: Matrix;
+}
+
+/** The arguments of a bound's function on a probe: (x, mean, logVar, decode, eps), inside the caller's tf scope. */
+export type BoundArgs = [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, (z: tf.Tensor2D) => tf.Tensor2D, tf.Tensor3D];
+
+export function boundArgs(p: BoundProbe): BoundArgs {
+  const [w, bias] = [t2(p.w), t2(p.bias)];
+  const decode = (z: tf.Tensor2D) => tf.add(tf.matMul(z, w), bias) as tf.Tensor2D; // [n, dim]
+  return [t2(p.x), t2(p.mean), t2(p.logVar), decode, tensorOf(p.eps) as tf.Tensor3D];
+}
+
+/** The student's bound `name` on one probe: its per-example values. */
+export function boundAnswer(name: string, fn: (...args: BoundArgs) => unknown, p: BoundProbe): Answer {
+  return runAnswer(() => asMatrix(readTensorOf(`${name}(x, mean, logVar, decode, eps)`, callStudentOf(name, fn, ...boundArgs(p)))));
 }

@@ -8,9 +8,9 @@ import type { ExerciseNotebook, ExerciseSpec } from '../exercise';
 import { Rng } from '../../model/random';
 import { iwaeBound } from './iwae';
 import { CheckPlan, PASS, compareTensor, fail, fmtValues, probeList, unwrap } from '../runner';
-import { binary, randn, tensor2d, tensorOf } from '../inputs';
-import { Answer, Matrix, Schema, matrix } from '../protocol';
-import { asMatrix, callStudent, readTensor, runAnswer, t2 } from '../answering';
+import { boundProbe, tiledProbe } from '../inputs';
+import { Answer, Matrix, Schema } from '../protocol';
+import { BoundProbe, boundAnswer, boundArgs } from '../answering';
 
 export const exercise = {
   id: 'elbo-gap',
@@ -28,26 +28,14 @@ export type Bound = (x: tf.Tensor2D, mean: tf.Tensor2D, logVar: tf.Tensor2D, dec
 export type Fn = (x: tf.Tensor2D, mean: tf.Tensor2D, logVar: tf.Tensor2D, decode: (z: tf.Tensor2D) => tf.Tensor2D, eps: tf.Tensor3D) => tf.Tensor;
 
 /** The decoder is the linear map z ↦ z·w + bias; eps is [k, batch, latentDim]. */
-export interface Probe {
-  x: Matrix;
-  mean: Matrix;
-  logVar: Matrix;
-  w: Matrix;
-  bias: Matrix;
-  eps: Matrix;
-}
+export type Probe = BoundProbe;
 
 export function schema(): Schema {
   return 'tensor';
 }
 
 export function answer(fn: Fn, p: Probe): Answer {
-  return runAnswer(() => {
-    const w = t2(p.w);
-    const bias = t2(p.bias);
-    const decode = (z: tf.Tensor2D) => tf.add(tf.matMul(z, w), bias) as tf.Tensor2D; // [n, dim]
-    return asMatrix(readTensor('elboGap(x, mean, logVar, decode, eps)', callStudent('elboGap', fn, t2(p.x), t2(p.mean), t2(p.logVar), decode, tensorOf(p.eps) as tf.Tensor3D)));
-  });
+  return boundAnswer('elboGap', fn, p);
 }
 
 /**
@@ -69,27 +57,18 @@ export function elboGap(
 
 function refOf(p: Probe): { gap: number[]; bound: number[] } {
   return tf.tidy(() => {
-    const [w, bias] = [tensor2d(p.w), tensor2d(p.bias)];
-    const decode = (z: tf.Tensor2D) => tf.add(tf.matMul(z, w), bias) as tf.Tensor2D;
-    const args = [tensor2d(p.x), tensor2d(p.mean), tensor2d(p.logVar), decode, tensorOf(p.eps) as tf.Tensor3D] as const;
+    const args = boundArgs(p);
     return { gap: Array.from(elboGap(...args).dataSync()), bound: Array.from(iwaeBound(...args).dataSync()) };
   });
 }
 
 export function plan(rng: Rng): CheckPlan<Probe> {
   const { probes, ask } = probeList<Probe>();
-  const setup = (batch: number, latentDim: number, dim: number, k: number, wScale: number): Probe => ({
-    w: randn(rng, [latentDim, dim], wScale),
-    bias: randn(rng, [1, dim], 0.5),
-    x: binary(rng, [batch, dim]),
-    mean: randn(rng, [batch, latentDim], 0.7),
-    logVar: randn(rng, [batch, latentDim], 0.4, -0.5),
-    eps: randn(rng, [k, batch, latentDim]),
-  });
+  const setup = (batch: number, latentDim: number, dim: number, k: number, wScale: number): Probe => boundProbe(rng, batch, latentDim, dim, k, wScale);
   const one = ask(setup(3, 2, 10, 1, 1));
   const eight = ask(setup(4, 3, 12, 8, 1.5));
   const single = setup(2, 2, 10, 1, 1);
-  const tiled = ask({ ...single, eps: matrix([3, ...single.eps.shape.slice(1)], [...single.eps.values, ...single.eps.values, ...single.eps.values]) });
+  const tiled = ask(tiledProbe(single, 3));
   const hint = 'gap = L_K − (1/K) Σ_k L_1(eps[k]): the importance-weighted bound on all K samples minus the mean of the K one-sample bounds';
   const mistakes = (p: Probe) => {
     const r = refOf(p);

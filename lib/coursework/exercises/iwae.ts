@@ -7,9 +7,9 @@ import type { ExerciseNotebook, ExerciseSpec } from '../exercise';
 import { Rng } from '../../model/random';
 import * as vae from '../../model/distributions';
 import { CheckPlan, compareTensor, fail, PASS, fmtValues, probeList, unwrap } from '../runner';
-import { binary, perExampleShapeHint, randn, tensor2d, tensorOf } from '../inputs';
-import { Answer, Matrix, Schema, matrix } from '../protocol';
-import { asMatrix, callStudent, readTensor, runAnswer, t2 } from '../answering';
+import { boundProbe, perExampleShapeHint, tiledProbe } from '../inputs';
+import { Answer, Matrix, Schema } from '../protocol';
+import { BoundProbe, boundAnswer, boundArgs } from '../answering';
 
 export const exercise = {
   id: 'iwae',
@@ -26,27 +26,14 @@ export const exercise = {
 export type Fn = (x: tf.Tensor2D, mean: tf.Tensor2D, logVar: tf.Tensor2D, decode: (z: tf.Tensor2D) => tf.Tensor2D, eps: tf.Tensor3D) => tf.Tensor;
 
 /** The decoder is the linear map z ↦ z·w + bias; eps is [k, batch, latentDim]. */
-export interface Probe {
-  x: Matrix;
-  mean: Matrix;
-  logVar: Matrix;
-  w: Matrix;
-  bias: Matrix;
-  eps: Matrix;
-}
+export type Probe = BoundProbe;
 
 export function schema(): Schema {
   return 'tensor';
 }
 
 export function answer(fn: Fn, p: Probe): Answer {
-  return runAnswer(() => {
-    const w = t2(p.w);
-    const bias = t2(p.bias);
-    const decode = (z: tf.Tensor2D) => tf.add(tf.matMul(z, w), bias) as tf.Tensor2D; // [n, dim]
-    const what = 'iwaeBound(x, mean, logVar, decode, eps)';
-    return asMatrix(readTensor(what, callStudent('iwaeBound', fn, t2(p.x), t2(p.mean), t2(p.logVar), decode, tensorOf(p.eps) as tf.Tensor3D)));
-  });
+  return boundAnswer('iwaeBound', fn, p);
 }
 
 /**
@@ -76,10 +63,7 @@ export function iwaeBound(
 /** The bound on a probe, and the mean of its k one-sample bounds (the ELBO estimate from the same samples). */
 function refOf(p: Probe): { bound: number[]; elboMean: number[] } {
   return tf.tidy(() => {
-    const [w, bias] = [tensor2d(p.w), tensor2d(p.bias)];
-    const decode = (z: tf.Tensor2D) => tf.add(tf.matMul(z, w), bias) as tf.Tensor2D;
-    const [x, mean, logVar] = [tensor2d(p.x), tensor2d(p.mean), tensor2d(p.logVar)];
-    const eps = tensorOf(p.eps) as tf.Tensor3D;
+    const [x, mean, logVar, decode, eps] = boundArgs(p);
     const ones = tf.unstack(eps).map((e) => iwaeBound(x, mean, logVar, decode, tf.expandDims(e, 0) as tf.Tensor3D));
     return { bound: Array.from(iwaeBound(x, mean, logVar, decode, eps).dataSync()), elboMean: Array.from(tf.mean(tf.stack(ones), 0).dataSync()) };
   });
@@ -88,18 +72,11 @@ function refOf(p: Probe): { bound: number[]; elboMean: number[] } {
 export function plan(rng: Rng): CheckPlan<Probe> {
   const { probes, ask } = probeList<Probe>();
   // A fixed random linear decoder z → logits stands in for a trained one.
-  const setup = (batch: number, latentDim: number, dim: number, k: number, wScale: number): Probe => ({
-    w: randn(rng, [latentDim, dim], wScale),
-    bias: randn(rng, [1, dim], 0.5),
-    x: binary(rng, [batch, dim]),
-    mean: randn(rng, [batch, latentDim], 0.7),
-    logVar: randn(rng, [batch, latentDim], 0.4, -0.5),
-    eps: randn(rng, [k, batch, latentDim]),
-  });
+  const setup = (batch: number, latentDim: number, dim: number, k: number, wScale: number): Probe => boundProbe(rng, batch, latentDim, dim, k, wScale);
   const one = ask(setup(3, 2, 10, 1, 1));
   const five = ask(setup(4, 3, 12, 5, 1));
   const single = setup(2, 2, 10, 1, 1);
-  const tiled = ask({ ...single, eps: matrix([4, ...single.eps.shape.slice(1)], [...single.eps.values, ...single.eps.values, ...single.eps.values, ...single.eps.values]) });
+  const tiled = ask(tiledProbe(single, 4));
   const stable = ask(setup(2, 3, 300, 6, 6));
   const jensen = ask(setup(3, 2, 10, 8, 1.5));
   const hint = 'L_k = logsumexp_i(log p(x|z_i) + log p(z_i) − log q(z_i|x)) − log k, with z_i = mean + exp(logVar/2) ⊙ eps[i]';
