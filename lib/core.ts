@@ -52,7 +52,17 @@ export { VAE, createVAE, DEFAULT_VAE_CONFIG } from './model/vae';
 export type { VAEConfig, VAEOutput } from './model/vae';
 export { Autoencoder, createAutoencoder, DEFAULT_AUTOENCODER_CONFIG } from './model/autoencoder';
 export type { AutoencoderConfig } from './model/autoencoder';
+export type { AutoregressiveConfig } from './model/vae';
+export { createMadeDecoder, DEFAULT_MADE_CONFIG } from './model/made-decoder';
+export type { MadeConfig } from './model/made-decoder';
+export { createPixelCnnDecoder, DEFAULT_PIXELCNN_CONFIG } from './model/pixelcnn-decoder';
+export type { PixelCnnConfig, PixelCnnDecoderConfig } from './model/pixelcnn-decoder';
+export { MaskedConv2D, convMask } from './model/masked-conv';
+export type { MaskedConv2DArgs, MaskType } from './model/masked-conv';
+export { MaskedDense, autoregressiveMask, degrees } from './model/masked-dense';
+export type { MaskedDenseArgs, Degrees } from './model/masked-dense';
 export type { Model, LatentDecoder } from './model/model';
+export { seededInit } from './model/init';
 export { trainingFlops, modelFlops, matMulFlops } from './model/flops';
 export type { LayerFlops, TrainingFlops } from './model/flops';
 
@@ -70,6 +80,7 @@ export {
   reconstructionError,
   perDigit,
   activeUnits,
+  klPerUnit,
   DEFAULT_EVALUATE_OPTIONS,
   DEFAULT_IWAE_OPTIONS,
 } from './training/evaluate';
@@ -89,6 +100,8 @@ export {
   sampleCodeBox,
 } from './training/generate';
 export type { InterpolateOptions, LatentGridOptions } from './training/generate';
+export { sampleAutoregressive, DEFAULT_AUTOREGRESSIVE_SAMPLE } from './training/sample-autoregressive';
+export type { AutoregressiveSampleOptions } from './training/sample-autoregressive';
 
 // Figure specs (plotly) and their SVG drawings
 export { lossCurve, elboCurve, klCurve, latentScatter, imageGrid, lineChart, barChart, seriesOfSummaries, DIGIT_COLOURS } from './figures/plots';
@@ -106,7 +119,7 @@ export type { AdamOptions } from './training/adam';
 export { cosineDecay } from './training/schedule';
 export type { LearningRateSchedule, CosineDecayConfig } from './training/schedule';
 export {
-  trainRecipe, describeRecipe, recipeTraining, referenceVae, convVae, autoencoder2d, vae2d, betaVae, bookData, literatureVae, binarizedData,
+  trainRecipe, describeRecipe, recipeTraining, referenceVae, convVae, autoencoder2d, vae2d, betaVae, autoregressiveVae, bookData, literatureVae, binarizedData,
   DEFAULT_RECIPE_TRAINING,
 } from './training/recipes';
 export type { Recipe, RecipeModel, RecipeTraining, RecipeRun, TrainRecipeOptions, RecipeCache, TrainedRun } from './training/recipes';

@@ -64,6 +64,32 @@ export function snapshot(dir: string): Map<string, Buffer> {
   return out;
 }
 
+/**
+ * The text a reader sees on a page without opening anything: no head, scripts or styles, no folded "How this was
+ * built" element (scripts/bookgen/plumbing.ts), no tags or attributes; entities decoded.
+ */
+export function visibleText(html: string): string {
+  return html
+    .replace(/<head>[\s\S]*?<\/head>/, '')
+    .replace(/<(script|style)\b[\s\S]*?<\/\1>/g, '')
+    .replace(/<details class="build-notes">[\s\S]*?<\/details>/g, '')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;|&#x27;/g, "'").replace(/&amp;/g, '&');
+}
+
+/**
+ * The build's plumbing in a page's visible text: showResults calls, model cache messages, hashes (a run of 8 or
+ * more hex digits with both letters and digits, such as an execution's cache key). Empty for a clean page.
+ */
+export function plumbingIn(html: string): string[] {
+  const text = visibleText(html);
+  const found: string[] = [];
+  for (const re of [/showResults\s*\(/g, /model cache: [^\n]*/g, /\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{8,}\b/g]) {
+    for (const m of text.matchAll(re)) found.push(m[0]);
+  }
+  return found;
+}
+
 /** The executor and its tslab kernel, as `npm run setup` installs them. */
 export function executorAvailable(): boolean {
   const kernel = path.join(ROOT, '.venv', 'share', 'jupyter', 'kernels', 'tslab', 'kernel.json');

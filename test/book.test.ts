@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { buildBook, defaultOptions } from '../scripts/bookgen/build';
 import { cacheKey, cachePath, Notebook } from '../scripts/bookgen/notebooks';
 import {
-  buildQuickBook, checkLinks, executorAvailable, FIXTURE, fixtureOptions, QUICK_BOOK, ROOT, seedCache, snapshot, tmpDir,
+  buildQuickBook, checkLinks, executorAvailable, FIXTURE, fixtureOptions, plumbingIn, QUICK_BOOK, ROOT, seedCache, snapshot, tmpDir,
 } from './book-helpers';
 
 const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
@@ -93,6 +93,22 @@ test('mini-book from cached executions: pages, links and anchors, math, figure, 
   has(model, /fx-demo.ipynb<\/a> · cell 3<\/div>/, 'cell caption gives the 1-based cell number');
   has(model, /<span class="hljs-keyword">const<\/span> z = vae/, 'fenced code is highlighted');
   hasNot(model, /import \* as tslab/, 'untagged cells are not shown');
+  // The build's plumbing is folded away: the showResults statement leaves the shown source, the results and the
+  // model cache's message go into "How this was built"; the code that computes and prints stays in sight.
+  const results = /fx-demo.ipynb<\/a> · cell 6<\/div>\n<pre class="code cell-source"><code[^>]*>([\s\S]*?)<\/code><\/pre>\n<div class="cell-outputs">\n([\s\S]*?)<\/div>\n(<details class="build-notes">[\s\S]*?<\/details>)\n<\/div>/.exec(model);
+  assert.ok(results, 'the results cell is shown, with its outputs and a folded build record');
+  const [, shownSource, shownOutputs, folded] = results;
+  has(shownSource, /const<\/span> squares = xs\./, 'the computation stays');
+  has(shownSource, /console<\/span>\.<span class="hljs-title function_">log<\/span>/, 'the print stays');
+  hasNot(shownSource, /showResults|sumOfSquares/, 'the showResults statement is taken out');
+  assert.equal(shownOutputs, '<pre class="output output-stream">4 squares</pre>\n', 'the cache message leaves the output');
+  has(folded, /<summary>How this was built<\/summary>/);
+  has(folded, /showResults/, 'the statement is in the fold');
+  has(folded, /&quot;sumOfSquares&quot;: 30/, 'and the results it showed');
+  has(folded, /model cache: another process is training reference-vae; waiting for it/, 'and the cache message');
+  for (const page of r.pages) assert.deepEqual(plumbingIn(read(out, page)), [], `${page}: plumbing in the visible text`);
+  const withPlumbing = model.replace('</main>', '<p>model cache: waiting; execution 3f9a2c1d; showResults({ a: 1 })</p></main>');
+  assert.deepEqual(plumbingIn(withPlumbing), ['showResults(', 'model cache: waiting; execution 3f9a2c1d; showResults({ a: 1 })', '3f9a2c1d'], 'the check sees plumbing');
 
   assert.deepEqual(fs.readFileSync(path.join(out, 'notebooks', 'fx-demo.ipynb')), fs.readFileSync(path.join(FIXTURE, 'notebooks', 'fx-demo.ipynb')));
   assert.ok(fs.statSync(path.join(out, 'assets', 'plotly.js')).size > 1_000_000, 'plotly.js shipped');
@@ -428,6 +444,7 @@ test('the real book in the quick profile: every link resolves, each chapter has 
       assert.ok(f.alt.length >= 20, `${ch}: ${f.id} has alt text ("${f.alt}")`);
     });
     assert.ok(numbered.length > 0, `${ch}: a chapter without a figure`);
+    assert.deepEqual(plumbingIn(html), [], `${ch}: the build's plumbing (showResults, cache messages, hashes) in the visible text`);
     hasNot(html, /Output image from|Output figure|alt=""/, `${ch}: placeholder alt text`);
     for (const img of html.matchAll(/<img\b[^>]*>/g)) assert.match(img[0], /\salt="[^"]{20,}"/, `${ch}: ${img[0]} has alt text`);
     for (const f of figs) {

@@ -88,8 +88,14 @@ test('a notebook that runs: exit 0, outputs kept (stdout, env, plotly JSON objec
     // The kernel runs in the project root (scripts/jupyter/tslab-kernel.js) even for a notebook outside it.
     { code: "import { pick } from './lib/index';\nconsole.log(pick({ quick: 'q', full: 'f' }), process.cwd(), process.env.VAE_NOTEBOOK_DIR);" },
   ]);
-  const r = run(nb, '--env', 'EXEC_TEST_VAR=from-env', '--env', 'VAE_PROFILE=quick', '--timeout', '60');
+  const r = run(nb, '--env', 'EXEC_TEST_VAR=from-env', '--env', 'VAE_PROFILE=quick', '--timeout', '60', '--progress');
   assert.equal(r.status, 0, r.stderr);
+  const progress = r.stderr.split('\n').filter((l) => l.startsWith('progress: '));
+  assert.deepEqual(progress.map((l) => l.replace(/ in [\d.]+ s$/, '')), [
+    'progress: cell 2 (const a: number = 20 + 22;), 1 of 3: ok',
+    'progress: cell 3 (#plot), 2 of 3: ok',
+    "progress: cell 4 (import { pick } from './lib/index';), 3 of 3: ok",
+  ], '--progress: one line per code cell as it ends');
   assert.equal(r.report?.ok, true);
   assert.deepEqual(r.report?.cells.map((c) => [c.index, c.status]), [[2, 'ok'], [3, 'ok'], [4, 'ok']]);
   assert.equal(textOf(outputsOf(r.out, 3)[0]), `q ${ROOT} ${dir}\n`);

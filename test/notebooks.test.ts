@@ -22,19 +22,24 @@ const TAGS: Record<string, string[]> = {
   '01-autoencoder': ['train-ae', 'reconstructions', 'code-scatter', 'random-decodes'],
   '02-reparameterization': ['reparam-demo', 'gradient-variance'],
   '03-kl-term': ['kl-mc', 'scatter-kl', 'scatter-kl-table', 'beta-sweep', 'beta-sweep-terms', 'beta-sweep-activity'],
-  '04-training': ['train-vae', 'test-curve', 'test-metrics', 'samples', 'collapse', 'collapse-samples'],
+  '04-training': [
+    'train-vae', 'test-curve', 'test-metrics', 'samples', 'beta-sweep', 'beta-sweep-terms', 'beta-rate-distortion', 'beta-sweep-kl',
+    'collapse', 'collapse-samples', 'ar-collapse', 'ar-samples',
+  ],
   '05-generation': ['prior-samples', 'interpolation', 'norms', 'latent-grid', 'latent-scatter'],
   '06-beyond': ['classifier', 'conv-train', 'recognizability', 'conv-samples', 'conv-vs-dense', 'traversal', 'cvae', 'cvae-check', 'iwae-k'],
   '07-faq': ['latent-size', 'latent-size-elbo', 'latent-size-units', 'per-class'],
+  '08-the-article': ['port', 'no-forward', 'fix-forward', 'fix-flatten', 'fix-head', 'unbounded', 'fix-logits', 'reduction', 'train-port', 'to-reference'],
 };
 /** Tagged cells that show their numbers for the chapters' claims (showResults: one application/json output). */
 const RESULTS: Record<string, string[]> = {
   '02-reparameterization': ['gradient-variance'],
   '03-kl-term': ['kl-mc', 'scatter-kl-table', 'beta-sweep'],
-  '04-training': ['train-vae', 'test-metrics', 'collapse-samples'],
+  '04-training': ['train-vae', 'test-metrics', 'beta-sweep', 'collapse-samples', 'ar-collapse', 'ar-samples'],
   '05-generation': ['norms'],
   '06-beyond': ['classifier', 'recognizability', 'conv-vs-dense', 'traversal', 'cvae-check', 'iwae-k'],
   '07-faq': ['latent-size', 'per-class'],
+  '08-the-article': ['no-forward', 'fix-forward', 'fix-flatten', 'fix-head', 'unbounded', 'fix-logits', 'reduction', 'train-port', 'to-reference'],
 };
 const PLOTLY = 'application/vnd.plotly.v1+json';
 

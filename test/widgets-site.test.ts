@@ -66,7 +66,7 @@ test('prepareWidgets: every figure from the models of the build’s executions, 
   const html = (file: string, line: number) => site.render(file, { spec: '', line }, 'open') + site.render(file, { spec: '', line }, 'close');
   const draw = html('chapters/03.md', 7);
   assert.match(draw, /^<figure class="widget widget-draw-digit" id="fig-draw" data-widget="draw-digit"/);
-  assert.match(draw, /<div class="widget-live" hidden><\/div>\n<figcaption>\n<p class="widget-source">[^\n]*\n<\/figcaption>\n<\/figure>\n$/);
+  assert.match(draw, /<div class="widget-live" hidden><\/div>\n<figcaption>\n<details class="build-notes"><summary>How this was built<\/summary>\n<div class="details-body">\n<p class="widget-source">[^\n]*\n<\/div>\n<\/details>\n<\/figcaption>\n<\/figure>\n$/);
   assert.match(draw, /<div class="widget-still"><div class="widget-row"><div class="widget-plane"><svg class="plane"/);
   assert.match(draw, /saved by <a href="notebooks\/gen\.ipynb">gen\.ipynb<\/a> in the run whose outputs the book shows \(profile quick, execution <code>abcdef01<\/code>\)/);
   assert.match(draw, /weights stored as 8-bit levels, one range per input unit of each layer \(decoded pixels within (0\.0\d\d|\d\.\d × 10<sup>−\d+<\/sup>) of the trained model's over 2,000 test codes/);
@@ -135,7 +135,7 @@ test('a book build loads the widget bundle on pages with a widget only; the bund
   assert.match(kl, /<script src="assets\/book\.js" defer><\/script>\n<script src="assets\/widgets\.js" defer><\/script>/);
   assert.ok(!plain.includes('widgets.js'), 'a page without widgets does not load the bundle');
   assert.match(kl, /<figure class="widget widget-kl-by-hand" id="fig-kl"/);
-  assert.match(kl, /<figcaption>\n<p><span class="figure-label">Figure 1\.1\.<\/span> <strong>KL by hand\.<\/strong> Drag\.<\/p>\n<p class="widget-source">[^\n]*\n<\/figcaption>\n<\/figure>/);
+  assert.match(kl, /<figcaption>\n<p><span class="figure-label">Figure 1\.1\.<\/span> <strong>KL by hand\.<\/strong> Drag\.<\/p>\n<details class="build-notes"><summary>How this was built<\/summary>\n<div class="details-body">\n<p class="widget-source">[^\n]*\n<\/div>\n<\/details>\n<\/figcaption>\n<\/figure>/);
   assert.match(kl, /As <a class="figure-ref" href="#fig-kl">Figure 1\.1<\/a> shows/);
   const bundle = fs.readFileSync(path.join(out, 'assets', 'widgets.js'), 'utf8');
   assert.ok(bundle.length > 300_000 && bundle.length < 1_000_000, `bundle ${bundle.length} bytes`);

@@ -7,9 +7,10 @@
  */
 import type { Display } from 'tslab';
 import { isNotebook } from './display';
+import type { MeanSd } from './intervals';
 
-/** A result: a number, a string, a boolean, or an array or object of them. */
-export type ResultValue = number | string | boolean | null | readonly ResultValue[] | { readonly [key: string]: ResultValue };
+/** A result: a number, a string, a boolean, a mean ± sd over seeds, or an array or object of them. */
+export type ResultValue = number | string | boolean | null | MeanSd | readonly ResultValue[] | { readonly [key: string]: ResultValue };
 
 /** The MIME type of the results output (the build reads it back). */
 export const RESULTS_MIME = 'application/json';

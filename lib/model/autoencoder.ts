@@ -26,7 +26,7 @@ export class Autoencoder extends EncoderDecoder<AutoencoderConfig> {
 
   forward(x: tf.Tensor2D): { z: tf.Tensor2D; logits: tf.Tensor2D } {
     const z = this.encode(x);
-    return { z, logits: this.decode(z) };
+    return { z, logits: this.decode(z, x) };
   }
 }
 

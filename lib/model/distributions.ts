@@ -54,23 +54,25 @@ export function reparameterize(
 }
 
 /**
- * The KL of each latent dimension, KL(N(mean_j, exp(logVar_j)) ‖ N(0, 1)) = ½ (exp(logVar_j) + mean_j² − 1 − logVar_j)
- * (Kingma & Welling 2014, appendix B; chapter 3): [batch, latentDim]. The one place this formula is written;
- * `klDivergence` sums it over the dimensions and free bits (lib/model/elbo.ts) floor its batch mean per dimension.
- */
-export function klPerDimension(mean: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor2D {
-  rank2('klPerDimension', 'mean', mean);
-  sameShape('klPerDimension', 'mean', mean, 'logVar', logVar);
-  return tf.tidy(() => tf.mul(tf.sub(tf.add(tf.exp(logVar), tf.square(mean)), tf.add(logVar, 1)), 0.5) as tf.Tensor2D); // [batch, latentDim]
-}
-
-/**
  * KL(N(mean, diag exp(logVar)) ‖ N(0, I)) in closed form, per example
  * (Kingma & Welling 2014, appendix B; chapter 3):
  * ½ Σ_j (exp(logVar_j) + mean_j² − 1 − logVar_j).
  */
 export function klDivergence(mean: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
+  rank2('klDivergence', 'mean', mean);
+  sameShape('klDivergence', 'mean', mean, 'logVar', logVar);
   return tf.tidy(() => tf.sum(klPerDimension(mean, logVar), 1) as tf.Tensor1D); // [batch]
+}
+
+/**
+ * The same KL split over the latent dimensions, ½(σ_j² + μ_j² − 1 − log σ_j²) for each j: [batch, latentDim],
+ * nats. A dimension's KL averaged over the data is how much information it carries (chapter 4, "Posterior
+ * collapse and active units"); free bits act on it (lib/model/elbo.ts).
+ */
+export function klPerDimension(mean: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor2D {
+  rank2('klPerDimension', 'mean', mean);
+  sameShape('klPerDimension', 'mean', mean, 'logVar', logVar);
+  return tf.tidy(() => tf.mul(tf.sub(tf.add(tf.exp(logVar), tf.square(mean)), tf.add(logVar, 1)), 0.5) as tf.Tensor2D);
 }
 
 /**

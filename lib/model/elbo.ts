@@ -78,7 +78,10 @@ export function logLikelihood(
  */
 export function freeBitsKl(mean: tf.Tensor2D, logVar: tf.Tensor2D, lambda: number): tf.Scalar {
   if (!Number.isFinite(lambda) || lambda < 0) throw new Error(`freeBitsKl: lambda must be a finite number ≥ 0, got ${lambda}`);
-  return tf.tidy(() => tf.sum(tf.maximum(tf.mean(klPerDimension(mean, logVar), 0), lambda)) as tf.Scalar); // Σ_j max(λ, KL_j)
+  return tf.tidy(() => {
+    const perDim = klPerDimension(mean, logVar); // [batch, latentDim]
+    return tf.sum(tf.maximum(tf.mean(perDim, 0), lambda)) as tf.Scalar; // Σ_j max(λ, KL_j)
+  });
 }
 
 /**

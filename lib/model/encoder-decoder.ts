@@ -24,10 +24,25 @@ export abstract class EncoderDecoder<C extends { inputDim: number; latentDim: nu
     this.decoder = decoder;
   }
 
-  /** p(x|z): z [batch, latentDim] → logits [batch, inputDim] (apply sigmoid for pixel probabilities). */
-  decode(z: tf.Tensor2D): tf.Tensor2D {
+  /** true when the decoder reads the pixels too (an autoregressive decoder, lib/model/pixelcnn-decoder.ts). */
+  get autoregressive(): boolean {
+    return this.decoder.inputs.length === 2;
+  }
+
+  /**
+   * p(x|z): z [batch, latentDim] → logits [batch, inputDim] (apply sigmoid for pixel probabilities). An
+   * autoregressive decoder also needs the pixels x [batch, inputDim]: logit i is that of p(x_i | x_<i, z) given
+   * the real earlier pixels (teacher forcing, chapter 4); a factorized decoder ignores x.
+   */
+  decode(z: tf.Tensor2D, x?: tf.Tensor2D): tf.Tensor2D {
     checkBatch(`${this.label}.decode`, 'z', z, this.config.latentDim);
-    return this.decoder.apply(z) as tf.Tensor2D;
+    if (!this.autoregressive) return this.decoder.apply(z) as tf.Tensor2D;
+    if (!x) {
+      throw new Error(`${this.label}.decode: this decoder is autoregressive and needs the pixels x (teacher forcing); to generate, use sampleAutoregressive`);
+    }
+    checkBatch(`${this.label}.decode`, 'x', x, this.config.inputDim);
+    if (x.shape[0] !== z.shape[0]) throw new Error(`${this.label}.decode: z has ${z.shape[0]} rows but x has ${x.shape[0]}`);
+    return this.decoder.apply([z, x]) as tf.Tensor2D;
   }
 
   /** The variables the optimiser updates (encoder then decoder). */

@@ -8,7 +8,8 @@ import { Rng } from './random';
  * The initialisation of PyTorch's nn.Linear / nn.Conv2d (kaiming-uniform with
  * a = √5), as in the pytorch/examples vae/main.py reference: weights and biases
  * uniform in ±1/√fanIn. Each layer gets its own seed from `rng`, so the same
- * model seed gives the same weights on every backend.
+ * model seed gives the same weights on every backend. Public, for layers
+ * written by hand (chapter 8's port of the article's model).
  */
 type Initializer = ReturnType<typeof tf.initializers.randomUniform>;
 

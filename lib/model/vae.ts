@@ -8,9 +8,21 @@ import { Rng } from './random';
 import { reparameterize } from './distributions';
 import { createEncoder, checkEncoderConfig, Architecture } from './encoder';
 import { createDecoder } from './decoder';
+import { createPixelCnnDecoder, checkPixelCnnConfig, PixelCnnConfig } from './pixelcnn-decoder';
+import { createMadeDecoder, checkMadeConfig, MadeConfig } from './made-decoder';
 import { LIKELIHOOD_NAMES, type LikelihoodName } from './likelihood';
 import { checkBatch } from './checks';
 import { EncoderDecoder } from './encoder-decoder';
+
+/** An autoregressive decoder p(x|z) = Π_i p(x_i | x_<i, z): masked dense layers (MADE) or masked convolutions. */
+export type AutoregressiveConfig = MadeConfig | PixelCnnConfig;
+
+function checkAutoregressiveConfig(fn: string, cfg: AutoregressiveConfig): void {
+  if (!cfg || typeof cfg !== 'object') throw new Error(`${fn}: autoregressive must be an object with kind 'made' or 'pixelcnn', got ${String(cfg)}`);
+  if (cfg.kind === 'made') checkMadeConfig(fn, cfg);
+  else if (cfg.kind === 'pixelcnn') checkPixelCnnConfig(fn, cfg);
+  else throw new Error(`${fn}: autoregressive.kind must be 'made' or 'pixelcnn', got '${String((cfg as { kind?: unknown }).kind)}'`);
+}
 
 export interface VAEConfig {
   /** Size of the latent code z. */
@@ -37,6 +49,11 @@ export interface VAEConfig {
   width: number;
   /** Filters of the strided conv layers (conv architecture). */
   convFilters: number[];
+  /**
+   * An autoregressive decoder p(x|z) = Π_i p(x_i | x_<i, z) instead of the factorized one (chapter 4, "Collapse
+   * where it is real"); absent (the default) = the factorized decoder of `architecture`.
+   */
+  autoregressive?: AutoregressiveConfig;
 }
 
 export const DEFAULT_VAE_CONFIG: VAEConfig = {
@@ -69,6 +86,12 @@ export function checkVAEConfig(fn: string, cfg: VAEConfig): void {
   if (typeof cfg.outputLogVar !== 'number' || !Number.isFinite(cfg.outputLogVar)) {
     throw new Error(`${fn}: outputLogVar must be a finite number, got ${String(cfg.outputLogVar)}`);
   }
+  if (cfg.autoregressive !== undefined) {
+    checkAutoregressiveConfig(fn, cfg.autoregressive);
+    if (cfg.height * cfg.width !== cfg.inputDim) {
+      throw new Error(`${fn}: an autoregressive decoder orders the pixels of a height × width image; ${cfg.height} × ${cfg.width} is not inputDim ${cfg.inputDim}`);
+    }
+  }
 }
 
 export class VAE extends EncoderDecoder<VAEConfig> {
@@ -97,7 +120,7 @@ export class VAE extends EncoderDecoder<VAEConfig> {
   forward(x: tf.Tensor2D, eps?: tf.Tensor2D, seed?: number): VAEOutput {
     const { mean, logVar } = this.encode(x);
     const z = reparameterize(mean, logVar, eps, eps ? undefined : seed ?? this.noise.seed());
-    const logits = this.decode(z);
+    const logits = this.decode(z, x); // an autoregressive decoder reads x (teacher forcing); a factorized one ignores it
     return { mean, logVar, z, logits };
   }
 }
@@ -118,6 +141,11 @@ export function createVAE(config: Partial<VAEConfig> = {}): VAE {
 export function buildEncoderDecoder(cfg: VAEConfig, variational: boolean): { encoder: tf.LayersModel; decoder: tf.LayersModel } {
   const seeds = new Rng(cfg.seed);
   const encoder = createEncoder({ ...cfg, variational, seed: seeds.seed() });
-  const decoder = createDecoder({ ...cfg, seed: seeds.seed() });
+  const decoderSeed = seeds.seed();
+  const ar = cfg.autoregressive;
+  const shape = { latentDim: cfg.latentDim, height: cfg.height, width: cfg.width, seed: decoderSeed };
+  const decoder = ar === undefined ? createDecoder({ ...cfg, seed: decoderSeed })
+    : ar.kind === 'made' ? createMadeDecoder({ ...ar, ...shape })
+      : createPixelCnnDecoder({ ...ar, ...shape });
   return { encoder, decoder };
 }

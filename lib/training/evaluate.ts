@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../model/random';
 import { Dataset } from '../data/dataset';
-import { klDivergence, logNormal, logStandardNormal, reparameterize, bernoulliLogLikelihood } from '../model/distributions';
+import { klDivergence, klPerDimension, logNormal, logStandardNormal, reparameterize, bernoulliLogLikelihood } from '../model/distributions';
 import { logLikelihood } from '../model/elbo';
 import { checkSupport, likelihoodOf } from '../model/likelihood';
 import { VAE } from '../model/vae';
@@ -98,7 +98,7 @@ export function elboPerExample(model: Model, ds: Dataset, opts: Partial<Evaluate
       }
       const { mean, logVar } = model.encode(x);
       const z = useMean ? mean : reparameterize(mean, logVar, undefined, noiseSeed); // [b, latentDim]
-      const logits = model.decode(z); // [b, 784]
+      const logits = model.decode(z, x); // [b, 784] (an autoregressive decoder reads x: teacher forcing)
       return tf.stack([tf.neg(logLikelihood(x, logits, likelihood, outputLogVar)), klDivergence(mean, logVar)]); // [2, b]
     });
     const values = terms.dataSync();
@@ -196,7 +196,7 @@ export function iwaePerExample(vae: VAE, ds: Dataset, opts: Partial<IwaeOptions>
           const z = reparameterize(meanK, logVarK, eps); // [kc*b, latentDim]
           const xK = tf.tile(x, [kc, 1]) as tf.Tensor2D; // [kc*b, 784]
           const logW = tf.sub(
-            tf.add(logLikelihood(xK, vae.decode(z), likelihood, outputLogVar), logStandardNormal(z)),
+            tf.add(logLikelihood(xK, vae.decode(z, xK), likelihood, outputLogVar), logStandardNormal(z)), // teacher forcing for an autoregressive decoder
             logNormal(z, meanK, logVarK),
           ); // [kc*b]
           return tf.logSumExp(tf.reshape(logW, [kc, b]), 0); // [b]
@@ -248,7 +248,7 @@ export function reconstructionError(model: Model, ds: Dataset, opts: { batchSize
     const end = Math.min(start + batchSize, ds.size);
     const sums = tf.tidy(() => {
       const x = rowsTensor(ds, start, end); // [b, 784]
-      const logits = model.kind === 'ae' ? model.forward(x).logits : model.decode(model.encode(x).mean); // [b, 784]
+      const logits = model.kind === 'ae' ? model.forward(x).logits : model.decode(model.encode(x).mean, x); // [b, 784]
       return tf.stack([tf.neg(tf.sum(bernoulliLogLikelihood(x, logits))), tf.sum(tf.squaredDifference(x, likelihood.mean(logits, params)))]);
     });
     const v = sums.dataSync();
@@ -324,4 +324,30 @@ export function activeUnits(vae: VAE, ds: Dataset, opts: { threshold?: number; b
     if (variances[j] > threshold) count++;
   }
   return { count, variances, threshold };
+}
+
+/**
+ * Each latent dimension's KL(q(z_j|x) ‖ N(0, 1)) averaged over a data set, nats (chapter 4, "Posterior collapse
+ * and active units"): how much each dimension costs, and an upper bound on the information it carries about x.
+ * Unlike the variance count of `activeUnits` it is measured in nats, so a dimension whose mean wobbles a little
+ * across the data but whose posterior is as wide as the prior shows up as what it is: all but empty. The
+ * values sum to the KL term of `evaluate`.
+ */
+export function klPerUnit(vae: VAE, ds: Dataset, opts: { batchSize?: number } = {}): Float32Array {
+  const batchSize = opts.batchSize ?? 500;
+  checkPositiveInt('klPerUnit', 'batchSize', batchSize);
+  checkData('klPerUnit', vae, ds);
+  const d = vae.config.latentDim;
+  const sum = new Float64Array(d);
+  for (let start = 0; start < ds.size; start += batchSize) {
+    const end = Math.min(start + batchSize, ds.size);
+    const kl = tf.tidy(() => {
+      const { mean, logVar } = vae.encode(rowsTensor(ds, start, end)); // [b, latentDim]
+      return tf.sum(klPerDimension(mean, logVar), 0); // [latentDim]
+    });
+    const v = kl.dataSync();
+    kl.dispose();
+    for (let j = 0; j < d; j++) sum[j] += v[j];
+  }
+  return Float32Array.from(sum, (s) => s / ds.size);
 }

@@ -406,8 +406,10 @@ async function executeNotebooks(sources: Sources, opts: BuildOptions, result: Bu
 
 /** One execution; retried once when tslab tripped over a library file edited during the run. */
 async function executeOnce(file: string, cached: string, opts: BuildOptions): Promise<Execution> {
+  const where = rel(opts.root, file);
   const exec = () => executeNotebook(file, cached, {
     root: opts.root, python: opts.python, executor: opts.executor, profile: opts.profile, timeout: opts.cellTimeout,
+    progress: (line) => opts.log(`  ${where}: ${line}`),
   });
   try {
     return await exec();

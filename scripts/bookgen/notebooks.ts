@@ -185,6 +185,8 @@ export interface ExecuteOptions {
   timeout: number;
   /** Extra environment variables for the kernel (e.g. VAE_TF_THREADS). */
   env?: Record<string, string>;
+  /** Called as each code cell ends: "cell 5 (#train-vae), 3 of 9: ok in 41.2 s" (the executor's --progress). */
+  progress?: (line: string) => void;
 }
 
 export interface Execution {
@@ -194,14 +196,30 @@ export interface Execution {
   backend: string;
 }
 
-/** Runs a command without blocking the event loop (so that two notebooks execute at a time). */
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string; error?: Error }> {
+const PROGRESS = /^progress: (.*)$/;
+
+/**
+ * Runs a command without blocking the event loop (so that two notebooks execute at a time). Its stderr is kept
+ * (the last MB), and its "progress: …" lines are handed to `progress` as they come.
+ */
+function run(
+  cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, progress?: (line: string) => void,
+): Promise<{ status: number | null; stderr: string; error?: Error }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
+    let partial = '';
     child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
+      const s = d.toString();
+      stderr += s;
       if (stderr.length > 1 << 20) stderr = stderr.slice(-(1 << 19));
+      if (!progress) return;
+      const lines = (partial + s).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = PROGRESS.exec(line);
+        if (m) progress(m[1]);
+      }
     });
     child.on('error', (error) => resolve({ status: null, stderr, error }));
     child.on('close', (status) => resolve({ status, stderr }));
@@ -243,8 +261,9 @@ export async function executeNotebook(file: string, outFile: string, opts: Execu
     '--env', `VAE_PROFILE=${opts.profile}`, '--env', 'VAE_QUIET=1', '--env', `VAE_MODELS_DIR=${modelsTmp}`,
   ];
   for (const [k, v] of Object.entries(opts.env ?? {})) args.push('--env', `${k}=${v}`);
+  if (opts.progress) args.push('--progress');
   const started = Date.now();
-  const r = await run(opts.python, args, opts.root, process.env);
+  const r = await run(opts.python, args, opts.root, process.env, opts.progress);
   let rep: ExecReport | null = null;
   try {
     rep = JSON.parse(fs.readFileSync(report, 'utf8')) as ExecReport;

@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { BookError, escapeHtml, highlightCode } from './markdown';
 import { joinSource, NotebookCell, NotebookOutput } from './notebooks';
 import { plotStill } from './plot-still';
+import { BuildNotes, buildNotesHtml, emptyNotes, hideResultsCalls, isPlumbingLine } from './plumbing';
+import { RESULTS_MIME } from '../../lib/figures/results';
 import type { SvgFigure } from '../../lib/core';
 
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
@@ -109,8 +111,14 @@ function renderFigure(data: Record<string, unknown>, ctx: OutputContext, cellInd
   );
 }
 
-function renderData(data: Record<string, unknown>, ctx: OutputContext, cellIndex: number): string {
+function renderData(data: Record<string, unknown>, ctx: OutputContext, cellIndex: number, notes: BuildNotes): string {
   if (isFigureData(data)) return renderFigure(data, ctx, cellIndex);
+  const results = data[RESULTS_MIME];
+  if (results !== undefined && !('text/html' in data)) {
+    const obj = typeof results === 'string' ? (JSON.parse(results) as unknown) : results;
+    if (obj && typeof obj === 'object' && !Array.isArray(obj)) notes.results.push(obj as Record<string, unknown>);
+    return '';
+  }
   if ('text/html' in data) return `<div class="output output-html">${text(data['text/html'])}</div>\n`;
   if ('text/plain' in data) return pre(text(data['text/plain']), 'output-text');
   return '';
@@ -130,17 +138,33 @@ function mergeStreams(outputs: NotebookOutput[]): NotebookOutput[] {
   return out;
 }
 
-export function renderOutputs(outputs: NotebookOutput[], ctx: OutputContext, cellIndex: number): string {
+/** A stream's text without the build's plumbing lines (model cache messages), which go to `notes`. */
+function withoutPlumbing(s: string, notes: BuildNotes): string {
+  const lines = s.split('\n');
+  const kept = lines.filter((line) => {
+    const final = collapseCarriageReturns(line.replace(ANSI, ''));
+    if (!isPlumbingLine(final)) return true;
+    notes.log.push(final);
+    return false;
+  });
+  return kept.join('\n');
+}
+
+/**
+ * The outputs as HTML, in order; the results of showResults and the build's plumbing lines go to `notes` (shown
+ * folded under the cell, plumbing.ts).
+ */
+export function renderOutputs(outputs: NotebookOutput[], ctx: OutputContext, cellIndex: number, notes: BuildNotes = emptyNotes()): string {
   let html = '';
   for (const o of mergeStreams(outputs)) {
     switch (o.output_type) {
       case 'stream':
-        html += pre(text(o.text), o.name === 'stderr' ? 'output-stderr' : 'output-stream');
+        html += pre(withoutPlumbing(text(o.text), notes), o.name === 'stderr' ? 'output-stderr' : 'output-stream');
         break;
       case 'display_data':
       case 'execute_result':
       case 'update_display_data':
-        html += renderData(o.data ?? {}, ctx, cellIndex);
+        html += renderData(o.data ?? {}, ctx, cellIndex, notes);
         break;
       case 'error':
         throw new BookError(`${ctx.notebook}: cell ${cellIndex}: ${o.ename ?? 'Error'}: ${(o.evalue ?? '').replace(ANSI, '')}`);
@@ -151,10 +175,18 @@ export function renderOutputs(outputs: NotebookOutput[], ctx: OutputContext, cel
   return html;
 }
 
-/** One notebook cell as the book shows it: caption, highlighted source, outputs (its figures numbered and captioned). */
+/**
+ * One notebook cell as the book shows it: caption, highlighted source, outputs (its figures numbered and captioned),
+ * and, folded, what the build needed from it: its showResults statements and results, and plumbing lines it printed.
+ */
 export function renderCell(cell: NotebookCell, index: number, ctx: OutputContext, notebookHref: string): string {
-  const source = joinSource(cell.source).replace(/\n+$/, '');
-  const outputs = renderOutputs(cell.outputs ?? [], ctx, index);
+  const notes = emptyNotes();
+  const raw = joinSource(cell.source).replace(/\n+$/, '');
+  const { shown, hidden } = cell.cell_type === 'code' ? hideResultsCalls(raw) : { shown: raw, hidden: [] };
+  notes.statements.push(...hidden);
+  const source = shown;
+  const outputs = renderOutputs(cell.outputs ?? [], ctx, index, notes);
+  const folded = buildNotesHtml(notes);
   if (ctx.figures.length) {
     throw new BookError(`${ctx.notebook}: cell ${index} declares ${ctx.figures.length} more figure(s) in its metadata than it shows (${ctx.figures.map((f) => f.id).join(', ')})`);
   }
@@ -166,6 +198,7 @@ export function renderCell(cell: NotebookCell, index: number, ctx: OutputContext
     `<div class="nb-cell">\n${caption}` +
     `<pre class="code cell-source"><code class="hljs language-typescript">${highlightCode(source, lang)}</code></pre>\n` +
     (outputs ? `<div class="cell-outputs">\n${outputs}</div>\n` : '') +
+    folded +
     `</div>\n`
   );
 }

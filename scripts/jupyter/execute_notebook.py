@@ -3,7 +3,7 @@
 
     .venv/bin/python scripts/jupyter/execute_notebook.py IN.ipynb --out OUT.ipynb [--cwd DIR] [--timeout S]
         [--memory-mb N] [--env K=V ...] [--allow-errors] [--report REPORT.json] [--kernel tslab]
-        [--total-timeout S] [--max-output-mb N]
+        [--total-timeout S] [--max-output-mb N] [--progress]
 
 Runs every code cell with the real kernel (tslab, registered in .venv by `npm run setup`) through nbclient and
 writes the executed notebook (outputs kept). Contract:
@@ -14,6 +14,8 @@ writes the executed notebook (outputs kept). Contract:
           kernel for the remaining cells (their status is reported as it is);
   exit 2  set-up problem: no venv packages, no kernel (message says "run `npm run setup`"), notebook not valid JSON.
 Cells are numbered 1-based among ALL cells (markdown included), so "cell 7" is the 7th cell in JupyterLab.
+With --progress, each code cell as it ends prints one stderr line
+"progress: cell <n> (<label>), <k> of <code cells>: <status> in <seconds> s" (the book build relays them).
 Never hangs: each cell has --timeout, the whole run has --total-timeout, and a last-resort watchdog thread ends
 the process (killing the kernel's process group) if nbclient itself stops responding.
 """
@@ -53,6 +55,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--report", help="write a JSON report here")
     p.add_argument("--kernel", default="tslab", help="kernel name (default tslab)")
     p.add_argument("--startup-timeout", type=float, default=120, help="seconds to wait for the kernel to start")
+    p.add_argument("--progress", action="store_true", help="one stderr line per code cell as it ends (status, seconds)")
     args = p.parse_args(argv)
     if args.timeout <= 0 or args.total_timeout <= 0:
         p.error("--timeout and --total-timeout must be positive")
@@ -287,6 +290,10 @@ class Run:
                         entry.update(status="dead-kernel", ename="DeadKernel", evalue="the kernel died during this cell")
                     restart = True
                 entry["seconds"] = round(time.monotonic() - t0, 3)
+                if args.progress:
+                    total = sum(1 for c in self.nb.cells if c.cell_type == "code" and c.source.strip())
+                    print(f"progress: cell {n} ({entry['label']}), {len(cells_report)} of {total}: {entry['status']}"
+                          f" in {entry['seconds']:.1f} s", file=sys.stderr, flush=True)
                 if entry["status"] != "ok":
                     if self.memory_killed.is_set() and entry["status"] == "timeout":
                         entry.update(status="memory", ename="MemoryLimit",

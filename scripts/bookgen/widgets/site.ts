@@ -6,6 +6,8 @@ import MarkdownIt from 'markdown-it';
 import { initBackend, loadData } from '../../../lib/index';
 import { BookError, escapeHtml, WidgetDirective } from '../markdown';
 import { contentHash } from '../outputs';
+// Where the models came from (execution, weight storage, decode error) is the build's record: folded under the caption.
+import { foldedBuildNotes } from '../plumbing';
 import { bookModels } from './models';
 import { partScript } from './parts';
 import { DEFAULT_QUANTIZE, QuantizeConfig } from './quantize';
@@ -102,7 +104,7 @@ export async function prepareWidgets(
       const where = `${ch.rel}:${w.line}`;
       const args = parseWidget(w.spec, where);
       const p = await WIDGET_KINDS[args.name].prepare(ctx, args);
-      html.set(where, { open: figureOpen(args, p), close: `${p.source}\n</figcaption>\n</figure>\n` });
+      html.set(where, { open: figureOpen(args, p), close: `${foldedBuildNotes(p.source)}</figcaption>\n</figure>\n` });
       for (const f of Object.values(p.parts)) site.files.set(f.file, Buffer.from(partScript(f.id, f.payload)));
       site.pages.add(ch.href);
     }
