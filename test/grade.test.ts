@@ -471,7 +471,7 @@ test('sandboxed: solutions score full marks, untouched notebooks zero; syntax er
   assert.equal(reading.written?.points, null);
   assert.equal(reading.written?.rubric.length, 3);
   assert.ok(csv.some((l) => l.startsWith('solution-04-training,') && l.includes('β prices every nat of KL')));
-  assert.equal(ex(byName(grades, 'student-04-training'), 'sweep-reading').written, undefined, 'no text where the answer threw');
+  assert.equal(ex(byName(grades, 'student-04-training'), 'sweep-reading').written?.text, '', 'an empty text where the answer threw');
   assert.equal(classCsv(grades).trim().split('\n').length, csv.length);
   const saved = JSON.parse(fs.readFileSync(path.join(cfg.outDir, 'class.json'), 'utf8')) as ClassResult;
   assert.equal(saved.classSize, files.length);
