@@ -35,7 +35,7 @@ const TAGS: Record<string, string[]> = {
 const RESULTS: Record<string, string[]> = {
   '02-reparameterization': ['gradient-variance'],
   '03-kl-term': ['kl-mc', 'scatter-kl-table', 'beta-sweep'],
-  '04-training': ['train-vae', 'test-metrics', 'beta-sweep', 'collapse-samples', 'ar-collapse', 'ar-samples'],
+  '04-training': ['train-vae', 'test-metrics', 'beta-sweep', 'collapse-samples', 'ar-collapse'],
   '05-generation': ['norms'],
   '06-beyond': ['classifier', 'recognizability', 'conv-vs-dense', 'traversal', 'cvae-check', 'iwae-k'],
   '07-faq': ['latent-size', 'per-class'],

@@ -113,6 +113,12 @@ export function highlightCode(code: string, lang: string): string {
   return escapeHtml(code);
 }
 
+/**
+ * A display equation's box: it scrolls sideways when wider than the column (book.css draws a shadow at the side that
+ * has more), and takes keyboard focus so that it can be scrolled without a pointer; the label names the region.
+ */
+const DISPLAY_MATH = 'class="math-display" tabindex="0" role="group" aria-label="Equation"';
+
 function renderMath(tex: string, displayMode: boolean, where: string): string {
   try {
     return katex.renderToString(tex, { displayMode, throwOnError: true, strict: 'ignore', output: 'htmlAndMathml' });
@@ -486,12 +492,12 @@ export function createMarkdown(): MarkdownIt {
   const rules = md.renderer.rules;
   rules.math_block = (tokens, idx, _o, env: RenderEnv) => {
     const t = tokens[idx];
-    return `<div class="math-display">${renderMath(t.content, true, `${env.file}:${(t.map?.[0] ?? 0) + 1}`)}</div>\n`;
+    return `<div ${DISPLAY_MATH}>${renderMath(t.content, true, `${env.file}:${(t.map?.[0] ?? 0) + 1}`)}</div>\n`;
   };
   rules.math_inline = (tokens, idx, _o, env: RenderEnv) =>
     renderMath(tokens[idx].content, false, `${env.file}:${tokens[idx].meta?.line ?? '?'}`);
   rules.math_inline_display = (tokens, idx, _o, env: RenderEnv) =>
-    `<span class="math-display">${renderMath(tokens[idx].content, true, `${env.file}:${tokens[idx].meta?.line ?? '?'}`)}</span>`;
+    `<span ${DISPLAY_MATH}>${renderMath(tokens[idx].content, true, `${env.file}:${tokens[idx].meta?.line ?? '?'}`)}</span>`;
   rules.book_container_open = (tokens, idx, _o, env: RenderEnv) => {
     const t = tokens[idx];
     const spec = CONTAINERS[t.info];
