@@ -114,6 +114,7 @@ export type { SvgFigure, SvgChartOptions, PngEncoder } from './figures/svgchart'
 // Training (chapter 4): the loop and one step, Adam, schedules, the book's recipes
 export { train, trainStep, DEFAULT_TRAIN_CONFIG } from './training/train';
 export type { TrainConfig, TrainResult, TrainCallbacks, BatchLog, EpochLog, StepTerms, StepOptions } from './training/train';
+export { setInterruptCheck, interruptPoint } from './training/interrupt';
 export { adam, FusedAdam } from './training/adam';
 export type { AdamOptions } from './training/adam';
 export { cosineDecay } from './training/schedule';
@@ -133,3 +134,15 @@ export {
   DEFAULT_DIGIT_CLASSIFIER, DEFAULT_RECOGNIZABILITY,
 } from './training/recognizability';
 export type { DigitClassifier, DigitClassifierConfig, Recognizability, RecognizabilityOptions } from './training/recognizability';
+
+// Pictures and notebook outputs: PNG digit grids, figures, live curves, tables, results (sent through the
+// registered DisplaySink: tslab's in Node, lib/figures/display-tslab.ts; the JupyterLite kernel's in a page)
+export { encodePng, digitGridPng, DEFAULT_DIGIT_GRID } from './figures/png';
+export type { DigitGridOptions } from './figures/png';
+export {
+  show, liveFigure, showImage, showDigits, showText, showTable, formatTable, plotlyBundle, figureBundle, figureSummary,
+  setDisplaySink, displaySink, PLOTLY_MIME, DEFAULT_LIVE_FIGURE,
+} from './figures/display';
+export type { FigureLike, PlotlyBundle, LiveFigure, LiveFigureOptions, DisplaySink, DisplayOutput, TableCell } from './figures/display';
+export { showResults, RESULTS_MIME } from './figures/results';
+export type { ResultValue } from './figures/results';

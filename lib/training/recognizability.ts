@@ -15,6 +15,7 @@ import { batches, Dataset } from '../data/dataset';
 import { seededInit } from '../model/init';
 import { checkPositiveInt, checkSeed, checkUnits } from '../model/checks';
 import { adam } from './adam';
+import { interruptPoint } from './interrupt';
 
 export interface DigitClassifierConfig {
   /** Hidden Dense layers (ReLU). */
@@ -122,6 +123,7 @@ export async function trainDigitClassifier(train: Dataset, config: Partial<Digit
         });
         const loss = cost ? (await cost.data())[0] : NaN;
         cost?.dispose();
+        interruptPoint();
         if (!Number.isFinite(loss)) throw new Error(`trainDigitClassifier: loss became ${loss} in epoch ${epoch + 1}`);
       }
     }

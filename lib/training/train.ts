@@ -18,6 +18,7 @@ import type { Model } from '../model/model';
 import { evaluate, checkData, checkLikelihoodData, activeUnits } from './evaluate';
 import { adam, FusedAdam } from './adam';
 import { checkPositiveInt, checkSeed } from '../model/checks';
+import { interruptPoint } from './interrupt';
 
 export interface BatchLog {
   /** Epoch, from 1. */
@@ -268,8 +269,10 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
         history.push(log);
         for (const c of callbacks) if (c.onBatch) await c.onBatch(log);
         if (cfg.onBatch) await cfg.onBatch(log);
-        // Yield one event-loop turn so I/O queued by callbacks (notebook display updates, logs) goes out during training.
+        // Yield one event-loop turn so I/O queued by callbacks (notebook display updates, logs) goes out during training,
+        // and an interrupt asked for meanwhile (lib/training/interrupt.ts) stops the run here.
         await nextTurn();
+        interruptPoint();
       }
       totalSeconds += seconds;
       const epochLog: EpochLog = {
