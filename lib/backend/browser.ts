@@ -39,7 +39,14 @@ export function crossOriginIsolated(): boolean {
 
 async function tryWasm(threads: number): Promise<BackendInfo | string> {
   if (wasmPrefix === undefined) return 'no location of the .wasm files was set (setWasmLocation)';
-  if (threads > 0) setThreadsCount(threads);
+  if (threads > 0) {
+    setThreadsCount(threads);
+    // The threaded build caps its pool at emscripten_num_logical_cores() / 2, which a browser answers with
+    // navigator.hardwareConcurrency: 1 thread on 2 cores (lib/backend/wasm/threads.ts answers it in Node).
+    if (crossOriginIsolated() && typeof navigator !== 'undefined' && navigator.hardwareConcurrency < 2 * threads) {
+      Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
+    }
+  }
   try {
     if (!(await tf.setBackend('wasm'))) return 'the wasm backend failed to initialise';
   } catch (e) {
