@@ -27,13 +27,13 @@ export type { EmbeddedDataOptions } from './data/embedded';
 export {
   reparameterize,
   klDivergence,
+  klPerDimension,
   gaussianKl,
   klMonteCarlo,
   logNormal,
   logStandardNormal,
   bernoulliLogLikelihood,
   gaussianLogLikelihood,
-  klPerDimension,
 } from './model/distributions';
 export type { KlMonteCarloOptions } from './model/distributions';
 export { elbo, logLikelihood, freeBitsKl, klWarmup, constantBeta, DEFAULT_ELBO_OPTIONS } from './model/elbo';
