@@ -68,6 +68,8 @@ export interface RenderEnv {
    * `image` targets are loaded by the page, so they must be local files.
    */
   link(href: string, line: number, kind: 'link' | 'image'): string;
+  /** HTML placed after a link whose rewritten target is `href` (the build's "Open in the browser" links). */
+  afterLink?(href: string): string;
   /** Figure numbers, references and media, installed by the build (figures.ts). */
   figures: FigureHooks;
 }
@@ -554,6 +556,14 @@ export function createMarkdown(): MarkdownIt {
       t.meta = { ...(t.meta ?? {}), rewritten: true };
     }
     return defaultLinkOpen ? defaultLinkOpen(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
+  };
+  const defaultLinkClose = rules.link_close;
+  rules.link_close = (tokens, idx, options, env: RenderEnv, self) => {
+    const html = defaultLinkClose ? defaultLinkClose(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
+    let open = idx - 1;
+    while (open >= 0 && tokens[open].type !== 'link_open') open--;
+    const href = open >= 0 ? tokens[open].attrGet('href') : null;
+    return href !== null && env.afterLink ? html + env.afterLink(href) : html;
   };
   const defaultImage = rules.image;
   rules.image = (tokens, idx, options, env: RenderEnv, self) => {

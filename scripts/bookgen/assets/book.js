@@ -368,3 +368,12 @@
   window.addEventListener('afterprint', function () { opened.forEach(function (d) { d.open = false; }); opened = []; });
 
 })();
+
+// "Open in the browser" links lead into the book's JupyterLite site, which needs http: opened from a file, the page
+// says so beside each link (scripts/bookgen/lite.ts writes the hidden note).
+(function () {
+  'use strict';
+  if (location.protocol !== 'file:') return;
+  var notes = document.querySelectorAll('.lite-file-note');
+  for (var i = 0; i < notes.length; i++) notes[i].hidden = false;
+})();
