@@ -28,6 +28,8 @@ import { CheckOptions, CheckPlan, CheckResult, CheckRun, JudgeContext, checked, 
 import { planBernoulliLogLikelihood, planElbo, planKlDivergence, planReparameterize } from './check-vae';
 import { planFitGaussian, planLerp, planSlerp } from './check-latent';
 import { judgeSweep, planBetaSweep, planIwae, planKlWarmup } from './check-training';
+import { planDebugArticle } from './check-article';
+import type { Fn as ArticleFn } from './check-article';
 import type { BetaSweepRow, IwaeFn, WarmupFn } from './check-training';
 import type { ElboFn, KlFn, LogLikelihoodFn, ReparameterizeFn } from './check-vae';
 import type { FitGaussianFn, InterpolateFn } from './check-latent';
@@ -56,6 +58,7 @@ const PLANS: Record<string, { plan: Planner; inlineSeed: number }> = {
   lerp: { plan: planLerp as Planner, inlineSeed: 13 },
   slerp: { plan: planSlerp as Planner, inlineSeed: 17 },
   iwae: { plan: planIwae as Planner, inlineSeed: 19 },
+  'debug-article': { plan: planDebugArticle as Planner, inlineSeed: 23 },
 };
 
 /** The grader's plan of exercise `id`: probes drawn from `rng` (a seed the student's kernel never sees). */
@@ -111,6 +114,9 @@ export function checkSlerp(fn: InterpolateFn, opts: CheckOptions = {}): CheckRes
 export function checkIwae(fn: IwaeFn, opts: CheckOptions = {}): CheckResult {
   return inline('iwae', 'iwaeBound', fn, opts);
 }
+export function checkDebugArticle(fn: ArticleFn, opts: CheckOptions = {}): CheckResult {
+  return inline('debug-article', 'articleVae', fn, opts);
+}
 
 /**
  * Exercise `beta-sweep` (chapter 4, posterior collapse), inline: the rows the
@@ -138,6 +144,7 @@ const BY_ID: Record<string, AnyCheck> = {
   lerp: checkLerp,
   slerp: checkSlerp,
   iwae: checkIwae,
+  'debug-article': checkDebugArticle,
 };
 
 /**
@@ -170,5 +177,6 @@ export const check = {
   lerp: checkLerp,
   slerp: checkSlerp,
   iwae: checkIwae,
+  debugArticle: checkDebugArticle,
   run: runExercise,
 };

@@ -6,7 +6,7 @@
  */
 
 /** The chapters that have an exercise notebook, in book order. */
-export const EXERCISE_CHAPTERS = ['02-autoencoder', '03-vae', '04-training', '05-generation', '06-beyond'] as const;
+export const EXERCISE_CHAPTERS = ['02-autoencoder', '03-vae', '04-training', '05-generation', '06-beyond', '08-the-article'] as const;
 export type ExerciseChapter = (typeof EXERCISE_CHAPTERS)[number];
 
 export interface ExerciseSpec {
@@ -41,6 +41,7 @@ export const EXERCISES: readonly ExerciseSpec[] = [
   { id: 'lerp', chapter: '05-generation', title: 'Linear interpolation between codes', symbol: 'lerp', points: 1, library: ['training/generate#lerp'] },
   { id: 'slerp', chapter: '05-generation', title: 'Spherical interpolation between codes', symbol: 'slerp', points: 2, library: ['training/generate#slerp'] },
   { id: 'iwae', chapter: '06-beyond', title: 'The importance-weighted bound', symbol: 'iwaeBound', points: 3, library: ['training/evaluate#iwaeNll'] },
+  { id: 'debug-article', chapter: '08-the-article', title: "Debug the article's VAE", symbol: 'articleVae', points: 5, library: [] },
 ];
 
 /**

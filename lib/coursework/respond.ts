@@ -14,6 +14,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Answer, ExerciseResponse, GradeRequest, Matrix, Schema, SweepRow, encodeJson } from './protocol';
 import { StudentFailure, WrongAnswer, callStudent, describeError, describeValue, readTensor, readVector } from './runner';
+import { articleAnswer, articleSchema } from './check-article';
+import type { Fn as ArticleFn, Probe as ArticleProbe } from './check-article';
 
 // ------------------------------------------------------------------ probes, one type per exercise
 
@@ -225,6 +227,7 @@ export const ANSWERERS: Record<string, Answerer> = {
         return asMatrix(readTensor(what, callStudent('iwaeBound', fn, t2(p.x), t2(p.mean), t2(p.logVar), decode, tensor(p.eps) as tf.Tensor3D)));
       }),
   },
+  'debug-article': { schema: articleSchema, answer: (fn, p: ArticleProbe) => answer(() => articleAnswer(fn as ArticleFn, p)) },
 };
 
 function interpolate(name: string, fn: Fn, p: InterpolateProbe): Answer {

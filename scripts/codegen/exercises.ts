@@ -14,7 +14,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import ts from 'typescript';
 import { BETA_SWEEP, EXERCISES, ExerciseChapter, exerciseById } from '../../lib/coursework/exercises';
+import { ARTICLE_TRAINING, BUGGY_PORT } from '../../lib/coursework/check-article';
 
 type Cell =
   | { kind: 'md'; text: string }
@@ -629,6 +631,72 @@ const CH06: Cell[] = [
   `)),
 ];
 
+// ------------------------------------------------------------------ 08-the-article
+
+/**
+ * The source text of top-level functions and classes of a library file, without their doc comments and `export`:
+ * a solution cell copied from the code the tests run, never kept twice.
+ */
+function sourceOf(file: string, names: string[]): string {
+  const text = fs.readFileSync(path.resolve(__dirname, '..', '..', file), 'utf8');
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2020, true, ts.ScriptKind.TS);
+  return names
+    .map((name) => {
+      const decl = sf.statements.find((st) => (ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name?.text === name);
+      if (!decl) throw new Error(`make-exercises: ${file} has no top-level function or class ${name}`);
+      return text.slice(decl.getStart(sf), decl.getEnd()).replace(/^export\s+/, '');
+    })
+    .join('\n\n');
+}
+
+const CH08: Cell[] = [
+  intro('8', "the article's code", dedent(`
+    The PyTorch VAE of the article this book grew from does not run as printed. Chapter 8 ports it to TF.js with its
+    mistakes and fixes them one at a time; here you do the fixing yourself, on a port without the chapter's comments.
+  `)),
+  code(SETUP),
+  md(dedent(`
+    ## Exercise 1: debug the article's VAE (\`debug-article\`, 5 points)
+
+    The answer cell below is the article's PyTorch VAE ported to TF.js with its mistakes, as chapter 8 of the book
+    found them — but without the chapter's comments. A \`tf.layers.Layer\` plays the part of PyTorch's \`nn.Module\`:
+    \`model.apply(images)\` runs the layer's \`call()\`, as calling a module runs its \`forward()\`. The article's
+    training loop does this with each batch:
+
+    \`\`\`ts
+    const images = x.reshape([batch, 28, 28, 1]);              // images as a loader hands them over
+    const [xHat, mean, logVar] = model.apply(images);            // the forward pass
+    const cost = loss(x, xHat, mean, logVar);                    // x: [batch, 784], pixels in [0, 1]
+    \`\`\`
+
+    Find and fix every mistake until the model trains: run the cell after the answer, read the error, fix it, run
+    again. Keep the names (\`ArticleVae\` with its \`encoder\` and \`decoder\`, \`articleLoss\`, \`articleVae\`) and the
+    latent size of 20. The check (and the grader) builds \`articleVae(seed)\`, runs a batch of images through it and
+    the loss, looks for each mistake's symptom, then trains the model for ${ARTICLE_TRAINING.epochs} epochs on
+    ${ARTICLE_TRAINING.digits} digits (Adam ${ARTICLE_TRAINING.learningRate}, batches of ${ARTICLE_TRAINING.batchSize}) and asks
+    for a test −ELBO under ${ARTICLE_TRAINING.bound} nats. There are five mistakes; the last one does not stop the code,
+    but the check sees it.
+  `)),
+  answer(
+    'debug-article',
+    dedent(BUGGY_PORT),
+    sourceOf('lib/coursework/check-article.ts', ['linear', 'ArticleVae', 'articleLoss', 'articleVae']),
+  ),
+  demo(dedent(`
+    // One step of the article's training loop, on one batch: where does it stop?
+    const { train: digits } = vae.loadData({ limit: 1000 });
+    const xBatch = vae.toTensor(vae.subset(digits, 128)); // [128, 784]
+    try {
+      const { model, loss } = articleVae(0);
+      const [xHat, mean, logVar] = model.apply(xBatch.reshape([128, 28, 28, 1])) as tf.Tensor2D[];
+      console.log('loss:', loss(xBatch, xHat, mean, logVar).dataSync()[0]);
+    } catch (e) {
+      console.log(String(e));
+    }
+  `)),
+  checkCell('debug-article', 'check.debugArticle(articleVae);'),
+];
+
 // ------------------------------------------------------------------ writing
 
 const NOTEBOOKS: Record<ExerciseChapter, Cell[]> = {
@@ -637,6 +705,7 @@ const NOTEBOOKS: Record<ExerciseChapter, Cell[]> = {
   '04-training': CH04,
   '05-generation': CH05,
   '06-beyond': CH06,
+  '08-the-article': CH08,
 };
 
 /** Jupyter stores source as a list of lines, each but the last ending in a newline. */
