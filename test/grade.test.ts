@@ -107,7 +107,12 @@ test('every exercise has one answer cell per notebook, with metadata; stubs thro
         assert.equal(answers[0].metadata.exercise?.points, spec.points);
         const src = answers[0].source.join('');
         assert.match(src, new RegExp(`function\\s+${spec.symbol}\\b`));
-        assert.equal(/throw new Error\('TODO/.test(src), variant === 'student', `${chapter} ${variant} ${spec.id}`);
+        // A debugging exercise starts from a program with mistakes (lib/coursework/exercises.ts), not from a TODO stub.
+        assert.equal(/throw new Error\('TODO/.test(src), variant === 'student' && !spec.debugging, `${chapter} ${variant} ${spec.id}`);
+      }
+      if (spec.debugging) {
+        const source = (nb: typeof student) => nb.cells.find((c) => c.metadata.exercise?.id === spec.id)?.source.join('');
+        assert.notEqual(source(student), source(solution), `${chapter} ${spec.id}: the program to debug is not the solution`);
       }
       assert.ok(student.cells.some((c) => c.metadata.tags?.includes('check') && c.source.join('').includes('check.')), `${chapter}: a check cell`);
     }

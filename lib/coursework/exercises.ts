@@ -28,6 +28,11 @@ export interface ExerciseSpec {
    * computation counts (gaussianKl with a standard normal is the KL of `kl`).
    */
   library: string[];
+  /**
+   * The answer cell starts as a program with mistakes to find and fix (chapter 8's port of the article's model),
+   * not as a stub that throws TODO.
+   */
+  debugging?: boolean;
 }
 
 export const EXERCISES: readonly ExerciseSpec[] = [
@@ -41,7 +46,7 @@ export const EXERCISES: readonly ExerciseSpec[] = [
   { id: 'lerp', chapter: '05-generation', title: 'Linear interpolation between codes', symbol: 'lerp', points: 1, library: ['training/generate#lerp'] },
   { id: 'slerp', chapter: '05-generation', title: 'Spherical interpolation between codes', symbol: 'slerp', points: 2, library: ['training/generate#slerp'] },
   { id: 'iwae', chapter: '06-beyond', title: 'The importance-weighted bound', symbol: 'iwaeBound', points: 3, library: ['training/evaluate#iwaeNll'] },
-  { id: 'debug-article', chapter: '08-the-article', title: "Debug the article's VAE", symbol: 'articleVae', points: 5, library: [] },
+  { id: 'debug-article', chapter: '08-the-article', title: "Debug the article's VAE", symbol: 'articleVae', points: 5, library: [], debugging: true },
 ];
 
 /**
