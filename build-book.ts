@@ -1,4 +1,4 @@
-// npm run book [-- --profile quick|full] [--no-execute] [--out DIR] [--chapters DIR] [--notebooks DIR]
+// npm run book [-- --profile quick|full] [--no-execute] [--no-lite] [--out DIR] [--chapters DIR] [--notebooks DIR]
 //              [--solutions DIR] [--cache DIR] [--timeout SECONDS] [--jobs N]
 // Builds the static book from chapters/*.md and the executed notebooks; see scripts/bookgen/build.ts.
 import * as path from 'node:path';
@@ -7,11 +7,12 @@ import { parseProfile } from './lib/training/profile';
 import { buildBook, defaultOptions, BuildOptions } from './scripts/bookgen/build';
 import { BookError } from './scripts/bookgen/markdown';
 
-const USAGE = `usage: npm run book -- [--profile quick|full] [--no-execute] [--out DIR] [--chapters DIR]
+const USAGE = `usage: npm run book -- [--profile quick|full] [--no-execute] [--no-lite] [--out DIR] [--chapters DIR]
        [--notebooks DIR] [--solutions DIR] [--cache DIR] [--timeout SECONDS] [--jobs N]
   --profile     VAE_PROFILE passed to the notebooks (default full; cached per profile); the full profile
                 also holds the chapters to their {{claim …}} lines
   --no-execute  use cached executions only; fail naming any notebook whose cache is missing
+  --no-lite     no JupyterLite site (book/lite/: the notebooks and exercises in the browser) and no links to it
   --out         output folder (default book); built beside it, then swapped in
   --chapters, --notebooks, --solutions, --cache   inputs (defaults chapters, notebooks, exercises/solutions,
                 .cache/notebooks)
@@ -26,6 +27,7 @@ export function parseArgs(argv: string[], root: string): BuildOptions {
       {
         profile: { type: 'string' },
         'no-execute': { type: 'boolean' },
+        'no-lite': { type: 'boolean' },
         out: { type: 'string' },
         chapters: { type: 'string' },
         notebooks: { type: 'string' },
@@ -52,6 +54,7 @@ export function parseArgs(argv: string[], root: string): BuildOptions {
     }
   }
   if (parsed['no-execute']) opts.execute = false;
+  if (parsed['no-lite']) opts.lite = false;
   if (parsed.out !== undefined) opts.outDir = path.resolve(parsed.out);
   if (parsed.chapters !== undefined) opts.chaptersDir = path.resolve(parsed.chapters);
   if (parsed.notebooks !== undefined) opts.notebooksDir = path.resolve(parsed.notebooks);

@@ -43,13 +43,8 @@ export type { EpochSummaryConfig, EpochTerms } from './training/summaries';
 export { createSummaryWriter, readEventFile, readSummaries, findEventFiles } from './io/tensorboard';
 export type { SummaryWriter, SummaryWriterOptions, ScalarEvent, ImageEvent, HistogramEvent, EventFileSummaries } from './io/tensorboard';
 
-// Pictures and notebooks (tslab): PNG digit grids, figures, live curves; the quick/full run profile
-export { encodePng, digitGridPng, DEFAULT_DIGIT_GRID } from './figures/png';
-export type { DigitGridOptions } from './figures/png';
-export { show, liveFigure, showImage, showDigits, showText, showTable, formatTable, plotlyBundle, figureBundle, figureSummary, isNotebook, PLOTLY_MIME, DEFAULT_LIVE_FIGURE } from './figures/display';
-export type { FigureLike, PlotlyBundle, LiveFigure, LiveFigureOptions, TableCell } from './figures/display';
-export { showResults, RESULTS_MIME } from './figures/results';
-export type { ResultValue } from './figures/results';
+// Notebooks (tslab): importing display-tslab makes tslab's display the DisplaySink of core's show, showDigits, …
+export { isNotebook } from './figures/display-tslab';
 
 // Coursework: inline checks of the exercises and the list the grader scores
 export { check, runExercise, formatResult } from './coursework/check';

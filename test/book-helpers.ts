@@ -1,10 +1,9 @@
 // Shared by test/book.test.ts and test/book.browser.test.ts: the mini-book fixture, cache seeding with hand-made
 // executed notebooks, the quick-profile build of the real book, and a tiny static file server.
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AddressInfo } from 'node:net';
+import { serveStatic } from '../scripts/serve/static-server';
 import { buildBook, BuildOptions, BuildResult, defaultOptions } from '../scripts/bookgen/build';
 import { cacheKey, cachePath, Profile } from '../scripts/bookgen/notebooks';
 
@@ -36,6 +35,7 @@ export function fixtureOptions(outDir: string, cacheDir: string, over: Partial<B
     profile: 'quick',
     execute: false,
     log: () => undefined,
+    lite: false, // the JupyterLite site is the real book's (test/lite.browser.test.ts)
     ...over,
   };
 }
@@ -115,42 +115,9 @@ export function buildQuickBook(): Promise<BuildResult> {
   return quickBook;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-  '.ipynb': 'application/x-ipynb+json',
-};
-
-/** A static file server for `dir` on 127.0.0.1 (any free port); 404 for anything else. */
-export async function serve(dir: string): Promise<{ origin: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    let file = path.join(dir, decodeURIComponent(url.pathname));
-    if (!file.startsWith(dir)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    if (!fs.existsSync(file)) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+/** A static file server for `dir` on 127.0.0.1 (any free port); 404 for anything else (scripts/serve/static-server.ts). */
+export function serve(dir: string, isolate = false): Promise<{ origin: string; close: () => Promise<void> }> {
+  return serveStatic(dir, { isolate });
 }
 
 export interface LinkProblem {
@@ -198,6 +165,9 @@ export function checkLinks(bookDir: string): { problems: LinkProblem[]; checked:
     }
   };
   for (const [name, bytes] of files) {
+    // The JupyterLite app under lite/ is JupyterLab's build, not the book's pages: links into it are checked here,
+    // its own files by test/lite.browser.test.ts, which runs it.
+    if (name.startsWith('lite/')) continue;
     if (name.endsWith('.html')) {
       const html = bytes.toString('utf8');
       for (const m of html.matchAll(/<(a|link|script|img|iframe|source)\b[^>]*?\s(href|src)="([^"]*)"/gi)) {

@@ -16,12 +16,23 @@ import type { LatentDecoder } from '../lib/index';
 import { buildQuickBook, executorAvailable, QUICK_BOOK, ROOT, serve } from './book-helpers';
 import { ARGS, CHROMIUM, drawnFigures, skipReason, watch } from './browser-helpers';
 import { checkNetworkPart, networkArtifacts, parsePartScript, base64ToFloat32 } from '../scripts/bookgen/widgets/parts';
-import { codeAt, codeOf, Method } from '../scripts/bookgen/widgets/interpolate';
-import type { DigitsPart } from '../scripts/bookgen/widgets/draw-digit';
+import { codeAt, codeOf, Method } from '../scripts/bookgen/widgets/latent-path';
+import type { DigitsPart } from '../scripts/bookgen/widgets/parts';
+import { widgetNames } from '../scripts/bookgen/widgets/registry';
 
 const SHOTS = path.join(ROOT, 'test-output');
-const WIDGET_PAGES = { 'kl-by-hand': '03-vae.html', 'draw-digit': '03-vae.html', 'beta-explorer': '04-training.html', interpolate: '05-generation.html', 'latent-explorer': '05-generation.html' } as const;
-type WidgetName = keyof typeof WIDGET_PAGES;
+/** A widget's name: its folder in scripts/bookgen/widgets/ and its figure's class, widget-NAME. */
+type WidgetName = string;
+
+/** Each widget the built book shows, with its page, read from the pages; every widget of the registry is among them. */
+function widgetPages(bookDir: string): [WidgetName, string][] {
+  const out: [WidgetName, string][] = [];
+  for (const file of fs.readdirSync(bookDir).filter((f) => f.endsWith('.html')).sort()) {
+    for (const m of fs.readFileSync(path.join(bookDir, file), 'utf8').matchAll(/<figure class="widget widget-([a-z0-9-]+)"/g)) out.push([m[1], file]);
+  }
+  assert.deepEqual([...new Set(out.map(([w]) => w))].sort(), widgetNames(), 'the book shows every widget of scripts/bookgen/widgets/');
+  return out;
+}
 
 before(async () => {
   await initBackend();
@@ -264,7 +275,7 @@ async function checkAll(browser: Browser, base: string, origin: string, label: s
   for (const scheme of ['light', 'dark'] as const) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
     try {
-      for (const file of ['03-vae.html', '04-training.html', '05-generation.html']) {
+      for (const file of [...new Set(widgetPages(QUICK_BOOK).map(([, f]) => f))]) {
         const { page, problems } = await newPage(context, origin);
         await page.goto(base + file);
         if (scheme === 'light') {
@@ -278,7 +289,7 @@ async function checkAll(browser: Browser, base: string, origin: string, label: s
             await checkInterpolate(page, dec20, digits);
           }
         }
-        for (const [w, f] of Object.entries(WIDGET_PAGES) as [WidgetName, string][]) {
+        for (const [w, f] of widgetPages(QUICK_BOOK)) {
           if (f !== file) continue;
           await ready(page, w);
           if (shots) await shot(page, w, `widget-${w}-${scheme}.png`);
@@ -298,7 +309,7 @@ async function checkAll(browser: Browser, base: string, origin: string, label: s
 async function checkStills(browser: Browser, base: string, label: string): Promise<void> {
   const noJs = await browser.newContext({ javaScriptEnabled: false });
   try {
-    for (const file of ['03-vae.html', '04-training.html', '05-generation.html']) {
+    for (const file of [...new Set(widgetPages(QUICK_BOOK).map(([, f]) => f))]) {
       const page = await noJs.newPage();
       await page.goto(base + file);
       const figs = page.locator('figure.widget');
@@ -321,9 +332,15 @@ async function checkStills(browser: Browser, base: string, label: string): Promi
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
+    let plotlyAsked = false;
+    page.on('request', (r) => { plotlyAsked ||= r.url().endsWith('/assets/plotly.js'); });
     await page.goto(base + '05-generation.html');
     await ready(page, 'latent-explorer');
-    assert.equal(await page.locator('.plotly-still').count(), 0, `${label}: plotly replaced every still`);
+    assert.ok(await page.locator('.plotly-still').count() > 0, `${label}: the stills stay until a reader reaches for a figure`);
+    assert.equal(plotlyAsked, false, `${label}: plotly.js is not loaded before a reader reaches for a figure`);
+    await drawnFigures(page);
+    assert.equal(plotlyAsked, true);
+    assert.equal(await page.locator('.plotly-still').count(), 0, `${label}: plotly replaced every still it drew`);
     await page.emulateMedia({ media: 'print' });
     const fig = page.locator('figure.widget-latent-explorer');
     assert.equal(await fig.locator('.widget-still').isVisible(), true, `${label}: print shows the still`);
@@ -337,7 +354,7 @@ async function checkPhone(browser: Browser, base: string, origin: string, label:
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
   try {
     let figures = 0;
-    for (const file of ['02-autoencoder.html', '03-vae.html', '04-training.html', '05-generation.html']) {
+    for (const file of [...new Set(['02-autoencoder.html', ...widgetPages(QUICK_BOOK).map(([, f]) => f)])]) {
       const { page, problems } = await newPage(context, origin);
       await page.goto(base + file);
       figures += await checkNarrowFigures(page, `${label} 390 px ${file}`);
@@ -362,7 +379,7 @@ async function checkPhone(browser: Browser, base: string, origin: string, label:
         await page.waitForFunction((b) => document.querySelector<HTMLElement>('figure.widget-latent-explorer')!.dataset.z !== b, before);
         assert.ok(await fig.locator('.widget-trail-digits canvas').count() >= 1, 'a touch drag leaves a trail');
       }
-      for (const [w, f] of Object.entries(WIDGET_PAGES) as [WidgetName, string][]) {
+      for (const [w, f] of widgetPages(QUICK_BOOK)) {
         if (f !== file) continue;
         await ready(page, w);
         const fit = await page.locator(`figure.widget-${w}`).evaluate((e) => ({ right: e.getBoundingClientRect().right, overflow: e.scrollWidth - e.clientWidth }));

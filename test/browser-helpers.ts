@@ -43,10 +43,18 @@ export function watch(page: Page, origin: string): PageWatch {
   return w;
 }
 
-/** Waits until every plotly figure on the page is drawn, then returns per figure: traces in data, trace groups in the SVG. */
+/**
+ * Wakes every plotly figure of the page as a reader would (book.js loads plotly.js on the first pointer, touch or
+ * focus on a figure; here: keyboard focus on each), waits until each is drawn, then returns per figure: traces in
+ * data, trace groups in the SVG.
+ */
 export async function drawnFigures(page: Page): Promise<{ id: string; traces: number; drawn: number }[]> {
   const count = await page.locator('.plotly-figure').count();
   if (count === 0) return [];
+  // book.js has run once it made the figures focusable.
+  await page.waitForFunction(() => document.querySelector('.figure-media:has(> .plotly-figure)[tabindex]'), undefined, { timeout: 30_000 });
+  const media = page.locator('.figure-media:has(> .plotly-figure)');
+  for (let i = 0; i < (await media.count()); i++) await media.nth(i).focus();
   await page.waitForFunction(
     () => Array.from(document.querySelectorAll('.plotly-figure')).every((d) => d.querySelector('.main-svg')),
     undefined,

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { isNotebook } from '../lib/figures/display-tslab';
 import {
-  isNotebook,
   plotlyBundle,
   figureBundle,
   figureSummary,

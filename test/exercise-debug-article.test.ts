@@ -1,7 +1,8 @@
-// Exercise `debug-article` (lib/coursework/check-article.ts): the student's starting point, the buggy port
+// Exercise `debug-article` (lib/coursework/exercises/debug-article.ts): the student's starting point, the buggy port
 // of the notebook, fails the check with the hint of its first mistake; fixed one mistake at a time (the fixes of
 // chapter 8, applied to the notebook's own text), each step moves the failure on to the next mistake, and the
-// solution passes, training included. (Grading itself: test/grade.test.ts.)
+// solution passes, training included. (Every seed's probes, the grading view and grading itself:
+// test/protocol.test.ts, test/grade-library.test.ts, test/grade.test.ts.)
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -9,8 +10,9 @@ import ts from 'typescript';
 import * as lib from '../lib/index';
 import { initBackend } from '../lib/backend/backend';
 import { check, formatResult, CheckResult } from '../lib/coursework/check';
-import { BUGGY_PORT, articleVae } from '../lib/coursework/check-article';
-import type { Fn } from '../lib/coursework/check-article';
+import { notebook } from '../lib/coursework/exercises/debug-article';
+import type { Fn } from '../lib/coursework/exercises/debug-article';
+import { solutionOf } from './exercise-helpers';
 
 before(async () => {
   await initBackend();
@@ -47,7 +49,7 @@ const failed = (r: CheckResult) => r.cases.filter((c) => !c.passed);
 
 /** The stub as the notebook's answer cell holds it (without the template's indentation). */
 function stubText(): string {
-  const lines = BUGGY_PORT.replace(/^\n/, '').replace(/\n\s*$/, '').split('\n');
+  const lines = notebook.stub.replace(/^\n/, '').replace(/\n\s*$/, '').split('\n');
   const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^ */)![0].length));
   return lines.map((l) => l.slice(indent)).join('\n');
 }
@@ -71,7 +73,7 @@ test('debug the article: each fix of chapter 8 moves the failure on to the next 
   assert.match(hints[3], /read them as logits|outside \(0, 1\)/, formatResult(results[3]));
   assert.match(hints[4], /averaged over the 784 pixels/, formatResult(results[4]));
   assert.equal(results[5].ok, true, formatResult(results[5]));
-  const solution = check.debugArticle(articleVae as Fn, quiet);
+  const solution = check.debugArticle(solutionOf('debug-article') as Fn, quiet);
   assert.equal(solution.ok, true, formatResult(solution));
 });
 

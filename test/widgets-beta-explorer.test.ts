@@ -1,9 +1,9 @@
-// The β explorer (scripts/bookgen/widgets/beta-explorer.ts): β labels, views sorted by β with errors for an empty
+// The β explorer (scripts/bookgen/widgets/beta-explorer/): β labels, views sorted by β with errors for an empty
 // sweep or a duplicate β, the activity bars split by the threshold, the summary line, and β read from model names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { activityBarsSvg, betaLabel, BetaView, sortViews, viewSummary } from '../scripts/bookgen/widgets/beta-explorer';
-import { betaOf } from '../scripts/bookgen/widgets/prepare';
+import { activityBarsSvg, betaLabel, BetaView, sortViews, viewSummary } from '../scripts/bookgen/widgets/beta-explorer/page';
+import { betaOf } from '../scripts/bookgen/widgets/beta-explorer/build';
 
 const view = (beta: number, model = `beta-${beta}`): BetaView => ({
   beta, model, latentDim: 4, recon: 100 + beta, kl: 20 / (1 + beta), activity: [1.2, 0.3, 0.004, 0.00001], active: 2, samples: 's.png', reconstructions: 'r.png',

@@ -1,4 +1,4 @@
-// Draw a digit (scripts/bookgen/widgets/draw-digit.ts): the brush inks a stroke, MNIST's normalisation centres and
+// Draw a digit (scripts/bookgen/widgets/draw-digit/): the brush inks a stroke, MNIST's normalisation centres and
 // scales a drawing, the noise is the library's seeded generator, and the ELBO terms of a drawing are the library's
 // (klDivergence of the encoder's output; the reconstruction term an average over the noise), computed by the page's
 // model parts in Node exactly as the page computes them.
@@ -7,11 +7,9 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, klDivergence, loadData, imageAt, bernoulliLogLikelihood, modelFromArtifacts } from '../lib/index';
 import type { VAE } from '../lib/index';
-import {
-  centreLikeMnist, centreOfMass, digitPixels, DigitsPart, drawingTerms, fixedNoise, strokeSegment, SIDE,
-} from '../scripts/bookgen/widgets/draw-digit';
+import { centreLikeMnist, centreOfMass, drawingTerms, fixedNoise, strokeSegment } from '../scripts/bookgen/widgets/draw-digit/page';
 import { bookModels, findModels, packNetwork } from '../scripts/bookgen/widgets/models';
-import { bytesToBase64, networkArtifacts } from '../scripts/bookgen/widgets/parts';
+import { bytesToBase64, digitPixels, DigitsPart, networkArtifacts, SIDE } from '../scripts/bookgen/widgets/parts';
 import { saveBookModels, smallVae } from './fixtures/widget-models';
 
 let vae: VAE;

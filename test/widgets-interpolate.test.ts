@@ -1,11 +1,12 @@
-// Interpolate (scripts/bookgen/widgets/interpolate.ts): the path between two codes is the library's lerp or slerp,
+// Interpolate (scripts/bookgen/widgets/interpolate/, the paths in latent-path.ts): the path between two codes is the library's lerp or slerp,
 // its ends are the two codes, slerp keeps the norm where lerp sags, the chart draws both, and the page's decoder
 // part decodes the path like the saved model.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, decodeLatents, decoderFromArtifacts, lerp, slerp } from '../lib/index';
 import type { VAE } from '../lib/index';
-import { codeAt, codeOf, norm, normChartSvg, pathCodes } from '../scripts/bookgen/widgets/interpolate';
+import { norm, normChartSvg } from '../scripts/bookgen/widgets/interpolate/page';
+import { codeAt, codeOf, pathCodes } from '../scripts/bookgen/widgets/latent-path';
 import { bookModels, findModels, packNetwork } from '../scripts/bookgen/widgets/models';
 import { networkArtifacts } from '../scripts/bookgen/widgets/parts';
 import { saveBookModels, smallVae } from './fixtures/widget-models';

@@ -1,11 +1,11 @@
-// KL by hand (scripts/bookgen/widgets/kl-by-hand.ts): the number the widget shows is the library's klDivergence,
+// KL by hand (scripts/bookgen/widgets/kl-by-hand/): the number the widget shows is the library's klDivergence,
 // which equals the closed form ½(μ² + σ² − log σ² − 1) and gaussianKl against N(0, 1); the densities it draws are
 // densities; the chart and the formula follow the sliders.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, gaussianKl } from '../lib/index';
-import { densitiesSvg, klByLibrary, klFormula, klTerms, normalDensity } from '../scripts/bookgen/widgets/kl-by-hand';
+import { densitiesSvg, klByLibrary, klFormula, klTerms, normalDensity } from '../scripts/bookgen/widgets/kl-by-hand/page';
 
 before(async () => {
   await initBackend();

@@ -1,4 +1,4 @@
-// The latent explorer and the 2-D plane it shares with draw-a-digit (scripts/bookgen/widgets/latent-explorer.ts,
+// The latent explorer and the 2-D plane it shares with draw-a-digit (scripts/bookgen/widgets/latent-explorer/,
 // plane.ts): the data ↔ pixel maps invert each other, ticks are round, the plane's SVG holds the dots inside its
 // window, the trail and keyboard rules, and a point decoded from the page's part equals the library's decode of
 // the saved model (to the quantization step) and, with full-precision weights, exactly.
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { initBackend, decodeLatents, decoderFromArtifacts } from '../lib/index';
 import type { VAE } from '../lib/index';
 import { ellipseOf, inside, niceTicks, planeSvg, scatterPaths, symmetricBounds, toData, toPixel, DEFAULT_FRAME } from '../scripts/bookgen/widgets/plane';
-import { decodePoint, probeAfterKey, trailPush, DEFAULT_TRAIL } from '../scripts/bookgen/widgets/latent-explorer';
+import { decodePoint, probeAfterKey, trailPush, DEFAULT_TRAIL } from '../scripts/bookgen/widgets/latent-explorer/page';
 import { bookModels, findModels, packNetwork } from '../scripts/bookgen/widgets/models';
 import { networkArtifacts } from '../scripts/bookgen/widgets/parts';
 import { saveBookModels, smallVae } from './fixtures/widget-models';

@@ -12,7 +12,8 @@ import { buildBook } from '../scripts/bookgen/build';
 import { minifiedPlotly } from '../scripts/bookgen/bundle';
 import { BookError, createMarkdown, RenderEnv } from '../scripts/bookgen/markdown';
 import { checkWidgets, prepareWidgets, widgetDirectives, WidgetChapter } from '../scripts/bookgen/widgets/site';
-import { parseWidget, paletteIndices } from '../scripts/bookgen/widgets/prepare';
+import { paletteIndices } from '../scripts/bookgen/widgets/prepare';
+import { parseWidget, widgetBuild, widgetNames } from '../scripts/bookgen/widgets/registry';
 import { parsePartScript, checkNetworkPart } from '../scripts/bookgen/widgets/parts';
 import { saveBookModels, smallVae, KEY } from './fixtures/widget-models';
 import { fixtureOptions, tmpDir } from './book-helpers';
@@ -34,7 +35,7 @@ test('::: widget lines: name, figure id and arguments checked, a caption require
   checkWidgets([ch]);
   assert.deepEqual(parseWidget('interpolate fig-i model=vae-20d from=1 to=8', 'x'), { name: 'interpolate', id: 'fig-i', args: { model: 'vae-20d', from: '1', to: '8' }, where: 'x' });
   assert.throws(() => checkWidgets([chapter('chapters/03.md', '# T\n\n::: widget latent-explorere fig-x model=x\nC.\n:::\n')]), (e: Error) =>
-    e instanceof BookError && /^chapters\/03\.md:3: unknown widget "latent-explorere" \(known: latent-explorer, draw-digit, interpolate, kl-by-hand, beta-explorer\)$/.test(e.message));
+    e instanceof BookError && e.message === `chapters/03.md:3: unknown widget "latent-explorere" (known: ${widgetNames().join(', ')})`);
   assert.throws(() => checkWidgets([chapter('chapters/03.md', '# T\n\n::: widget kl-by-hand fig-kl\n:::\n')]), /chapters\/03\.md:3: widget kl-by-hand \(fig-kl\) has no caption/);
   assert.throws(() => parseWidget('kl-by-hand mu=1', 'c.md:2'), /c\.md:2: widget kl-by-hand needs a figure id after its name: "::: widget kl-by-hand fig-some-name …"/);
   assert.throws(() => parseWidget('kl-by-hand fig-k model=x', 'c.md:2'), /c\.md:2: widget kl-by-hand takes mu, sigma, not "model"/);
@@ -42,6 +43,24 @@ test('::: widget lines: name, figure id and arguments checked, a caption require
   assert.throws(() => parseWidget('', 'c.md:2'), /unknown widget ""/);
   const env: RenderEnv = { file: 'c.md', headings: [], sections: [], directive: () => '', link: (h: string) => h, figures: hooks };
   assert.throws(() => createMarkdown().render('::: widget kl-by-hand fig-k\nC.\n:::\n', env), /c\.md:1: interactive figures are not available here/);
+});
+
+test('the widgets are the folders of scripts/bookgen/widgets/, each with page.ts and build.ts', () => {
+  const names = widgetNames();
+  for (const w of ['beta-explorer', 'draw-digit', 'interpolate', 'kl-by-hand', 'latent-explorer']) assert.ok(names.includes(w), w);
+  assert.deepEqual(names, [...names].sort());
+  const dir = tmpDir('widget-registry');
+  fs.mkdirSync(path.join(dir, 'dial'));
+  fs.writeFileSync(path.join(dir, 'dial', 'page.ts'), 'export function mount() {}\n');
+  fs.writeFileSync(path.join(dir, 'helpers.ts'), '');
+  assert.throws(() => widgetNames(dir), (e: Error) => e instanceof BookError && /dial\/: a widget's folder holds page\.ts \(its page code\) and build\.ts \(its build step\); build\.ts missing$/.test(e.message));
+  fs.writeFileSync(path.join(dir, 'dial', 'build.ts'), "export const widget = { args: ['turns'], prepare: () => ({ parts: {}, config: {}, still: '', source: '' }) };\n");
+  assert.deepEqual(widgetNames(dir), ['dial']);
+  assert.deepEqual(widgetBuild('dial', dir)?.args, ['turns']);
+  assert.equal(widgetBuild('nothing', dir), undefined);
+  fs.mkdirSync(path.join(dir, 'Bad_Name'));
+  for (const f of ['page.ts', 'build.ts']) fs.writeFileSync(path.join(dir, 'Bad_Name', f), '');
+  assert.throws(() => widgetNames(dir), /Bad_Name\/: a widget's name is lower-case letters, digits and hyphens/);
 });
 
 test('paletteIndices: the first n of each class, in class order', () => {
@@ -139,7 +158,8 @@ test('a book build loads the widget bundle on pages with a widget only; the bund
   assert.match(kl, /As <a class="figure-ref" href="#fig-kl">Figure 1\.1<\/a> shows/);
   const bundle = fs.readFileSync(path.join(out, 'assets', 'widgets.js'), 'utf8');
   assert.ok(bundle.length > 300_000 && bundle.length < 1_000_000, `bundle ${bundle.length} bytes`);
-  assert.ok(bundle.includes('VAE_BOOK_WIDGETS') && bundle.includes('kl-by-hand'), 'the runtime and its widgets');
+  assert.ok(bundle.includes('VAE_BOOK_WIDGETS'), 'the runtime');
+  for (const w of widgetNames()) assert.ok(bundle.includes(`./${w}/page.ts`), `the bundle holds ${w}'s page code`);
   assert.ok(bundle.includes('backendName:"cpu"'), 'the cpu backend’s kernels');
   assert.ok(!bundle.includes('backendName:"webgl"') && !bundle.includes('backendName:"wasm"'), 'no WebGL or wasm backend (widgets/tf.ts)');
   assert.ok(!fs.existsSync(path.join(out, 'assets', 'plotly.js')), 'no figure, no plotly');

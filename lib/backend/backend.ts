@@ -21,17 +21,11 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { tuneKernels, type BackendName } from './kernels';
 import { enableWasmThreads } from './wasm/threads';
+import type { BackendInfo } from './info';
 
 export type { BackendName };
-
-export interface BackendInfo {
-  /** The TF.js backend name that is active (`tf.getBackend()`). */
-  name: BackendName;
-  /** The npm package that provides it. */
-  package: string;
-  /** Human-readable specifics, e.g. 'SIMD, 1 thread' or 'libtensorflow 2.21.0, CPU, 2 threads, tfjs-node 4.22.0'. */
-  detail: string;
-}
+export type { BackendInfo } from './info';
+export { describeBackend } from './info';
 
 export interface BackendOptions {
   /** Which backend to use; absent → env VAE_BACKEND, absent too → 'auto'. */
@@ -302,7 +296,3 @@ export function currentBackend(): BackendInfo {
   return current;
 }
 
-/** One line for logs, the CLI and notebooks: "wasm (@tensorflow/tfjs-backend-wasm; SIMD, 1 thread)". */
-export function describeBackend(info: BackendInfo): string {
-  return `${info.name} (${info.package}; ${info.detail})`;
-}

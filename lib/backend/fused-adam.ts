@@ -80,7 +80,8 @@ type SimdAdam = (theta: number, g: number, m: number, v: number, thetaOut: numbe
 /** The module's `adam` export, instantiated on `memory` (shared memory needs the shared assembly). */
 function instantiate(memory: WasmMemory): SimdAdam {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const module = new WA.Module(Buffer.from(shared ? WASM_SHARED_BASE64 : WASM_BASE64, 'base64'));
+  // atob, not Buffer: the same code runs in a browser (a Worker may compile a module synchronously).
+  const module = new WA.Module(Uint8Array.from(atob(shared ? WASM_SHARED_BASE64 : WASM_BASE64), (c) => c.charCodeAt(0)));
   return new WA.Instance(module, { env: { memory } }).exports.adam as SimdAdam;
 }
 

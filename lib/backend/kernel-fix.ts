@@ -10,7 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+/** The backends the library selects: Node's tensorflow, wasm and cpu; in a browser also webgl. */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu' | 'webgl';
 
 type KernelConfig = tf.KernelConfig;
 export type KernelFunc = KernelConfig['kernelFunc'];

@@ -1,5 +1,6 @@
 /**
- * Showing figures, images and text in a notebook (the tslab TypeScript kernel in JupyterLab).
+ * Showing figures, images and text in a notebook: the tslab TypeScript kernel in JupyterLab, or the book's
+ * TypeScript kernel in JupyterLite (the browser).
  *
  * A figure goes out as ONE output holding three representations of the same figure spec (a Jupyter MIME
  * bundle), and each frontend shows the richest it can draw:
@@ -10,15 +11,10 @@
  * - `text/plain`, one line naming the figure (a terminal, a screen reader, a diff).
  * Digit grids go out as `image/png` with a `text/plain` line.
  *
- * tslab's public `display` sends one MIME type per output, so bundles go through the function its Jupyter
- * server installs for the running cell (`lastWriteDisplayData` of tslab/dist/jupyter.js, what its own
- * `display.raw` calls); if a tslab version lacked it, the richest type alone is sent through the public API.
- *
- * Outside a notebook (plain node, tsx, tests) every function prints one short line instead, so library
- * code and scripts can call them freely.
+ * Browser-safe: the bundles go to the notebook through the registered DisplaySink (the tslab one is
+ * lib/figures/display-tslab.ts, the JupyterLite kernel's is in lite/kernel/). With no sink (plain node, tsx,
+ * tests) every function prints one short line instead, so library code and scripts can call them freely.
  */
-import { randomBytes } from 'crypto';
-import type { Display } from 'tslab';
 import { digitGridPng, encodePng, DigitGridOptions, DEFAULT_DIGIT_GRID } from './png';
 import { figureToSvg } from './svgchart';
 import { gridLayout } from './grid';
@@ -40,74 +36,26 @@ export interface PlotlyBundle {
   config: Record<string, unknown>;
 }
 
-interface TslabModule {
-  display: Display;
-  newDisplay(): Display;
-}
-
-/** The content of a Jupyter display_data message (what tslab's display.raw builds). */
-interface DisplayContent {
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  transient: { display_id?: string };
-}
-
-type WriteDisplayData = (content: DisplayContent, update: boolean) => void;
-
-const JUPYTER_JS = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
-
-/** True inside the tslab kernel: its Jupyter server module is loaded in this process. */
-export function isNotebook(): boolean {
-  return Object.keys(require.cache).some((k) => JUPYTER_JS.test(k));
-}
-
-let tslabModule: TslabModule | undefined;
-
-/** tslab's public module, or undefined outside the kernel (never loads tslab's TypeScript compiler in node). */
-function tslab(): TslabModule | undefined {
-  if (!isNotebook()) return undefined;
-  if (tslabModule === undefined) {
-    // Inside the kernel `require('tslab')` is hooked to the running kernel's own module (tslab executor.js).
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    tslabModule = require('tslab') as TslabModule;
-  }
-  return tslabModule;
-}
-
-/**
- * tslab's writer of display messages for the running cell (null between cells, as tslab's own display
- * finds it), or undefined when this tslab has no such export (then only the public one-type API is left).
- */
-function writeDisplayData(): WriteDisplayData | null | undefined {
-  const key = Object.keys(require.cache).find((k) => JUPYTER_JS.test(k));
-  const exports = key ? (require.cache[key]?.exports as { lastWriteDisplayData?: unknown } | undefined) : undefined;
-  if (!exports || !('lastWriteDisplayData' in exports)) return undefined;
-  const w = exports.lastWriteDisplayData;
-  return typeof w === 'function' ? (w as WriteDisplayData) : null;
-}
-
-/** One notebook output: `send` shows a MIME bundle there; with `live` every later send replaces it in place. */
-interface Output {
+/** One notebook output: `send` shows a MIME bundle there; a live one replaces its previous bundle in place. */
+export interface DisplayOutput {
   send(data: Record<string, unknown>): void;
 }
 
-function newOutput(t: TslabModule, live: boolean): Output {
-  const id = live ? randomBytes(8).toString('hex') : undefined;
-  const display = live ? t.newDisplay() : t.display;
-  let sent = false;
-  return {
-    send(data) {
-      const write = writeDisplayData();
-      if (write === null) throw new Error('display: tslab is not ready (no cell is running)');
-      if (write) write({ data, metadata: {}, transient: id ? { display_id: id } : {} }, sent && id !== undefined);
-      else {
-        // The richest type alone, through tslab's public API (it passes non-string values through unchanged).
-        const [type, value] = Object.entries(data)[0];
-        (display.raw as (type: string, value: unknown) => void)(type, value);
-      }
-      sent = true;
-    },
-  };
+/** Where outputs go: a kernel's display messages (display_data, and update_display_data for live outputs). */
+export interface DisplaySink {
+  open(live: boolean): DisplayOutput;
+}
+
+let currentSink: () => DisplaySink | undefined = () => undefined;
+
+/** Registers where outputs go; `sink` is asked at every call (undefined: not in a notebook, print a line). */
+export function setDisplaySink(sink: () => DisplaySink | undefined): void {
+  currentSink = sink;
+}
+
+/** The sink outputs go to now, if any. */
+export function displaySink(): DisplaySink | undefined {
+  return currentSink();
 }
 
 /** Validates a figure and turns it into the plotly output object (a copy: later mutation is not shown). */
@@ -191,8 +139,8 @@ export function figureBundle(fig: FigureLike): Record<string, unknown> {
 
 /** Shows a plotly figure below the cell (chapter plots, lib/figures/plots.ts specs), with its static fallback. */
 export function show(fig: FigureLike): void {
-  const t = tslab();
-  if (t) newOutput(t, false).send(figureBundle(fig));
+  const t = displaySink();
+  if (t) t.open(false).send(figureBundle(fig));
   else console.log(figureSummary(fig));
 }
 
@@ -234,8 +182,7 @@ export const DEFAULT_LIVE_FIGURE: LiveFigureOptions = { minIntervalMs: 250, widt
 export function liveFigure(initial: FigureLike, opts: Partial<LiveFigureOptions> = {}): LiveFigure {
   const { minIntervalMs, width } = { ...DEFAULT_LIVE_FIGURE, ...opts };
   plotlyBundle(initial);
-  const t = tslab();
-  const target = t ? newOutput(t, true) : undefined;
+  const target = displaySink()?.open(true);
   let latest = initial;
   let last = 0;
   let draws = 0;
@@ -276,16 +223,19 @@ function pngSize(png: Uint8Array): { width: number; height: number } {
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
-function base64(png: Uint8Array): string {
-  return Buffer.from(png.buffer, png.byteOffset, png.byteLength).toString('base64');
+/** Base64 of bytes, with btoa (a browser's, and Node's since 16), in chunks that fit an argument list. */
+export function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 /** Shows PNG bytes (e.g. from lib/figures/png.ts), with a text line: `description`, else its size. */
 export function showImage(png: Uint8Array, description?: string): void {
   const { width, height } = pngSize(png);
   const line = description ?? `[image: PNG ${width}×${height}, ${png.length} bytes]`;
-  const t = tslab();
-  if (t) newOutput(t, false).send({ 'image/png': base64(png), 'text/plain': line });
+  const t = displaySink();
+  if (t) t.open(false).send({ 'image/png': base64(png), 'text/plain': line });
   else console.log(line);
 }
 
@@ -299,8 +249,8 @@ export function showDigits(images: Float32Array, opts: DigitGridOptions = {}): v
 
 /** Shows plain text as its own output (text/plain). */
 export function showText(text: string): void {
-  const t = tslab();
-  if (t) newOutput(t, false).send({ 'text/plain': text });
+  const t = displaySink();
+  if (t) t.open(false).send({ 'text/plain': text });
   else console.log(text);
 }
 

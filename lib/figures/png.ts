@@ -5,7 +5,7 @@
  * signature, IHDR, one zlib-compressed IDAT (filter type 0 on every row), IEND,
  * each chunk closed by a CRC-32 over its type and data.
  */
-import * as zlib from 'zlib';
+import { zlibSync } from 'fflate';
 import { gridLayout } from './grid';
 
 const SIGNATURE = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]);
@@ -63,7 +63,7 @@ export function encodePng(pixels: Uint8Array, width: number, height: number, cha
   // Every scanline starts with its filter type byte (0 = None).
   const raw = new Uint8Array(height * (rowBytes + 1));
   for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * rowBytes, (y + 1) * rowBytes), y * (rowBytes + 1) + 1);
-  const idat = new Uint8Array(zlib.deflateSync(raw, { level: 9 }));
+  const idat = zlibSync(raw, { level: 9 }); // fflate: the same zlib stream format in Node and in a browser
   const parts = [SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;

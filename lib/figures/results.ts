@@ -3,10 +3,9 @@
  * one JSON output (MIME application/json: JupyterLab draws a collapsible tree), and the book build reads every
  * such output of an executed notebook: a chapter's `{{claim NOTEBOOK "…": PREDICATE}}` line states a predicate
  * over these names, and the full-profile build fails when it does not hold (scripts/bookgen/claims.ts).
- * Outside a notebook it prints the JSON on one line.
+ * Outside a notebook (no DisplaySink, lib/figures/display.ts) it prints the JSON on one line.
  */
-import type { Display } from 'tslab';
-import { isNotebook } from './display';
+import { displaySink } from './display';
 import type { MeanSd } from './intervals';
 
 /** A result: a number, a string, a boolean, a mean ± sd over seeds, or an array or object of them. */
@@ -37,11 +36,9 @@ export function showResults(results: Record<string, ResultValue | Float32Array |
     if (!NAME.test(k)) throw new Error(`showResults: result name "${k}" is not an identifier (letters, digits, _ and $, not starting with a digit)`);
     out[k] = plain(k, v);
   }
-  if (isNotebook()) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const display = (require('tslab') as { display: Display }).display;
-    // raw() hands the object to the Jupyter message unchanged (see lib/figures/display.ts).
-    (display.raw as (type: string, value: unknown) => void)(RESULTS_MIME, out);
+  const sink = displaySink();
+  if (sink) {
+    sink.open(false).send({ [RESULTS_MIME]: out });
   } else {
     console.log(`results: ${JSON.stringify(out)}`);
   }

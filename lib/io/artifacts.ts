@@ -88,3 +88,8 @@ export async function decoderFromArtifacts(manifest: ModelManifest, decoder: Net
     dispose: () => net.dispose(),
   };
 }
+
+/** Checks the name of a model the book's pages load (saveBookModel): lower-case letters and digits joined by '-' or '.'. */
+export function checkBookModelName(name: string): void {
+  if (!/^[a-z0-9]+([.-][a-z0-9]+)*$/.test(name)) throw new Error(`saveBookModel: name must be lower-case letters and digits joined by '-' or '.', got '${name}'`);
+}

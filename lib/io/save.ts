@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { VAE } from '../model/vae';
 import type { Autoencoder } from '../model/autoencoder';
 import type { Model } from '../model/model';
-import { checkManifest, modelFromArtifacts, networkFromArtifacts, ModelManifest, MODEL_FORMAT, MODEL_FORMAT_VERSION, NetworkArtifacts } from './artifacts';
+import { checkBookModelName, checkManifest, modelFromArtifacts, networkFromArtifacts, ModelManifest, MODEL_FORMAT, MODEL_FORMAT_VERSION, NetworkArtifacts } from './artifacts';
 
 const MANIFEST = 'vae.json';
 const LATEST = 'latest.json';
@@ -189,7 +189,7 @@ export function latestCheckpoint(checkpointDir: string): string | null {
  * and nowhere otherwise, so a notebook run in JupyterLab writes nothing. Returns the folder, if any.
  */
 export async function saveBookModel(model: Model, name: string): Promise<string | undefined> {
-  if (!/^[a-z0-9]+([.-][a-z0-9]+)*$/.test(name)) throw new Error(`saveBookModel: name must be lower-case letters and digits joined by '-' or '.', got '${name}'`);
+  checkBookModelName(name);
   const root = (process.env.VAE_MODELS_DIR ?? '').trim();
   if (root === '') return undefined;
   const dir = path.join(root, name);

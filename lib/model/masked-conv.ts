@@ -10,10 +10,11 @@
  * model that contains it saves and loads like any other.
  */
 import * as tf from '@tensorflow/tfjs';
+import { MaskedLayer, firstShape, type MaskedLayerArgs } from './masked-layer';
 
 export type MaskType = 'A' | 'B';
 
-export interface MaskedConv2DArgs {
+export interface MaskedConv2DArgs extends MaskedLayerArgs {
   /** Output channels. */
   filters: number;
   /** Odd kernel side (the mask needs a centre). */
@@ -22,10 +23,6 @@ export interface MaskedConv2DArgs {
   maskType: MaskType;
   /** Applied after the masked convolution and the bias. */
   activation?: 'linear' | 'relu';
-  /** Seed of the kernel initialiser (He-uniform over the open taps; the bias starts at 0). */
-  seed?: number;
-  name?: string;
-  trainable?: boolean;
 }
 
 /**
@@ -46,19 +43,15 @@ export function convMask(kernelSize: number, maskType: MaskType, inChannels: num
   return tf.tensor4d(values, [kernelSize, kernelSize, inChannels, filters]);
 }
 
-export class MaskedConv2D extends tf.layers.Layer {
+export class MaskedConv2D extends MaskedLayer {
   static className = 'MaskedConv2D';
   readonly filters: number;
   readonly kernelSize: number;
   readonly maskType: MaskType;
   readonly activation: 'linear' | 'relu';
-  readonly seed: number | undefined;
-  private kernel?: tf.LayerVariable;
-  private bias?: tf.LayerVariable;
-  private mask?: tf.Tensor4D;
 
   constructor(args: MaskedConv2DArgs) {
-    super({ name: args.name, trainable: args.trainable });
+    super(args);
     if (!Number.isInteger(args.filters) || args.filters < 1) throw new Error(`MaskedConv2D: filters must be a positive integer, got ${String(args.filters)}`);
     if (!Number.isInteger(args.kernelSize) || args.kernelSize < 1 || args.kernelSize % 2 !== 1) {
       throw new Error(`MaskedConv2D: kernelSize must be an odd positive integer (the mask needs a centre), got ${String(args.kernelSize)}`);
@@ -72,60 +65,34 @@ export class MaskedConv2D extends tf.layers.Layer {
     this.kernelSize = args.kernelSize;
     this.maskType = maskType;
     this.activation = activation;
-    this.seed = args.seed;
   }
 
   build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const shape = firstShape(inputShape);
     const inChannels = shape[shape.length - 1];
     if (typeof inChannels !== 'number') throw new Error(`MaskedConv2D: the input's channel count must be known, got shape [${shape.join(',')}]`);
     const k = this.kernelSize;
     // He-uniform over the taps the mask keeps (what the unit really sums over): ±√(6 / fanIn) keeps the
     // variance of the activations through stacked ReLU layers, so a deep stack trains from the first steps.
     const open = (k * k - 1) / 2 + (this.maskType === 'B' ? 1 : 0);
-    const limit = Math.sqrt(6 / Math.max(1, open * inChannels));
-    const seed = this.seed;
-    this.kernel = this.addWeight('kernel', [k, k, inChannels, this.filters], 'float32',
-      tf.initializers.randomUniform({ minval: -limit, maxval: limit, seed }));
-    this.bias = this.addWeight('bias', [this.filters], 'float32',
-      tf.initializers.zeros());
-    this.mask = convMask(k, this.maskType, inChannels, this.filters);
-    this.built = true;
+    this.addMaskedWeights(convMask(k, this.maskType, inChannels, this.filters), this.filters, Math.sqrt(6 / Math.max(1, open * inChannels)));
   }
 
   computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    return [...shape.slice(0, -1), this.filters];
+    return [...firstShape(inputShape).slice(0, -1), this.filters];
   }
 
   call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D; // [batch, h, w, c]
-      if (!this.kernel || !this.bias || !this.mask) throw new Error('MaskedConv2D: call before build');
-      const kernel = tf.mul(this.kernel.read(), this.mask) as tf.Tensor4D; // masked taps contribute nothing, and get no gradient
-      const y = tf.add(tf.conv2d(x, kernel, 1, 'same'), this.bias.read());
+      const { kernel, bias } = this.weightsForCall();
+      const y = tf.add(tf.conv2d(x, kernel as tf.Tensor4D, 1, 'same'), bias); // [batch, h, w, filters]
       return this.activation === 'relu' ? tf.relu(y) : y;
     });
   }
 
   getConfig(): tf.serialization.ConfigDict {
-    const config: tf.serialization.ConfigDict = {
-      filters: this.filters,
-      kernelSize: this.kernelSize,
-      maskType: this.maskType,
-      activation: this.activation,
-    };
-    if (this.seed !== undefined) config.seed = this.seed;
-    return { ...super.getConfig(), ...config };
-  }
-
-  dispose(): ReturnType<tf.layers.Layer['dispose']> {
-    const result = super.dispose();
-    if (result.refCountAfterDispose === 0 && this.mask) {
-      this.mask.dispose();
-      this.mask = undefined;
-    }
-    return result;
+    return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, maskType: this.maskType, activation: this.activation };
   }
 }
 

@@ -11,11 +11,12 @@
  * model that contains it saves and loads like any other.
  */
 import * as tf from '@tensorflow/tfjs';
+import { MaskedLayer, firstShape, type MaskedLayerArgs } from './masked-layer';
 
 /** What a layer's inputs or units stand for: the pixels themselves, or hidden units. */
 export type Degrees = 'pixels' | 'hidden';
 
-export interface MaskedDenseArgs {
+export interface MaskedDenseArgs extends MaskedLayerArgs {
   /** Outputs: `pixels` of them for a layer that emits logits. */
   units: number;
   /** Pixels per image (sets the degrees). */
@@ -24,10 +25,6 @@ export interface MaskedDenseArgs {
   inputDegrees: Degrees;
   /** What the units are. */
   unitDegrees: Degrees;
-  /** Seed of the kernel initialiser (uniform in ±1/√fanIn over the weights the mask keeps; the bias starts at 0). */
-  seed?: number;
-  name?: string;
-  trainable?: boolean;
 }
 
 /** The degree of each of `count` inputs or units. */
@@ -49,19 +46,15 @@ export function autoregressiveMask(inputs: number, units: number, pixels: number
   return tf.tensor2d(values, [inputs, units]);
 }
 
-export class MaskedDense extends tf.layers.Layer {
+export class MaskedDense extends MaskedLayer {
   static className = 'MaskedDense';
   readonly units: number;
   readonly pixels: number;
   readonly inputDegrees: Degrees;
   readonly unitDegrees: Degrees;
-  readonly seed: number | undefined;
-  private kernel?: tf.LayerVariable;
-  private bias?: tf.LayerVariable;
-  private mask?: tf.Tensor2D;
 
   constructor(args: MaskedDenseArgs) {
-    super({ name: args.name, trainable: args.trainable });
+    super(args);
     if (!Number.isInteger(args.units) || args.units < 1) throw new Error(`MaskedDense: units must be a positive integer, got ${String(args.units)}`);
     if (!Number.isInteger(args.pixels) || args.pixels < 2) throw new Error(`MaskedDense: pixels must be an integer ≥ 2, got ${String(args.pixels)}`);
     for (const [name, v] of [['inputDegrees', args.inputDegrees], ['unitDegrees', args.unitDegrees]] as const) {
@@ -74,49 +67,32 @@ export class MaskedDense extends tf.layers.Layer {
     this.pixels = args.pixels;
     this.inputDegrees = args.inputDegrees;
     this.unitDegrees = args.unitDegrees;
-    this.seed = args.seed;
   }
 
   build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const shape = firstShape(inputShape);
     const inputs = shape[shape.length - 1];
     if (typeof inputs !== 'number') throw new Error(`MaskedDense: the input size must be known, got shape [${shape.join(',')}]`);
     if (this.inputDegrees === 'pixels' && inputs !== this.pixels) throw new Error(`MaskedDense: inputs are the pixels, expected ${this.pixels} of them, got ${inputs}`);
     // A typical unit keeps about half of its inputs: ±1/√(inputs / 2), PyTorch's nn.Linear scale over those.
     const limit = 1 / Math.sqrt(Math.max(1, inputs / 2));
-    this.kernel = this.addWeight('kernel', [inputs, this.units], 'float32', tf.initializers.randomUniform({ minval: -limit, maxval: limit, seed: this.seed }));
-    this.bias = this.addWeight('bias', [this.units], 'float32', tf.initializers.zeros());
-    this.mask = autoregressiveMask(inputs, this.units, this.pixels, this.inputDegrees, this.unitDegrees);
-    this.built = true;
+    this.addMaskedWeights(autoregressiveMask(inputs, this.units, this.pixels, this.inputDegrees, this.unitDegrees), this.units, limit);
   }
 
   computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    return [...shape.slice(0, -1), this.units];
+    return [...firstShape(inputShape).slice(0, -1), this.units];
   }
 
   call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D; // [batch, inputs]
-      if (!this.kernel || !this.bias || !this.mask) throw new Error('MaskedDense: call before build');
-      // Masked weights contribute nothing and get no gradient.
-      return tf.add(tf.matMul(x, tf.mul(this.kernel.read(), this.mask) as tf.Tensor2D), this.bias.read());
+      const { kernel, bias } = this.weightsForCall();
+      return tf.add(tf.matMul(x, kernel as tf.Tensor2D), bias); // [batch, units]
     });
   }
 
   getConfig(): tf.serialization.ConfigDict {
-    const config: tf.serialization.ConfigDict = { units: this.units, pixels: this.pixels, inputDegrees: this.inputDegrees, unitDegrees: this.unitDegrees };
-    if (this.seed !== undefined) config.seed = this.seed;
-    return { ...super.getConfig(), ...config };
-  }
-
-  dispose(): ReturnType<tf.layers.Layer['dispose']> {
-    const result = super.dispose();
-    if (result.refCountAfterDispose === 0 && this.mask) {
-      this.mask.dispose();
-      this.mask = undefined;
-    }
-    return result;
+    return { ...super.getConfig(), units: this.units, pixels: this.pixels, inputDegrees: this.inputDegrees, unitDegrees: this.unitDegrees };
   }
 }
 

@@ -15,6 +15,7 @@ import { batches, Dataset } from '../data/dataset';
 import { seededInit } from '../model/init';
 import { checkPositiveInt, checkSeed, checkUnits } from '../model/checks';
 import { adam } from './adam';
+import { interruptPoint } from './interrupt';
 
 export interface DigitClassifierConfig {
   /** Hidden Dense layers (ReLU). */
@@ -122,6 +123,7 @@ export async function trainDigitClassifier(train: Dataset, config: Partial<Digit
         });
         const loss = cost ? (await cost.data())[0] : NaN;
         cost?.dispose();
+        interruptPoint();
         if (!Number.isFinite(loss)) throw new Error(`trainDigitClassifier: loss became ${loss} in epoch ${epoch + 1}`);
       }
     }
@@ -165,11 +167,26 @@ export function classProbabilities(classifier: DigitClassifier, images: Float32A
 
 /** Share of a labelled data set the classifier gets right (its most probable class is the label). */
 export function classifierAccuracy(classifier: DigitClassifier, ds: Dataset): number {
-  const probs = classProbabilities(classifier, ds.images);
+  return labelAgreement(classifier, ds.images, ds.labels);
+}
+
+/** The classifier's most probable digit for each image (count × pixels): what it reads each image as. */
+export function classifierLabels(classifier: DigitClassifier, images: Float32Array): Uint8Array {
+  const probs = classProbabilities(classifier, images);
   const classes = classifier.config.classes;
-  let right = 0;
-  for (let i = 0; i < ds.size; i++) if (argmax(probs, i * classes, classes) === ds.labels[i]) right++;
-  return right / ds.size;
+  return Uint8Array.from({ length: probs.length / classes }, (_, i) => argmax(probs, i * classes, classes));
+}
+
+/**
+ * Share of images the classifier reads as the digit given for each (`labels`, one per image): how often a
+ * reconstruction keeps its class (chapter 2), or a conditional VAE draws the digit it was asked for (chapter 6).
+ */
+export function labelAgreement(classifier: DigitClassifier, images: Float32Array, labels: ArrayLike<number>): number {
+  const read = classifierLabels(classifier, images);
+  if (read.length !== labels.length) throw new Error(`labelAgreement: ${read.length} images but ${labels.length} labels`);
+  let same = 0;
+  for (let i = 0; i < read.length; i++) if (read[i] === labels[i]) same++;
+  return same / read.length;
 }
 
 function argmax(a: Float32Array, offset: number, n: number): number {

@@ -12,12 +12,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../model/random';
 import { batches, Dataset } from '../data/dataset';
-import { elbo, logLikelihood, BetaSchedule } from '../model/elbo';
+import { constantBeta, elbo, logLikelihood, BetaSchedule } from '../model/elbo';
 import type { LearningRateSchedule } from './schedule';
 import type { Model } from '../model/model';
 import { evaluate, checkData, checkLikelihoodData, activeUnits } from './evaluate';
 import { adam, FusedAdam } from './adam';
 import { checkPositiveInt, checkSeed } from '../model/checks';
+import { interruptPoint } from './interrupt';
 
 export interface BatchLog {
   /** Epoch, from 1. */
@@ -213,7 +214,7 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
   if (cfg.testData) checkLikelihoodData('train (testData)', model, cfg.testData);
   if (cfg.activeUnits && !cfg.testData) throw new Error('train: activeUnits needs testData (the active units are counted on it)');
 
-  const betaAt: BetaSchedule = typeof cfg.beta === 'number' ? ((b: number) => () => b)(cfg.beta) : cfg.beta;
+  const betaAt: BetaSchedule = typeof cfg.beta === 'number' ? constantBeta(cfg.beta) : cfg.beta;
   const rateAt: LearningRateSchedule = typeof cfg.learningRate === 'number' ? ((r: number) => () => r)(cfg.learningRate) : cfg.learningRate;
   const { freeBits, pixelReduction } = cfg;
   const orderRng = new Rng(cfg.seed);
@@ -268,8 +269,10 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
         history.push(log);
         for (const c of callbacks) if (c.onBatch) await c.onBatch(log);
         if (cfg.onBatch) await cfg.onBatch(log);
-        // Yield one event-loop turn so I/O queued by callbacks (notebook display updates, logs) goes out during training.
+        // Yield one event-loop turn so I/O queued by callbacks (notebook display updates, logs) goes out during training,
+        // and an interrupt asked for meanwhile (lib/training/interrupt.ts) stops the run here.
         await nextTurn();
+        interruptPoint();
       }
       totalSeconds += seconds;
       const epochLog: EpochLog = {

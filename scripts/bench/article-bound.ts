@@ -1,5 +1,5 @@
 /**
- * Where the bound of exercise `debug-article` (lib/coursework/check-article.ts) comes from: the
+ * Where the bound of exercise `debug-article` (lib/coursework/exercises/debug-article.ts) comes from: the
  * exercise's solution trained as the grader trains an answer (ARTICLE_TRAINING), over a few seeds, next to the
  * same model trained on the article's loss (the cross-entropy averaged over the pixels).
  *
@@ -7,8 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as lib from '../../lib/index';
-import { ARTICLE_TRAINING, articleAnswer, articleVae } from '../../lib/coursework/check-article';
-import type { Fn } from '../../lib/coursework/check-article';
+import { ARTICLE_TRAINING, answer, articleVae } from '../../lib/coursework/exercises/debug-article';
+import type { Fn } from '../../lib/coursework/exercises/debug-article';
 import { parseFlags, type Command } from '../flags';
 
 const COMMAND: Command = {
@@ -30,8 +30,9 @@ async function main(): Promise<void> {
   for (const [name, fn] of [['the solution (negative ELBO)', articleVae], ["the article's per-pixel mean", pixelMean]] as const) {
     const rows: number[] = [];
     for (let seed = 0; seed < seeds; seed++) {
-      const a = tf.tidy(() => articleAnswer(fn as Fn, { kind: 'train', seed }) as { testNegElbo: number });
-      rows.push(a.testNegElbo);
+      const a = answer(fn as Fn, { kind: 'train', seed }) as { value?: { testNegElbo: number } };
+      if (!a.value) throw new Error(`${name}, seed ${seed}: ${JSON.stringify(a)}`);
+      rows.push(a.value.testNegElbo);
     }
     console.log(`${name}: test −ELBO ${rows.map((r) => r.toFixed(2)).join(', ')} (seeds 0–${seeds - 1})`);
   }

@@ -16,6 +16,7 @@ import { PageRef, renderPage } from './layout';
 import { buildSearchIndex, SearchSection } from './search';
 import { bundleWidgets, minifiedPlotly } from './bundle';
 import { checkWidgets, prepareWidgets, WidgetSite, WIDGETS_BUNDLE } from './widgets/site';
+import { buildLiteSite, LITE_DIR, liteUnavailable, openInBrowserHtml } from './lite';
 
 export interface BuildOptions {
   /** Repository root (lib/, package-lock.json, node_modules/ are found here). */
@@ -47,6 +48,10 @@ export interface BuildOptions {
   jobs: number;
   /** Progress messages (executions and their durations). */
   log: (msg: string) => void;
+  /** The exercises' student notebooks, put into the JupyterLite site (not their solutions). */
+  exercisesDir: string;
+  /** false = --no-lite: no JupyterLite site (book/lite/, scripts/bookgen/lite.ts), and no links to it. */
+  lite: boolean;
 }
 
 export function defaultOptions(root: string): BuildOptions {
@@ -64,6 +69,8 @@ export function defaultOptions(root: string): BuildOptions {
     cellTimeout: 900,
     jobs: Math.max(1, Math.min(os.cpus().length, 4)),
     log: (m) => process.stderr.write(`book: ${m}\n`),
+    exercisesDir: path.join(root, 'exercises'),
+    lite: true,
   };
 }
 
@@ -81,6 +88,8 @@ export interface BuildResult {
   executions: Record<string, { seconds: number; backend: string }>;
   /** Claims held to (full profile) or only evaluated (quick profile). */
   claims: { checked: number; skipped: number; wouldFail: number };
+  /** The JupyterLite site's size, when built. */
+  lite?: { bytes: number; files: number };
 }
 
 interface Chapter {
@@ -180,10 +189,16 @@ interface Site {
 /**
  * chapters/*.md + executed notebooks → a static book in one folder, in five phases: parse the chapters, check
  * their directives against the notebooks' sources, execute (or take from the cache) the notebooks whose cells
- * are shown, render the pages, then check every internal link and publish. Everything is built in a sibling
+ * are shown, render the pages, then check every internal link, build the JupyterLite site and publish. Everything is built in a sibling
  * folder and swapped in with renames, so a failure at any step leaves the previous book untouched.
  */
-export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
+export async function buildBook(options: BuildOptions): Promise<BuildResult> {
+  let opts = options;
+  const noLite = opts.lite ? liteUnavailable(opts.python) : null;
+  if (noLite) {
+    opts.log(`no JupyterLite site and no "Open in the browser" links: ${noLite}`);
+    opts = { ...opts, lite: false };
+  }
   const md = createMarkdown();
   const parsed = parseChapters(md, opts);
   const sources = checkDirectives(parsed.all, opts);
@@ -208,6 +223,13 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
     await addScripts(site, widgets, opts.root);
     writeSite(site, tmpDir, opts);
     result.pages = [...site.pagesHtml.keys()];
+    if (opts.lite) {
+      result.lite = await buildLiteSite({
+        root: opts.root, python: opts.python, notebooksDir: opts.notebooksDir, exercisesDir: opts.exercisesDir,
+        outDir: path.join(tmpDir, LITE_DIR), cacheDir: path.join(opts.root, '.cache', 'lite'), profile: opts.profile, log: opts.log,
+      });
+      opts.log(`JupyterLite site: ${result.lite.files} files, ${(result.lite.bytes / 1e6).toFixed(1)} MB in ${LITE_DIR}/`);
+    }
     swapInto(tmpDir, outDir);
   } catch (e) {
     fs.rmSync(tmpDir, { recursive: true, force: true });
@@ -452,6 +474,13 @@ function renderSite(
     const cellFigureHooks = (where: string) => figureHooks(figures, ch, opts, site, where);
     ch.env.directive = (d) => renderDirective(md, d, ctx, sources, executed, site, opts, ch.env, cellFigureHooks);
     ch.env.link = (href, line, kind) => resolveLink(href, line, kind, ch, opts, site.copies, site.links);
+    // The first link on a page to an exercise notebook is followed by its link into the JupyterLite site.
+    const openedExercises = new Set<string>();
+    ch.env.afterLink = (href) => {
+      if (!opts.lite || !/^exercises\/[^/]+\.ipynb$/.test(href) || openedExercises.has(href)) return '';
+      openedExercises.add(href);
+      return ` (${openInBrowserHtml(decodeURI(href))})`;
+    };
     ch.env.widget = (w, part) => widgets.render(ch.rel, w, part);
     let body = ch.src ? md.renderer.render(ch.tokens, md.options, ch.env) : '';
     if (ch.ref.number === 0) {
@@ -529,7 +558,8 @@ function renderDirective(
   if (!d.fragment) {
     return (
       `<aside class="callout callout-notebook"><p class="callout-title">Notebook</p>\n` +
-      `<p><a class="notebook-download" href="${href}" download>Download <code>${escapeHtml(d.name)}.ipynb</code></a>. ` +
+      `<p><a class="notebook-download" href="${href}" download>Download <code>${escapeHtml(d.name)}.ipynb</code></a>` +
+      (opts.lite ? ` or ${openInBrowserHtml(href)}` : '') + '. ' +
       `To run it yourself, <code>npm run lab</code> opens JupyterLab on <code>notebooks/</code> with the TypeScript (tslab) kernel; ` +
       `open <code>${escapeHtml(d.name)}.ipynb</code> there and run the cells top to bottom.</p>\n</aside>\n`
     );

@@ -19,6 +19,7 @@ export interface PageSpec {
   pages: PageRef[];
   current: PageRef;
   body: string;
+  /** The page shows plotly figures (book.js loads assets/plotly.js when the reader first reaches for one). */
   hasFigures: boolean;
   /** More scripts this page loads after book.js (the widget bundle on pages with interactive figures). */
   scripts?: string[];
@@ -71,7 +72,6 @@ export function renderPage(spec: PageSpec): string {
     : spec.bookTitle;
   const scripts = [
     '<script src="assets/search-index.js" defer></script>',
-    spec.hasFigures ? '<script src="assets/plotly.js" defer></script>' : '',
     '<script src="assets/book.js" defer></script>',
     ...(spec.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}" defer></script>`),
   ]

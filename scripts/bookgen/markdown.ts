@@ -68,6 +68,8 @@ export interface RenderEnv {
    * `image` targets are loaded by the page, so they must be local files.
    */
   link(href: string, line: number, kind: 'link' | 'image'): string;
+  /** HTML placed after a link whose rewritten target is `href` (the build's "Open in the browser" links). */
+  afterLink?(href: string): string;
   /** Figure numbers, references and media, installed by the build (figures.ts). */
   figures: FigureHooks;
 }
@@ -112,6 +114,12 @@ export function highlightCode(code: string, lang: string): string {
   }
   return escapeHtml(code);
 }
+
+/**
+ * A display equation's box: it scrolls sideways when wider than the column (book.css draws a shadow at the side that
+ * has more), and takes keyboard focus so that it can be scrolled without a pointer; the label names the region.
+ */
+const DISPLAY_MATH = 'class="math-display" tabindex="0" role="group" aria-label="Equation"';
 
 function renderMath(tex: string, displayMode: boolean, where: string): string {
   try {
@@ -486,12 +494,12 @@ export function createMarkdown(): MarkdownIt {
   const rules = md.renderer.rules;
   rules.math_block = (tokens, idx, _o, env: RenderEnv) => {
     const t = tokens[idx];
-    return `<div class="math-display">${renderMath(t.content, true, `${env.file}:${(t.map?.[0] ?? 0) + 1}`)}</div>\n`;
+    return `<div ${DISPLAY_MATH}>${renderMath(t.content, true, `${env.file}:${(t.map?.[0] ?? 0) + 1}`)}</div>\n`;
   };
   rules.math_inline = (tokens, idx, _o, env: RenderEnv) =>
     renderMath(tokens[idx].content, false, `${env.file}:${tokens[idx].meta?.line ?? '?'}`);
   rules.math_inline_display = (tokens, idx, _o, env: RenderEnv) =>
-    `<span class="math-display">${renderMath(tokens[idx].content, true, `${env.file}:${tokens[idx].meta?.line ?? '?'}`)}</span>`;
+    `<span ${DISPLAY_MATH}>${renderMath(tokens[idx].content, true, `${env.file}:${tokens[idx].meta?.line ?? '?'}`)}</span>`;
   rules.book_container_open = (tokens, idx, _o, env: RenderEnv) => {
     const t = tokens[idx];
     const spec = CONTAINERS[t.info];
@@ -548,6 +556,14 @@ export function createMarkdown(): MarkdownIt {
       t.meta = { ...(t.meta ?? {}), rewritten: true };
     }
     return defaultLinkOpen ? defaultLinkOpen(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
+  };
+  const defaultLinkClose = rules.link_close;
+  rules.link_close = (tokens, idx, options, env: RenderEnv, self) => {
+    const html = defaultLinkClose ? defaultLinkClose(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
+    let open = idx - 1;
+    while (open >= 0 && tokens[open].type !== 'link_open') open--;
+    const href = open >= 0 ? tokens[open].attrGet('href') : null;
+    return href !== null && env.afterLink ? html + env.afterLink(href) : html;
   };
   const defaultImage = rules.image;
   rules.image = (tokens, idx, options, env: RenderEnv, self) => {

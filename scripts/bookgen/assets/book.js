@@ -1,5 +1,5 @@
 // The book's behaviour, plain JS, no network: theme toggle, sidebar drawer, plotly figures (their JSON sits in
-// <script type="application/json"> next to each figure), the search box over window.BOOK_SEARCH_INDEX
+// <script type="application/json"> next to each figure; plotly.js loads when the reader first reaches for one), the search box over window.BOOK_SEARCH_INDEX
 // (built at build time), and opening solutions for printing.
 (function () {
   'use strict';
@@ -127,26 +127,64 @@
     };
   }
 
-  var figures = [];
-  function drawFigures() {
-    var divs = document.querySelectorAll('.plotly-figure');
-    if (!divs.length) return;
-    if (!window.Plotly) {
-      console.error('book: plotly.js did not load, figures cannot be drawn');
-      return;
+  // plotly.js (4.7 MB, most of a second of main-thread work on a desktop, several on a phone) loads on the reader's
+  // first interaction with a figure: pointer over it, a touch, or keyboard focus. Until then each figure shows its
+  // still, drawn at build time (plot-still.ts), which already shows all of the figure's data.
+  var PLOTLY_SRC = 'assets/plotly.js';
+  var plotlyLoading = null;
+  function loadPlotly() {
+    if (window.Plotly) return Promise.resolve();
+    if (!plotlyLoading) {
+      plotlyLoading = new Promise(function (resolve, reject) {
+        var s = document.createElement('script');
+        s.src = PLOTLY_SRC;
+        s.async = true;
+        s.onload = function () { window.Plotly ? resolve() : reject(new Error(PLOTLY_SRC + ' defined no Plotly')); };
+        s.onerror = function () { plotlyLoading = null; reject(new Error('could not load ' + PLOTLY_SRC)); };
+        document.head.appendChild(s);
+      });
     }
-    Array.prototype.forEach.call(divs, function (div) {
-      var holder = document.getElementById(div.getAttribute('data-figure'));
-      if (!holder) return;
-      var spec = JSON.parse(holder.textContent);
-      // The still drawn at build time (plot-still.ts) gives way to the interactive plot.
-      var still = div.previousElementSibling;
-      if (still && still.classList.contains('plotly-still')) still.parentNode.removeChild(still);
-      figures.push({ div: div, spec: spec, narrow: narrow(div) });
-      htmlTitle(div, spec);
-      window.Plotly.newPlot(div, spec.data, figureLayout(spec, div), figureConfig(div));
+    return plotlyLoading;
+  }
+
+  var figures = [];
+  function drawFigure(div) {
+    if (div.getAttribute('data-plot') === 'drawn') return;
+    var holder = document.getElementById(div.getAttribute('data-figure'));
+    if (!holder) return;
+    var spec = JSON.parse(holder.textContent);
+    // The still drawn at build time gives way to the interactive plot.
+    var still = div.previousElementSibling;
+    if (still && still.classList.contains('plotly-still')) still.parentNode.removeChild(still);
+    div.setAttribute('data-plot', 'drawn');
+    figures.push({ div: div, spec: spec, narrow: narrow(div) });
+    htmlTitle(div, spec);
+    window.Plotly.newPlot(div, spec.data, figureLayout(spec, div), figureConfig(div));
+  }
+
+  function wakeFigure(media) {
+    var div = media.querySelector('.plotly-figure');
+    if (!div || div.hasAttribute('data-plot')) return;
+    div.setAttribute('data-plot', 'loading');
+    media.classList.add('plot-loading');
+    loadPlotly().then(function () {
+      media.classList.remove('plot-loading');
+      drawFigure(div);
+    }, function (e) {
+      media.classList.remove('plot-loading');
+      div.removeAttribute('data-plot');
+      console.error('book: ' + e.message + ', the figure stays a still');
     });
   }
+
+  Array.prototype.forEach.call(document.querySelectorAll('.figure-media'), function (media) {
+    if (!media.querySelector('.plotly-figure')) return;
+    // Focusable, so that a keyboard reader can wake the plot (and reach its controls) too.
+    if (!media.hasAttribute('tabindex')) media.setAttribute('tabindex', '0');
+    var wake = function () { wakeFigure(media); };
+    ['pointerenter', 'pointerdown', 'focusin'].forEach(function (type) { media.addEventListener(type, wake); });
+    media.addEventListener('touchstart', wake, { passive: true });
+  });
 
   // Crossing the narrow breakpoint (a rotated phone, a resized window) redraws with the other layout.
   var resizeTimer = null;
@@ -168,6 +206,34 @@
       if (f.div.layout) window.Plotly.relayout(f.div, themeLayout(f.div.layout));
     });
   }
+
+  // ---- boxes that scroll (code, cell outputs, tables): a keyboard must reach them to scroll them ----
+  // Display equations carry their tabindex in the markup (markdown.ts); these boxes scroll only at some widths, so
+  // each takes focus (and a name, for code) while its content is wider or taller than the box.
+  var scrollBoxes = Array.prototype.slice.call(document.querySelectorAll('.content pre, .content table'));
+  function markScrollBoxes() {
+    scrollBoxes.forEach(function (el) {
+      var scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+      var ours = el.hasAttribute('data-scroll-focus');
+      if (scrolls && !el.hasAttribute('tabindex')) {
+        el.setAttribute('tabindex', '0');
+        el.setAttribute('data-scroll-focus', '');
+        if (el.tagName === 'PRE') {
+          el.setAttribute('role', 'group');
+          el.setAttribute('aria-label', el.classList.contains('output') ? 'Cell output' : 'Code');
+        }
+      } else if (!scrolls && ours) {
+        ['tabindex', 'data-scroll-focus', 'role', 'aria-label'].forEach(function (a) { el.removeAttribute(a); });
+      }
+    });
+  }
+  markScrollBoxes();
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(markScrollBoxes);
+  var scrollTimer = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(scrollTimer);
+    scrollTimer = setTimeout(markScrollBoxes, 200);
+  });
 
   // ---- search ----
   var input = document.getElementById('search-input');
@@ -276,5 +342,13 @@
   });
   window.addEventListener('afterprint', function () { opened.forEach(function (d) { d.open = false; }); opened = []; });
 
-  drawFigures();
+})();
+
+// "Open in the browser" links lead into the book's JupyterLite site, which needs http: opened from a file, the page
+// says so beside each link (scripts/bookgen/lite.ts writes the hidden note).
+(function () {
+  'use strict';
+  if (location.protocol !== 'file:') return;
+  var notes = document.querySelectorAll('.lite-file-note');
+  for (var i = 0; i < notes.length; i++) notes[i].hidden = false;
 })();

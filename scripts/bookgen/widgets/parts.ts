@@ -4,6 +4,7 @@
 // files (partScript); the page (widgets/index.ts) and the Node tests read the same payloads back.
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelManifest, NetworkArtifacts } from '../../../lib/core';
+import type { Bounds } from './plane';
 
 /** The global that part scripts fill: id → payload. */
 export const PARTS_GLOBAL = 'VAE_BOOK_PARTS';
@@ -147,3 +148,37 @@ export function checkNetworkPart(payload: unknown, model: string, network: 'enco
   }
   return p as NetworkPart;
 }
+
+// The parts that carry test digits rather than a network, shared by the widgets that show them.
+
+/** The codes part: test digits' posterior means (count × 2, float32 base64) and labels. */
+export interface CodesPart {
+  kind: 'codes';
+  model: string;
+  points: string;
+  labels: number[];
+  bounds: Bounds;
+}
+
+/** The side of a digit image, in pixels. */
+export const SIDE = 28;
+
+/** Test digits shipped with a widget: pixels (count × 784 bytes, base64), labels, and their codes under the model. */
+export interface DigitsPart {
+  kind: 'digits';
+  model: string;
+  pixels: string;
+  labels: number[];
+  /** Posterior means, count × latentDim float32 (base64). */
+  codes: string;
+  latentDim: number;
+}
+
+/** The pixels of test digit i of a digits part, in [0, 1]. */
+export function digitPixels(part: DigitsPart, i: number): Float32Array {
+  const bytes = base64ToBytes(part.pixels);
+  const out = new Float32Array(SIDE * SIDE);
+  for (let k = 0; k < out.length; k++) out[k] = bytes[i * out.length + k] / 255;
+  return out;
+}
+

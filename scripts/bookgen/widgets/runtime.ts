@@ -1,22 +1,20 @@
 // The in-page runtime of the book's interactive figures (index.ts, the entry that esbuild bundles into
-// assets/widgets.js with the library and TF.js, calls main): finds each <figure class="widget">, loads the parts it names with <script> tags when it
-// nears the viewport, starts it, and hides its still. Errors show in the figure and in the console.
+// assets/widgets.js with every widget's page.ts, the library and TF.js, calls main): finds each
+// <figure class="widget">, loads the parts it names with <script> tags when it nears the viewport, starts it, and
+// hides its still. Errors show in the figure and in the console.
 import * as tf from '@tensorflow/tfjs';
 import { PARTS_GLOBAL } from './parts';
 import type { WidgetContext, WidgetModule } from './dom';
-import * as latentExplorer from './latent-explorer';
-import * as drawDigit from './draw-digit';
-import * as interpolate from './interpolate';
-import * as klByHand from './kl-by-hand';
-import * as betaExplorer from './beta-explorer';
 
-export const WIDGETS: Record<string, WidgetModule> = {
-  'latent-explorer': latentExplorer,
-  'draw-digit': drawDigit,
-  interpolate,
-  'kl-by-hand': klByHand,
-  'beta-explorer': betaExplorer,
-};
+/** Widget `name`'s page module: every folder's page.ts is in the bundle (esbuild expands the pattern at build time). */
+function widgetModule(name: string): WidgetModule {
+  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`unknown widget "${name}"`);
+  try {
+    return require(`./${name}/page.ts`) as WidgetModule;
+  } catch {
+    throw new Error(`unknown widget "${name}"`);
+  }
+}
 
 /** A part as the page names it: the registry id its script fills, and the script's URL. */
 interface PartRef {
@@ -68,8 +66,7 @@ async function start(fig: HTMLElement, book: BookWidgets, backend: Promise<void>
   book.state[id] = 'loading';
   fig.dataset.state = 'loading';
   try {
-    const mod = WIDGETS[name];
-    if (!mod) throw new Error(`unknown widget "${name}"`);
+    const mod = widgetModule(name);
     const refs = JSON.parse(fig.dataset.parts ?? '{}') as Record<string, PartRef>;
     const config = JSON.parse(fig.dataset.config ?? '{}') as Record<string, unknown>;
     const entries = await Promise.all(Object.entries(refs).map(async ([k, ref]) => [k, await loadPart(ref)] as const));

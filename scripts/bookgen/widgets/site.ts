@@ -11,7 +11,8 @@ import { foldedBuildNotes } from '../plumbing';
 import { bookModels } from './models';
 import { partScript } from './parts';
 import { DEFAULT_QUANTIZE, QuantizeConfig } from './quantize';
-import { disposePrepared, parseWidget, PrepareContext, PreparedWidget, WidgetArgs, WIDGET_KINDS } from './prepare';
+import { disposePrepared, PrepareContext, PreparedWidget, WidgetArgs } from './prepare';
+import { parseWidget, widgetBuild } from './registry';
 
 /** The book path of the bundle every page with a widget loads. */
 export const WIDGETS_BUNDLE = 'assets/widgets.js';
@@ -103,7 +104,7 @@ export async function prepareWidgets(
     for (const { ch, w } of found) {
       const where = `${ch.rel}:${w.line}`;
       const args = parseWidget(w.spec, where);
-      const p = await WIDGET_KINDS[args.name].prepare(ctx, args);
+      const p = await widgetBuild(args.name)!.prepare(ctx, args);
       html.set(where, { open: figureOpen(args, p), close: `${foldedBuildNotes(p.source)}</figcaption>\n</figure>\n` });
       for (const f of Object.values(p.parts)) site.files.set(f.file, Buffer.from(partScript(f.id, f.payload)));
       site.pages.add(ch.href);

@@ -1,38 +1,16 @@
 // Interpolate (chapter 5): pick two test digits; a slider walks between their codes under the book's 20-D VAE by
 // lerp or slerp (the library's), decoding each step. A small chart follows the norm of the code along both paths
 // against √d, the radius where samples of N(0, I) concentrate: the reason slerp exists.
-import { decodeLatents, decoderFromArtifacts, lerp, slerp } from '../../../lib/core';
-import type { LatentDecoder } from '../../../lib/core';
-import { base64ToFloat32, checkNetworkPart, networkArtifacts } from './parts';
-import { digitPixels, DigitsPart } from './draw-digit';
-import { digitCanvas, drawDigit, el, fmt, fromMarkup, WidgetContext } from './dom';
-
-export type Method = 'lerp' | 'slerp';
-
-/** The code at t ∈ [0, 1] on the path from za to zb. */
-export function codeAt(za: ArrayLike<number>, zb: ArrayLike<number>, t: number, method: Method): Float32Array {
-  return method === 'lerp' ? lerp(za, zb, t) : slerp(za, zb, t);
-}
-
-/** `steps` codes from za to zb inclusive (steps × d, row-major). */
-export function pathCodes(za: ArrayLike<number>, zb: ArrayLike<number>, steps: number, method: Method): Float32Array {
-  if (!Number.isInteger(steps) || steps < 2) throw new Error(`pathCodes: steps must be an integer ≥ 2, got ${steps}`);
-  const d = za.length;
-  const out = new Float32Array(steps * d);
-  for (let s = 0; s < steps; s++) out.set(codeAt(za, zb, s / (steps - 1), method), s * d);
-  return out;
-}
+import { decodeLatents, decoderFromArtifacts } from '../../../../lib/core';
+import type { LatentDecoder } from '../../../../lib/core';
+import { base64ToFloat32, checkNetworkPart, digitPixels, DigitsPart, networkArtifacts } from '../parts';
+import { codeAt, codeOf, Method, pathCodes } from '../latent-path';
+import { digitCanvas, drawDigit, el, fmt, fromMarkup, WidgetContext } from '../dom';
 
 export function norm(v: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];
   return Math.sqrt(s);
-}
-
-/** Row `i` of a count × d array of codes. */
-export function codeOf(codes: Float32Array, d: number, i: number): Float32Array {
-  if (i < 0 || (i + 1) * d > codes.length) throw new Error(`codeOf: no code ${i} among ${codes.length / d}`);
-  return codes.slice(i * d, (i + 1) * d);
 }
 
 export interface NormChart {

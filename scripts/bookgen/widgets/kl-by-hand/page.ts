@@ -2,8 +2,8 @@
 // drawn, and the closed-form KL(q ‖ p) = ½(μ² + σ² − log σ² − 1) is computed by the library's klDivergence (the
 // function the VAE's loss uses) and shown term by term.
 import * as tf from '@tensorflow/tfjs';
-import { klDivergence } from '../../../lib/core';
-import { el, fmt, fromMarkup, WidgetContext } from './dom';
+import { klDivergence } from '../../../../lib/core';
+import { el, fmt, fromMarkup, WidgetContext } from '../dom';
 
 export function normalDensity(x: number, mu: number, sigma: number): number {
   const u = (x - mu) / sigma;

@@ -2,7 +2,7 @@
 // from the same prior draws, its reconstructions of the same test digits, its test terms and the activity of each
 // latent dimension (active units). All of it was computed by the library in Node when the book was built, from the
 // very models the sweep's notebook saved, so the page carries pictures and numbers instead of ~0.7 M weights per β.
-import { el, fmt, fromMarkup, WidgetContext } from './dom';
+import { el, fmt, fromMarkup, WidgetContext } from '../dom';
 
 /** One model of the sweep as the page shows it. */
 export interface BetaView {

@@ -1,20 +1,34 @@
 /**
- * Exercise `debug-article` (chapter 8; lib/coursework/exercises.ts): the article's VAE, ported to TF.js with its mistakes, is the answer cell,
+ * Exercise `debug-article` (chapter 8): the article's VAE, ported to TF.js with its mistakes, is the answer cell,
  * and the student fixes it. It is judged by behaviour, never by its text: the grader builds the student's model,
  * runs a batch of images through it and the loss, looks for each mistake's symptom (no forward pass, images not
  * flattened, a one-dimensional code, outputs read as probabilities, a per-pixel mean next to a summed KL), and
  * trains it, asking for a test −ELBO under a bound.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../model/random';
-import { bernoulliLogLikelihood, klDivergence, reparameterize } from '../model/distributions';
-import { seededInit } from '../model/init';
-import { elbo } from '../model/elbo';
-import { batches, toTensor, type Dataset } from '../data/dataset';
-import { embeddedData } from '../data/embedded';
-import { CheckPlan, CheckRun, PASS, WrongAnswer, callStudent, describeValue, fail, fmtNum, fmtShape, fmtValues, probeList, readTensor, unwrap } from './runner';
-import { Answer, Matrix, Schema, matrix } from './protocol';
-import { tensor2d as t2 } from './inputs';
+import type { ExerciseNotebook, ExerciseSpec } from '../exercise';
+import { Rng } from '../../model/random';
+import { bernoulliLogLikelihood, klDivergence, reparameterize } from '../../model/distributions';
+import { seededInit } from '../../model/init';
+import { elbo } from '../../model/elbo';
+import { batches, toTensor, type Dataset } from '../../data/dataset';
+import { embeddedData } from '../../data/embedded';
+import { CheckPlan, CheckRun, PASS, fail, fmtNum, fmtShape, fmtValues, probeList, unwrap, WrongAnswer } from '../runner';
+import { Answer, Matrix, Schema, matrix } from '../protocol';
+import { asMatrix, callStudent, describeValue, readTensor, runAnswer, t2 } from '../answering';
+
+export const exercise = {
+  id: 'debug-article',
+  chapter: '08-the-article',
+  order: 1,
+  title: "Debug the article's VAE",
+  symbol: 'articleVae',
+  check: 'debugArticle',
+  points: 5,
+  inlineSeed: 23,
+  library: [],
+  debugging: true,
+} as const satisfies ExerciseSpec;
 
 /** What `articleVae(seed)` returns: a fresh model (its encoder and decoder hold the weights) and its loss. */
 export interface ArticleParts {
@@ -36,7 +50,7 @@ export type Probe =
   | { kind: 'saturated'; seed: number; x: Matrix; logits: Matrix; mean: Matrix; logVar: Matrix }
   | { kind: 'train'; seed: number };
 
-export function articleSchema(p: Probe): Schema {
+export function schema(p: Probe): Schema {
   if (p.kind === 'forward') return { object: { xHat: 'tensor', mean: 'tensor', logVar: 'tensor', loss: 'number' } };
   if (p.kind === 'saturated') return 'number';
   return { object: { testNegElbo: 'number', steps: 'number' } };
@@ -105,25 +119,23 @@ function trainAndTest(p: ArticleParts, data: { train: Dataset; test: Dataset }, 
   }
 }
 
-/**
- * The student's side: `articleVae` on one probe, as plain data (or a thrown StudentFailure / WrongAnswer, which
- * lib/coursework/respond.ts turns into an Answer).
- */
-export function articleAnswer(fn: Fn, p: Probe): unknown {
-  const ps = parts(fn, p.seed);
-  try {
-    if (p.kind === 'train') return trainAndTest(ps, embeddedData({ limit: ARTICLE_TRAINING.digits }), p.seed);
-    if (p.kind === 'saturated') {
-      const value = readTensor('loss(x, xHat, mean, logVar)', callStudent('loss', ps.loss, t2(p.x), t2(p.logits), t2(p.mean), t2(p.logVar)));
-      return value.values[0];
+export function answer(fn: Fn, p: Probe): Answer {
+  return runAnswer(() => {
+    const ps = parts(fn, p.seed);
+    try {
+      if (p.kind === 'train') return trainAndTest(ps, embeddedData({ limit: ARTICLE_TRAINING.digits }), p.seed);
+      if (p.kind === 'saturated') {
+        const value = readTensor('loss(x, xHat, mean, logVar)', callStudent('loss', ps.loss, t2(p.x), t2(p.logits), t2(p.mean), t2(p.logVar)));
+        return value.values[0];
+      }
+      const x = t2(p.x);
+      const [xHat, mean, logVar] = forward(ps, x);
+      const loss = readTensor('loss(x, xHat, mean, logVar)', callStudent('loss', ps.loss, x, xHat, mean, logVar));
+      return { xHat: asMatrix(readTensor('xHat', xHat)), mean: asMatrix(readTensor('mean', mean)), logVar: asMatrix(readTensor('logVar', logVar)), loss: loss.values[0] };
+    } finally {
+      disposeParts(ps);
     }
-    const x = t2(p.x);
-    const [xHat, mean, logVar] = forward(ps, x);
-    const loss = readTensor('loss(x, xHat, mean, logVar)', callStudent('loss', ps.loss, x, xHat, mean, logVar));
-    return { xHat: readTensor('xHat', xHat), mean: readTensor('mean', mean), logVar: readTensor('logVar', logVar), loss: loss.values[0] };
-  } finally {
-    disposeParts(ps);
-  }
+  });
 }
 
 /** The negative ELBO of outputs read as logits, and the article's two mistakes on the same outputs. */
@@ -149,7 +161,7 @@ function forwardHint(message: string): string | undefined {
 
 const close = (a: number, b: number, rtol = 1e-3) => Math.abs(a - b) <= rtol * Math.abs(b) + 1e-3;
 
-export function planDebugArticle(rng: Rng): CheckPlan<Probe> {
+export function plan(rng: Rng): CheckPlan<Probe> {
   const { probes, ask } = probeList<Probe>();
   const seed = rng.int(1000);
   // Images with the statistics of digits (mostly blank, some ink), drawn afresh: the loss is judged on the outputs
@@ -280,7 +292,7 @@ export function articleVae(seed: number) {
 }
 
 /** The article's model as ported, mistakes and all: the student's starting point. */
-export const BUGGY_PORT = `
+const BUGGY_PORT = `
   /** A fully connected layer initialised like PyTorch's nn.Linear(fanIn, units), its weights drawn from \`seed\`. */
   function linear(seed: number, fanIn: number, units: number, activation: 'relu' | 'linear' = 'linear') {
     return tf.layers.dense({ inputShape: [fanIn], units: units, activation: activation, ...vae.seededInit(new vae.Rng(seed), fanIn) });
@@ -336,3 +348,45 @@ export const BUGGY_PORT = `
   }
 `;
 
+export const notebook: ExerciseNotebook = {
+  text: `
+    The cell below is the article's PyTorch VAE ported to TF.js with its mistakes, as chapter 8 of the book found
+    them — but without the chapter's comments. A \`tf.layers.Layer\` plays the part of PyTorch's \`nn.Module\`:
+    \`model.apply(images)\` runs the layer's \`call()\`, as calling a module runs its \`forward()\`. The article's
+    training loop does this with each batch:
+
+    \`\`\`ts
+    const images = x.reshape([batch, 28, 28, 1]);              // images as a loader hands them over
+    const [xHat, mean, logVar] = model.apply(images);            // the forward pass
+    const cost = loss(x, xHat, mean, logVar);                    // x: [batch, 784], pixels in [0, 1]
+    \`\`\`
+
+    Find and fix every mistake until the model trains: run the next cells, read each error, fix it, run again. Keep
+    the names (\`ArticleVae\` with its \`encoder\` and \`decoder\`, \`articleLoss\`, \`articleVae\`) and the latent size
+    of 20. The check (and the grader) builds \`articleVae(seed)\`, runs a batch of images through it and the loss,
+    looks for each mistake's symptom, then trains the model for ${ARTICLE_TRAINING.epochs} epochs on
+    ${ARTICLE_TRAINING.digits} digits (Adam ${ARTICLE_TRAINING.learningRate}, batches of ${ARTICLE_TRAINING.batchSize})
+    and asks for a test −ELBO under ${ARTICLE_TRAINING.bound} nats. There are five mistakes; the last one does not stop
+    the code, but the check sees it.
+  `,
+  stub: BUGGY_PORT,
+  solution: { module: 'coursework/exercises/debug-article', functions: ['linear', 'ArticleVae', 'articleLoss', 'articleVae'] },
+  after: [
+    {
+      kind: 'demo',
+      code: `
+        // One step of the article's training loop, on one batch: where does it stop?
+        const { train: digits } = vae.loadData({ limit: 1000 });
+        const xBatch = vae.toTensor(vae.subset(digits, 128)); // [128, 784]
+        try {
+          const { model, loss } = articleVae(0);
+          const [xHat, mean, logVar] = model.apply(xBatch.reshape([128, 28, 28, 1])) as tf.Tensor2D[];
+          console.log('loss:', loss(xBatch, xHat, mean, logVar).dataSync()[0]);
+        } catch (e) {
+          console.log(String(e));
+        }
+      `,
+    },
+    { kind: 'check', code: 'check.debugArticle(articleVae);' },
+  ],
+};

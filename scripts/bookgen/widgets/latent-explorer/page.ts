@@ -1,20 +1,11 @@
 // Latent explorer (chapter 5): the 2-D VAE's codes of test digits as dots coloured by label; the point under the
 // pointer is decoded live beside the plane, and a drag leaves a trail of decoded digits. The decoder is the
 // book's own vae-2d, loaded with the library (decoderFromArtifacts) and run with decodeLatents.
-import { decodeLatents, decoderFromArtifacts } from '../../../lib/core';
-import type { LatentDecoder } from '../../../lib/core';
-import { Bounds, DEFAULT_FRAME, digitLegend, inside, planeSvg, toData, toPixel } from './plane';
-import { base64ToFloat32, checkNetworkPart, networkArtifacts } from './parts';
-import { clientToSvg, digitCanvas, drawDigit, el, fmt, fromMarkup, svgEl, WidgetContext } from './dom';
-
-/** The codes part: test digits' posterior means (count × 2, float32 base64) and labels. */
-export interface CodesPart {
-  kind: 'codes';
-  model: string;
-  points: string;
-  labels: number[];
-  bounds: Bounds;
-}
+import { decodeLatents, decoderFromArtifacts } from '../../../../lib/core';
+import type { LatentDecoder } from '../../../../lib/core';
+import { Bounds, DEFAULT_FRAME, digitLegend, inside, planeSvg, toData, toPixel } from '../plane';
+import { base64ToFloat32, checkNetworkPart, CodesPart, networkArtifacts } from '../parts';
+import { clientToSvg, digitCanvas, drawDigit, el, fmt, fromMarkup, svgEl, WidgetContext } from '../dom';
 
 export interface TrailConfig {
   /** A drag adds a digit to the trail each time it has moved this far in latent units. */

@@ -3,33 +3,11 @@
 // latent plane among the test digits' codes, the decoder reconstructs it from the mean, and the two terms of the
 // ELBO of the drawing are printed in nats (reconstruction by Monte Carlo, KL in closed form; the library's elbo).
 import * as tf from '@tensorflow/tfjs';
-import { decodeLatents, elbo, klDivergence, modelFromArtifacts, reparameterize, Rng } from '../../../lib/core';
-import type { VAE } from '../../../lib/core';
-import { DEFAULT_FRAME, digitLegend, ellipseOf, planeSvg } from './plane';
-import { base64ToBytes, base64ToFloat32, checkNetworkPart, networkArtifacts } from './parts';
-import type { CodesPart } from './latent-explorer';
-import { digitCanvas, drawDigit, el, fmt, fromMarkup, svgEl, WidgetContext } from './dom';
-
-export const SIDE = 28;
-
-/** Test digits shipped with a widget: pixels (count × 784 bytes, base64), labels, and their codes under the model. */
-export interface DigitsPart {
-  kind: 'digits';
-  model: string;
-  pixels: string;
-  labels: number[];
-  /** Posterior means, count × latentDim float32 (base64). */
-  codes: string;
-  latentDim: number;
-}
-
-/** The pixels of test digit i of a digits part, in [0, 1]. */
-export function digitPixels(part: DigitsPart, i: number): Float32Array {
-  const bytes = base64ToBytes(part.pixels);
-  const out = new Float32Array(SIDE * SIDE);
-  for (let k = 0; k < out.length; k++) out[k] = bytes[i * out.length + k] / 255;
-  return out;
-}
+import { decodeLatents, elbo, klDivergence, modelFromArtifacts, reparameterize, Rng } from '../../../../lib/core';
+import type { VAE } from '../../../../lib/core';
+import { DEFAULT_FRAME, digitLegend, ellipseOf, planeSvg } from '../plane';
+import { base64ToFloat32, checkNetworkPart, CodesPart, digitPixels, DigitsPart, networkArtifacts, SIDE } from '../parts';
+import { digitCanvas, drawDigit, el, fmt, fromMarkup, svgEl, WidgetContext } from '../dom';
 
 export interface BrushConfig {
   /** Radius of full ink, in pixels of the 28 × 28 grid. */
