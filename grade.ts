@@ -39,7 +39,7 @@ export { classCsv, classOrder, formatTable, gradeClass, mergeSlices, shardOf } f
 
 const USAGE = `usage: npm run grade -- submission.ipynb [more …] [--out DIR] [--csv FILE] [--timeout S] [--memory-mb N]
        [--total-timeout S] [--jobs N] [--chapter 03-vae] [--profile quick|full] [--sandbox auto|bwrap|none]
-       [--seed N] [--shard I/N | --shard N] [--backend auto|tensorflow|wasm|cpu]
+       [--seed N] [--shard I/N | --shard N] [--backend auto|tensorflow|wasm|cpu] [--max-processes N]
        npm run grade -- merge DIR_OR_CLASS_JSON [more …] [--csv FILE]
   --out DIR          per-submission JSON, executed notebooks, class.json (default out/grades)
   --csv FILE         the class CSV (default <out>/class.csv)
@@ -54,6 +54,7 @@ const USAGE = `usage: npm run grade -- submission.ipynb [more …] [--out DIR] [
   --shard I/N        grade slice I (0-based) of N: submissions (sorted by path) i with i mod N = I;
                      --shard N takes I from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)
   --backend B        VAE_BACKEND of the kernels (default cpu, auto for 04-training)
+  --max-processes N  processes and threads one sandboxed kernel may have (default 256): a fork bomb stops there
   merge              join the class.json of the slices (their --out folders) into one table and CSV`;
 
 export type Command = { command: 'grade'; files: string[]; cfg: GradeConfig } | { command: 'merge'; inputs: string[]; csv: string };
@@ -90,6 +91,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
       timeout: { type: 'string' },
       'total-timeout': { type: 'string' },
       'memory-mb': { type: 'string' },
+      'max-processes': { type: 'string' },
       jobs: { type: 'string' },
       chapter: { type: 'string' },
       profile: { type: 'string' },
@@ -108,7 +110,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (positionals[0] === 'merge') {
     const inputs = positionals.slice(1);
     if (inputs.length === 0) throw new UsageError('merge needs the class.json files (or --out folders) of the slices');
-    const gradeOnly = ['timeout', 'total-timeout', 'memory-mb', 'jobs', 'chapter', 'profile', 'sandbox', 'seed', 'shard', 'backend', 'out'].filter((k) => (v as Record<string, unknown>)[k] !== undefined);
+    const gradeOnly = ['timeout', 'total-timeout', 'memory-mb', 'max-processes', 'jobs', 'chapter', 'profile', 'sandbox', 'seed', 'shard', 'backend', 'out'].filter((k) => (v as Record<string, unknown>)[k] !== undefined);
     if (gradeOnly.length > 0) throw new UsageError(`merge takes only --csv, not --${gradeOnly[0]}`);
     return { command: 'merge', inputs, csv: v.csv ?? path.join(DEFAULT_GRADE_CONFIG.outDir, 'class.csv') };
   }
@@ -118,6 +120,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (v.timeout !== undefined) cfg.timeout = number('--timeout', v.timeout, 1);
   if (v['total-timeout'] !== undefined) cfg.totalTimeout = number('--total-timeout', v['total-timeout'], 1);
   if (v['memory-mb'] !== undefined) cfg.memoryMb = number('--memory-mb', v['memory-mb'], 64);
+  if (v['max-processes'] !== undefined) cfg.maxProcesses = number('--max-processes', v['max-processes'], 32, true);
   if (v.jobs !== undefined) cfg.jobs = number('--jobs', v.jobs, 1, true);
   if (v.chapter !== undefined) {
     if (!(EXERCISE_CHAPTERS as readonly string[]).includes(v.chapter)) throw new UsageError(`--chapter must be one of ${EXERCISE_CHAPTERS.join(', ')}, got '${v.chapter}'`);

@@ -2,7 +2,8 @@
 // exercises — rewriting stdout and the console, replacing the checker and the evaluation code, patching tf and Math,
 // calling the library's own implementation, reading the solutions, writing into the grader's output folder, exiting
 // early with code 0, printing things that look like results, forging the output channel with the run's own marker, a
-// β sweep invented rather than trained. Each notebook's metadata.tamper says what it does and what it must score.
+// β sweep invented rather than trained. Each notebook's metadata.tamper says what it does and what it must score
+// (an exercise it does not name scores 0).
 // They run sandboxed, as one class (a kernel each); the fixture that reads the solutions runs once more without
 // the sandbox, where it does find them: the attack is real, and the sandbox is what stops it.
 import { after, test } from 'node:test';
@@ -67,7 +68,9 @@ test('the fixtures: at least the attacks the issue lists, each with the score of
   for (const f of files) {
     const t = tamperOf(f);
     const chapter = /-(\d\d-[a-z]+)\.ipynb$/.exec(f)?.[1] ?? '';
-    assert.deepEqual(Object.keys(t.expect).sort(), exercisesOf(chapter).map((e) => e.id).sort(), path.basename(f));
+    // The exercises a fixture does not name must score 0 (it does not solve them): a new exercise needs no fixture edit.
+    const ids = exercisesOf(chapter).map((e) => e.id);
+    assert.ok(Object.keys(t.expect).every((id) => ids.includes(id)), `${path.basename(f)}: ${Object.keys(t.expect).join(', ')} not all exercises of ${chapter}`);
     assert.ok(t.attack.length > 20);
   }
 });
@@ -81,7 +84,7 @@ test('sandboxed, every tamper fixture scores 0 on what it does not solve, and le
   const report = (g: SubmissionGrade) => `${g.name}: ${JSON.stringify(g.exercises.map((e) => [e.id, e.points, e.notes]))} ${g.problems.join(' | ')}`;
   for (const g of result.grades) {
     const t = tamperOf(g.file);
-    for (const e of g.exercises) assert.equal(e.points, t.expect[e.id], `${t.attack} — ${report(g)}`);
+    for (const e of g.exercises) assert.equal(e.points, t.expect[e.id] ?? 0, `${t.attack} — ${report(g)}`);
     assert.equal(g.score, Object.values(t.expect).reduce((a, b) => a + b, 0), report(g));
     assert.ok(!g.problems.some((p) => /grader error|not executed/.test(p)), report(g));
     for (const [id, name] of Object.entries(t.notes ?? {})) {

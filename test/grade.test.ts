@@ -129,7 +129,7 @@ test('the grader runs the set-up and the answers, not the checks and the demonst
       .map((c) => (c.metadata.exercise ? `answer ${c.metadata.exercise.id}` : c.source.join('').split('\n')[0]));
   assert.deepEqual(ran('03-vae'), ["import * as tf from '@tensorflow/tfjs';", 'answer reparameterize', 'answer kl', 'answer bernoulli-ll', 'answer elbo']);
   // Chapter 4's sweep needs the data and latentDim of its set-up cell; its own run of the sweep is a demonstration.
-  assert.deepEqual(ran('04-training'), ["import * as tf from '@tensorflow/tfjs';", 'const { train, test } = vae.loadData(pick({ quick: { limit: 1000 }, full: {} }));', 'answer kl-warmup', 'answer beta-sweep']);
+  assert.deepEqual(ran('04-training'), ["import * as tf from '@tensorflow/tfjs';", 'const { train, test } = vae.loadData(pick({ quick: { limit: 1000 }, full: {} }));', ...exercisesOf('04-training').map((e) => `answer ${e.id}`)]);
   for (const chapter of ['02-autoencoder', '05-generation', '06-beyond']) {
     assert.deepEqual(ran(chapter), ["import * as tf from '@tensorflow/tfjs';", ...exercisesOf(chapter).map((e) => `answer ${e.id}`)], chapter);
   }
@@ -247,6 +247,13 @@ test('the kernel\'s view of the project: the chapter\'s reference implementation
       const js = fs.readFileSync(path.join(view, 'lib', judge.replace(/\.ts$/, '.js')), 'utf8');
       assert.match(js, /the checks are not available while grading/);
       assert.doesNotMatch(js, /logSumExp|refKl|reduce\(|compareTensor/, `${judge} carries no reference computation`);
+    }
+    // The exercise modules: their student's side (spec, schema, answer) only; plan, judge, reference and solution are stubs.
+    for (const e of EXERCISES) {
+      const js = fs.readFileSync(path.join(view, 'lib', 'coursework', 'exercises', `${e.id}.js`), 'utf8');
+      assert.match(js, /function answer\(/, `${chapter} ${e.id}`);
+      assert.match(js, /function plan\([^)]*\) \{\s*throw new Error\("plan \(lib\/coursework\/exercises\//, `${chapter} ${e.id}: plan`);
+      assert.doesNotMatch(js, /against the library|logSumExp\(|run\.core\(|compareTensor\)\(/, `${chapter} ${e.id}: no judge, no reference`);
     }
     assert.ok(fs.existsSync(path.join(view, 'lib', 'index.d.ts')) && !fs.existsSync(path.join(view, 'lib', 'index.ts')), 'declarations, no sources');
     assert.ok(!fs.existsSync(path.join(view, 'exercises')) && !fs.existsSync(path.join(view, 'notebooks')) && !fs.existsSync(path.join(view, '.git')));
@@ -456,7 +463,15 @@ test('sandboxed: solutions score full marks, untouched notebooks zero; syntax er
   assert.match(table, /broken-03-vae\s+03-vae\s+[\d.]+\/8/);
   const csv = fs.readFileSync(path.join(cfg.outDir, 'class.csv'), 'utf8').trim().split('\n');
   assert.equal(csv.length, 1 + files.length);
-  assert.equal(csv[0], `submission,file,chapter,score,max_score,${EXERCISES.map((e) => e.id).join(',')},problems`);
+  const written = EXERCISES.filter((e) => e.written).flatMap((e) => [`${e.id}:text`, `${e.id}:teacher/${e.written?.points}`]);
+  assert.equal(csv[0], `submission,file,chapter,score,max_score,${[...EXERCISES.map((e) => e.id), ...written].join(',')},problems`);
+  // A written answer: its text next to the automatic marks, in the CSV and the JSON, with the rubric and an empty teacher's score.
+  const reading = ex(byName(grades, 'solution-04-training'), 'sweep-reading');
+  assert.match(reading.written?.text ?? '', /β prices every nat of KL/);
+  assert.equal(reading.written?.points, null);
+  assert.equal(reading.written?.rubric.length, 3);
+  assert.ok(csv.some((l) => l.startsWith('solution-04-training,') && l.includes('β prices every nat of KL')));
+  assert.equal(ex(byName(grades, 'student-04-training'), 'sweep-reading').written?.text, '', 'an empty text where the answer threw');
   assert.equal(classCsv(grades).trim().split('\n').length, csv.length);
   const saved = JSON.parse(fs.readFileSync(path.join(cfg.outDir, 'class.json'), 'utf8')) as ClassResult;
   assert.equal(saved.classSize, files.length);

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../model/random';
 import { Matrix, matrix } from './protocol';
+import type { BoundProbe } from './answering';
 
 export function randn(rng: Rng, shape: number[], scale = 1, shift = 0): Matrix {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -58,4 +59,26 @@ export function perExampleShapeHint(batch: number, dim: number): (got: number[])
 
 export function vectors(rng: Rng, dim: number, scale = 1): number[] {
   return Array.from({ length: dim }, () => scale * rng.normal());
+}
+
+/** A tensor's values as a plain array (for a judge's alternatives). */
+export function valuesOf(t: tf.Tensor): number[] {
+  return Array.from(t.dataSync());
+}
+
+/** A probe of the chapter 6 bounds (lib/coursework/answering.ts's BoundProbe), drawn from `rng`. */
+export function boundProbe(rng: Rng, batch: number, latentDim: number, dim: number, k: number, wScale: number): BoundProbe {
+  return {
+    w: randn(rng, [latentDim, dim], wScale),
+    bias: randn(rng, [1, dim], 0.5),
+    x: binary(rng, [batch, dim]),
+    mean: randn(rng, [batch, latentDim], 0.7),
+    logVar: randn(rng, [batch, latentDim], 0.4, -0.5),
+    eps: randn(rng, [k, batch, latentDim]),
+  };
+}
+
+/** The probe with its one-sample noise repeated `times` times: k identical samples. */
+export function tiledProbe(p: BoundProbe, times: number): BoundProbe {
+  return { ...p, eps: matrix([times, ...p.eps.shape.slice(1)], Array.from({ length: times }, () => p.eps.values).flat()) };
 }

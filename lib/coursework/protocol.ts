@@ -41,6 +41,8 @@ export type Answer<R = unknown> =
 export type Schema =
   | 'number'
   | 'boolean'
+  /** A written answer: a string, cleaned and cut to MAX_TEXT characters. */
+  | 'text'
   | 'tensor'
   | 'vector'
   | { object: Record<string, Schema> }
@@ -82,6 +84,9 @@ export interface ExerciseResponse {
 /** Largest tensor or list an answer may carry: far above any probe's result, far below a memory problem. */
 export const MAX_VALUES = 1_000_000;
 
+/** Longest written answer kept (characters): a page of text. */
+export const MAX_TEXT = 4000;
+
 /** JSON with NaN and ±Infinity as strings. */
 export function encodeJson(x: unknown): string {
   return JSON.stringify(x, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
@@ -113,6 +118,7 @@ function numbers(v: unknown, max: number): number[] | undefined {
 /** The value in `raw` if it has the declared schema (numbers decoded), else undefined. */
 export function decodeValue(schema: Schema, raw: unknown): unknown {
   if (schema === 'number') return num(raw);
+  if (schema === 'text') return typeof raw === 'string' ? cleanText(raw, MAX_TEXT) : undefined;
   if (schema === 'boolean') return typeof raw === 'boolean' ? raw : undefined;
   if (schema === 'vector') return numbers(raw, MAX_VALUES);
   if (schema === 'tensor') {

@@ -5,7 +5,6 @@
  * student's code allocates is released (no tensor outlives a check).
  */
 import * as tf from '@tensorflow/tfjs';
-import { exerciseById } from './exercises';
 import type { Answer, StudentErrorInfo, SweepRow } from './protocol';
 
 export type { StudentErrorInfo } from './protocol';
@@ -27,7 +26,7 @@ export interface CaseResult {
 }
 
 export interface CheckResult {
-  /** Exercise id (lib/coursework/exercises.ts). */
+  /** Exercise id (lib/coursework/exercises/<id>.ts). */
   id: string;
   /** Exercise title. */
   title: string;
@@ -236,6 +235,8 @@ export class CheckRun {
   constructor(
     readonly id: string,
     readonly title: string,
+    /** The exercise's points (lib/coursework/exercises/<id>.ts), unless the options give others. */
+    readonly points?: number,
   ) {}
 
   /**
@@ -341,12 +342,12 @@ export function formatResult(r: CheckResult): string {
 export interface CheckOptions {
   /** Print nothing (the grader collects the returned result instead). */
   quiet?: boolean;
-  /** Points of the exercise (default: lib/coursework/exercises.ts). */
+  /** Points of the exercise (default: its module's, lib/coursework/exercises/<id>.ts). */
   points?: number;
 }
 
-export function finish(id: string, run: CheckRun, opts: CheckOptions): CheckResult {
-  const result = run.result(opts.points ?? exerciseById(id)?.points);
+export function finish(run: CheckRun, opts: CheckOptions): CheckResult {
+  const result = run.result(opts.points ?? run.points);
   if (!opts.quiet) console.log(formatResult(result));
   // A notebook shows the value of a cell's last expression; the report is already printed, so the
   // returned result shows as one line there (non-enumerable: JSON and the grader do not see it).
@@ -381,15 +382,10 @@ export function probeList<P>(): { probes: P[]; ask: (p: P) => number } {
 }
 
 /** Runs a check's cases inside one tf scope, so the fixed inputs it builds are released too. */
-export function checked(id: string, opts: CheckOptions, body: (run: CheckRun) => void): CheckResult {
-  const run = new CheckRun(id, exerciseTitle(id));
+export function checked(spec: { id: string; title: string; points?: number }, opts: CheckOptions, body: (run: CheckRun) => void): CheckResult {
+  const run = new CheckRun(spec.id, spec.title, spec.points);
   tf.tidy(() => body(run));
-  return finish(id, run, opts);
-}
-
-/** The exercise's title (lib/coursework/exercises.ts), or its id. */
-export function exerciseTitle(id: string): string {
-  return exerciseById(id)?.title ?? id;
+  return finish(run, opts);
 }
 
 export function requireFunction(run: CheckRun, name: string, fn: unknown): fn is (...args: never[]) => unknown {

@@ -10,9 +10,9 @@
  *   z [batch, latentDim] → one Dense(channels) per masked layer, added to its output before the ReLU
  *
  * Training and the ELBO read it with teacher forcing (the real pixels go in, all 784 logits come out in one
- * pass); sampling is sequential, one pixel per pass (lib/training/sample-autoregressive.ts). Its convolutions
- * make it several times slower to train here than the MADE decoder (lib/model/made-decoder.ts), which is why the
- * book's experiment uses that one; the two are interchangeable through VAEConfig.autoregressive.
+ * pass); sampling is sequential, one pixel per pass (lib/training/sample-autoregressive.ts). The book's experiment
+ * uses the MADE decoder (lib/model/made-decoder.ts), whose steps are cheaper here (chapter 4); the two are
+ * interchangeable through VAEConfig.autoregressive.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from './random';

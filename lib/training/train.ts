@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../model/random';
 import { batches, Dataset } from '../data/dataset';
-import { elbo, logLikelihood, BetaSchedule } from '../model/elbo';
+import { constantBeta, elbo, logLikelihood, BetaSchedule } from '../model/elbo';
 import type { LearningRateSchedule } from './schedule';
 import type { Model } from '../model/model';
 import { evaluate, checkData, checkLikelihoodData, activeUnits } from './evaluate';
@@ -214,7 +214,7 @@ export async function train(model: Model, data: Dataset, opts: Partial<TrainConf
   if (cfg.testData) checkLikelihoodData('train (testData)', model, cfg.testData);
   if (cfg.activeUnits && !cfg.testData) throw new Error('train: activeUnits needs testData (the active units are counted on it)');
 
-  const betaAt: BetaSchedule = typeof cfg.beta === 'number' ? ((b: number) => () => b)(cfg.beta) : cfg.beta;
+  const betaAt: BetaSchedule = typeof cfg.beta === 'number' ? constantBeta(cfg.beta) : cfg.beta;
   const rateAt: LearningRateSchedule = typeof cfg.learningRate === 'number' ? ((r: number) => () => r)(cfg.learningRate) : cfg.learningRate;
   const { freeBits, pixelReduction } = cfg;
   const orderRng = new Rng(cfg.seed);

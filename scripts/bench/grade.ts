@@ -1,13 +1,15 @@
 /**
- * How long grading a class takes (issues 5 and 14): writes a class of 03-vae submissions — reference answers,
- * untouched stubs and typical mistakes, in a fixed mix — and grades them with `gradeClass`, as `npm run grade`
- * does (a kernel of its own per submission, sandboxed where bubblewrap works, `--jobs` at a time).
+ * How long grading a class takes (issues 5, 14 and 22): writes a class of 03-vae submissions — reference
+ * answers, partly correct ones, untouched stubs, typical mistakes and hostile ones (test/fixtures/tamper/), in a
+ * fixed mix — and grades them with `gradeClass`, as `npm run grade` does (a kernel of its own per submission,
+ * sandboxed where bubblewrap works, `--jobs` at a time).
  *
- *   npx tsx scripts/bench/grade.ts [--count 50] [--jobs 2] [--sandbox auto|bwrap|none] [--keep DIR]
+ *   npm run bench:grade -- [--count 200] [--jobs 2] [--sandbox auto|bwrap|none] [--keep DIR]
  *
- * Prints the wall time, seconds per submission, the score of every kind of submission (each kind must score
- * the same every time) and the machine's load average before and after (other work on the machine slows the
- * kernels down: compare runs on a quiet machine).
+ * Prints the wall time, seconds per submission and per submission per core, the score of every kind of
+ * submission (each kind must score the same every time), the grader's peak memory (its own process and its
+ * executor workers, not the kernels) in each quarter of the run — flat over the class, or it grows with it — and
+ * the machine's load average before and after (other work slows the kernels down: compare on a quiet machine).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -18,8 +20,8 @@ import { oneOf, parseFlags, positiveInt, type Command } from '../flags';
 
 const COMMAND: Command = {
   name: 'bench-grade',
-  usage: `usage: npx tsx scripts/bench/grade.ts [--count 50] [--jobs 2] [--sandbox auto|bwrap|none] [--keep DIR]
-  --count N     submissions in the class (default 50)
+  usage: `usage: npm run bench:grade -- [--count 200] [--jobs 2] [--sandbox auto|bwrap|none] [--keep DIR]
+  --count N     submissions in the class (default 200)
   --jobs N      submissions graded at once (default ${DEFAULT_GRADE_CONFIG.jobs})
   --sandbox S   as npm run grade's (default auto)
   --keep DIR    write the class and the grader's output there and keep them`,
@@ -58,6 +60,44 @@ const KINDS: { name: string; edit: (nb: Nb) => void; from: 'solution' | 'student
   },
 ];
 
+// Partly correct: the first two answers right, the other two the untouched stubs.
+KINDS.push({
+  name: 'partly-correct',
+  from: 'solution',
+  edit: (nb) => {
+    const student = JSON.parse(fs.readFileSync(path.join(ROOT, 'exercises', '03-vae.ipynb'), 'utf8')) as Nb;
+    for (const id of ['answer-bernoulli-ll', 'answer-elbo']) setSource(nb, id, student.cells.find((c) => c.id === id)?.source as string);
+  },
+});
+// Hostile: the tamper fixtures that run quickly (each scores 0 on what it does not solve).
+for (const f of ['fake-result-03-vae', 'forge-with-marker-03-vae', 'patch-tf-math-03-vae', 'replace-checker-03-vae', 'early-exit-03-vae']) {
+  const file = path.join(ROOT, 'test', 'fixtures', 'tamper', `${f}.ipynb`);
+  KINDS.push({ name: `hostile:${f.replace(/-03-vae$/, '')}`, from: 'solution', edit: (nb) => Object.assign(nb, JSON.parse(fs.readFileSync(file, 'utf8')) as Nb) });
+}
+
+/** Resident memory of the grader: this process and its direct children (the executor workers), in MB. */
+function graderRss(): number {
+  const rss = (pid: string) => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return m ? Number(m[1]) / 1024 : 0;
+    } catch {
+      return 0;
+    }
+  };
+  let total = rss(String(process.pid));
+  for (const p of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const ppid = /PPid:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1];
+      if (ppid === String(process.pid)) total += rss(p);
+    } catch {
+      /* gone */
+    }
+  }
+  return total;
+}
+
 function setSource(nb: Nb, id: string, source: string): void {
   const cell = nb.cells.find((c) => c.id === id);
   if (!cell) throw new Error(`bench-grade: no cell ${id}`);
@@ -67,7 +107,7 @@ function setSource(nb: Nb, id: string, source: string): void {
 function options(): { count: number; jobs: number; sandbox: SandboxChoice; keep?: string } {
   const values = parseFlags(COMMAND, { count: { type: 'string' }, jobs: { type: 'string' }, sandbox: { type: 'string' }, keep: { type: 'string' } });
   return {
-    count: positiveInt(COMMAND, 'count', values.count) ?? 50,
+    count: positiveInt(COMMAND, 'count', values.count) ?? 200,
     jobs: positiveInt(COMMAND, 'jobs', values.jobs) ?? DEFAULT_GRADE_CONFIG.jobs,
     sandbox: oneOf<SandboxChoice>(COMMAND, 'sandbox', values.sandbox, ['auto', 'bwrap', 'none']) ?? 'auto',
     keep: values.keep,
@@ -91,14 +131,24 @@ async function main(): Promise<void> {
   }
   const loadBefore = os.loadavg()[0];
   const t0 = Date.now();
-  const result = await gradeClass(files, { ...DEFAULT_GRADE_CONFIG, outDir: path.join(dir, 'out'), jobs, sandbox, print: false });
+  const samples: { t: number; mb: number }[] = [];
+  const sampler = setInterval(() => samples.push({ t: Date.now() - t0, mb: graderRss() }), 1000);
+  let result;
+  try {
+    result = await gradeClass(files, { ...DEFAULT_GRADE_CONFIG, outDir: path.join(dir, 'out'), jobs, sandbox, print: false });
+  } finally {
+    clearInterval(sampler);
+  }
   const seconds = (Date.now() - t0) / 1000;
   const loadAfter = os.loadavg()[0];
   const grades = result.grades;
   const byKind = new Map<string, number[]>();
   for (const g of grades) byKind.set(kinds.get(g.name) ?? '?', [...(byKind.get(kinds.get(g.name) ?? '?') ?? []), g.score]);
   console.log(`graded ${count} submissions of 03-vae, ${jobs} at a time, ${result.sandbox.mode === 'bwrap' ? 'sandboxed (bubblewrap)' : `UNSANDBOXED (${result.sandbox.why})`}, in ${seconds.toFixed(1)} s (${(seconds / count).toFixed(2)} s per submission)`);
+  console.log(`${((seconds * jobs) / count).toFixed(2)} s per submission per core (${jobs} kernels at a time; the goal is ≤ 2.5)`);
   console.log(`per-submission time inside the grader: min ${Math.min(...grades.map((g) => g.seconds))} s, max ${Math.max(...grades.map((g) => g.seconds))} s`);
+  const quarters = [0, 1, 2, 3].map((q) => samples.filter((x) => x.t >= (q * seconds * 1000) / 4 && x.t < ((q + 1) * seconds * 1000) / 4).reduce((m, x) => Math.max(m, x.mb), 0));
+  console.log(`grader's peak memory (its process and executor workers): ${Math.max(...samples.map((x) => x.mb), 0).toFixed(0)} MB; per quarter of the run: ${quarters.map((m) => m.toFixed(0)).join(', ')} MB`);
   for (const [kind, scores] of byKind) console.log(`  ${kind.padEnd(16)} scores ${[...new Set(scores)].join(', ')} of ${grades[0].maxScore} (${scores.length} submissions)`);
   // A submission scored unlike the others of its kind: show why (a slow or failed kernel start, a killed cell …).
   for (const g of grades) {

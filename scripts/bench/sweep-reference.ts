@@ -1,7 +1,7 @@
 /**
  * The grader's own β-sweep models (scripts/grading/reference.ts) on this backend: the rows a chapter-4
  * submission is compared with, and how long they take. Run it under each backend to see how far they agree,
- * which is what lib/coursework/check-training.ts's SWEEP_TOLERANCE must exceed:
+ * which is what SWEEP_TOLERANCE of lib/coursework/exercises/beta-sweep.ts must exceed:
  *
  *   VAE_BACKEND=tensorflow npx tsx scripts/bench/sweep-reference.ts [--betas 0,0.25,0.5,1,1.5,2,3,4] [--epochs 2]
  */

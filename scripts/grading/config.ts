@@ -28,6 +28,8 @@ export interface GradeConfig {
   memoryMb: number;
   /** Outputs kept per cell, MB: a cell that prints in a loop cannot grow the grader's executor without bound. */
   maxOutputMb: number;
+  /** Processes and threads one sandboxed kernel may have (RLIMIT_NPROC in its user namespace): a fork bomb stops there. */
+  maxProcesses: number;
   /** Submissions graded at the same time (each has its own kernel). */
   jobs: number;
   /** Force the chapter instead of reading it from the notebook. */
@@ -56,6 +58,7 @@ export const DEFAULT_GRADE_CONFIG: GradeConfig = {
   totalTimeout: 1200,
   memoryMb: 2048,
   maxOutputMb: 8,
+  maxProcesses: 256,
   jobs: 2,
   profile: 'quick',
   print: true,
@@ -84,6 +87,8 @@ export interface ExerciseGrade {
   /** What went wrong, one line each. */
   notes: string[];
   cases?: CheckResult['cases'];
+  /** The written part (exercises with one): the answer's text for the teacher, the rubric, its points (null until scored). */
+  written?: { text: string; rubric: string[]; maxPoints: number; points: null };
 }
 
 export interface SubmissionGrade {

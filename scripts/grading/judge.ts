@@ -10,6 +10,7 @@ import { judgeAnswers } from '../../lib/coursework/check';
 import type { ExerciseSpec } from '../../lib/coursework/exercises';
 import { Answer, ExerciseRequest, ExerciseResponse, cleanText, decodeAnswer } from '../../lib/coursework/protocol';
 import { answerSchema } from '../../lib/coursework/respond';
+import { exerciseModule } from '../../lib/coursework/registry';
 import type { CheckPlan, CheckResult, JudgeContext } from '../../lib/coursework/runner';
 import type { ExerciseGrade } from './config';
 import { libraryStubsIn } from './view';
@@ -105,6 +106,15 @@ export function summariseFailures(r: CheckResult): string[] {
  * answer called the library's own implementation.
  */
 export function judgeExercise(spec: ExerciseSpec, plan: CheckPlan, answers: Answer[], ctx: JudgeContext, notes: string[]): ExerciseGrade {
+  const g = judgeAuto(spec, plan, answers, ctx, notes);
+  const module = exerciseModule(spec.id);
+  if (spec.written && module?.writtenText) {
+    g.written = { text: module.writtenText(answers) ?? '', rubric: [...spec.written.rubric], maxPoints: spec.written.points, points: null };
+  }
+  return g;
+}
+
+function judgeAuto(spec: ExerciseSpec, plan: CheckPlan, answers: Answer[], ctx: JudgeContext, notes: string[]): ExerciseGrade {
   const base = { id: spec.id, title: spec.title, maxPoints: spec.points };
   const r = judgeAnswers(spec.id, plan, answers, ctx, { points: spec.points });
   const used = libraryCalls(answers);

@@ -1,6 +1,6 @@
 /**
  * The grader's own β sweep (exercise `beta-sweep`, chapter 4): the models the
- * exercise prescribes (lib/coursework/exercises.ts's BETA_SWEEP), trained in the
+ * exercise prescribes (BETA_SWEEP of lib/coursework/exercises/beta-sweep.ts), trained in the
  * grader's process on the same data, so a submission's rows can be compared
  * with real measurements instead of trusted. Trained once per run and β.
  */

@@ -87,7 +87,9 @@ const CSV_NOTE = /^(not graded|answer cell|0 points|its evaluation)|answer cells
 
 export function classCsv(grades: SubmissionGrade[]): string {
   const ids = EXERCISES.map((e) => e.id).filter((id) => grades.some((g) => g.exercises.some((e) => e.id === id)));
-  const head = ['submission', 'file', 'chapter', 'score', 'max_score', ...ids, 'problems'];
+  // Written parts: the answer's text, and an empty column for the teacher's points (its header gives the maximum).
+  const written = EXERCISES.filter((e) => e.written && ids.includes(e.id));
+  const head = ['submission', 'file', 'chapter', 'score', 'max_score', ...ids, ...written.flatMap((e) => [`${e.id}:text`, `${e.id}:teacher/${e.written?.points}`]), 'problems'];
   const rows = grades.map((g) => [
     g.name,
     g.file,
@@ -98,6 +100,7 @@ export function classCsv(grades: SubmissionGrade[]): string {
       const e = g.exercises.find((x) => x.id === id);
       return e ? fmtPoints(e.points) : '';
     }),
+    ...written.flatMap((w) => [g.exercises.find((x) => x.id === w.id)?.written?.text ?? '', '']),
     [...g.problems, ...g.exercises.flatMap((e) => e.notes.filter((n) => CSV_NOTE.test(n)).map((n) => `${e.id}: ${n}`))].join(' | '),
   ]);
   return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';

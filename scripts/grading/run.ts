@@ -12,13 +12,13 @@ import { initBackend } from '../../lib/backend/backend';
 import { planExercise } from '../../lib/coursework/check';
 import { BETA_SWEEP, exercisesOf } from '../../lib/coursework/exercises';
 import type { SweepRow } from '../../lib/coursework/protocol';
-import type { SweepProbe } from '../../lib/coursework/respond';
+import type { Probe as SweepProbe } from '../../lib/coursework/exercises/beta-sweep';
 import type { CheckPlan } from '../../lib/coursework/runner';
 import { Rng } from '../../lib/model/random';
 import { DEFAULT_KERNEL_BACKEND, GradeConfig, KERNEL_BACKEND } from './config';
 import { KernelChoice, ROOT } from './execute';
 import { referenceSweep } from './reference';
-import { SandboxMode, probeSandbox, writeKernelSpec } from './sandbox';
+import { SandboxProbe, probeSandbox, shareWithSandbox, writeKernelSpec } from './sandbox';
 import { writeView } from './view';
 
 /** A seed for one exercise, from the run's: its probes do not depend on which other exercises are asked. */
@@ -48,7 +48,7 @@ export class GradingRun {
   private constructor(
     readonly cfg: GradeConfig,
     private readonly seed: number,
-    readonly sandbox: { mode: SandboxMode; bwrap?: string; why?: string },
+    readonly sandbox: SandboxProbe,
     private readonly dir: string,
   ) {
     this.fingerprint = seedFingerprint(seed);
@@ -65,13 +65,15 @@ export class GradingRun {
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
     await initBackend((process.env.VAE_BACKEND ?? '').trim() ? {} : { backend: opts.training ? 'auto' : 'cpu' });
     const seed = cfg.seed ?? crypto.randomInt(1, 2 ** 31);
-    let sandbox: { mode: SandboxMode; bwrap?: string; why?: string };
+    let sandbox: SandboxProbe;
     if (cfg.sandbox === 'none') sandbox = { mode: 'none', why: '--sandbox none' };
     else {
       sandbox = probeSandbox();
       if (cfg.sandbox === 'bwrap' && sandbox.mode !== 'bwrap') throw new Error(`--sandbox bwrap: ${sandbox.why}`);
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grade-run-'));
+    // A root grader runs the sandboxed kernels as an unprivileged user (scripts/grading/sandbox.ts), who reads the views here.
+    if (sandbox.mode === 'bwrap') shareWithSandbox(dir);
     return new GradingRun(cfg, seed, sandbox, dir);
   }
 
@@ -118,6 +120,7 @@ export class GradingRun {
     const scratch = path.join(sub, 'tmp');
     const dataDir = path.join(sub, 'jupyter');
     fs.mkdirSync(scratch, { recursive: true });
+    if (this.sandbox.mode === 'bwrap') shareWithSandbox(scratch, true);
     let cwd = view;
     if (this.sandbox.mode === 'none') {
       cwd = path.join(sub, 'vae');
@@ -125,7 +128,14 @@ export class GradingRun {
       fs.rmdirSync(path.join(cwd, 'node_modules'));
       fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(cwd, 'node_modules'), 'dir');
     }
-    writeKernelSpec(dataDir, 'vae-graded', this.sandbox.mode, { view: cwd, nodeModules: path.join(ROOT, 'node_modules'), scratch, bwrap: this.sandbox.bwrap });
+    writeKernelSpec(dataDir, 'vae-graded', this.sandbox.mode, {
+      view: cwd,
+      nodeModules: path.join(ROOT, 'node_modules'),
+      scratch,
+      bwrap: this.sandbox.bwrap,
+      wrapper: this.sandbox.wrapper,
+      maxProcesses: this.cfg.maxProcesses,
+    });
     const backend = this.cfg.backend ?? KERNEL_BACKEND[chapter] ?? DEFAULT_KERNEL_BACKEND;
     return {
       kernel: { name: 'vae-graded', dataDir, cwd, backend },

@@ -25,7 +25,7 @@ function main() {
     console.error('sandbox-kernel: usage: node sandbox-kernel.js CONNECTION_FILE CONFIG_JSON');
     process.exit(2);
   }
-  /** @type {{ bwrap: string, args: string[], scratch: string, scratchInside: string, command: string[], env: string[] }} */
+  /** @type {{ wrapper?: string[], bwrap: string, args: string[], scratch: string, scratchInside: string, command: string[], env: string[] }} */
   const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
   const conn = JSON.parse(fs.readFileSync(connectionFile, 'utf8'));
   // Short socket names: a Unix socket path has at most 107 bytes.
@@ -37,7 +37,9 @@ function main() {
   const env = [];
   for (const name of config.env) if (process.env[name] !== undefined) env.push('--setenv', name, process.env[name]);
   const args = [...config.args, ...env, ...config.command, '--config-path', path.posix.join(config.scratchInside, 'connection.json')];
-  const child = spawn(config.bwrap, args, { stdio: 'inherit' });
+  // The wrapper (setpriv, for a root grader) execs bwrap: the child is bwrap itself, and --die-with-parent ties it to this process.
+  const wrapper = config.wrapper ?? [];
+  const child = wrapper.length > 0 ? spawn(wrapper[0], [...wrapper.slice(1), config.bwrap, ...args], { stdio: 'inherit' }) : spawn(config.bwrap, args, { stdio: 'inherit' });
   child.on('error', (e) => {
     console.error(`sandbox-kernel: cannot start ${config.bwrap}: ${e.message}`);
     process.exit(2);

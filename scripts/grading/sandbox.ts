@@ -15,6 +15,15 @@
  * sandbox dies with it.
  * Not visible: the project itself (exercises/solutions, notebooks, .git, .cache),
  * the grader's output folder, the other submissions, the rest of /etc and $HOME.
+ *
+ * Processes are bounded per kernel: the kernel starts under RLIMIT_NPROC (`prlimit`
+ * inside the sandbox, after bwrap made the user namespace). The kernel counts that
+ * limit per user namespace and user, so it bounds this kernel's processes and
+ * threads only, not the grader's nor the other kernels'. It does not bind user 0, so
+ * a grader running as root starts bwrap as an unprivileged user of its own
+ * (SANDBOX_UID, through `setpriv`), and the folders the kernel reads or writes are
+ * made readable or writable by it. When the kernel dies, so does its PID namespace
+ * with every process in it, detached or not.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -33,6 +42,16 @@ export const TMP_BYTES = 256 * 1024 * 1024;
 export const KERNEL_ENV = ['VAE_PROFILE', 'VAE_QUIET', 'VAE_BACKEND', 'TF_CPP_MIN_LOG_LEVEL', 'VAE_NOTEBOOK_DIR'];
 
 const LAUNCHER = path.join(__dirname, 'sandbox-kernel.js');
+
+/**
+ * The user a root grader runs the sandboxed kernels as (RLIMIT_NPROC does not bind user 0): `nobody`. Its count
+ * is kept per user namespace, so the kernels do not share one budget with each other or with nobody's other
+ * processes.
+ */
+export const SANDBOX_UID = 65534;
+
+/** Processes and threads one kernel may have (a tslab kernel uses about 15; tfjs-node adds a thread per core). */
+export const DEFAULT_MAX_PROCESSES = 256;
 
 function findOnPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
@@ -113,26 +132,70 @@ export function bwrapArgs(view: string, nodeModules: string, scratch: string): s
   ];
 }
 
-let probed: { mode: SandboxMode; bwrap?: string; why?: string } | undefined;
+/**
+ * What runs bwrap: nothing more for a grader that is not root; for root, `setpriv` as SANDBOX_UID without
+ * capabilities or supplementary groups. Undefined when root has no setpriv (util-linux).
+ */
+export function unprivileged(): string[] | undefined {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return [];
+  const setpriv = findOnPath('setpriv');
+  if (!setpriv) return undefined;
+  return [setpriv, `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, '--clear-groups', '--inh-caps=-all'];
+}
+
+/** Inside the sandbox, before the kernel: its limit on processes and threads. */
+export function processLimit(max: number): string[] {
+  return ['/usr/bin/prlimit', `--nproc=${max}:${max}`];
+}
+
+/** Lets SANDBOX_UID reach `dir` (read and search) when the grader is root; `write` also makes it its owner. */
+export function shareWithSandbox(dir: string, write = false): void {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  if (write) fs.chownSync(dir, SANDBOX_UID, SANDBOX_UID);
+  else fs.chmodSync(dir, 0o755);
+}
+
+export interface SandboxProbe {
+  mode: SandboxMode;
+  bwrap?: string;
+  /** The command prefix that starts bwrap (setpriv for a root grader). */
+  wrapper?: string[];
+  why?: string;
+}
+
+let probed: SandboxProbe | undefined;
 
 /**
  * Whether bubblewrap can sandbox a kernel here: `bwrap` on the PATH, and a
  * trial run with the kernel's options (user and network namespaces can be
  * switched off, e.g. in some containers). Asked once per process.
  */
-export function probeSandbox(): { mode: SandboxMode; bwrap?: string; why?: string } {
+export function probeSandbox(): SandboxProbe {
   if (probed) return probed;
   const bwrap = findOnPath('bwrap');
   if (!bwrap) {
     probed = { mode: 'none', why: 'bubblewrap (bwrap) is not installed (Debian/Ubuntu: apt-get install bubblewrap)' };
     return probed;
   }
+  const wrapper = unprivileged();
+  if (!wrapper) {
+    probed = { mode: 'none', why: 'the grader runs as root and setpriv (util-linux) is missing: it is needed to run the kernels as an unprivileged user, whose processes a limit can bound' };
+    return probed;
+  }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'grade-probe-'));
   fs.mkdirSync(path.join(tmp, 'node_modules'));
+  shareWithSandbox(tmp);
+  const first = (r: ReturnType<typeof spawnSync>) => (String(r.stderr ?? '') || r.error?.message || `exit code ${r.status}`).trim().split('\n')[0];
   try {
-    const r = spawnSync(bwrap, [...bwrapArgs(tmp, tmp, tmp), process.execPath, '-e', 'process.exit(require("os").networkInterfaces().eth0 ? 3 : 0)'], { encoding: 'utf8', timeout: 30_000 });
-    if (r.status === 0) probed = { mode: 'bwrap', bwrap };
-    else probed = { mode: 'none', why: `bwrap is installed but cannot make the sandbox here: ${(r.stderr || r.error?.message || `exit code ${r.status}`).trim().split('\n')[0]}` };
+    const run = (inside: string[]) => spawnSync(wrapper[0] ?? bwrap, [...wrapper.slice(1), ...(wrapper.length ? [bwrap] : []), ...bwrapArgs(tmp, tmp, tmp), ...inside], { encoding: 'utf8', timeout: 30_000 });
+    const r = run([...processLimit(64), process.execPath, '-e', 'process.exit(require("os").networkInterfaces().eth0 ? 3 : 0)']);
+    if (r.status !== 0) probed = { mode: 'none', why: `bwrap is installed but cannot make the sandbox here: ${first(r)}` };
+    else {
+      // 40 processes under a limit of 16: the shell must fail to fork (else the limit does not hold here).
+      const bomb = run([...processLimit(16), '/bin/sh', '-c', 'i=0; while [ $i -lt 40 ]; do sleep 1 & i=$((i+1)); done; wait']);
+      if (bomb.status === 0) probed = { mode: 'none', why: 'bwrap works, but a limit on the number of processes does not hold in it here (RLIMIT_NPROC)' };
+      else probed = { mode: 'bwrap', bwrap, wrapper };
+    }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -144,17 +207,23 @@ export function probeSandbox(): { mode: SandboxMode; bwrap?: string; why?: strin
  * launcher (sandbox-kernel.js with its configuration next to the spec) or, without
  * a sandbox, tslab started from the view. Returns the spec's folder.
  */
-export function writeKernelSpec(dataDir: string, name: string, mode: SandboxMode, opts: { view: string; nodeModules: string; scratch: string; bwrap?: string }): string {
+export function writeKernelSpec(
+  dataDir: string,
+  name: string,
+  mode: SandboxMode,
+  opts: { view: string; nodeModules: string; scratch: string; bwrap?: string; wrapper?: string[]; maxProcesses?: number },
+): string {
   const dir = path.join(dataDir, 'kernels', name);
   fs.mkdirSync(dir, { recursive: true });
   let argv: string[];
   if (mode === 'bwrap') {
     const config = {
+      wrapper: opts.wrapper ?? [],
       bwrap: opts.bwrap ?? 'bwrap',
       args: bwrapArgs(opts.view, opts.nodeModules, opts.scratch),
       scratch: opts.scratch,
       scratchInside: INSIDE_SCRATCH,
-      command: [process.execPath, `${INSIDE_ROOT}/scripts/jupyter/tslab-kernel.js`, 'kernel'],
+      command: [...processLimit(opts.maxProcesses ?? DEFAULT_MAX_PROCESSES), process.execPath, `${INSIDE_ROOT}/scripts/jupyter/tslab-kernel.js`, 'kernel'],
       env: KERNEL_ENV,
     };
     const configFile = path.join(dir, 'sandbox.json');

@@ -13,7 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { BETA_SWEEP, ExerciseSpec, exercisesOf } from '../../lib/coursework/exercises';
 import { ExerciseRequest, GradeRequest, cleanText } from '../../lib/coursework/protocol';
-import type { SweepProbe } from '../../lib/coursework/respond';
+import type { Probe as SweepProbe } from '../../lib/coursework/exercises/beta-sweep';
 import type { JudgeContext } from '../../lib/coursework/runner';
 import { ExerciseGrade, GradeConfig, SubmissionGrade } from './config';
 import { CellReport, RunOutcome, firstLine, runExecutor, streamText } from './execute';

@@ -6,7 +6,7 @@
  * being graded:
  *
  *  - the library's own implementations of the chapter's exercises
- *    (lib/coursework/exercises.ts's `library` entries, e.g. klDivergence and
+ *    (the exercise modules' `library` entries, e.g. klDivergence and
  *    gaussianKl for chapter 3): their bodies are replaced by a stub that throws
  *    an error carrying LIBRARY_STUB, so any path to them — lib/index, a deeper
  *    module, a require, another library function that calls them — fails, and
@@ -32,7 +32,18 @@ import { chapterLibrary, parseLibraryEntry } from '../../lib/coursework/library-
 export const LIBRARY_STUB = '[library-stub:';
 
 /** The judges: modules of lib/ the graded kernel gets as stubs only (paths under lib/). */
-export const JUDGE_MODULES = ['coursework/check.ts', 'coursework/check-vae.ts', 'coursework/check-latent.ts', 'coursework/check-training.ts'];
+export const JUDGE_MODULES = ['coursework/check.ts'];
+
+/** Where the exercise modules are (lib/coursework/exercise.ts): the graded kernel gets their student's side only. */
+export const EXERCISE_MODULE_DIR = 'coursework/exercises/';
+
+/** What an exercise module keeps in the graded kernel: its spec and the student's side, with what they use. */
+export const KERNEL_SIDE = ['exercise', 'schema', 'answer'];
+
+/** Whether `file` (under lib/) is an exercise module. */
+export function isExerciseModule(file: string): boolean {
+  return file.startsWith(EXERCISE_MODULE_DIR) && file.endsWith('.ts') && !file.endsWith('/index.ts') && !file.slice(EXERCISE_MODULE_DIR.length).includes('/');
+}
 
 /** Bumped when the declarations' build changes, so older caches are not reused. */
 const DECLARATIONS_VERSION = 1;
@@ -159,8 +170,62 @@ function stubFunctions(file: string, names: Set<string>): ts.TransformerFactory<
     };
     const out = ts.visitEachChild(sf, visit, ctx);
     const missing = [...names].filter((n) => !found.has(n));
-    if (missing.length > 0) throw new Error(`grading view: lib/${file} has no top-level function ${missing.join(', ')} to stub (lib/coursework/exercises.ts names it)`);
+    if (missing.length > 0) throw new Error(`grading view: lib/${file} has no top-level function ${missing.join(', ')} to stub (an exercise module's library list names it)`);
     return out;
+  };
+}
+
+function judgeMessage(file: string, name: string): string {
+  return `${name} (lib/${file}): the checks are not available while grading; the grader judges your answers itself`;
+}
+
+/**
+ * An exercise module as the graded kernel gets it: its spec (`exercise`), `schema` and `answer`, and the
+ * module's own functions and constants they use, as they are; every other top-level function (the plan, the
+ * judge, the reference, the solution) and constant (the notebook, tolerances) is a stub that throws. So the
+ * kernel can answer probes but holds no expected value, no reference and no solution.
+ */
+function kernelSide(file: string): ts.TransformerFactory<ts.SourceFile> {
+  return (ctx) => (sf) => {
+    const f = ts.factory;
+    const decls = new Map<string, ts.Statement>();
+    for (const st of sf.statements) {
+      if (ts.isFunctionDeclaration(st) && st.name) decls.set(st.name.text, st);
+      else if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) decls.set(d.name.text, st);
+    }
+    const keep = new Set<string>();
+    const queue = KERNEL_SIDE.filter((n) => decls.has(n));
+    const missing = KERNEL_SIDE.filter((n) => !decls.has(n));
+    if (missing.length > 0) throw new Error(`grading view: lib/${file} does not define ${missing.join(', ')} (an exercise module must, lib/coursework/exercise.ts)`);
+    while (queue.length > 0) {
+      const name = queue.pop() as string;
+      if (keep.has(name)) continue;
+      keep.add(name);
+      const walk = (n: ts.Node): void => {
+        // A name the code refers to (not a property name such as `out.elbo` or `{ elbo: … }`).
+        const property = n.parent && ((ts.isPropertyAccessExpression(n.parent) && n.parent.name === n) || (ts.isPropertyAssignment(n.parent) && n.parent.name === n));
+        if (ts.isIdentifier(n) && !property && decls.has(n.text) && !keep.has(n.text)) queue.push(n.text);
+        ts.forEachChild(n, walk);
+      };
+      walk(decls.get(name) as ts.Statement);
+    }
+    const thrower = (name: string) => f.createBlock([f.createThrowStatement(f.createNewExpression(f.createIdentifier('Error'), undefined, [f.createStringLiteral(judgeMessage(file, name))]))], true);
+    const statements = sf.statements.map((st): ts.Statement => {
+      if (ts.isFunctionDeclaration(st) && st.name && st.body && !keep.has(st.name.text)) {
+        return f.updateFunctionDeclaration(st, st.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword), st.asteriskToken, st.name, st.typeParameters, st.parameters, undefined, thrower(st.name.text));
+      }
+      if (ts.isVariableStatement(st)) {
+        const list = st.declarationList;
+        const declarations = list.declarations.map((d) => {
+          if (!ts.isIdentifier(d.name) || keep.has(d.name.text) || !d.initializer) return d;
+          const stub = f.createFunctionExpression(undefined, undefined, undefined, undefined, [], undefined, thrower(d.name.text));
+          return f.updateVariableDeclaration(d, d.name, d.exclamationToken, undefined, stub);
+        });
+        return f.updateVariableStatement(st, st.modifiers, f.updateVariableDeclarationList(list, declarations));
+      }
+      return st;
+    });
+    return f.updateSourceFile(sf, statements);
   };
 }
 
@@ -186,7 +251,7 @@ function judgeStub(file: string, names: string[]): string {
   const lines = [
     '"use strict";',
     'Object.defineProperty(exports, "__esModule", { value: true });',
-    `const message = (name) => name + " (lib/${file}): the checks are not available while grading; the grader judges your answers itself";`,
+    `const message = (name) => ${JSON.stringify(judgeMessage(file, 'NAME'))}.replace("NAME", name);`,
     // A function that throws when called, and whose properties are such functions too (check.klDivergence(…)).
     'function unavailable(name) {',
     '  const f = function () { throw new Error(message(name)); };',
@@ -227,16 +292,21 @@ export function writeView(root: string, chapter: string, dir: string): void {
   fs.cpSync(libJavaScript(root), lib, { recursive: true });
   const stubs = chapterStubs(chapter);
   for (const file of stubs.keys()) {
-    if (!fs.existsSync(path.join(root, 'lib', file))) throw new Error(`grading view: lib/${file} does not exist (lib/coursework/exercises.ts names it)`);
+    if (!fs.existsSync(path.join(root, 'lib', file))) throw new Error(`grading view: lib/${file} does not exist (an exercise module's library list names it)`);
   }
-  // Over the plain JavaScript: the judges as stubs, and the modules with the chapter's stubbed functions.
-  for (const file of [...JUDGE_MODULES, ...stubs.keys()]) {
+  // Over the plain JavaScript: the judges as stubs, the exercise modules' student's side only, and the modules
+  // with the chapter's stubbed functions.
+  const exerciseModules = libSources(root).filter(isExerciseModule);
+  for (const file of new Set([...JUDGE_MODULES, ...exerciseModules, ...stubs.keys()])) {
     const source = fs.readFileSync(path.join(root, 'lib', file), 'utf8');
     const out = path.join(lib, file.replace(/\.ts$/, '.js'));
     const names = stubs.get(file);
-    const js = JUDGE_MODULES.includes(file)
-      ? judgeStub(file, exportedValues(source, file))
-      : ts.transpileModule(source, { compilerOptions: JS_OPTIONS, fileName: file, transformers: names ? { before: [stubFunctions(file, names)] } : undefined }).outputText;
+    let js: string;
+    if (JUDGE_MODULES.includes(file)) js = judgeStub(file, exportedValues(source, file));
+    else {
+      const before = [...(isExerciseModule(file) ? [kernelSide(file)] : []), ...(names ? [stubFunctions(file, names)] : [])];
+      js = ts.transpileModule(source, { compilerOptions: JS_OPTIONS, fileName: file, transformers: { before } }).outputText;
+    }
     fs.writeFileSync(out, js);
   }
   fs.mkdirSync(path.join(dir, 'scripts', 'jupyter'), { recursive: true });
