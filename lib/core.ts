@@ -85,6 +85,8 @@ export {
   DEFAULT_IWAE_OPTIONS,
 } from './training/evaluate';
 export type { EvaluateOptions, EvalResult, PerExample, IwaeOptions, ReconstructionError, DigitResult, ActiveUnits } from './training/evaluate';
+export { posteriorGrid, samplePosteriorGrid, aggregatePosterior, encodePosteriors, DEFAULT_POSTERIOR_GRID, DEFAULT_AGGREGATE_POSTERIOR } from './training/posterior';
+export type { PosteriorGrid, PosteriorGridConfig, AggregatePosterior, AggregatePosteriorConfig } from './training/posterior';
 export {
   samplePrior,
   reconstruct,
@@ -104,8 +106,8 @@ export { sampleAutoregressive, DEFAULT_AUTOREGRESSIVE_SAMPLE } from './training/
 export type { AutoregressiveSampleOptions } from './training/sample-autoregressive';
 
 // Figure specs (plotly) and their SVG drawings
-export { lossCurve, elboCurve, klCurve, latentScatter, imageGrid, lineChart, barChart, seriesOfSummaries, DIGIT_COLOURS } from './figures/plots';
-export type { Figure, PlotlyTrace, PlotOptions, Series, LossPoint, ElboPoint, KlPoint, LatentScatterOptions, ImageGridOptions } from './figures/plots';
+export { lossCurve, elboCurve, klCurve, latentScatter, imageGrid, lineChart, barChart, seriesOfSummaries, posteriorPlot, DIGIT_COLOURS } from './figures/plots';
+export type { Figure, PlotlyTrace, PlotOptions, Series, LossPoint, ElboPoint, KlPoint, LatentScatterOptions, ImageGridOptions, PosteriorView } from './figures/plots';
 export { figureToSvg, DEFAULT_SVG_CHART } from './figures/svgchart';
 export { summarize, summarizeEach, summarizeRecords, isMeanSd, lowerBeyondNoise, higherBeyondNoise, withinNoise, formatMeanSd } from './figures/intervals';
 export type { MeanSd, Interval } from './figures/intervals';
@@ -120,7 +122,7 @@ export type { AdamOptions } from './training/adam';
 export { cosineDecay } from './training/schedule';
 export type { LearningRateSchedule, CosineDecayConfig } from './training/schedule';
 export {
-  trainRecipe, describeRecipe, recipeTraining, referenceVae, convVae, autoencoder2d, vae2d, betaVae, autoregressiveVae, bookData, literatureVae, binarizedData,
+  trainRecipe, describeRecipe, recipeTraining, referenceVae, convVae, autoencoder2d, vae2d, autoencoderOfSize, vaeOfSize, betaVae, autoregressiveVae, bookData, literatureVae, binarizedData,
   DEFAULT_RECIPE_TRAINING,
 } from './training/recipes';
 export type { Recipe, RecipeModel, RecipeTraining, RecipeRun, TrainRecipeOptions, RecipeCache, TrainedRun } from './training/recipes';
@@ -130,7 +132,7 @@ export type { OverSeeds, OverSeedsOptions } from './training/seeds';
 
 // Sample quality: a digit classifier and the share of images it recognizes (chapter 5)
 export {
-  createDigitClassifier, trainDigitClassifier, classProbabilities, classifierAccuracy, recognizability,
+  createDigitClassifier, trainDigitClassifier, classProbabilities, classifierAccuracy, classifierLabels, labelAgreement, recognizability,
   DEFAULT_DIGIT_CLASSIFIER, DEFAULT_RECOGNIZABILITY,
 } from './training/recognizability';
 export type { DigitClassifier, DigitClassifierConfig, Recognizability, RecognizabilityOptions } from './training/recognizability';

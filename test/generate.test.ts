@@ -49,6 +49,11 @@ test('samplePrior: count × 784 probabilities, seeded; bad inputs', () => {
   const z = tf.randomNormal([6, 4], 0, 1, 'float32', tfSeed(1));
   assert.ok(maxDiff(decodeLatents(vae, z.dataSync() as Float32Array), a) < 1e-6);
   z.dispose();
+  // A temperature τ decodes draws of N(0, τ²I): the same noise, scaled.
+  const zt = tf.randomNormal([6, 4], 0, 0.5, 'float32', tfSeed(1));
+  assert.ok(maxDiff(decodeLatents(vae, zt.dataSync() as Float32Array), samplePrior(vae, 6, { seed: 1, temperature: 0.5 })) < 1e-6);
+  zt.dispose();
+  assert.throws(() => samplePrior(vae, 2, { temperature: 0 }), /temperature must be a finite number > 0, got 0/);
   assert.throws(() => samplePrior(vae, 0), /samplePrior: count must be a positive integer, got 0/);
   const ae = createAutoencoder({ latentDim: 2, hiddenUnits: [8] });
   assert.throws(() => samplePrior(ae as unknown as VAE, 4), /samplePrior: needs a VAE/);

@@ -233,3 +233,41 @@ test('JupyterLite coursework: the stubs fail their checks with hints; the soluti
     await page.close();
   }
 });
+
+test('JupyterLite kernel: an interrupt stops a training cell at its next step and keeps the variables; a restart clears them', { skip: skip ?? false }, async () => {
+  const page = await openNotebook('notebooks/00-data.ipynb');
+  try {
+    // A string, not a function: the test's transpiler would wrap named functions in a helper the page lacks.
+    const r = (await page.evaluate(`(async () => {
+      const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+      const run = async (code) => {
+        const f = k.requestExecute({ code });
+        const out = [];
+        f.onIOPub = (m) => { out.push(m.content.text ?? m.content.data?.['text/plain'] ?? m.content.ename ?? ''); };
+        const reply = await f.done;
+        return { status: reply.content.status, ename: reply.content.ename, out: out.join('') };
+      };
+      const kept = await run("import { createVAE, train, loadData } from './lib/index';\\nconst marker = 42;\\nconst { train: digits } = loadData({ limit: 512 });");
+      const started = Date.now();
+      const long = run('const model = createVAE({ seed: 0 });\\nawait train(model, digits, { epochs: 1000 });');
+      await new Promise((res) => setTimeout(res, 3000));
+      await k.interrupt();
+      const stopped = await long;
+      const seconds = (Date.now() - started) / 1000;
+      const after = await run('marker + 1');
+      await k.restart();
+      for (let i = 0; i < 120 && k.status !== 'idle'; i++) await new Promise((res) => setTimeout(res, 1000));
+      const restarted = await run('typeof marker');
+      return { kept, stopped, seconds, after, restarted };
+    })()`)) as Record<'kept' | 'stopped' | 'after' | 'restarted', { status: string; ename?: string; out: string }> & { seconds: number };
+    assert.equal(r.kept.status, 'ok', JSON.stringify(r.kept));
+    assert.equal(r.stopped.status, 'error');
+    assert.equal(r.stopped.ename, 'Interrupted', JSON.stringify(r.stopped));
+    assert.ok(r.seconds < 60, `the interrupted cell ended after ${r.seconds} s`);
+    assert.equal(r.after.status, 'ok');
+    assert.match(r.after.out, /43/, 'the variables of earlier cells are kept after an interrupt');
+    assert.match(r.restarted.out, /undefined/, 'a restart clears them');
+  } finally {
+    await page.close();
+  }
+});

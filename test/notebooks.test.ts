@@ -19,14 +19,14 @@ const skipRun = !ready && !process.env.CI ? '.venv or its tslab kernel is missin
 /** The tagged cells the book embeds ({{notebook name#tag}} in chapters/). */
 const TAGS: Record<string, string[]> = {
   '00-data': ['digits', 'independent-pixels'],
-  '01-autoencoder': ['train-ae', 'reconstructions', 'code-scatter', 'random-decodes'],
+  '01-autoencoder': ['train-ae', 'reconstructions', 'code-scatter', 'random-decodes', 'ae-vs-vae', 'ae-vs-vae-chart'],
   '02-reparameterization': ['reparam-demo', 'gradient-variance'],
-  '03-kl-term': ['kl-mc', 'scatter-kl', 'scatter-kl-table', 'beta-sweep', 'beta-sweep-terms', 'beta-sweep-activity'],
+  '03-kl-term': ['kl-mc', 'scatter-kl', 'scatter-kl-table', 'true-posterior', 'elbo-gap', 'beta-sweep', 'beta-sweep-terms', 'beta-sweep-activity'],
   '04-training': [
     'train-vae', 'test-curve', 'test-metrics', 'samples', 'beta-sweep', 'beta-sweep-terms', 'beta-rate-distortion', 'beta-sweep-kl',
     'collapse', 'collapse-samples', 'ar-collapse', 'ar-samples',
   ],
-  '05-generation': ['prior-samples', 'interpolation', 'norms', 'latent-grid', 'latent-scatter'],
+  '05-generation': ['prior-samples', 'reference-reconstructions', 'interpolation', 'norms', 'interpolation-measured', 'temperature', 'latent-grid', 'latent-scatter', 'aggregate-posterior'],
   '06-beyond': ['classifier', 'conv-train', 'recognizability', 'conv-samples', 'conv-vs-dense', 'traversal', 'cvae', 'cvae-check', 'iwae-k'],
   '07-faq': ['latent-size', 'latent-size-elbo', 'latent-size-units', 'per-class'],
   '08-the-article': ['port', 'no-forward', 'fix-forward', 'fix-flatten', 'fix-head', 'unbounded', 'fix-logits', 'reduction', 'train-port', 'to-reference'],
@@ -34,9 +34,10 @@ const TAGS: Record<string, string[]> = {
 /** Tagged cells that show their numbers for the chapters' claims (showResults: one application/json output). */
 const RESULTS: Record<string, string[]> = {
   '02-reparameterization': ['gradient-variance'],
-  '03-kl-term': ['kl-mc', 'scatter-kl-table', 'beta-sweep'],
+  '01-autoencoder': ['ae-vs-vae'],
+  '03-kl-term': ['kl-mc', 'scatter-kl-table', 'elbo-gap', 'beta-sweep'],
   '04-training': ['train-vae', 'test-metrics', 'beta-sweep', 'collapse-samples', 'ar-collapse'],
-  '05-generation': ['norms'],
+  '05-generation': ['reference-reconstructions', 'norms', 'interpolation-measured', 'temperature', 'aggregate-posterior'],
   '06-beyond': ['classifier', 'recognizability', 'conv-vs-dense', 'traversal', 'cvae-check', 'iwae-k'],
   '07-faq': ['latent-size', 'per-class'],
   '08-the-article': ['no-forward', 'fix-forward', 'fix-flatten', 'fix-head', 'unbounded', 'fix-logits', 'reduction', 'train-port', 'to-reference'],

@@ -9,6 +9,7 @@ import {
   lineChart,
   barChart,
   seriesOfSummaries,
+  posteriorPlot,
   DIGIT_COLOURS,
   type Figure,
 } from '../lib/figures/plots';
@@ -159,4 +160,23 @@ test('error bars: a series measured over seeds carries plotly error_y (the sds);
   assert.deepEqual((bar.data[0].error_y as { array: number[] }).array, [1.2, 0.4]);
   assert.throws(() => lineChart({ x: [1, 2], ys: [{ name: 'e', y: [1, 2], error: [1] }] }), /series 'e' has 1 error values for 2 x values/);
   assert.throws(() => barChart({ x: ['a'], ys: [{ name: 'e', y: [1], error: [-1] }] }), /error 0 is -1; an error bar is a half-width ≥ 0/);
+});
+
+test('posteriorPlot: a cloud of posterior draws per digit in its colour, and q\'s 1σ and 2σ ellipses', () => {
+  const fig = posteriorPlot([
+    { label: 3, samples: [0, 0, 1, 1, 0.5, 0.2], qMean: [0.5, 0.5], qSd: [0.1, 0.2] },
+    { label: 7, samples: [2, 2], qMean: [2, 2], qSd: [0.3, 0.3] },
+  ]);
+  assertPlainJson(fig);
+  assert.equal(fig.data.length, 6);
+  assert.deepEqual(fig.data[0].x, [0, 1, 0.5]);
+  assert.equal((fig.data[0].marker as { color: string }).color, DIGIT_COLOURS[3]);
+  const one = fig.data[1] as unknown as { x: number[]; y: number[] };
+  // The 1σ ellipse passes through mean ± sd on each axis.
+  assert.ok(Math.abs(Math.max(...one.x) - 0.6) < 1e-9 && Math.abs(Math.min(...one.y) - 0.3) < 1e-3);
+  const two = fig.data[2] as unknown as { x: number[]; line: { dash: string } };
+  assert.ok(Math.abs(Math.max(...two.x) - 0.7) < 1e-9);
+  assert.equal(two.line.dash, 'dash');
+  assert.equal(fig.data[4].showlegend, false, 'the ellipses are in the legend once');
+  assert.throws(() => posteriorPlot([{ label: 1, samples: [1, 2, 3], qMean: [0, 0], qSd: [1, 1] }]), /view 0 has 3 values/);
 });

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/backend';
 import { loadData } from '../lib/data/load';
 import { subset, type Dataset } from '../lib/data/dataset';
-import { autoencoder2d, betaVae, binarizedData, bookData, convVae, describeRecipe, literatureVae, referenceVae, setRecipeCache, trainRecipe, vae2d, type Recipe, type RecipeCache } from '../lib/training/recipes';
+import { autoencoder2d, autoencoderOfSize, vaeOfSize, betaVae, binarizedData, bookData, convVae, describeRecipe, literatureVae, referenceVae, setRecipeCache, trainRecipe, vae2d, type Recipe, type RecipeCache } from '../lib/training/recipes';
 import { bookClassifier, diskRecipeCache } from '../lib/training/recipes-node';
 import { classProbabilities } from '../lib/training/recognizability';
 
@@ -104,11 +104,16 @@ test('the named recipes: the reference model of the book, the quick profile only
   assert.equal(full.training.epochs, 60);
   assert.ok((referenceVae('quick').training.epochs ?? 0) < 5);
   assert.equal(describeRecipe(full), 'reference-vae: dense VAE 784-400-20, 60 epochs, Adam 0.001, batch 128, β = 1');
-  assert.match(describeRecipe(convVae('full')), /^conv-vae: conv VAE conv 16-32 filters, dense 256-20, 20 epochs/);
-  assert.match(describeRecipe(autoencoder2d('full')), /^autoencoder-2d: autoencoder 784-400-2, 15 epochs/);
+  assert.match(describeRecipe(convVae('full')), /^conv-vae: conv VAE conv 16-32 filters, dense 200-20, 20 epochs, Adam 0.001 → 0.00001 \(cosine\)/);
+  assert.match(describeRecipe(autoencoder2d('full')), /^autoencoder-2d: autoencoder 784-400-2, 20 epochs/);
   assert.match(describeRecipe(vae2d('full')), /^vae-2d: dense VAE 784-400-2, 20 epochs/);
   assert.match(describeRecipe(betaVae(16, 'full')), /^beta-vae-16: dense VAE 784-400-32, 10 epochs, Adam 0.001, batch 128, β = 16$/);
   assert.equal(betaVae(0.5).name, 'beta-vae-0p5');
+  // Chapter 2's same-size pairs: d = 2 are the book's 2-D models; every pair trains alike.
+  assert.deepEqual(autoencoderOfSize(2, 'full'), autoencoder2d('full'));
+  assert.deepEqual(vaeOfSize(2, 'full'), vae2d('full'));
+  assert.match(describeRecipe(autoencoderOfSize(20, 'full')), /^autoencoder-20d: autoencoder 784-400-20, 20 epochs/);
+  assert.match(describeRecipe(vaeOfSize(20, 'full')), /^vae-20d: dense VAE 784-400-20, 20 epochs/);
   assert.throws(() => betaVae(-1), /betaVae: beta must be a finite number ≥ 0, got -1/);
 });
 

@@ -8,7 +8,7 @@ import { loadData } from '../lib/data/load';
 import type { Dataset } from '../lib/data/dataset';
 import { Rng } from '../lib/model/random';
 import {
-  classProbabilities, classifierAccuracy, createDigitClassifier, recognizability, trainDigitClassifier, type DigitClassifier,
+  classProbabilities, classifierAccuracy, classifierLabels, labelAgreement, createDigitClassifier, recognizability, trainDigitClassifier, type DigitClassifier,
 } from '../lib/training/recognizability';
 
 let trainSet: Dataset;
@@ -97,4 +97,14 @@ test('same seed, same classifier; bad input is a clear error; no tensors leak', 
   assert.throws(() => recognizability(classifier, testSet.images, { threshold: 0 }), /threshold must be in \(0, 1\]/);
   assert.throws(() => createDigitClassifier({ hiddenUnits: [0] }), /hiddenUnits\[0\] must be a positive integer/);
   await assert.rejects(trainDigitClassifier({ ...small, labels: new Uint8Array(300).fill(12) }), /label 12 of example 0 is not below classes = 10/);
+});
+
+test('classifierLabels and labelAgreement: the most probable digit per image, and the share matching given labels', () => {
+  const labels = classifierLabels(classifier, testSet.images);
+  assert.equal(labels.length, testSet.size);
+  assert.equal(labelAgreement(classifier, testSet.images, testSet.labels), classifierAccuracy(classifier, testSet));
+  assert.equal(labelAgreement(classifier, testSet.images, labels), 1, 'its own labels agree everywhere');
+  const shifted = Array.from(labels, (l) => (l + 1) % 10);
+  assert.equal(labelAgreement(classifier, testSet.images, shifted), 0);
+  assert.throws(() => labelAgreement(classifier, testSet.images, [1, 2]), /images but 2 labels/);
 });

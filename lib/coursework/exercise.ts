@@ -51,6 +51,11 @@ export interface ExerciseSpec {
    * `points` do not include.
    */
   written?: { points: number; rubric: readonly string[] };
+  /**
+   * The answer cell starts as a program with mistakes to find and fix (chapter 8's port of the article's model),
+   * not as a stub that throws TODO.
+   */
+  debugging?: boolean;
 }
 
 /** What a plan may depend on besides the Rng: the profile's epochs (only training exercises use them). */

@@ -6,12 +6,15 @@
  * says one model beats another fails the full build when the seeds do not back it. Browser-safe, no tensors.
  */
 
-/** Mean, sample standard deviation (n − 1 in the denominator; 0 for n = 1) and count of a measured number. */
-export interface MeanSd {
+/**
+ * Mean, sample standard deviation (n − 1 in the denominator; 0 for n = 1) and count of a measured number. A type,
+ * not an interface, so that records of them are plain JSON results (showResults).
+ */
+export type MeanSd = {
   mean: number;
   sd: number;
   n: number;
-}
+};
 
 /** What the interval predicates accept: a summary, or a plain number (an exact value, sd 0). */
 export type Interval = MeanSd | number;

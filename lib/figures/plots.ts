@@ -262,6 +262,52 @@ export function latentScatter(
   };
 }
 
+export interface PosteriorView {
+  /** The digit's label (its colour). */
+  label: number;
+  /** Draws from the true posterior p(z|x), [z0, z1] pairs, flat (e.g. samplePosteriorGrid). */
+  samples: ArrayLike<number>;
+  /** q(z|x)'s mean and standard deviations. */
+  qMean: readonly [number, number];
+  qSd: readonly [number, number];
+}
+
+/** Points of the ellipse mean ± k·sd (axis-aligned, as a diagonal Gaussian's contours are), closed. */
+function ellipse(mean: readonly [number, number], sd: readonly [number, number], k: number, points = 73): { x: number[]; y: number[] } {
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < points; i++) {
+    const a = (2 * Math.PI * i) / (points - 1);
+    x.push(mean[0] + k * sd[0] * Math.cos(a));
+    y.push(mean[1] + k * sd[1] * Math.sin(a));
+  }
+  return { x, y };
+}
+
+/**
+ * The true posterior of a few digits against q (chapter 3): a cloud of draws from p(z|x) per digit, in its
+ * digit's colour, and q(z|x)'s 1σ (solid) and 2σ (dashed) ellipses over it.
+ */
+export function posteriorPlot(views: readonly PosteriorView[], opts: PlotOptions = {}): Figure {
+  const data: PlotlyTrace[] = [];
+  views.forEach((v, i) => {
+    if (v.samples.length % 2 !== 0) throw new Error(`posteriorPlot: view ${i} has ${v.samples.length} values, not [z0, z1] pairs`);
+    const colour = DIGIT_COLOURS[v.label % DIGIT_COLOURS.length];
+    const xs: (number | null)[] = [];
+    const ys: (number | null)[] = [];
+    for (let k = 0; k < v.samples.length; k += 2) {
+      xs.push(num(v.samples[k]));
+      ys.push(num(v.samples[k + 1]));
+    }
+    data.push({ type: 'scatter', mode: 'markers', name: `p(z|x), a ${v.label}`, x: xs, y: ys, marker: { size: 3, color: colour, opacity: 0.35 } });
+    for (const k of [1, 2]) {
+      const e = ellipse(v.qMean, v.qSd, k);
+      data.push({ type: 'scatter', mode: 'lines', name: `q(z|x), ${k}σ`, x: e.x, y: e.y, line: { color: colour, width: 2, dash: k === 1 ? 'solid' : 'dash' }, showlegend: i === 0 });
+    }
+  });
+  return { data, layout: baseLayout(opts, { title: 'True posterior and q', xTitle: 'z[0]', yTitle: 'z[1]' }) };
+}
+
 export interface ImageGridOptions {
   /** Figure title. */
   title?: string;

@@ -82,12 +82,15 @@ function asDataset(model: Model, x: Float32Array | Dataset, fn: string): Dataset
 
 /**
  * Ancestral sampling (chapter 3): z ~ N(0, I), x̂ = E[x | z], the mean of the decoder's likelihood.
- * Returns those means (for a Bernoulli, the usual grey "sample" pictures), count × inputDim.
+ * Returns those means (for a Bernoulli, the usual grey "sample" pictures), count × inputDim. With a `temperature` τ the
+ * codes are drawn from N(0, τ²I) instead (τ < 1 keeps them nearer the centre of the prior; chapter 5).
  */
-export function samplePrior(vae: VAE, count: number, opts: { seed?: number } = {}): Float32Array {
+export function samplePrior(vae: VAE, count: number, opts: { seed?: number; temperature?: number } = {}): Float32Array {
   if ((vae as Model).kind !== 'vae') throw new Error('samplePrior: needs a VAE (an autoencoder has no prior to sample; chapter 2)');
   checkPositiveInt('samplePrior', 'count', count);
-  const z = tf.randomNormal([count, vae.config.latentDim], 0, 1, 'float32', tfSeed(opts.seed ?? 0)); // [count, latentDim]
+  const temperature = opts.temperature ?? 1;
+  if (!(temperature > 0 && Number.isFinite(temperature))) throw new Error(`samplePrior: temperature must be a finite number > 0, got ${temperature}`);
+  const z = tf.randomNormal([count, vae.config.latentDim], 0, temperature, 'float32', tfSeed(opts.seed ?? 0)); // [count, latentDim]
   const codes = take(z);
   return decodeLatents(vae, codes);
 }

@@ -167,11 +167,26 @@ export function classProbabilities(classifier: DigitClassifier, images: Float32A
 
 /** Share of a labelled data set the classifier gets right (its most probable class is the label). */
 export function classifierAccuracy(classifier: DigitClassifier, ds: Dataset): number {
-  const probs = classProbabilities(classifier, ds.images);
+  return labelAgreement(classifier, ds.images, ds.labels);
+}
+
+/** The classifier's most probable digit for each image (count × pixels): what it reads each image as. */
+export function classifierLabels(classifier: DigitClassifier, images: Float32Array): Uint8Array {
+  const probs = classProbabilities(classifier, images);
   const classes = classifier.config.classes;
-  let right = 0;
-  for (let i = 0; i < ds.size; i++) if (argmax(probs, i * classes, classes) === ds.labels[i]) right++;
-  return right / ds.size;
+  return Uint8Array.from({ length: probs.length / classes }, (_, i) => argmax(probs, i * classes, classes));
+}
+
+/**
+ * Share of images the classifier reads as the digit given for each (`labels`, one per image): how often a
+ * reconstruction keeps its class (chapter 2), or a conditional VAE draws the digit it was asked for (chapter 6).
+ */
+export function labelAgreement(classifier: DigitClassifier, images: Float32Array, labels: ArrayLike<number>): number {
+  const read = classifierLabels(classifier, images);
+  if (read.length !== labels.length) throw new Error(`labelAgreement: ${read.length} images but ${labels.length} labels`);
+  let same = 0;
+  for (let i = 0; i < read.length; i++) if (read[i] === labels[i]) same++;
+  return same / read.length;
 }
 
 function argmax(a: Float32Array, offset: number, n: number): number {

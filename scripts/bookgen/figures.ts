@@ -2,15 +2,15 @@
 // them by id, and drawn diagrams inlined as SVG so that they follow the page's light or dark theme. A writer declares a
 // figure in one of two places:
 //  - in a chapter, a block around an image and its caption (markdown.ts parses it; the alt text is the image's):
-//        ::: figure fig-elbo-gap
-//        ![What the figure shows, in words](figures/elbo-gap.svg)
+//        ::: figure fig-reparameterization
+//        ![What the figure shows, in words](figures/reparameterization.svg)
 //
 //        The caption, Markdown and $math$ allowed.
 //        :::
 //  - in a notebook, for the outputs of a cell a chapter shows with {{notebook name#tag}}: the cell's metadata lists one
 //    entry per figure output (plotly figure or image), in output order:
 //        "figures": [{ "id": "fig-ae-codes", "caption": "Markdown caption", "alt": "What it shows, in words" }]
-// "@fig-elbo-gap" in a chapter's text becomes a link "Figure 3.4" to the figure, wherever it is in the book. The build
+// "@fig-reparameterization" in a chapter's text becomes a link "Figure 3.4" to the figure, wherever it is in the book. The build
 // fails when a shown figure lacks an id, caption or alt text, when a cell shows more or fewer figures than it declares,
 // when two figures share an id, and when a reference names no figure.
 import * as fs from 'node:fs';

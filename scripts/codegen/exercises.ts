@@ -83,8 +83,11 @@ export function solutionCode(src: SolutionSource, root = ROOT): string {
     const file = path.join(root, 'lib', `${module}.ts`);
     const text = fs.readFileSync(file, 'utf8');
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2020, true, ts.ScriptKind.TS);
+    // A class is copied whole (a model the answer defines, as in the debugging exercise of chapter 8).
+    const cls = sf.statements.find((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === name);
+    if (cls) return text.slice(cls.getStart(sf), cls.getEnd()).replace(/^export\s+/, '');
     const fn = sf.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === name && s.body !== undefined);
-    if (!fn || !fn.body) throw new Error(`make-exercises: lib/${module}.ts has no top-level function ${name} (a solution names it)`);
+    if (!fn || !fn.body) throw new Error(`make-exercises: lib/${module}.ts has no top-level function or class ${name} (a solution names it)`);
     const start = fn.getStart(sf);
     const cuts: [number, number][] = [];
     for (const st of fn.body.statements) {
@@ -185,6 +188,14 @@ export const FRAMES: Record<string, Frame> = {
       The ELBO is a loose bound on $\\log p_\\theta(x)$. Averaging $K$ importance weights inside the logarithm gives the
       tighter importance-weighted bound of Burda et al. (2016), the standard way to report a VAE's test log-likelihood
       (chapter 6, exercise 6).
+    `,
+  },
+  '08-the-article': {
+    title: "the article's code",
+    number: '8',
+    about: `
+      The PyTorch VAE of the article this book grew from does not run as printed. Chapter 8 ports it to TF.js with its
+      mistakes and fixes them one at a time; here you do the fixing yourself, on a port without the chapter's comments.
     `,
   },
 };

@@ -1,6 +1,7 @@
 // Written by scripts/codegen/exercises.ts from the files of this folder (one module per exercise): do not edit.
 import * as bernoulliLl from './bernoulli-ll';
 import * as betaSweep from './beta-sweep';
+import * as debugArticle from './debug-article';
 import * as elboGap from './elbo-gap';
 import * as elbo from './elbo';
 import * as fitGaussian from './fit-gaussian';
@@ -13,4 +14,4 @@ import * as reparameterize from './reparameterize';
 import * as slerp from './slerp';
 import * as sweepReading from './sweep-reading';
 
-export const MODULES = [bernoulliLl, betaSweep, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, lerp, reparameterize, slerp, sweepReading] as const;
+export const MODULES = [bernoulliLl, betaSweep, debugArticle, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, lerp, reparameterize, slerp, sweepReading] as const;
