@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, Browser, Page } from 'playwright-core';
-import { buildQuickBook, executorAvailable, QUICK_BOOK, ROOT, serve } from './book-helpers';
-import { ARGS, CHROMIUM, drawnFigures, skipReason, watch } from './browser-helpers';
+import { buildQuickBook, QUICK_BOOK, ROOT, serve } from './book-helpers';
+import { ARGS, CHROMIUM, drawnFigures, quickBookSkipReason, watch } from './browser-helpers';
 
 const SHOTS = path.join(ROOT, 'test-output');
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -86,15 +86,10 @@ async function auditBook(browser: Browser, origin: string, scheme: 'light' | 'da
   return problems;
 }
 
-test('axe-core: no serious or critical violation on any page, light on a desktop and dark at 390 px', { timeout: 900_000 }, async (t) => {
-  const reason = skipReason();
+test('axe-core: no serious or critical violation on any page, light on a desktop and dark at 390 px', { timeout: 1_800_000 }, async (t) => {
+  const reason = quickBookSkipReason();
   if (reason) {
     t.skip(reason);
-    return;
-  }
-  if (!executorAvailable()) {
-    if (process.env.CI) assert.fail('the notebook executor or its tslab kernel is missing: run `npm run setup`');
-    t.skip('executor/tslab kernel not installed (npm run setup)');
     return;
   }
   fs.mkdirSync(SHOTS, { recursive: true });

@@ -13,8 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium, Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { initBackend, decoderFromArtifacts, decodeLatents } from '../lib/index';
 import type { LatentDecoder } from '../lib/index';
-import { buildQuickBook, executorAvailable, QUICK_BOOK, ROOT, serve } from './book-helpers';
-import { ARGS, CHROMIUM, drawnFigures, skipReason, watch } from './browser-helpers';
+import { buildQuickBook, QUICK_BOOK, ROOT, serve } from './book-helpers';
+import { ARGS, CHROMIUM, drawnFigures, quickBookSkipReason, watch } from './browser-helpers';
 import { checkNetworkPart, networkArtifacts, parsePartScript, base64ToFloat32 } from '../scripts/bookgen/widgets/parts';
 import { codeAt, codeOf, Method } from '../scripts/bookgen/widgets/latent-path';
 import type { DigitsPart } from '../scripts/bookgen/widgets/parts';
@@ -400,14 +400,9 @@ async function checkPhone(browser: Browser, base: string, origin: string, label:
 }
 
 test('the interactive figures of the quick-profile book in headless Chromium, served and from file://', { timeout: 900_000 }, async (t) => {
-  const reason = skipReason();
+  const reason = quickBookSkipReason();
   if (reason) {
     t.skip(reason);
-    return;
-  }
-  if (!executorAvailable()) {
-    if (process.env.CI) assert.fail('the notebook executor or its tslab kernel is missing: run `npm run setup`');
-    t.skip('executor/tslab kernel not installed (npm run setup)');
     return;
   }
   fs.mkdirSync(SHOTS, { recursive: true });

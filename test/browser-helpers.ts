@@ -3,6 +3,7 @@
 // failed requests, HTTP errors and any request outside the book.
 import * as fs from 'node:fs';
 import type { Page } from 'playwright-core';
+import { executorAvailable } from './book-helpers';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARGS = [
@@ -15,6 +16,18 @@ export function skipReason(): string | null {
   if (fs.existsSync(CHROMIUM)) return null;
   if (process.env.CI) throw new Error(`${CHROMIUM} is missing (CI is set, so this test may not be skipped)`);
   return `${CHROMIUM} not installed`;
+}
+
+/**
+ * Why a browser test of the quick-profile book (built with the real notebook executor) cannot run here, or null; on CI
+ * a missing Chromium or executor is an error, not a skip.
+ */
+export function quickBookSkipReason(): string | null {
+  const reason = skipReason();
+  if (reason) return reason;
+  if (executorAvailable()) return null;
+  if (process.env.CI) throw new Error('the notebook executor or its tslab kernel is missing: run `npm run setup`');
+  return 'executor/tslab kernel not installed (npm run setup)';
 }
 
 export interface PageWatch {

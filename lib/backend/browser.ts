@@ -43,8 +43,10 @@ async function tryWasm(threads: number): Promise<BackendInfo | string> {
     setThreadsCount(threads);
     // The threaded build caps its pool at emscripten_num_logical_cores() / 2, which a browser answers with
     // navigator.hardwareConcurrency: 1 thread on 2 cores (lib/backend/wasm/threads.ts answers it in Node).
-    if (crossOriginIsolated() && typeof navigator !== 'undefined' && navigator.hardwareConcurrency < 2 * threads) {
-      Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
+    // Read through globalThis: tslab compiles lib/ without the DOM library, where `navigator` is not declared.
+    const nav = (globalThis as { navigator?: { hardwareConcurrency: number } }).navigator;
+    if (crossOriginIsolated() && nav !== undefined && nav.hardwareConcurrency < 2 * threads) {
+      Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
     }
   }
   try {

@@ -13,7 +13,8 @@
  * free of long tasks (a task of 50 ms or more, as the browser's Long Tasks API reports it) for --quiet ms, and no
  * earlier than the end of DOMContentLoaded (book.js has made the figures, search and toggles respond) nor than the
  * moment the last widget the page starts on load (those within reach of the first screen) is running, its controls
- * wired. Beside it: the total blocking time until then (the parts of long tasks beyond 50 ms), the first figure on
+ * wired. Beside it: the total blocking time until then (the parts of long tasks beyond 50 ms), the main thread's CPU
+ * time until the page was found interactive (a busy machine stretches wall time far more), the first figure on
  * screen (the still the build draws), and, on the desktop, how long plotly takes to draw a figure after the first
  * focus on it (plotly.js loading included). Then each widget running (scrolled into view in turn) and the time of
  * each interaction as the page records it (VAE_BOOK_WIDGETS.timings): decoding the point under the pointer over
@@ -75,6 +76,8 @@ interface Timing {
   interactiveMs: number;
   /** Sum over the long tasks until then of their part beyond 50 ms. */
   blockingMs: number;
+  /** Main-thread CPU time from navigation until the page was found interactive: a busy machine disturbs it much less. */
+  cpuMs: number;
   /** The first figure drawn on screen (its still, with the first paint that shows it). */
   firstPlotMs: number | null;
   /** From the first focus on a figure to plotly's drawing of it (desktop only). */
@@ -276,18 +279,22 @@ async function main(): Promise<void> {
       // Speed of loading: fresh contexts (no cache), on each device.
       const hasFigures = fs.readFileSync(path.join(book, name), 'utf8').includes('class="plotly-figure"');
       for (const device of DEVICES) {
-        const runsOf: { interactive: number[]; blocking: number[]; firstPlot: number[]; plotOnFocus: number[]; ready: Record<string, number[]> } =
-          { interactive: [], blocking: [], firstPlot: [], plotOnFocus: [], ready: {} };
+        const runsOf: { interactive: number[]; blocking: number[]; cpu: number[]; firstPlot: number[]; plotOnFocus: number[]; ready: Record<string, number[]> } =
+          { interactive: [], blocking: [], cpu: [], firstPlot: [], plotOnFocus: [], ready: {} };
         for (let r = 0; r < runs; r++) {
           const ctx = await browser.newContext({ viewport: device.viewport, isMobile: device.phone, hasTouch: device.phone, deviceScaleFactor: device.phone ? 3 : 1 });
           await ctx.addInitScript(PROBE);
           const p = await ctx.newPage();
           const cdp = await ctx.newCDPSession(p);
           if (device.cpuSlowdown !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: device.cpuSlowdown });
+          // threadTicks: ThreadTime is CPU time of the page's main thread, not wall time.
+          await cdp.send('Performance.enable', { timeDomain: 'threadTicks' } as never);
           await p.goto(`${server.origin}/${name}`, { waitUntil: 'commit' });
           const tti = await timeToInteractive(p, quiet);
           runsOf.interactive.push(tti.interactiveMs);
           runsOf.blocking.push(tti.blockingMs);
+          const { metrics } = await cdp.send('Performance.getMetrics');
+          runsOf.cpu.push(1000 * (metrics.find((m) => m.name === 'ThreadTime')?.value ?? NaN));
           if (tti.times.firstPlot !== null) runsOf.firstPlot.push(tti.times.firstPlot);
           if (device.phone && r === 0) equations.push({ page: name, ...(await equationsOf(p)) });
           if (!device.phone) {
@@ -309,6 +316,7 @@ async function main(): Promise<void> {
           device: device.name,
           interactiveMs: median(runsOf.interactive)!,
           blockingMs: median(runsOf.blocking)!,
+          cpuMs: median(runsOf.cpu)!,
           firstPlotMs: median(runsOf.firstPlot),
           plotOnFocusMs: median(runsOf.plotOnFocus),
           widgetsReadyMs: Object.fromEntries(Object.entries(runsOf.ready).map(([id, xs]) => [id, spread(xs).median])),
@@ -341,11 +349,11 @@ async function main(): Promise<void> {
   const bundle = path.join(book, 'assets', 'widgets.js');
   if (fs.existsSync(bundle)) out(`widgets.js (pages with a widget; counted above): ${fmtBytes(fs.statSync(bundle).size)}`);
   out(`\nTime to interactive, median ms after navigation start: no long task for ${quiet} ms after it, DOMContentLoaded over,`);
-  out('the widgets started on load running (see scripts/bench/pages.ts); total blocking time until then; the first plot');
+  out('the widgets started on load running (see scripts/bench/pages.ts); total blocking time and main-thread CPU ms until then; the first plot');
   out('on screen (its still); on the desktop, plotly drawing a figure after the first focus on it, and each widget running');
   for (const t of timings) {
     const widgets = Object.entries(t.widgetsReadyMs).map(([id, ms]) => `${id} ${ms < 0 ? 'failed' : Math.round(ms)}`).join(', ');
-    out(`${t.page.padEnd(24)}${t.device.padEnd(16)}interactive ${String(Math.round(t.interactiveMs)).padStart(5)} (blocking ${Math.round(t.blockingMs)})` +
+    out(`${t.page.padEnd(24)}${t.device.padEnd(16)}interactive ${String(Math.round(t.interactiveMs)).padStart(5)} (blocking ${Math.round(t.blockingMs)}, CPU ${Math.round(t.cpuMs)})` +
       `${t.firstPlotMs === null ? '' : `; first plot ${Math.round(t.firstPlotMs)}`}` +
       `${t.plotOnFocusMs === null ? '' : `; plotly on focus ${Math.round(t.plotOnFocusMs)}`}${widgets ? `; widgets running: ${widgets}` : ''}`);
   }

@@ -497,7 +497,6 @@ function renderSite(
       current: ch.ref,
       body,
       hasFigures: ctx.figureCount > 0,
-      scripts: widgets.pages.has(ch.href) ? [WIDGETS_BUNDLE] : [],
       prev: all[i - 1]?.ref,
       next: all[i + 1]?.ref,
     });

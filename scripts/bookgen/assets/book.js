@@ -207,6 +207,31 @@
     });
   }
 
+  // ---- interactive figures: their bundle (TF.js and the widgets, 0.65 MB) loads when one comes within a screen or
+  // so of the viewport, not with the page; each figure shows its still until its widget runs.
+  var widgetFigures = Array.prototype.slice.call(document.querySelectorAll('figure.widget[data-bundle]'));
+  if (widgetFigures.length) {
+    var widgetsAsked = false;
+    var loadWidgets = function () {
+      if (widgetsAsked) return;
+      widgetsAsked = true;
+      var s = document.createElement('script');
+      s.src = widgetFigures[0].getAttribute('data-bundle');
+      s.onerror = function () { console.error('book: could not load ' + s.src + ', the interactive figures stay stills'); };
+      document.body.appendChild(s);
+    };
+    if ('IntersectionObserver' in window) {
+      var near = new IntersectionObserver(function (entries) {
+        if (!entries.some(function (e) { return e.isIntersecting; })) return;
+        near.disconnect();
+        loadWidgets();
+      }, { rootMargin: '800px 0px' });
+      widgetFigures.forEach(function (f) { near.observe(f); });
+    } else {
+      loadWidgets();
+    }
+  }
+
   // ---- boxes that scroll (code, cell outputs, tables): a keyboard must reach them to scroll them ----
   // Display equations carry their tabindex in the markup (markdown.ts); these boxes scroll only at some widths, so
   // each takes focus (and a name, for code) while its content is wider or taller than the box.

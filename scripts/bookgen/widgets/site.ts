@@ -14,7 +14,7 @@ import { DEFAULT_QUANTIZE, QuantizeConfig } from './quantize';
 import { disposePrepared, PrepareContext, PreparedWidget, WidgetArgs } from './prepare';
 import { parseWidget, widgetBuild } from './registry';
 
-/** The book path of the bundle every page with a widget loads. */
+/** The book path of the widgets' bundle: book.js loads it when a widget figure (which names it) nears the viewport. */
 export const WIDGETS_BUNDLE = 'assets/widgets.js';
 
 /** A chapter as this phase reads it. */
@@ -28,7 +28,7 @@ export interface WidgetChapter {
 export interface WidgetSite {
   /** The HTML of the figure declared at `file:line`: its opening up to the caption (the block's body), or its end. */
   render(file: string, w: WidgetDirective, part: 'open' | 'close'): string;
-  /** Pages (hrefs) that show a widget and so load the bundle. */
+  /** Pages (hrefs) that show a widget. */
   pages: Set<string>;
   /** Book path → bytes: part scripts and PNG stills. */
   files: Map<string, Buffer>;
@@ -66,7 +66,7 @@ export function checkWidgets(chapters: WidgetChapter[]): void {
 function figureOpen(w: WidgetArgs, p: PreparedWidget): string {
   const parts = Object.fromEntries(Object.entries(p.parts).map(([k, f]) => [k, { id: f.id, src: f.file }]));
   return (
-    `<figure class="widget widget-${w.name}" id="${w.id}" data-widget="${w.name}" data-parts="${escapeHtml(JSON.stringify(parts))}" data-config="${escapeHtml(JSON.stringify(p.config))}">\n` +
+    `<figure class="widget widget-${w.name}" id="${w.id}" data-widget="${w.name}" data-parts="${escapeHtml(JSON.stringify(parts))}" data-config="${escapeHtml(JSON.stringify(p.config))}" data-bundle="${WIDGETS_BUNDLE}">\n` +
     `<div class="widget-still">${p.still}</div>\n<div class="widget-live" hidden></div>\n<figcaption>\n`
   );
 }
