@@ -216,7 +216,10 @@ async function interact(page: Page, moves: number): Promise<void> {
     const slider = fig.locator('.widget-live input[type=range]').first();
     if (!(await slider.count())) continue;
     const [min, max] = [Number(await slider.getAttribute('min')), Number(await slider.getAttribute('max'))];
-    for (let i = 0; i <= 40; i++) await slider.fill(String(Number((min + ((max - min) * i) / 40).toFixed(2))));
+    const step = Number(await slider.getAttribute('step')) || (max - min) / 40;
+    // 41 positions across the range, each on the slider's step (a step-1 slider takes only whole numbers).
+    const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+    for (let i = 0; i <= 40; i++) await slider.fill(String(Number((min + Math.round(((max - min) * i) / 40 / step) * step).toFixed(decimals))));
   }
 }
 
