@@ -61,6 +61,9 @@ const strategies = [
   ['row by row with 1', (g) => rowwise(g, [1])],
 ];
 (async () => {
+  // Loading every module registers every backend (wasm among them, uninitialized): compute on the plain one.
+  await tf.setBackend('cpu');
+  await tf.ready();
   const out = [];
   for (const ex of request.exercises) {
     const { answer } = require(path.resolve('lib/coursework/exercises', ex.id + '.js'));
@@ -78,7 +81,7 @@ const strategies = [
       }
     }
   }
-  fs.writeFileSync(process.argv[3], JSON.stringify(out));
+  fs.writeFileSync(process.argv[3], JSON.stringify({ candidates: candidates.map((c) => c.name), tried: out }));
   process.exit(0);
 })();
 `;
@@ -99,7 +102,13 @@ for (const chapter of EXERCISE_CHAPTERS) {
     fs.writeFileSync(path.join(view, 'try.js'), CHILD);
     const r = spawnSync(process.execPath, ['try.js', requestFile, outFile], { cwd: view, encoding: 'utf8', timeout: 540_000, env: { PATH: process.env.PATH, TF_CPP_MIN_LOG_LEVEL: '2', VAE_QUIET: '1', VAE_BACKEND: 'cpu' } });
     assert.equal(r.status, 0, `the child failed: ${r.stderr.slice(-2000)}`);
-    const tried = JSON.parse(fs.readFileSync(outFile, 'utf8')) as { id: string; candidate: string; how: string; answers: unknown[] }[];
+    const { candidates, tried } = JSON.parse(fs.readFileSync(outFile, 'utf8')) as { candidates: string[]; tried: { id: string; candidate: string; how: string; answers: unknown[] }[] };
+    // The library's functions were all tried (a view that failed to load would try none and pass for nothing).
+    assert.ok(candidates.length >= 150, `only ${candidates.length} exported functions found in the view`);
+    for (const name of ['index.js#elbo', 'index.js#train', 'core.js#freeBitsKl', 'index.js#iwaeNll']) assert.ok(candidates.some((c) => c.endsWith(name.split('#')[1]) && c.includes('#')), `${name} not tried`);
+    console.log(`${chapter}: ${candidates.length} exported functions tried, ${tried.length} (exercise, function, way) triples returned values`);
+    // Some functions do return values of the right form (e.g. logStandardNormal on a batch): the calls really ran.
+    assert.ok(tried.length >= 5, `only ${tried.length} calls returned a value: the candidates did not run`);
     const passing: string[] = [];
     for (const t of tried) {
       const plan = plans.get(t.id);

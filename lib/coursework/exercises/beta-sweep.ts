@@ -4,6 +4,9 @@
  * with models it trains the same way (scripts/grading/reference.ts).
  */
 import type { Dataset } from '../../data/dataset';
+import type { createVAE } from '../../model/vae';
+import type { train as trainModel } from '../../training/train-node';
+import type { activeUnits, evaluate } from '../../training/evaluate';
 import type { ExerciseNotebook, ExerciseSpec } from '../exercise';
 import { Rng } from '../../model/random';
 import { CheckOptions, CheckPlan, CheckResult, CheckRun, JudgeContext, PASS, checked, fail, fmtNum, fmtValues, unwrap } from '../runner';
@@ -157,8 +160,9 @@ export function inlineCheck(rows: BetaSweepRow[], opts: CheckOptions & { latentD
   return checked(exercise, opts, (run) => judgeSweep(run, runAnswer(() => sweepRows(rows)), { latentDim: opts.latentDim }));
 }
 
-// The notebook's globals the solution uses (its set-up cell defines them).
-declare const vae: typeof import('../../index');
+// The notebook's globals the solution uses (its set-up cell defines them); of \`vae\` (lib/index.ts), only what it
+// calls, so that this module does not import the library's whole surface (which imports the coursework back).
+declare const vae: { createVAE: typeof createVAE; train: typeof trainModel; evaluate: typeof evaluate; activeUnits: typeof activeUnits };
 declare const train: Dataset;
 declare const test: Dataset;
 declare const latentDim: number;
