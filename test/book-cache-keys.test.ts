@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import ts from 'typescript';
 import { cacheKey, cacheKeyDetails } from '../scripts/bookgen/notebooks';
 import { codeFingerprint } from '../lib/io/fingerprint';
 import { trainingCodeFingerprint } from '../lib/io/model-cache';
@@ -35,6 +36,23 @@ function notebook(file: string, cells: string[]): string {
   const nb = { cells: cells.map((source) => ({ cell_type: 'code', source, metadata: {}, outputs: [] })), metadata: {}, nbformat: 4, nbformat_minor: 5 };
   fs.writeFileSync(file, JSON.stringify(nb));
   return file;
+}
+
+/**
+ * Every doc comment of a TypeScript source reworded: only real comments, found in the syntax tree, so a `/**` inside a
+ * string or template literal (an exercise's notebook text is code held in a string) is code and stays as it is.
+ */
+function rewordDocComments(src: string): string {
+  const file = ts.createSourceFile('x.ts', src, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const starts = new Set<number>();
+  const visit = (node: ts.Node): void => {
+    for (const r of ts.getLeadingCommentRanges(src, node.getFullStart()) ?? []) if (src.startsWith('/**', r.pos)) starts.add(r.pos);
+    node.forEachChild(visit);
+  };
+  visit(file);
+  let out = src;
+  for (const at of [...starts].sort((a, b) => b - a)) out = `${out.slice(0, at)}/** Reworded.${out.slice(at + 3)}`;
+  return out;
 }
 
 /** Inserts `statement` at the start of the body of `export function NAME(` in `file`. */
@@ -75,7 +93,7 @@ test('comments anywhere in lib/ change no notebook key and no model key; an edit
     // Comments: a line comment at the top of every library file, and every doc comment reworded.
     for (const f of tsFilesUnder(path.join(root, 'lib'))) {
       const src = fs.readFileSync(f, 'utf8');
-      fs.writeFileSync(f, `// An edited comment.\n${src.replace(/\/\*\*/g, '/** Reworded.')}/* and one at the end */\n`);
+      fs.writeFileSync(f, `// An edited comment.\n${rewordDocComments(src)}/* and one at the end */\n`);
     }
     const k1 = keys();
     const changed = [...k1].filter(([n, k]) => k0.get(n) !== k).map(([n]) => n);

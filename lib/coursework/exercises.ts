@@ -16,7 +16,7 @@ export type ExerciseChapter = string;
 export const EXERCISES: readonly ExerciseSpec[] = EXERCISE_SPECS;
 
 /** The chapters that have an exercise notebook, in book order. */
-export const EXERCISE_CHAPTERS: readonly ExerciseChapter[] = [...new Set(EXERCISES.map((e) => e.chapter))].sort();
+export const EXERCISE_CHAPTERS: readonly ExerciseChapter[] = /* @__PURE__ */ (() => [...new Set(EXERCISES.map((e) => e.chapter))].sort())();
 
 /** The exercise with this id, or undefined. */
 export function exerciseById(id: string): ExerciseSpec | undefined {

@@ -6,10 +6,13 @@
 import type { ExerciseModule, ExerciseSpec } from './exercise';
 import { MODULES } from './exercises/index';
 
+// The tables below are built by calls marked pure (/* @__PURE__ */): code that never reads them (a notebook that
+// trains a model) does not reach the exercises when a cache key bundles it (lib/io/fingerprint.ts).
+
 /** The modules, in book order: by chapter, then by their `order` within it. */
-export const EXERCISE_MODULES: readonly ExerciseModule[] = checkModules([...(MODULES as readonly unknown[] as ExerciseModule[])].sort(
+export const EXERCISE_MODULES: readonly ExerciseModule[] = /* @__PURE__ */ (() => checkModules([...(MODULES as readonly unknown[] as ExerciseModule[])].sort(
   (a, b) => a.exercise.chapter.localeCompare(b.exercise.chapter) || a.exercise.order - b.exercise.order,
-));
+)))();
 
 function checkModules(mods: ExerciseModule[]): ExerciseModule[] {
   const seen = new Map<string, string>();
@@ -24,7 +27,7 @@ function checkModules(mods: ExerciseModule[]): ExerciseModule[] {
   return mods;
 }
 
-const BY_ID = new Map(EXERCISE_MODULES.map((m) => [m.exercise.id, m]));
+const BY_ID = /* @__PURE__ */ (() => new Map(EXERCISE_MODULES.map((m) => [m.exercise.id, m])))();
 
 /** The module of exercise `id`, or undefined. */
 export function exerciseModule(id: string): ExerciseModule | undefined {
@@ -32,4 +35,4 @@ export function exerciseModule(id: string): ExerciseModule | undefined {
 }
 
 /** The specs, in book order. */
-export const EXERCISE_SPECS: readonly ExerciseSpec[] = EXERCISE_MODULES.map((m) => m.exercise);
+export const EXERCISE_SPECS: readonly ExerciseSpec[] = /* @__PURE__ */ (() => EXERCISE_MODULES.map((m) => m.exercise))();

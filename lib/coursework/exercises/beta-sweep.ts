@@ -180,7 +180,7 @@ export async function sweepBeta(betas: number[], epochs: number): Promise<BetaSw
   return rows;
 }
 
-const CREATE = `vae.createVAE({ latentDim: latentDim, hiddenUnits: [${BETA_SWEEP.hiddenUnits.join(', ')}], seed: ${BETA_SWEEP.seed} })`;
+const CREATE = /* @__PURE__ */ (() => `vae.createVAE({ latentDim: latentDim, hiddenUnits: [${BETA_SWEEP.hiddenUnits.join(', ')}], seed: ${BETA_SWEEP.seed} })`)();
 
 export const notebook: ExerciseNotebook = {
   text: `
