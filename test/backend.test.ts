@@ -50,7 +50,7 @@ test('auto picks wasm here (tfjs-node absent) and reports it', async (t) => {
     // Idempotent: same object back, for 'auto' and for the same explicit name.
     assert.equal(await initBackend(), info);
     assert.equal(await initBackend({ backend: 'wasm' }), info);
-    assert.deepEqual(kernelTuning(), { matMul: true, convFilterGrad: true, convTranspose: true, identity: true, fusedAdam: true, step: false, leanKernels: false, reduceGrad: false });
+    assert.deepEqual(kernelTuning(), { matMul: true, convFilterGrad: true, convTranspose: true, convBackpropFilter: true, identity: true, fusedAdam: true, step: false, leanKernels: false, reduceGrad: false });
   } finally {
     if (prev !== undefined) process.env.VAE_BACKEND = prev;
   }
@@ -135,9 +135,9 @@ test('an explicit request switches backends and restores the stock kernels and g
     kernelsBack: boolean; gradsOnCpu: boolean[]; gradsBack: boolean; same: boolean;
   };
   assert.deepEqual(out.names, ['wasm', 'cpu', 'cpu']);
-  assert.deepEqual(out.afterWasm, { matMul: true, convFilterGrad: true, convTranspose: true, identity: true, fusedAdam: true, step: false, leanKernels: false, reduceGrad: false });
+  assert.deepEqual(out.afterWasm, { matMul: true, convFilterGrad: true, convTranspose: true, convBackpropFilter: true, identity: true, fusedAdam: true, step: false, leanKernels: false, reduceGrad: false });
   assert.deepEqual(out.replaced, [true, true, true, true]);
-  assert.deepEqual(out.afterCpu, { matMul: false, convFilterGrad: true, convTranspose: false, identity: false, fusedAdam: true, step: false, leanKernels: false, reduceGrad: false });
+  assert.deepEqual(out.afterCpu, { matMul: false, convFilterGrad: true, convTranspose: false, convBackpropFilter: false, identity: false, fusedAdam: true, step: false, leanKernels: false, reduceGrad: false });
   assert.equal(out.kernelsBack, true);
   assert.deepEqual(out.gradsOnCpu, [true, false, false]);
   assert.equal(out.gradsBack, true);

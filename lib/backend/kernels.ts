@@ -14,6 +14,7 @@ import { convFilterGrad } from './conv-grad';
 import { fusedAdam } from './fused-adam';
 import { wasmMatMul } from './wasm/matmul';
 import { wasmConvTranspose } from './wasm/conv-transpose';
+import { wasmConvBackpropFilter } from './wasm/conv-backprop-filter';
 import { wasmIdentity } from './wasm/identity';
 import { tfStep } from './tensorflow/step';
 import { tfLeanKernels } from './tensorflow/lean-kernels';
@@ -29,6 +30,8 @@ export const KERNEL_FIXES = {
   convFilterGrad,
   /** wasm Conv2DBackpropInput runs as a zero-interleaved Conv2D. */
   convTranspose: wasmConvTranspose,
+  /** wasm gets the Conv2DBackpropFilter kernel it lacks, as one dilated Conv2D (the fused convolution's gradient calls it). */
+  convBackpropFilter: wasmConvBackpropFilter,
   /** wasm Identity shares its input's buffer instead of copying it. */
   identity: wasmIdentity,
   /** Adam's update as one kernel per variable (wasm, cpu and tensorflow). */
