@@ -126,7 +126,10 @@ export function codeFingerprint(src: CodeSources): CodeFingerprint {
       target: 'esnext',
       packages: 'external',
       treeShaking: true,
-      minify: true,
+      // Not minifyIdentifiers: its renaming weighs the characters of code that tree shaking then drops, so an
+      // edit of a function a bundle does not reach could still change the bundle's names.
+      minifyWhitespace: true,
+      minifySyntax: true,
       legalComments: 'none',
       charset: 'utf8',
       logLevel: 'silent',
