@@ -4,9 +4,11 @@
 // or VAE_BACKEND names).
 //
 // Two engines: when @tensorflow/tfjs-node loads, `auto` picks it, so the full run (no file arguments, no
-// VAE_BACKEND) is pass 1 on tensorflow, then pass 2 runs the library module tests and the notebooks (quick
-// profile) again with VAE_BACKEND=wasm, the backend of every machine where tfjs-node is absent. Both passes
-// always run; the exit status is non-zero when either failed. Without tfjs-node there is one pass, on wasm.
+// VAE_BACKEND) is pass 1 on tensorflow, then pass 2 runs the library module tests again with VAE_BACKEND=wasm,
+// the backend of every machine where tfjs-node is absent. The notebooks run once per engine: on tensorflow in
+// pass 1's quick-profile book build (a cell that fails fails the build), on wasm in pass 2's notebook test (with
+// a model cache of its own, as on a fresh clone), and on wasm in the browser in pass 1's JupyterLite test. Both
+// passes always run; the exit status is non-zero when either failed. Without tfjs-node there is one pass, on wasm.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
@@ -16,9 +18,9 @@ const flags = args.filter((a) => a.startsWith('-'));
 const all = readdirSync('test').filter((f) => f.endsWith('.test.ts')).sort().map((f) => `test/${f}`);
 
 // Not library modules: the book, the browser tests, the grader, the notebook executor and the lab config
-// (they drive Jupyter, Chromium or the book build, whose own code does not change with the backend), and the
-// tfjs-node comparison, which runs both backends itself.
-const NOT_LIBRARY = /^test\/(book|jupyterlab|grade|notebooks|execute-notebook|labconfig|tfjs-node)[.-]/;
+// (they drive Jupyter, Chromium or the book build, whose own code does not change with the backend; the notebooks
+// in JupyterLite run on wasm in pass 1 already), and the tfjs-node comparison, which runs both backends itself.
+const NOT_LIBRARY = /^test\/(book|jupyterlab|grade|notebooks|execute-notebook|labconfig|tfjs-node)[.-]|\.browser\.test\.ts$/;
 const wasmPass = [...all.filter((f) => !NOT_LIBRARY.test(f)), 'test/notebooks.test.ts'];
 
 function tfjsNodeLoads() {
@@ -26,14 +28,30 @@ function tfjsNodeLoads() {
   return r.status === 0;
 }
 
-function runPass(targets, env) {
-  const t0 = Date.now();
+// Names this run: test files that need the quick-profile book reuse the one an earlier file of the run built
+// (test/book-helpers.ts buildQuickBook).
+const RUN = `${Date.now()}-${process.pid}`;
+
+// Two at a time: the library module tests, which spend most of their few seconds starting Node, tsx and TF.js.
+// One at a time: the files that build the book, drive Chromium or Jupyter kernels, grade, or measure threads, each
+// of which keeps both cores busy on its own.
+const SERIAL = /^test\/(book|jupyterlab|grade|notebooks|execute-notebook|lite|cli|wasm-threads|tfjs-node|posterior)[.-]|\.browser\.test\.ts$/;
+
+function runFiles(targets, concurrency, env) {
+  if (targets.length === 0) return 0;
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...flags, ...targets],
-    { stdio: 'inherit', env: { ...process.env, VAE_QUIET: '1', ...env } },
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...flags, ...targets],
+    { stdio: 'inherit', env: { ...process.env, VAE_QUIET: '1', VAE_TEST_RUN: RUN, ...env } },
   );
-  return { status: r.status ?? 1, seconds: (Date.now() - t0) / 1000 };
+  return r.status ?? 1;
+}
+
+function runPass(targets, env) {
+  const t0 = Date.now();
+  const light = runFiles(targets.filter((f) => !SERIAL.test(f)), 2, env);
+  const serial = runFiles(targets.filter((f) => SERIAL.test(f)), 1, env);
+  return { status: light !== 0 ? light : serial, seconds: (Date.now() - t0) / 1000 };
 }
 
 const header = (s) => console.log(`\n${'='.repeat(100)}\nnpm test: ${s}\n${'='.repeat(100)}`);
@@ -45,8 +63,9 @@ if (files.length || backendSet || !tfjsNodeLoads()) {
   process.exit(r.status);
 }
 
-header(`pass 1 of 2: every test file (${all.length}), backend auto = tensorflow (@tensorflow/tfjs-node loads)`);
-const first = runPass(all, {});
+const firstPass = all.filter((f) => f !== 'test/notebooks.test.ts');
+header(`pass 1 of 2: every test file but the notebooks' (${firstPass.length}), backend auto = tensorflow (@tensorflow/tfjs-node loads)`);
+const first = runPass(firstPass, {});
 header(`pass 2 of 2: the library module tests and the notebooks (${wasmPass.length} files) with VAE_BACKEND=wasm`);
 const second = runPass(wasmPass, { VAE_BACKEND: 'wasm' });
 header(

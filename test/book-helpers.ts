@@ -97,22 +97,44 @@ export function executorAvailable(): boolean {
 }
 
 let quickBook: Promise<BuildResult> | null = null;
+/** Where a build of the quick book records its result for the other test files of the same `npm test` run. */
+const QUICK_BOOK_RESULT = path.join(ROOT, 'test-output', 'book-quick.result.json');
+
 /**
  * The real book (chapters/, notebooks/, exercises/solutions/) in the quick profile, executed by the real kernel
- * and cached in .cache/notebooks like `npm run book -- --profile quick`, built once per test process.
+ * and cached in .cache/notebooks like `npm run book -- --profile quick`, built once per test process, and once per
+ * `npm test` run: scripts/test.mjs names the run in VAE_TEST_RUN, and a later test file of the same run reuses the
+ * book the first one built (the sources do not change during a run).
  */
 export function buildQuickBook(): Promise<BuildResult> {
   if (!quickBook) {
-    quickBook = buildBook({
-      ...defaultOptions(ROOT),
-      outDir: QUICK_BOOK,
-      profile: 'quick',
-      execute: true,
-      cellTimeout: 300,
-      log: (m) => process.stderr.write(`book: ${m}\n`),
-    });
+    const run = process.env.VAE_TEST_RUN;
+    const saved = run ? readQuickBookResult(run) : undefined;
+    quickBook = saved
+      ? Promise.resolve(saved)
+      : buildBook({
+          ...defaultOptions(ROOT),
+          outDir: QUICK_BOOK,
+          profile: 'quick',
+          execute: true,
+          cellTimeout: 300,
+          log: (m) => process.stderr.write(`book: ${m}\n`),
+        }).then((result) => {
+          if (run) fs.writeFileSync(QUICK_BOOK_RESULT, JSON.stringify({ run, result }));
+          return result;
+        });
+    if (saved) process.stderr.write(`book: the quick book of this test run (${QUICK_BOOK}), built by an earlier test file\n`);
   }
   return quickBook;
+}
+
+function readQuickBookResult(run: string): BuildResult | undefined {
+  try {
+    const saved = JSON.parse(fs.readFileSync(QUICK_BOOK_RESULT, 'utf8')) as { run: string; result: BuildResult };
+    return saved.run === run && fs.existsSync(path.join(QUICK_BOOK, 'index.html')) ? saved.result : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A static file server for `dir` on 127.0.0.1 (any free port); 404 for anything else (scripts/serve/static-server.ts). */

@@ -484,8 +484,9 @@ test('sandboxed: solutions score full marks, untouched notebooks zero; syntax er
   }
 });
 
-test('unsandboxed: the solutions score full marks too, and the report says once that nothing was sandboxed', { skip, timeout: 900_000 }, async () => {
-  const files = EXERCISE_CHAPTERS.map((chapter) => write(`solution-${chapter}.ipynb`, load(chapter, 'solution'), 'unsandboxed'));
+test('unsandboxed: a solution scores full marks too, and the report says once that nothing was sandboxed', { skip, timeout: 900_000 }, async () => {
+  // One chapter: the kernel starts another way, the grading is the sandboxed test's (which grades every chapter).
+  const files = ['03-vae'].map((chapter) => write(`solution-${chapter}.ipynb`, load(chapter, 'solution'), 'unsandboxed'));
   const result = await gradeClass(files, { ...DEFAULT_GRADE_CONFIG, outDir: path.join(dir, 'unsandboxed-out'), print: false, sandbox: 'none' });
   for (const g of result.grades) assert.equal(g.score, g.maxScore, `${g.name}: ${why(g)}`);
   assert.equal(result.sandbox.mode, 'none');
