@@ -8,6 +8,10 @@ const ROOT = path.resolve(__dirname, '..');
 
 /** The function the solution cell of exercise `id` defines last (the answer), loaded from its module under lib/. */
 export function solutionOf(id: string): (...args: never[]) => unknown {
+  // Solutions use the notebook's globals (its set-up cell: `import * as vae from './lib/index'`).
+  const g = globalThis as { vae?: unknown };
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  g.vae ??= require(path.join(ROOT, 'lib', 'index'));
   const m = exerciseModule(id) as ExerciseModule;
   const src = m.notebook.solution;
   // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -14,5 +14,6 @@ import * as networks from './networks';
 import * as reparameterize from './reparameterize';
 import * as slerp from './slerp';
 import * as sweepReading from './sweep-reading';
+import * as trainStep from './train-step';
 
-export const MODULES = [bernoulliLl, betaSweep, debugArticle, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, lerp, networks, reparameterize, slerp, sweepReading] as const;
+export const MODULES = [bernoulliLl, betaSweep, debugArticle, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, lerp, networks, reparameterize, slerp, sweepReading, trainStep] as const;
