@@ -14,6 +14,7 @@ import * as networks from './networks';
 import * as reparameterize from './reparameterize';
 import * as slerp from './slerp';
 import * as sweepReading from './sweep-reading';
+import * as trainLoop from './train-loop';
 import * as trainStep from './train-step';
 
-export const MODULES = [bernoulliLl, betaSweep, debugArticle, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, lerp, networks, reparameterize, slerp, sweepReading, trainStep] as const;
+export const MODULES = [bernoulliLl, betaSweep, debugArticle, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, lerp, networks, reparameterize, slerp, sweepReading, trainLoop, trainStep] as const;
