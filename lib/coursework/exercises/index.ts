@@ -1,6 +1,7 @@
 // Written by scripts/codegen/exercises.ts from the files of this folder (one module per exercise): do not edit.
 import * as bernoulliLl from './bernoulli-ll';
 import * as betaSweep from './beta-sweep';
+import * as continuousBernoulli from './continuous-bernoulli';
 import * as debugArticle from './debug-article';
 import * as elboGap from './elbo-gap';
 import * as elbo from './elbo';
@@ -17,4 +18,4 @@ import * as sweepReading from './sweep-reading';
 import * as trainLoop from './train-loop';
 import * as trainStep from './train-step';
 
-export const MODULES = [bernoulliLl, betaSweep, debugArticle, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, lerp, networks, reparameterize, slerp, sweepReading, trainLoop, trainStep] as const;
+export const MODULES = [bernoulliLl, betaSweep, continuousBernoulli, debugArticle, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, lerp, networks, reparameterize, slerp, sweepReading, trainLoop, trainStep] as const;
