@@ -174,7 +174,7 @@ test('binarizedData and literatureVae: the full MNIST with a fixed binary test s
   assert.ok(quick.test.images.every((v) => v === 0 || v === 1));
   const recipe = literatureVae('quick');
   assert.equal(recipe.model.likelihood, 'bernoulli-binary');
-  assert.match(describeRecipe(literatureVae('full')), /784-500-500-50, 20 epochs, Adam 0\.001 → 0\.00001 \(cosine\).*binarize sample, bernoulli-binary likelihood/);
+  assert.match(describeRecipe(literatureVae('full')), /784-500-500-50, 100 epochs, Adam 0\.001 → 0\.00001 \(cosine\).*binarize sample, bernoulli-binary likelihood/);
   const run = await trainRecipe(recipe, { train: subset(quick.train, 256), test: quick.test }, { cache: false });
   assert.equal(run.model.config.likelihood, 'bernoulli-binary');
   assert.ok(Number.isFinite(run.result.epochs[0].test?.elbo));

@@ -195,7 +195,7 @@ export function literatureVae(p: Profile = activeProfile()): Recipe<'vae'> {
     name: 'literature-vae',
     kind: 'vae',
     model: { latentDim: 50, hiddenUnits: [500, 500], likelihood: 'bernoulli-binary', seed: 0 },
-    training: { epochs: byProfile(p, 1, 20), learningRate: 1e-3, finalLearningRate: 1e-5, binarize: 'sample' },
+    training: { epochs: byProfile(p, 1, 100), learningRate: 1e-3, finalLearningRate: 1e-5, binarize: 'sample' },
   };
 }
 
