@@ -10,8 +10,9 @@ import * as iwae from './iwae';
 import * as klWarmup from './kl-warmup';
 import * as kl from './kl';
 import * as lerp from './lerp';
+import * as networks from './networks';
 import * as reparameterize from './reparameterize';
 import * as slerp from './slerp';
 import * as sweepReading from './sweep-reading';
 
-export const MODULES = [bernoulliLl, betaSweep, debugArticle, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, lerp, reparameterize, slerp, sweepReading] as const;
+export const MODULES = [bernoulliLl, betaSweep, debugArticle, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, lerp, networks, reparameterize, slerp, sweepReading] as const;
