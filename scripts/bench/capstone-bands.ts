@@ -1,0 +1,66 @@
+/**
+ * Where the NLL bands of the capstone (lib/coursework/exercises/capstone.ts) come from: models of the library
+ * saved with saveModel and scored as the grader scores a submission (scoreSubmittedModel: the folder read as
+ * untrusted data, the IWAE bound with CAPSTONE_EVAL's K on its first digits of the binarized MNIST test set).
+ * Anchors: an untrained model of the literature's size; a tiny model (784-64-8) trained 1 epoch on 2,000 digits;
+ * the literature's model (literatureVae's config and schedule) trained 1 epoch on the 60,000 digits.
+ *
+ *   npx tsx scripts/bench/capstone-bands.ts [--epochs 1] [--skip-long]
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as lib from '../../lib/index';
+import { CAPSTONE_EVAL, capstoneTestDigits, scoreSubmittedModel } from '../../lib/coursework/submitted-model';
+import { literatureVae } from '../../lib/training/recipes';
+import { parseFlags, type Command } from '../flags';
+
+const COMMAND: Command = {
+  name: 'capstone-bands',
+  usage: `usage: npx tsx scripts/bench/capstone-bands.ts [--epochs N] [--skip-long]
+  --epochs     epochs of the literature model's run on the 60,000 digits [1]
+  --skip-long  leave that run out (the untrained and the tiny model only)`,
+};
+
+async function main(): Promise<void> {
+  const values = parseFlags(COMMAND, { epochs: { type: 'string' }, 'skip-long': { type: 'boolean' } });
+  const epochs = Number(values.epochs ?? 1);
+  if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs must be a whole number ≥ 1, got ${values.epochs}`);
+  const backend = await lib.initBackend();
+  console.log(`backend ${lib.describeBackend(backend)}; score: IWAE K = ${CAPSTONE_EVAL.k} on the first ${CAPSTONE_EVAL.digits} binarized test digits (seed 0)`);
+  const { train } = lib.loadMnist();
+  const test = capstoneTestDigits(CAPSTONE_EVAL.digits);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capstone-bands-'));
+  const score = async (name: string, model: lib.VAE) => {
+    const folder = path.join(dir, name);
+    await lib.saveModel(model, folder);
+    model.dispose();
+    const t0 = Date.now();
+    const s = scoreSubmittedModel(folder, { data: test });
+    console.log(`${name}: NLL ${s.nll.toFixed(2)} nats (${s.parameters} weights; scored in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  };
+  try {
+    const recipe = literatureVae('full');
+    await score('untrained literature-size model', lib.createVAE(recipe.model));
+    const tiny = lib.createVAE({ latentDim: 8, hiddenUnits: [64], likelihood: 'bernoulli-binary', seed: 0 });
+    let t0 = Date.now();
+    await lib.train(tiny, lib.subset(train, 2000), { epochs: 1, binarize: 'sample', progress: false });
+    console.log(`(tiny model trained in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    await score('tiny 784-64-8, 1 epoch on 2,000 digits', tiny);
+    if (!values['skip-long']) {
+      const model = lib.createVAE(recipe.model);
+      t0 = Date.now();
+      const t = recipe.training ?? {};
+      await lib.train(model, train, { epochs, learningRate: t.learningRate, binarize: 'sample', progress: false });
+      console.log(`(literature model trained in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      await score(`literature 784-500-500-50, ${epochs} epoch(s) on 60,000 digits, Adam ${t.learningRate}`, model);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`capstone-bands: ${e.message}\n`);
+  process.exit(1);
+});
