@@ -8,11 +8,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/backend';
-import { createVAE } from '../lib/model/vae';
 import { saveModel } from '../lib/io/save';
-import { loadMnist } from '../lib/data/mnist';
 import { iwaeNll } from '../lib/training/evaluate';
 import { exerciseById } from '../lib/coursework/exercises';
 import { exerciseModule } from '../lib/coursework/registry';
@@ -22,6 +19,7 @@ import { judgeModelFolder, modelFolderOf } from '../scripts/grading/model-folder
 import { GradingRun } from '../scripts/grading/run';
 import { probeSandbox } from '../scripts/grading/sandbox';
 import { notebookPath } from '../scripts/codegen/exercises';
+import { pixelFrequencyModel } from '../scripts/bench/capstone-bands';
 import { DEFAULT_GRADE_CONFIG, GradeConfig, gradeClass } from '../grade';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -31,29 +29,12 @@ const sandbox = probeSandbox().mode === 'bwrap' ? 'bwrap' : 'none';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capstone-test-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const CONFIG = { latentDim: 4, hiddenUnits: [16], likelihood: 'bernoulli-binary' as const, seed: 1 };
 let good = '';
 let expectedNll = 0;
 
-/** A model that has learned each pixel's frequency: the decoder's last kernel zero, its bias the pixels' log-odds. */
-function pixelFrequencyModel() {
-  const model = createVAE(CONFIG);
-  const { train } = loadMnist();
-  const n = 5000;
-  const p = new Float32Array(784);
-  for (let i = 0; i < n; i++) for (let j = 0; j < 784; j++) p[j] += train.images[i * 784 + j] / n;
-  const weights = model.decoder.getWeights();
-  const last = weights.length - 1;
-  const logOdds = Array.from(p, (v) => Math.log(Math.min(Math.max(v, 1e-3), 1 - 1e-3) / (1 - Math.min(Math.max(v, 1e-3), 1 - 1e-3))));
-  const next = [...weights.slice(0, last - 1), tf.zerosLike(weights[last - 1]), tf.tensor1d(logOdds)];
-  model.decoder.setWeights(next);
-  tf.dispose(next.slice(last - 1));
-  return model;
-}
-
 before(async () => {
   await initBackend();
-  const model = pixelFrequencyModel();
+  const model = pixelFrequencyModel(); // an independent-pixel model, no training (its NLL: docs/testing.md)
   good = path.join(dir, 'good-07-faq.model');
   await saveModel(model, good);
   expectedNll = iwaeNll(model, capstoneTestDigits(CAPSTONE_EVAL.digits), { k: CAPSTONE_EVAL.k, seed: CAPSTONE_EVAL.seed });
