@@ -165,3 +165,40 @@ test('a saved config without a likelihood (an older model) loads as the grey-lev
   assert.throws(() => LIKELIHOODS.gaussian.logProb(x, l, { outputLogVar: NaN }), /outputLogVar must be a finite number/);
   tf.dispose([x, l, a, b, c, d]);
 });
+
+test('every likelihood samples: seeded, its draws average to its mean, continuous Bernoulli draws follow its CDF; no leaked tensors', () => {
+  const logits = [-8, -1, -0.05, 0, 0.05, 1, 8];
+  const n = 4000; // draws per logit
+  const l = tf.tensor2d(Array.from({ length: n }, () => logits).flat(), [n, logits.length]);
+  const before = tf.memory().numTensors;
+  for (const name of LIKELIHOOD_NAMES) {
+    const lik = LIKELIHOODS[name];
+    const a = lik.sample(l, 7);
+    const b = lik.sample(l, 7);
+    const c = lik.sample(l, 8);
+    const draws = a.arraySync();
+    assert.deepEqual(draws, b.arraySync(), `${name}: same seed, same draws`);
+    assert.notDeepEqual(draws, c.arraySync(), `${name}: another seed, other draws`);
+    const mean = tf.tidy(() => lik.mean(l.slice([0, 0], [1, logits.length])).arraySync()[0]);
+    logits.forEach((lj, j) => {
+      const column = draws.map((row) => row[j]);
+      const avg = column.reduce((s, v) => s + v, 0) / n;
+      // 4,000 draws of a variable in [0, 1] (sd ≤ ½; the Gaussian's sd is 1): the average is within 5 standard errors.
+      const se = (name === 'gaussian' ? 1 : 0.5) / Math.sqrt(n);
+      assert.ok(Math.abs(avg - mean[j]) < 5 * se, `${name} at logit ${lj}: average draw ${avg}, mean ${mean[j]}`);
+      if (name === 'bernoulli' || name === 'bernoulli-binary') assert.ok(column.every((v) => v === 0 || v === 1), `${name}: binary draws`);
+      if (name === 'continuous-bernoulli') {
+        assert.ok(column.every((v) => v >= 0 && v <= 1), 'draws in [0, 1]');
+        // The empirical CDF at ¼, ½ and ¾ against F(x) = (e^{lx} − 1)/(e^l − 1) (x itself at l = 0).
+        for (const x of [0.25, 0.5, 0.75]) {
+          const F = lj === 0 ? x : Math.expm1(lj * x) / Math.expm1(lj);
+          const empirical = column.filter((v) => v <= x).length / n;
+          assert.ok(Math.abs(empirical - F) < 0.04, `continuous Bernoulli at logit ${lj}: P(x ≤ ${x}) = ${empirical}, F = ${F}`);
+        }
+      }
+    });
+    tf.dispose([a, b, c]);
+  }
+  assert.equal(tf.memory().numTensors, before);
+  l.dispose();
+});

@@ -18,3 +18,15 @@ test('the still follows the theme: no white card, greys become currentColor; lin
   assert.equal(dots, 200, 'every point drawn');
   assert.equal(plotStill(lineChart({ x: [1, 2], ys: [{ name: 'a', y: [1, 2] }] })), plotStill(lineChart({ x: [1, 2], ys: [{ name: 'a', y: [1, 2] }] })), 'deterministic');
 });
+
+test('a large heat map is one embedded PNG in the still, a small one cell by cell', () => {
+  const grid = (n: number) => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => Math.sin(i / 7) * Math.cos(j / 5)));
+  const big = plotStill({ data: [{ type: 'heatmap', z: grid(121), colorscale: 'RdBu' }], layout: { height: 480 } });
+  assert.equal((big.match(/<image /g) ?? []).length, 1);
+  assert.match(big, /href="data:image\/png;base64,/);
+  assert.equal((big.match(/<rect /g) ?? []).length < 10, true, 'no rect per cell');
+  assert.ok(big.length < 100_000, `${big.length} characters`);
+  const small = plotStill({ data: [{ type: 'heatmap', z: grid(10), colorscale: 'RdBu' }], layout: { height: 480 } });
+  assert.equal((small.match(/<image /g) ?? []).length, 0);
+  assert.ok((small.match(/<rect /g) ?? []).length >= 100, 'one rect per cell');
+});

@@ -103,11 +103,12 @@ test('the named recipes: the reference model of the book, the quick profile only
   assert.deepEqual(full.model, { latentDim: 20, hiddenUnits: [400], seed: 0 });
   assert.equal(full.training.epochs, 60);
   assert.ok((referenceVae('quick').training.epochs ?? 0) < 5);
-  assert.equal(describeRecipe(full), 'reference-vae: dense VAE 784-400-20, 60 epochs, Adam 0.001, batch 128, β = 1');
+  assert.equal(describeRecipe(full), "reference-vae: dense VAE 784-400-20, 60 epochs, Adam 0.001, batch 128, β = 1; likelihood 'bernoulli': Bernoulli cross-entropy on grey levels (the article's and pytorch/examples' loss)");
   assert.match(describeRecipe(convVae('full')), /^conv-vae: conv VAE conv 16-32 filters, dense 200-20, 20 epochs, Adam 0.001 → 0.00001 \(cosine\)/);
   assert.match(describeRecipe(autoencoder2d('full')), /^autoencoder-2d: autoencoder 784-400-2, 20 epochs/);
   assert.match(describeRecipe(vae2d('full')), /^vae-2d: dense VAE 784-400-2, 20 epochs/);
-  assert.match(describeRecipe(betaVae(16, 'full')), /^beta-vae-16: dense VAE 784-400-32, 10 epochs, Adam 0.001, batch 128, β = 16$/);
+  assert.match(describeRecipe(betaVae(16, 'full')), /^beta-vae-16: dense VAE 784-400-32, 10 epochs, Adam 0.001, batch 128, β = 16; likelihood 'bernoulli': /);
+  assert.match(describeRecipe(autoencoder2d('full')), /; reconstruction loss 'bernoulli': Bernoulli cross-entropy on grey levels/);
   assert.equal(betaVae(0.5).name, 'beta-vae-0p5');
   // Chapter 2's same-size pairs: d = 2 are the book's 2-D models; every pair trains alike.
   assert.deepEqual(autoencoderOfSize(2, 'full'), autoencoder2d('full'));
@@ -174,7 +175,7 @@ test('binarizedData and literatureVae: the full MNIST with a fixed binary test s
   assert.ok(quick.test.images.every((v) => v === 0 || v === 1));
   const recipe = literatureVae('quick');
   assert.equal(recipe.model.likelihood, 'bernoulli-binary');
-  assert.match(describeRecipe(literatureVae('full')), /784-500-500-50, 20 epochs, Adam 0\.001 → 0\.00001 \(cosine\).*binarize sample, bernoulli-binary likelihood/);
+  assert.match(describeRecipe(literatureVae('full')), /784-500-500-50, 100 epochs, Adam 0\.001 → 0\.00001 \(cosine\).*binarize sample; likelihood 'bernoulli-binary': Bernoulli on binarized pixels/);
   const run = await trainRecipe(recipe, { train: subset(quick.train, 256), test: quick.test }, { cache: false });
   assert.equal(run.model.config.likelihood, 'bernoulli-binary');
   assert.ok(Number.isFinite(run.result.epochs[0].test?.elbo));

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/backend';
 import { createVAE } from '../lib/model/vae';
 import { sampleAutoregressive } from '../lib/training/sample-autoregressive';
+import { LIKELIHOODS } from '../lib/model/likelihood';
 
 before(async () => {
   await initBackend();
@@ -39,5 +40,17 @@ test('sampleAutoregressive: bad input is named', () => {
   const vae = createVAE(tiny);
   assert.throws(() => sampleAutoregressive(vae, new Float32Array(3)), /not a whole number of codes of latentDim 2/);
   assert.throws(() => sampleAutoregressive(vae, 1, { mode: 'argmax' as 'mean' }), /mode must be 'sample' or 'mean'/);
+  vae.dispose();
+});
+
+test('sampleAutoregressive draws from the model\'s likelihood: continuous Bernoulli pixels are grey, its mean mode is the likelihood\'s mean', () => {
+  const vae = createVAE({ ...tiny, likelihood: 'continuous-bernoulli' });
+  const drawn = sampleAutoregressive(vae, 2, { seed: 5 });
+  assert.ok(drawn.every((v) => v >= 0 && v <= 1), 'in [0, 1]');
+  assert.ok(drawn.some((v) => v > 0 && v < 1), 'grey levels, not Bernoulli 0/1 draws');
+  const z = new Float32Array([0.5, -1]);
+  const m = sampleAutoregressive(vae, z, { mode: 'mean' });
+  const forced = tf.tidy(() => Array.from(LIKELIHOODS['continuous-bernoulli'].mean(vae.decode(tf.tensor2d(z, [1, 2]), tf.tensor2d(m, [1, 16]))).dataSync()));
+  forced.forEach((p, i) => assert.ok(Math.abs(p - m[i]) < 1e-5, `pixel ${i}: ${m[i]} drawn, ${p} the continuous Bernoulli's mean by teacher forcing`));
   vae.dispose();
 });

@@ -6,6 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Answer, Matrix, SweepRow } from './protocol';
+import { Rng } from '../model/random';
+import { batches, type Dataset } from '../data/dataset';
 import { StudentFailure, WrongAnswer, callStudent as callStudentOf, describeError, describeValue, readTensor as readTensorOf, readVector as readVectorOf } from './runner';
 
 export { callStudent, readTensor, readVector, StudentFailure, WrongAnswer, describeError, describeValue } from './runner';
@@ -101,4 +103,37 @@ export function boundArgs(p: BoundProbe): BoundArgs {
 /** The student's bound `name` on one probe: its per-example values. */
 export function boundAnswer(name: string, fn: (...args: BoundArgs) => unknown, p: BoundProbe): Answer {
   return runAnswer(() => asMatrix(readTensorOf(`${name}(x, mean, logVar, decode, eps)`, callStudentOf(name, fn, ...boundArgs(p)))));
+}
+
+/** The grader's short training of a student's model (exercises judged by behaviour): Adam, one pass per epoch. */
+export interface ShortTraining {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+}
+
+/**
+ * Trains `variables` with Adam on `lossOf(x)` over shuffled batches of `train` (the order drawn from `seed`),
+ * synchronously, so that an inline check can run it too. Stops at the first loss that is not finite and returns
+ * it; `lossOf` calls the student's code, whose exceptions propagate.
+ */
+export function trainShort(variables: tf.Variable[], lossOf: (x: tf.Tensor2D) => tf.Scalar, train: Dataset, t: ShortTraining, seed: number): { steps: number; lastLoss: number } {
+  const optimizer = tf.train.adam(t.learningRate);
+  const rng = new Rng(seed);
+  let steps = 0;
+  let lastLoss = NaN;
+  try {
+    for (let epoch = 0; epoch < t.epochs; epoch++) {
+      for (const batch of batches(train, { batchSize: t.batchSize, shuffle: true, rng })) {
+        const cost = optimizer.minimize(() => lossOf(tf.tensor2d(batch.x, [batch.size, batch.x.length / batch.size])), true, variables);
+        lastLoss = cost?.dataSync()[0] ?? NaN;
+        cost?.dispose();
+        steps += 1;
+        if (!Number.isFinite(lastLoss)) return { steps, lastLoss };
+      }
+    }
+    return { steps, lastLoss };
+  } finally {
+    optimizer.dispose();
+  }
 }

@@ -50,6 +50,11 @@ export interface Likelihood {
   logProb(x: tf.Tensor2D, logits: tf.Tensor2D, params?: Partial<LikelihoodParams>): tf.Tensor1D;
   /** E[x | z] per pixel: logits [batch, pixels] → [batch, pixels], in [0, 1]. The caller owns the result. */
   mean(logits: tf.Tensor2D, params?: Partial<LikelihoodParams>): tf.Tensor2D;
+  /**
+   * A draw x ~ p(x | z) per pixel, from the seeded noise of TF.js (same seed and backend, same draw): logits
+   * [batch, pixels] → [batch, pixels]. The caller owns the result.
+   */
+  sample(logits: tf.Tensor2D, seed: number, params?: Partial<LikelihoodParams>): tf.Tensor2D;
 }
 
 /** |l| below which the continuous Bernoulli uses its Taylor series: the closed forms divide 0 by 0 at l = 0. */
@@ -102,6 +107,36 @@ export function continuousBernoulliMean(logits: tf.Tensor): tf.Tensor {
 
 const sigmoidMean = (logits: tf.Tensor2D): tf.Tensor2D => tf.sigmoid(logits);
 
+const uniform = (logits: tf.Tensor2D, seed: number): tf.Tensor2D => tf.randomUniform(logits.shape, 0, 1, 'float32', seed);
+
+/** x = 1 where u < σ(l): a Bernoulli draw. */
+const bernoulliSample = (logits: tf.Tensor2D, seed: number): tf.Tensor2D =>
+  tf.tidy(() => tf.cast(tf.less(uniform(logits, seed), tf.sigmoid(logits)), 'float32') as tf.Tensor2D);
+
+/**
+ * A continuous Bernoulli draw by the inverse of its CDF, F(x) = (e^{l x} − 1) / (e^l − 1):
+ * x = log1p(u (e^l − 1)) / l, written with e^{−|l|} so that no exponential overflows, and by its Taylor series
+ * u + u(1 − u) l / 2 + (u/6 − u²/2 + u³/3) l² where |l| is small (0/0 at l = 0).
+ */
+export function continuousBernoulliSample(logits: tf.Tensor2D, seed: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const u = uniform(logits, seed);
+    const a = tf.maximum(tf.abs(logits), CB_TAYLOR / 2); // only the series is used below CB_TAYLOR
+    const e = tf.exp(tf.neg(a));
+    const oneMinusU = tf.sub(1, u);
+    // l > 0: 1 + log(u + (1 − u) e^{−a}) / a; l < 0: −log(1 − u + u e^{−a}) / a.
+    const positive = tf.add(1, tf.div(tf.log(tf.add(u, tf.mul(oneMinusU, e))), a));
+    const negative = tf.neg(tf.div(tf.log(tf.add(oneMinusU, tf.mul(u, e))), a));
+    const closed = tf.where(tf.greater(logits, 0), positive, negative);
+    const u2 = tf.square(u);
+    const series = tf.add(
+      tf.add(u, tf.mul(tf.mul(u, oneMinusU), tf.div(logits, 2))),
+      tf.mul(tf.add(tf.sub(tf.div(u, 6), tf.div(u2, 2)), tf.div(tf.mul(u2, u), 3)), tf.square(logits)),
+    );
+    return tf.clipByValue(blend(seriesMask(logits), series, closed), 0, 1) as tf.Tensor2D;
+  });
+}
+
 function outputLogVarOf(params: Partial<LikelihoodParams> | undefined): number {
   const v = params?.outputLogVar ?? DEFAULT_LIKELIHOOD_PARAMS.outputLogVar;
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`gaussian likelihood: outputLogVar must be a finite number, got ${String(v)}`);
@@ -117,6 +152,7 @@ export const LIKELIHOODS: Readonly<Record<LikelihoodName, Likelihood>> = {
     normalized: false,
     logProb: (x, logits) => bernoulliLogLikelihood(x, logits),
     mean: sigmoidMean,
+    sample: bernoulliSample,
   },
   'bernoulli-binary': {
     name: 'bernoulli-binary',
@@ -125,6 +161,7 @@ export const LIKELIHOODS: Readonly<Record<LikelihoodName, Likelihood>> = {
     normalized: true,
     logProb: (x, logits) => bernoulliLogLikelihood(x, logits),
     mean: sigmoidMean,
+    sample: bernoulliSample,
   },
   'continuous-bernoulli': {
     name: 'continuous-bernoulli',
@@ -134,6 +171,7 @@ export const LIKELIHOODS: Readonly<Record<LikelihoodName, Likelihood>> = {
     logProb: (x, logits) =>
       tf.tidy(() => tf.add(bernoulliLogLikelihood(x, logits), tf.sum(continuousBernoulliLogNormalizer(logits), 1)) as tf.Tensor1D),
     mean: (logits) => continuousBernoulliMean(logits) as tf.Tensor2D,
+    sample: continuousBernoulliSample,
   },
   gaussian: {
     name: 'gaussian',
@@ -145,6 +183,11 @@ export const LIKELIHOODS: Readonly<Record<LikelihoodName, Likelihood>> = {
       return tf.tidy(() => gaussianLogLikelihood(x, tf.sigmoid(logits) as tf.Tensor2D, logVar));
     },
     mean: sigmoidMean,
+    // Not clipped: a Gaussian draw can leave [0, 1], as the density says it may.
+    sample: (logits, seed, params) => {
+      const sd = Math.exp(outputLogVarOf(params) / 2);
+      return tf.tidy(() => tf.add(tf.sigmoid(logits), tf.randomNormal(logits.shape, 0, sd, 'float32', seed)) as tf.Tensor2D);
+    },
   },
 };
 

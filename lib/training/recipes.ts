@@ -13,6 +13,7 @@ import { binarize } from '../data/dataset';
 import { dataSource } from '../data/sources';
 import { klWarmup } from '../model/elbo';
 import { createVAE, DEFAULT_VAE_CONFIG, VAE, VAEConfig } from '../model/vae';
+import { likelihoodOf } from '../model/likelihood';
 import { Autoencoder, createAutoencoder } from '../model/autoencoder';
 import { profile as activeProfile, Profile } from './profile';
 import { train, BatchLog, EpochLog, TrainResult } from './train';
@@ -195,7 +196,7 @@ export function literatureVae(p: Profile = activeProfile()): Recipe<'vae'> {
     name: 'literature-vae',
     kind: 'vae',
     model: { latentDim: 50, hiddenUnits: [500, 500], likelihood: 'bernoulli-binary', seed: 0 },
-    training: { epochs: byProfile(p, 1, 20), learningRate: 1e-3, finalLearningRate: 1e-5, binarize: 'sample' },
+    training: { epochs: byProfile(p, 1, 100), learningRate: 1e-3, finalLearningRate: 1e-5, binarize: 'sample' },
   };
 }
 
@@ -220,12 +221,14 @@ export function describeRecipe(recipe: Recipe): string {
     t.freeBits > 0 ? `free bits ${t.freeBits} nats per dimension` : '',
     t.pixelReduction === 'mean' ? 'per-pixel mean of the reconstruction term' : '',
     t.binarize !== 'none' ? `binarize ${t.binarize}` : '',
-    m.likelihood !== DEFAULT_VAE_CONFIG.likelihood ? `${m.likelihood} likelihood` : '',
   ].filter(Boolean);
+  // Every number a recipe's model produces is in the nats of its likelihood: say which (chapter 4, "Binarized
+  // versus grey-level data").
+  const likelihood = `${recipe.kind === 'vae' ? 'likelihood' : 'reconstruction loss'} '${m.likelihood}': ${likelihoodOf(m.likelihood).description}`;
   const model = (recipe.kind === 'ae' ? `autoencoder ${layers}` : `${m.architecture} VAE ${layers}`) + decoder;
   const rate = t.finalLearningRate !== undefined && t.finalLearningRate < t.learningRate ? `${t.learningRate} → ${t.finalLearningRate} (cosine)` : `${t.learningRate}`;
   return `${recipe.name}: ${model}, ${t.epochs} epochs, Adam ${rate}, batch ${t.batchSize}` +
-    (recipe.kind === 'vae' ? `, β = ${t.beta}` : '') + (extras.length ? `, ${extras.join(', ')}` : '');
+    (recipe.kind === 'vae' ? `, β = ${t.beta}` : '') + (extras.length ? `, ${extras.join(', ')}` : '') + `; ${likelihood}`;
 }
 
 export interface TrainRecipeOptions {

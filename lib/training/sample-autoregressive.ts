@@ -7,14 +7,15 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng, tfSeed } from '../model/random';
 import type { VAE } from '../model/vae';
 import { checkPositiveInt } from '../model/checks';
+import { likelihoodOf } from '../model/likelihood';
 
 export interface AutoregressiveSampleOptions {
   /** Seed of the prior draw z (when codes are not given) and of the pixel draws. */
   seed: number;
   /**
-   * What each drawn pixel becomes before the next pass: 'sample' draws it from Bernoulli(p_i) (binary images, an
-   * exact draw from the model); 'mean' writes p_i itself, the grey level the model predicts, which matches the
-   * inputs of a model trained on grey levels.
+   * What each drawn pixel becomes before the next pass: 'sample' draws it from the decoder's likelihood (for a
+   * Bernoulli, binary pixels: an exact draw from the model); 'mean' writes the likelihood's mean, the grey level the
+   * model predicts, which matches the inputs of a model trained on grey levels.
    */
   mode: 'sample' | 'mean';
 }
@@ -31,9 +32,8 @@ export function sampleAutoregressive(
   const { seed, mode } = { ...DEFAULT_AUTOREGRESSIVE_SAMPLE, ...opts };
   if (!vae.autoregressive) throw new Error('sampleAutoregressive: the model\'s decoder is not autoregressive; decode its codes with decodeLatents or samplePrior');
   if (mode !== 'sample' && mode !== 'mean') throw new Error(`sampleAutoregressive: mode must be 'sample' or 'mean', got '${String(mode)}'`);
-  if (vae.config.likelihood !== 'bernoulli' && vae.config.likelihood !== 'bernoulli-binary') {
-    throw new Error(`sampleAutoregressive: draws Bernoulli pixels, so it needs a Bernoulli likelihood; the model's is '${vae.config.likelihood}'`);
-  }
+  const likelihood = likelihoodOf(vae.config.likelihood, 'sampleAutoregressive');
+  const params = { outputLogVar: vae.config.outputLogVar };
   const { latentDim: d, inputDim: p } = vae.config;
   let codes: Float32Array;
   if (typeof codesOrCount === 'number') {
@@ -53,11 +53,15 @@ export function sampleAutoregressive(
   const z = tf.tensor2d(codes, [count, d]);
   try {
     for (let i = 0; i < p; i++) {
-      // Pixel i's probability depends only on pixels < i, all of which are already drawn.
-      const probs = tf.tidy(() => tf.sigmoid(tf.slice(vae.decode(z, tf.tensor2d(x, [count, p])), [0, i], [count, 1])));
-      const values = probs.dataSync();
-      probs.dispose();
-      for (let n = 0; n < count; n++) x[n * p + i] = mode === 'mean' ? values[n] : rng.next() < values[n] ? 1 : 0;
+      // Pixel i's distribution depends only on pixels < i, all of which are already drawn.
+      const pixelSeed = rng.seed();
+      const drawn = tf.tidy(() => {
+        const logits = tf.slice(vae.decode(z, tf.tensor2d(x, [count, p])), [0, i], [count, 1]) as tf.Tensor2D;
+        return mode === 'mean' ? likelihood.mean(logits, params) : likelihood.sample(logits, pixelSeed, params);
+      });
+      const values = drawn.dataSync();
+      drawn.dispose();
+      for (let n = 0; n < count; n++) x[n * p + i] = values[n];
     }
   } finally {
     z.dispose();

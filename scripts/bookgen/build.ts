@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
-import { BookError, createMarkdown, Directive, escapeHtml, FigureHooks, Heading, RenderEnv, highlightCode } from './markdown';
+import { BookError, createMarkdown, Directive, escapeHtml, FigureHooks, Heading, RenderEnv, highlightCode, widgetFigureId } from './markdown';
 import {
   allTags, cacheKeyDetails, cachePath, cellsWithTag, executeNotebook, Execution, exerciseIds, firstError, joinSource, Notebook,
   Profile, pruneCache, readNotebook, solutionCell,
@@ -12,7 +12,10 @@ import {
 import { contentHash, OutputContext, renderCell } from './outputs';
 import { Claim, checkClaims, checkClaimSyntax } from './claims';
 import { cellFigures, FigureIndex, FigurePage, figureRef, inlineSvg, numberFigures } from './figures';
-import { PageRef, renderPage } from './layout';
+import { PageRef, renderPage, searchIndexFile } from './layout';
+import { EDITIONS, Edition, editionHref, Lang, UI, UiStrings } from './i18n';
+import { chapterStructure, checkParity, readFigureTexts, readFrontMatter, staleness } from './translations';
+import { FigureDecl } from './figures';
 import { buildSearchIndex, SearchSection } from './search';
 import { bundleWidgets, minifiedPlotly } from './bundle';
 import { checkWidgets, prepareWidgets, WidgetSite, WIDGETS_BUNDLE } from './widgets/site';
@@ -90,6 +93,8 @@ export interface BuildResult {
   claims: { checked: number; skipped: number; wouldFail: number };
   /** The JupyterLite site's size, when built. */
   lite?: { bytes: number; files: number };
+  /** Each translated edition: its chapters (base names) translated and not, and the translations older than their source. */
+  translations: { lang: Lang; translated: string[]; untranslated: string[]; stale: string[] }[];
 }
 
 interface Chapter {
@@ -101,6 +106,12 @@ interface Chapter {
   env: RenderEnv;
   tokens: MarkdownIt.Token[];
   ref: PageRef;
+  /** The edition it belongs to. */
+  lang: Lang;
+  /** Links and images resolve against this folder: the English chapters' (a translation copies its links unchanged). */
+  linkDir: string;
+  /** Front matter fields (a translation's translated-from). */
+  front: Record<string, string>;
 }
 
 interface PendingLink {
@@ -182,7 +193,7 @@ interface Site {
   /** Book path → repository file to copy (notebooks, linked files). */
   copies: Map<string, string>;
   links: PendingLink[];
-  searchSections: SearchSection[];
+  searchSections: Map<Lang, SearchSection[]>;
   anyFigures: boolean;
 }
 
@@ -206,20 +217,31 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
   // then numbered with the executed outputs, which say how many figures each cell shows.
   numberFigures(figurePages(parsed), { notebooks: sources.notebooks });
   checkWidgets(parsed.all);
+  const translated = parseEditions(md, opts, parsed);
+  for (const t of translated) checkWidgets(t.parsed.all);
   const result: BuildResult = {
     pages: [], figures: 0, plots: 0, executed: [], cached: [], executedFiles: {}, executions: {}, claims: { checked: 0, skipped: 0, wouldFail: 0 },
+    translations: translated.map((t) => ({
+      lang: t.edition.lang, translated: t.parsed.chapters.map((c) => c.base), untranslated: t.untranslated, stale: t.stale,
+    })),
   };
   const executed = await executeNotebooks(sources, opts, result);
   result.claims = checkClaims(sources.claims, executed, opts.profile, opts.log);
   const figures = numberFigures(figurePages(parsed), { notebooks: sources.notebooks, executed });
   result.figures = figures.size;
+  for (const t of translated) {
+    const ui = UI[t.edition.lang];
+    const own = numberFigures(figurePages(t.parsed), { notebooks: sources.notebooks, executed }, ui);
+    // A reference to a figure of a chapter not translated yet links to the English page, labelled in this edition's words.
+    t.figures = new Map([...figures].map(([id, f]) => [id, own.get(id) ?? { ...f, label: ui.figure(f.number) }]));
+  }
   const widgets = await prepareWidgets(parsed.all, result.executedFiles, { log: opts.log });
   const outDir = path.resolve(opts.outDir);
   const tmpDir = path.join(path.dirname(outDir), `.${path.basename(outDir)}-build`);
   fs.rmSync(tmpDir, { recursive: true, force: true });
   fs.mkdirSync(path.join(tmpDir, 'assets'), { recursive: true });
   try {
-    const site = renderSite(md, parsed, sources, executed, figures, opts, result, widgets);
+    const site = renderSite(md, parsed, translated, sources, executed, figures, opts, result, widgets);
     await addScripts(site, widgets, opts.root);
     writeSite(site, tmpDir, opts);
     result.pages = [...site.pagesHtml.keys()];
@@ -249,19 +271,22 @@ function parseChapters(md: MarkdownIt, opts: BuildOptions): Parsed {
   if (chapterFiles.length === 0) throw new BookError(`no chapters (*.md) in ${rel(root, opts.chaptersDir)}`);
   const indexFile = path.join(opts.chaptersDir, 'index.md');
   const index: Chapter = fs.existsSync(indexFile)
-    ? parseChapter(md, indexFile, 'index.html', 0, root)
+    ? parseChapter(md, indexFile, 'index.html', 0, opts)
     : {
         file: indexFile, rel: rel(root, indexFile), base: 'index', href: 'index.html', src: '', env: emptyEnv('index'),
         tokens: [], ref: { href: 'index.html', number: 0, title: 'Variational Autoencoders', titleHtml: 'Variational Autoencoders', headings: [] },
+        lang: 'en', linkDir: opts.chaptersDir, front: {},
       };
-  const chapters = chapterFiles.map((f, i) => parseChapter(md, path.join(opts.chaptersDir, f), f.replace(/\.md$/, '.html'), i + 1, root));
+  const chapters = chapterFiles.map((f, i) => parseChapter(md, path.join(opts.chaptersDir, f), f.replace(/\.md$/, '.html'), i + 1, opts));
   return { index, chapters, all: [index, ...chapters] };
 }
 
-function parseChapter(md: MarkdownIt, file: string, href: string, number: number, root: string): Chapter {
+function parseChapter(md: MarkdownIt, file: string, href: string, number: number, opts: BuildOptions, lang: Lang = 'en'): Chapter {
+  const root = opts.root;
   const r = rel(root, file);
-  const src = fs.readFileSync(file, 'utf8');
-  const env = emptyEnv(r);
+  const front = readFrontMatter(fs.readFileSync(file, 'utf8'), r);
+  const src = front.body;
+  const env: RenderEnv = { ...emptyEnv(r), ui: UI[lang] };
   const tokens = md.parse(src, env);
   const h1 = env.headings.find((h) => h.level === 1);
   if (number > 0 && (!h1 || env.headings[0] !== h1)) {
@@ -280,7 +305,78 @@ function parseChapter(md: MarkdownIt, file: string, href: string, number: number
   return {
     file, rel: r, base, href, src, env, tokens,
     ref: { href, number, title, titleHtml: titleHtml || escapeHtml(title), headings: env.headings },
+    lang, linkDir: opts.chaptersDir, front: front.fields,
   };
+}
+
+/** A translated edition, parsed and checked against the English one. */
+interface TranslatedEdition {
+  edition: Edition;
+  /** Its index page and the chapters it has translated (numbered as in English). */
+  parsed: Parsed;
+  /** Its sidebar: every chapter of the book, the untranslated ones as English pages marked as such. */
+  pages: PageRef[];
+  /** English chapters (base names) it has no translation of: they are not built in this edition. */
+  untranslated: string[];
+  /** Translations whose English source changed since (the build's warnings). */
+  stale: string[];
+  /** Translated captions and alt texts of the notebooks' figures. */
+  figureTexts: Map<string, Omit<FigureDecl, 'id'>>;
+  /** Figure numbers in this edition's words, set once the notebooks are executed. */
+  figures: FigureIndex;
+}
+
+/**
+ * Phase 1b: every edition folder that exists (chapters/zh/ …) parsed. A translation must show what its English source
+ * shows (structure parity: an error naming what differs); a source changed since its translation is a warning. A chapter
+ * without translation is not built in that edition (its sidebar links to the English page, marked as such), and the
+ * build says which. A file there with no English counterpart is an error.
+ */
+function parseEditions(md: MarkdownIt, opts: BuildOptions, en: Parsed): TranslatedEdition[] {
+  const out: TranslatedEdition[] = [];
+  for (const edition of Object.values(EDITIONS)) {
+    if (!edition.dir) continue;
+    const dir = path.join(opts.chaptersDir, edition.dir);
+    if (!fs.existsSync(dir)) continue;
+    const where = rel(opts.root, dir);
+    const known = new Set(['index.md', ...en.chapters.map((c) => `${c.base}.md`)]);
+    const strays = fs.readdirSync(dir).filter((f) => f.endsWith('.md') && !known.has(f));
+    if (strays.length) throw new BookError(`${where}: ${strays.join(', ')}: no English chapter of that name (a translation has its source's file name)`);
+    const indexFile = path.join(dir, 'index.md');
+    if (!fs.existsSync(indexFile)) throw new BookError(`${where}: an edition needs its index.md (the book's title and introduction)`);
+    const stale: string[] = [];
+    const parse = (source: Chapter): Chapter | undefined => {
+      const file = path.join(dir, path.basename(source.file));
+      if (!fs.existsSync(file)) return undefined;
+      const ch = parseChapter(md, file, editionHref(source.href, edition.lang), source.ref.number, opts, edition.lang);
+      checkParity(chapterStructure(source.tokens), chapterStructure(ch.tokens), ch.rel, source.rel);
+      const warn = staleness(ch.front, fs.readFileSync(source.file), ch.rel, source.rel);
+      if (warn) {
+        stale.push(ch.rel);
+        opts.log(`warning: ${warn}`);
+      }
+      return ch;
+    };
+    const index = parse(en.index)!;
+    const chapters: Chapter[] = [];
+    const untranslated: string[] = [];
+    const pages: PageRef[] = [index.ref];
+    for (const c of en.chapters) {
+      const t = parse(c);
+      if (t) chapters.push(t);
+      else untranslated.push(c.base);
+      pages.push(t ? t.ref : { ...c.ref, untranslated: true });
+    }
+    if (untranslated.length) {
+      opts.log(`${edition.name} (${edition.lang}): ${chapters.length} of ${en.chapters.length} chapters translated; not yet: ${untranslated.join(', ')} (their pages stay English only)`);
+    }
+    const textsFile = path.join(dir, 'notebook-figures.json');
+    out.push({
+      edition, parsed: { index, chapters, all: [index, ...chapters] }, pages, untranslated, stale,
+      figureTexts: readFigureTexts(textsFile, rel(opts.root, textsFile)), figures: new Map(),
+    });
+  }
+  return out;
 }
 
 /** Phase 2: every {{notebook …}} and {{solution …}} directive names a notebook, tag or exercise that exists. */
@@ -451,58 +547,91 @@ function figurePages(parsed: Parsed): FigurePage[] {
   }));
 }
 
-/** Phase 4: every page rendered in memory, with the files it needs listed. */
+/** One edition's pages as renderSite renders them. */
+interface EditionPages {
+  lang: Lang;
+  /** Index first, then the chapters this edition has. */
+  all: Chapter[];
+  /** The sidebar's entries (a translated edition lists the chapters it lacks, as English pages). */
+  pages: PageRef[];
+  figures: FigureIndex;
+  /** Translated captions and alt texts of notebook figures (none for English: the notebooks hold them). */
+  figureTexts?: Map<string, Omit<FigureDecl, 'id'>>;
+}
+
+/** Phase 4: every page of every edition rendered in memory, with the files it needs listed. */
 function renderSite(
-  md: MarkdownIt, parsed: Parsed, sources: Sources, executed: Map<string, Notebook>, figures: FigureIndex, opts: BuildOptions,
-  result: BuildResult, widgets: WidgetSite,
+  md: MarkdownIt, parsed: Parsed, translated: TranslatedEdition[], sources: Sources, executed: Map<string, Notebook>,
+  figures: FigureIndex, opts: BuildOptions, result: BuildResult, widgets: WidgetSite,
 ): Site {
-  const site: Site = { pagesHtml: new Map(), assets: new Map(), copies: new Map(), links: [], searchSections: [], anyFigures: false };
-  const { all, chapters } = parsed;
-  for (const [i, ch] of all.entries()) {
-    const ctx: OutputContext = {
-      notebook: '',
-      figurePrefix: `plot-${ch.base}`,
-      figureCount: 0,
-      asset: (bytes, ext) => {
-        const name = `assets/img/${contentHash(bytes)}.${ext}`;
-        site.assets.set(name, bytes);
-        return name;
-      },
-      figures: [],
-    };
-    ch.env.figures = figureHooks(figures, ch, opts, site);
-    const cellFigureHooks = (where: string) => figureHooks(figures, ch, opts, site, where);
-    ch.env.directive = (d) => renderDirective(md, d, ctx, sources, executed, site, opts, ch.env, cellFigureHooks);
-    ch.env.link = (href, line, kind) => resolveLink(href, line, kind, ch, opts, site.copies, site.links);
-    // The first link on a page to an exercise notebook is followed by its link into the JupyterLite site.
-    const openedExercises = new Set<string>();
-    ch.env.afterLink = (href) => {
-      if (!opts.lite || !/^exercises\/[^/]+\.ipynb$/.test(href) || openedExercises.has(href)) return '';
-      openedExercises.add(href);
-      return ` (${openInBrowserHtml(decodeURI(href))})`;
-    };
-    ch.env.widget = (w, part) => widgets.render(ch.rel, w, part);
-    let body = ch.src ? md.renderer.render(ch.tokens, md.options, ch.env) : '';
-    if (ch.ref.number === 0) {
-      if (!ch.env.headings.some((x) => x.level === 1)) {
-        body = `<h1 id="top">${escapeHtml(parsed.index.ref.title)}</h1>\n${body}`;
-      }
-      body += tableOfContents(chapters.map((c) => c.ref));
-    }
-    site.anyFigures ||= ctx.figureCount > 0;
-    result.plots += ctx.figureCount;
-    const page = renderPage({
-      bookTitle: parsed.index.ref.title,
-      pages: all.map((c) => c.ref),
-      current: ch.ref,
-      body,
-      hasFigures: ctx.figureCount > 0,
-      prev: all[i - 1]?.ref,
-      next: all[i + 1]?.ref,
+  const site: Site = { pagesHtml: new Map(), assets: new Map(), copies: new Map(), links: [], searchSections: new Map(), anyFigures: false };
+  const editions: EditionPages[] = [
+    { lang: 'en', all: parsed.all, pages: parsed.all.map((c) => c.ref), figures },
+    ...translated.map((t) => ({ lang: t.edition.lang, all: t.parsed.all, pages: t.pages, figures: t.figures, figureTexts: t.figureTexts })),
+  ];
+  // Every edition of a page, by the English page's href: the header's switch and the hreflang alternates.
+  const versions = new Map<string, Partial<Record<Lang, string>>>();
+  for (const e of editions) {
+    e.all.forEach((ch, i) => {
+      const enHref = parsed.all[e.lang === 'en' ? i : parsed.all.findIndex((c) => c.base === ch.base)].href;
+      versions.set(enHref, { ...versions.get(enHref), [e.lang]: ch.href });
     });
-    site.pagesHtml.set(ch.href, page);
-    for (const s of ch.env.sections) {
-      site.searchSections.push({ page: ch.href, pageTitle: ch.ref.title, number: ch.ref.number, id: s.id, title: s.title, text: s.text.join(' ') });
+  }
+  for (const e of editions) {
+    const sections: SearchSection[] = [];
+    site.searchSections.set(e.lang, sections);
+    const ui = UI[e.lang];
+    for (const ch of e.all) {
+      const ctx: OutputContext = {
+        notebook: '',
+        figurePrefix: `plot-${ch.base}`,
+        figureCount: 0,
+        asset: (bytes, ext) => {
+          const name = `assets/img/${contentHash(bytes)}.${ext}`;
+          site.assets.set(name, bytes);
+          return name;
+        },
+        figures: [],
+      };
+      ch.env.figures = figureHooks(e.figures, ch, opts, site);
+      const cellFigureHooks = (where: string) => figureHooks(e.figures, ch, opts, site, where);
+      ch.env.directive = (d) => renderDirective(md, d, ctx, sources, executed, site, opts, ch.env, cellFigureHooks, e.figureTexts);
+      ch.env.link = (href, line, kind) => resolveLink(href, line, kind, ch, opts, site.copies, site.links);
+      // The first link on a page to an exercise notebook is followed by its link into the JupyterLite site.
+      const openedExercises = new Set<string>();
+      ch.env.afterLink = (href) => {
+        if (!opts.lite || !/^exercises\/[^/]+\.ipynb$/.test(href) || openedExercises.has(href)) return '';
+        openedExercises.add(href);
+        return ` (${openInBrowserHtml(decodeURI(href))})`;
+      };
+      // A translation's interactive figure is its English one (same id, same models), with the caption of its own text.
+      ch.env.widget = (w, part) => (e.lang === 'en' ? widgets.render(ch.rel, w, part) : widgets.renderFigure(widgetFigureId(w.spec), part));
+      let body = ch.src ? md.renderer.render(ch.tokens, md.options, ch.env) : '';
+      if (ch.ref.number === 0) {
+        if (!ch.env.headings.some((x) => x.level === 1)) {
+          body = `<h1 id="top">${escapeHtml(e.all[0].ref.title)}</h1>\n${body}`;
+        }
+        body += tableOfContents(e.pages.slice(1), ui);
+      }
+      site.anyFigures ||= ctx.figureCount > 0;
+      result.plots += e.lang === 'en' ? ctx.figureCount : 0;
+      const at = e.pages.findIndex((p) => p.href === ch.href);
+      const enHref = [...versions].find(([, v]) => v[e.lang] === ch.href)![0];
+      const page = renderPage({
+        bookTitle: e.all[0].ref.title,
+        pages: e.pages,
+        current: ch.ref,
+        body,
+        hasFigures: ctx.figureCount > 0,
+        prev: e.pages[at - 1],
+        next: e.pages[at + 1],
+        lang: e.lang,
+        counterparts: versions.get(enHref),
+      });
+      site.pagesHtml.set(ch.href, page);
+      for (const s of ch.env.sections) {
+        sections.push({ page: ch.href, pageTitle: ch.ref.title, number: ch.ref.number, id: s.id, title: s.title, text: s.text.join(' ') });
+      }
     }
   }
   // Every notebook is copied (each chapter may link any); names starting with '_' or '.' are scratch files.
@@ -527,7 +656,7 @@ function figureHooks(figures: FigureIndex, ch: Chapter, opts: BuildOptions, site
       const url = resolveLink(src, line, 'image', ch, opts, site.copies, site.links);
       const file = src.split('#')[0];
       // A drawn diagram is inlined so that it takes the page's colours (light or dark theme); the file is also copied.
-      if (/\.svg$/i.test(file)) return inlineSvg(path.resolve(path.dirname(ch.file), decodeURI(file)), id, alt, `${ch.rel}:${line}`);
+      if (/\.svg$/i.test(file)) return inlineSvg(path.resolve(ch.linkDir, decodeURI(file)), id, alt, `${ch.rel}:${line}`);
       return `<img class="figure-image" src="${escapeHtml(url)}" alt="${escapeHtml(alt)}">\n`;
     },
   };
@@ -536,8 +665,9 @@ function figureHooks(figures: FigureIndex, ch: Chapter, opts: BuildOptions, site
 /** A {{solution …}} or {{notebook …}} directive as HTML. */
 function renderDirective(
   md: MarkdownIt, d: Directive, ctx: OutputContext, sources: Sources, executed: Map<string, Notebook>, site: Site, opts: BuildOptions,
-  env: RenderEnv, cellFigureHooks: (where: string) => FigureHooks,
+  env: RenderEnv, cellFigureHooks: (where: string) => FigureHooks, figureTexts?: Map<string, Omit<FigureDecl, 'id'>>,
 ): string {
+  const ui = env.ui ?? UI.en;
   if (d.kind === 'claim') return ''; // checked after execution (scripts/bookgen/claims.ts), shows nothing
   if (d.kind === 'solution') {
     const cell = solutionCell(sources.solutions.get(d.name)!, d.fragment!)!;
@@ -548,19 +678,18 @@ function renderDirective(
         ? md.render(joinSource(cell.source), { ...emptyEnv(where), figures: cellFigureHooks(where) })
         : `<pre class="code"><code class="hljs language-typescript">${highlightCode(joinSource(cell.source).replace(/\n+$/, ''), lang)}</code></pre>\n`;
     return (
-      `<details class="solution solution-code" id="solution-${escapeHtml(d.fragment!)}"><summary>Solution: <code>${escapeHtml(d.fragment!)}</code></summary>\n` +
-      `<div class="details-body">\n<p class="cell-caption">Reference answer from <code>exercises/solutions/${escapeHtml(d.name)}.ipynb</code></p>\n${body}</div>\n</details>\n`
+      `<details class="solution solution-code" id="solution-${escapeHtml(d.fragment!)}"><summary>${ui.solution}: <code>${escapeHtml(d.fragment!)}</code></summary>\n` +
+      `<div class="details-body">\n<p class="cell-caption">${ui.referenceAnswer(`exercises/solutions/${escapeHtml(d.name)}.ipynb`)}</p>\n${body}</div>\n</details>\n`
     );
   }
   const href = `notebooks/${d.name}.ipynb`;
   site.copies.set(href, path.join(opts.notebooksDir, `${d.name}.ipynb`));
   if (!d.fragment) {
     return (
-      `<aside class="callout callout-notebook"><p class="callout-title">Notebook</p>\n` +
-      `<p><a class="notebook-download" href="${href}" download>Download <code>${escapeHtml(d.name)}.ipynb</code></a>` +
-      (opts.lite ? ` or ${openInBrowserHtml(href)}` : '') + '. ' +
-      `To run it yourself, <code>npm run lab</code> opens JupyterLab on <code>notebooks/</code> with the TypeScript (tslab) kernel; ` +
-      `open <code>${escapeHtml(d.name)}.ipynb</code> there and run the cells top to bottom.</p>\n</aside>\n`
+      `<aside class="callout callout-notebook"><p class="callout-title">${ui.notebookTitle}</p>\n` +
+      `<p><a class="notebook-download" href="${href}" download>${ui.download(`${escapeHtml(d.name)}.ipynb`)}</a>` +
+      (opts.lite ? ` ${ui.or} ${openInBrowserHtml(href)}` : '') + (ui === UI.en ? '. ' : '。') +
+      `${ui.runYourself(`${escapeHtml(d.name)}.ipynb`)}</p>\n</aside>\n`
     );
   }
   const nb = executed.get(d.name)!;
@@ -572,8 +701,16 @@ function renderDirective(
       const figures = cellFigureHooks(where);
       if (cell.cell_type === 'markdown') return md.render(joinSource(cell.source), { ...emptyEnv(where), figures });
       // Captions come from the source notebook: editing one never needs a new execution (cacheKey ignores them).
-      ctx.figures = cellFigures(source.cells[n - 1], where, (id) => figures.label(id, d.line),
-        (caption) => md.renderInline(caption, { ...emptyEnv(where), figures, link: env.link }));
+      const captionHtml = (caption: string) => md.renderInline(caption, { ...emptyEnv(where), figures, link: env.link, ui });
+      ctx.figures = cellFigures(source.cells[n - 1], where, (id) => figures.label(id, d.line), captionHtml);
+      if (figureTexts) {
+        // A translation's captions and alt texts of notebook figures come from its notebook-figures.json.
+        const missing = ctx.figures.filter((f) => !figureTexts.has(f.id)).map((f) => f.id);
+        if (missing.length) {
+          throw new BookError(`${env.file}:${d.line}: no translated caption and alt text for ${missing.join(', ')} (shown by ${where}); add them to notebook-figures.json of the edition`);
+        }
+        ctx.figures = ctx.figures.map((f) => ({ ...f, captionHtml: captionHtml(figureTexts.get(f.id)!.caption), alt: figureTexts.get(f.id)!.alt }));
+      }
       return renderCell(cell, n, ctx, href);
     })
     .join('\n');
@@ -603,7 +740,7 @@ function writeSite(site: Site, dir: string, opts: BuildOptions): void {
     fs.writeFileSync(path.join(dir, name), bytes);
   }
   writeAssets(dir, opts.root);
-  fs.writeFileSync(path.join(dir, 'assets', 'search-index.js'), buildSearchIndex(site.searchSections));
+  for (const [lang, sections] of site.searchSections) fs.writeFileSync(path.join(dir, searchIndexFile(lang)), buildSearchIndex(sections, { noHits: UI[lang].noHits }));
 }
 
 /** Every internal link points at a page or copied file, and every anchor at an id on that page. */
@@ -636,7 +773,7 @@ function* walk(tokens: MarkdownIt.Token[]): Generator<MarkdownIt.Token> {
   }
 }
 
-function tableOfContents(refs: PageRef[]): string {
+function tableOfContents(refs: PageRef[], ui: UiStrings): string {
   const strip = (s: string) => s.replace(/<\/?a\b[^>]*>/g, '');
   const items = refs
     .map((r) => {
@@ -644,10 +781,11 @@ function tableOfContents(refs: PageRef[]): string {
       const sub = secs.length
         ? `\n<ol class="toc-sections">${secs.map((x) => `<li><a href="${r.href}#${escapeHtml(x.id)}">${strip(x.html)}</a></li>`).join('')}</ol>`
         : '';
-      return `<li><a class="toc-chapter" href="${r.href}"><span class="chapter-number">${r.number}</span> ${strip(r.titleHtml)}</a>${sub}</li>`;
+      const mark = r.untranslated ? ` <span class="untranslated">(${ui.untranslated})</span>` : '';
+      return `<li><a class="toc-chapter" href="${r.href}"${r.untranslated ? ' hreflang="en" lang="en"' : ''}><span class="chapter-number">${r.number}</span> ${strip(r.titleHtml)}${mark}</a>${sub}</li>`;
     })
     .join('\n');
-  return `<section class="book-toc" aria-labelledby="contents">\n<h2 id="contents">Contents<a class="anchor" href="#contents" aria-label="Link to this section">#</a></h2>\n<ol class="toc-full">\n${items}\n</ol>\n</section>\n`;
+  return `<section class="book-toc" aria-labelledby="contents">\n<h2 id="contents">${ui.contents}<a class="anchor" href="#contents" aria-label="${ui.sectionLink}">#</a></h2>\n<ol class="toc-full">\n${items}\n</ol>\n</section>\n`;
 }
 
 /**
@@ -680,13 +818,15 @@ function resolveLink(
     links.push({ page: ch.href, target: '', anchor, where });
     return href;
   }
-  const abs = path.resolve(path.dirname(ch.file), pathPart);
+  const abs = path.resolve(ch.linkDir, pathPart);
   const inChapters = path.relative(opts.chaptersDir, abs);
   const inRoot = path.relative(opts.root, abs);
   let target: string;
   if (!inChapters.startsWith('..') && abs.endsWith('.md')) {
     if (!fs.existsSync(abs)) throw new BookError(`${where}: broken link to ${href} (no such chapter)`);
     target = inChapters.split(path.sep).join('/').replace(/\.md$/, '.html');
+    // From a translation, a chapter link goes to that chapter's translation when there is one, else to the English page.
+    if (ch.lang !== 'en' && fs.existsSync(path.join(opts.chaptersDir, EDITIONS[ch.lang].dir, inChapters))) target = editionHref(target, ch.lang);
   } else if (!fs.existsSync(abs) || fs.statSync(abs).isDirectory()) {
     throw new BookError(`${where}: broken link to ${href} (no such file ${rel(opts.root, abs)})`);
   } else if (!inChapters.startsWith('..')) {

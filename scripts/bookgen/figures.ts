@@ -18,6 +18,7 @@ import MarkdownIt from 'markdown-it';
 import { BookError, Directive, escapeHtml, FIGURE_ID, widgetFigureId } from './markdown';
 import { cellsWithTag, Notebook, NotebookCell } from './notebooks';
 import { isFigureData, ShownFigure } from './outputs';
+import { UI, UiStrings } from './i18n';
 
 /** What a notebook cell declares about one figure it shows (its metadata "figures" entry). */
 export interface FigureDecl {
@@ -31,8 +32,10 @@ export interface FigureDecl {
 /** A numbered figure of the book. */
 export interface FigureEntry {
   id: string;
-  /** "Figure 3.2" ("Figure 2" on the index page, which has no chapter number). */
+  /** "Figure 3.2" ("Figure 2" on the index page, which has no chapter number), in the edition's words. */
   label: string;
+  /** "3.2": the number alone, the same in every edition. */
+  number: string;
   /** The page that shows it, e.g. "03-vae.html". */
   page: string;
   /** Where it is declared, for messages: "chapters/03-vae.md:120" or "notebooks/01-autoencoder.ipynb cell 6". */
@@ -109,7 +112,7 @@ function cellWhere(d: Directive, index: number, page: FigurePage): string {
  * cells alike. Without `executed` only the declarations are checked (before the notebooks run, so that a missing caption
  * fails in a second, not after the training); with it, each shown cell must show exactly the figures it declares.
  */
-export function numberFigures(pages: FigurePage[], sources: FigureSources): FigureIndex {
+export function numberFigures(pages: FigurePage[], sources: FigureSources, ui: UiStrings = UI.en): FigureIndex {
   const index: FigureIndex = new Map();
   for (const page of pages) {
     let n = 0;
@@ -119,7 +122,8 @@ export function numberFigures(pages: FigurePage[], sources: FigureSources): Figu
       if (prior) throw new BookError(`${where}: figure id "${id}" is already used by ${prior.where}`);
       if (headingIds.has(id)) throw new BookError(`${where}: figure id "${id}" is also a heading's id on ${page.href}`);
       n += 1;
-      index.set(id, { id, label: page.number ? `Figure ${page.number}.${n}` : `Figure ${n}`, page: page.href, where });
+      const number = page.number ? `${page.number}.${n}` : `${n}`;
+      index.set(id, { id, label: ui.figure(number), number, page: page.href, where });
     };
     for (const t of walk(page.tokens)) {
       if (t.type === 'book_container_open' && t.info === 'figure') {

@@ -2,6 +2,7 @@
 // the article, previous/next links. All URLs are relative and every page sits at the book's root, so the same
 // files work from file:// and from any static server.
 import { escapeHtml, Heading } from './markdown';
+import { EDITIONS, Lang, UI, UiStrings } from './i18n';
 
 export interface PageRef {
   /** File name in the book, e.g. `03-vae.html`. */
@@ -12,6 +13,8 @@ export interface PageRef {
   /** Title as inline HTML (may contain math). */
   titleHtml: string;
   headings: Heading[];
+  /** In a translated edition, a chapter not translated yet: the entry links to the English page, marked as such. */
+  untranslated?: boolean;
 }
 
 export interface PageSpec {
@@ -25,6 +28,10 @@ export interface PageSpec {
   scripts?: string[];
   prev?: PageRef;
   next?: PageRef;
+  /** The edition of the page (default English): its `lang`, its UI words (i18n.ts) and its search index. */
+  lang?: Lang;
+  /** The same page in the other editions (href by language): the header's switch and the hreflang alternates. */
+  counterparts?: Partial<Record<Lang, string>>;
 }
 
 /** Runs before first paint so a stored or system dark theme never flashes light. */
@@ -34,11 +41,12 @@ const THEME_BOOT =
 
 const stripLinks = (html: string) => html.replace(/<\/?a\b[^>]*>/g, '');
 
-function pageLabel(p: PageRef): string {
-  return p.number ? `<span class="chapter-number">${p.number}</span> ${stripLinks(p.titleHtml)}` : stripLinks(p.titleHtml);
+function pageLabel(p: PageRef, ui?: UiStrings): string {
+  const mark = p.untranslated && ui ? ` <span class="untranslated">(${ui.untranslated})</span>` : '';
+  return (p.number ? `<span class="chapter-number">${p.number}</span> ${stripLinks(p.titleHtml)}` : stripLinks(p.titleHtml)) + mark;
 }
 
-function sidebar(spec: PageSpec): string {
+function sidebar(spec: PageSpec, ui: UiStrings): string {
   const items = spec.pages
     .map((p) => {
       const current = p.href === spec.current.href;
@@ -52,60 +60,91 @@ function sidebar(spec: PageSpec): string {
             '</ol>';
         }
       }
-      return `<li${current ? ' class="current"' : ''}><a href="${p.href}"${current ? ' aria-current="page"' : ''}>${pageLabel(p)}</a>${sub}</li>`;
+      return `<li${current ? ' class="current"' : ''}><a href="${p.href}"${current ? ' aria-current="page"' : ''}${p.untranslated ? ' hreflang="en" lang="en"' : ''}>${pageLabel(p, ui)}</a>${sub}</li>`;
     })
     .join('\n');
-  return `<nav class="sidebar" id="sidebar" aria-label="Contents">\n<ol class="toc">\n${items}\n</ol>\n</nav>`;
+  return `<nav class="sidebar" id="sidebar" aria-label="${ui.contents}">\n<ol class="toc">\n${items}\n</ol>\n</nav>`;
 }
 
-function pager(spec: PageSpec): string {
+function pager(spec: PageSpec, ui: UiStrings): string {
   const link = (p: PageRef | undefined, rel: 'prev' | 'next') =>
     p
-      ? `<a class="pager-${rel}" rel="${rel}" href="${p.href}"><span class="pager-label">${rel === 'prev' ? '← Previous' : 'Next →'}</span><span class="pager-title">${pageLabel(p)}</span></a>`
+      ? `<a class="pager-${rel}" rel="${rel}" href="${p.href}"><span class="pager-label">${rel === 'prev' ? ui.previous : ui.next}</span><span class="pager-title">${pageLabel(p, ui)}</span></a>`
       : '<span></span>';
-  return `<nav class="pager" aria-label="Previous and next">\n${link(spec.prev, 'prev')}\n${link(spec.next, 'next')}\n</nav>`;
+  return `<nav class="pager" aria-label="${ui.prevNextLabel}">\n${link(spec.prev, 'prev')}\n${link(spec.next, 'next')}\n</nav>`;
+}
+
+/** The header's language switch: one link per other edition that has this page. */
+function languageSwitch(lang: Lang, counterparts: Partial<Record<Lang, string>>, ui: UiStrings): string {
+  return (Object.entries(counterparts) as [Lang, string][])
+    .filter(([l]) => l !== lang)
+    .map(([l, href]) => {
+      const e = EDITIONS[l];
+      return `<a class="lang-switch" href="${escapeHtml(href)}" hreflang="${e.htmlLang}" lang="${e.htmlLang}" title="${escapeHtml(`${ui.otherLanguage} ${e.name}`)}">${e.name}</a>`;
+    })
+    .join('\n');
+}
+
+/** hreflang alternates: every edition of this page, itself included (search engines and readers' tools pair them). */
+function alternates(lang: Lang, self: string, counterparts: Partial<Record<Lang, string>>): string {
+  const others = (Object.entries(counterparts) as [Lang, string][]).filter(([l]) => l !== lang);
+  if (others.length === 0) return '';
+  const all: [Lang, string][] = [[lang, self], ...others];
+  return all
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([l, href]) => `<link rel="alternate" hreflang="${EDITIONS[l].htmlLang}" href="${escapeHtml(href)}">\n`)
+    .join('');
+}
+
+/** The search index script of edition `lang` (build.ts writes one per edition). */
+export function searchIndexFile(lang: Lang): string {
+  return `assets/search-index${EDITIONS[lang].suffix}.js`;
 }
 
 export function renderPage(spec: PageSpec): string {
+  const lang = spec.lang ?? 'en';
+  const ui = UI[lang];
+  const counterparts = spec.counterparts ?? {};
   const title = spec.current.number
     ? `${spec.current.number} ${spec.current.title} · ${spec.bookTitle}`
     : spec.bookTitle;
   const scripts = [
-    '<script src="assets/search-index.js" defer></script>',
+    `<script src="${searchIndexFile(lang)}" defer></script>`,
     '<script src="assets/book.js" defer></script>',
     ...(spec.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}" defer></script>`),
   ]
     .filter(Boolean)
     .join('\n');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${EDITIONS[lang].htmlLang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">
+${alternates(lang, spec.current.href, counterparts)}<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="assets/katex/katex.min.css">
 <link rel="stylesheet" href="assets/book.css">
 <script>${THEME_BOOT}</script>
 </head>
 <body class="${spec.current.number ? 'page-chapter' : 'page-index'}">
-<a class="skip-link" href="#content">Skip to the text</a>
+<a class="skip-link" href="#content">${ui.skipLink}</a>
 <header class="topbar">
-<button class="sidebar-toggle" type="button" aria-controls="sidebar" aria-expanded="false" title="Contents">☰</button>
-<a class="book-title" href="index.html">${escapeHtml(spec.bookTitle)}</a>
+<button class="sidebar-toggle" type="button" aria-controls="sidebar" aria-expanded="false" title="${ui.contentsButton}">☰</button>
+<a class="book-title" href="${spec.pages[0]?.href ?? 'index.html'}">${escapeHtml(spec.bookTitle)}</a>
 <div class="search" role="search">
-<input id="search-input" type="search" placeholder="Search the book" aria-label="Search the book" autocomplete="off">
+<input id="search-input" type="search" placeholder="${ui.searchPlaceholder}" aria-label="${ui.searchPlaceholder}" autocomplete="off">
 <div id="search-results" class="search-results" hidden></div>
 </div>
-<button class="theme-toggle" type="button" title="Switch light/dark theme" aria-label="Switch light/dark theme"><span class="icon-dark">☾</span><span class="icon-light">☀</span></button>
+${languageSwitch(lang, counterparts, ui)}
+<button class="theme-toggle" type="button" title="${ui.theme}" aria-label="${ui.theme}"><span class="icon-dark">☾</span><span class="icon-light">☀</span></button>
 </header>
 <div class="layout">
-${sidebar(spec)}
+${sidebar(spec, ui)}
 <main id="content" class="content">
 <article class="chapter">
-${spec.current.number ? `<p class="chapter-eyebrow">Chapter ${spec.current.number}</p>\n` : ''}${spec.body}
+${spec.current.number ? `<p class="chapter-eyebrow">${ui.chapter(spec.current.number)}</p>\n` : ''}${spec.body}
 </article>
-${pager(spec)}
+${pager(spec, ui)}
 </main>
 </div>
 ${scripts}

@@ -5,6 +5,7 @@
 import MarkdownIt from 'markdown-it';
 import type { KatexOptions } from 'katex/types/katex';
 import hljs from 'highlight.js';
+import { UI, UiStrings } from './i18n';
 
 type Token = MarkdownIt.Token;
 type StateBlock = MarkdownIt.StateBlock;
@@ -72,6 +73,8 @@ export interface RenderEnv {
   afterLink?(href: string): string;
   /** Figure numbers, references and media, installed by the build (figures.ts). */
   figures: FigureHooks;
+  /** The words of the page's edition (i18n.ts); English when absent. */
+  ui?: UiStrings;
 }
 
 /** What the renderer asks the build about figures (their numbers are known only once every chapter is parsed). */
@@ -93,13 +96,14 @@ export function widgetFigureId(spec: string): string {
   return FIGURE_ID.test(id) ? id : '';
 }
 
-const CONTAINERS: Record<string, { tag: 'details' | 'aside' | 'figure'; summary?: string; label?: string }> = {
-  solution: { tag: 'details', summary: 'Solution' },
+/** The ::: containers; `label` names the edition's word (i18n.ts) shown when the container has no title. */
+const CONTAINERS: Record<string, { tag: 'details' | 'aside' | 'figure'; label?: 'solution' | 'note' | 'warning' | 'tip' }> = {
+  solution: { tag: 'details', label: 'solution' },
   figure: { tag: 'figure' },
   widget: { tag: 'figure' },
-  note: { tag: 'aside', label: 'Note' },
-  warning: { tag: 'aside', label: 'Warning' },
-  tip: { tag: 'aside', label: 'Tip' },
+  note: { tag: 'aside', label: 'note' },
+  warning: { tag: 'aside', label: 'warning' },
+  tip: { tag: 'aside', label: 'tip' },
 };
 
 export function escapeHtml(s: string): string {
@@ -119,7 +123,7 @@ export function highlightCode(code: string, lang: string): string {
  * A display equation's box: it scrolls sideways when wider than the column (book.css draws a shadow at the side that
  * has more), and takes keyboard focus so that it can be scrolled without a pointer; the label names the region.
  */
-const DISPLAY_MATH = 'class="math-display" tabindex="0" role="group" aria-label="Equation"';
+const displayMath = (env: RenderEnv) => `class="math-display" tabindex="0" role="group" aria-label="${(env.ui ?? UI.en).equation}"`;
 
 function renderMath(tex: string, displayMode: boolean, where: string): string {
   try {
@@ -358,11 +362,16 @@ function annotate(state: StateCore): void {
     if (tok.type === 'heading_open') {
       const inline = tokens[i + 1];
       const children = inline.children ?? [];
+      // "## 证据下界 {#the-elbo}": an explicit id, so that a translated heading keeps its English anchor (links
+      // between the editions, and links written in the English text, land on the same section).
+      const last = children[children.length - 1];
+      const explicit = last?.type === 'text' ? /\s*\{#([A-Za-z0-9][\w-]*)\}\s*$/.exec(last.content) : null;
+      if (explicit) last.content = last.content.slice(0, explicit.index);
       const text = children
         .map((t) => (t.type === 'text' || t.type === 'code_inline' ? t.content : ''))
         .join('')
         .trim();
-      const base = slugify(text);
+      const base = explicit ? explicit[1] : slugify(text);
       const n = used.get(base) ?? 0;
       used.set(base, n + 1);
       const id = n === 0 ? base : `${base}-${n + 1}`;
@@ -494,12 +503,12 @@ export function createMarkdown(): MarkdownIt {
   const rules = md.renderer.rules;
   rules.math_block = (tokens, idx, _o, env: RenderEnv) => {
     const t = tokens[idx];
-    return `<div ${DISPLAY_MATH}>${renderMath(t.content, true, `${env.file}:${(t.map?.[0] ?? 0) + 1}`)}</div>\n`;
+    return `<div ${displayMath(env)}>${renderMath(t.content, true, `${env.file}:${(t.map?.[0] ?? 0) + 1}`)}</div>\n`;
   };
   rules.math_inline = (tokens, idx, _o, env: RenderEnv) =>
     renderMath(tokens[idx].content, false, `${env.file}:${tokens[idx].meta?.line ?? '?'}`);
   rules.math_inline_display = (tokens, idx, _o, env: RenderEnv) =>
-    `<span ${DISPLAY_MATH}>${renderMath(tokens[idx].content, true, `${env.file}:${tokens[idx].meta?.line ?? '?'}`)}</span>`;
+    `<span ${displayMath(env)}>${renderMath(tokens[idx].content, true, `${env.file}:${tokens[idx].meta?.line ?? '?'}`)}</span>`;
   rules.book_container_open = (tokens, idx, _o, env: RenderEnv) => {
     const t = tokens[idx];
     const spec = CONTAINERS[t.info];
@@ -508,7 +517,7 @@ export function createMarkdown(): MarkdownIt {
       return env.widget({ spec: (t.meta?.title as string) ?? '', line: (t.map?.[0] ?? 0) + 1 }, 'open');
     }
     if (spec.tag === 'figure') return `<figure class="figure" id="${escapeHtml(t.meta.title as string)}">\n`;
-    const title = (t.meta?.title as string) || spec.summary || spec.label || '';
+    const title = (t.meta?.title as string) || (spec.label ? (env.ui ?? UI.en)[spec.label] : '');
     if (spec.tag === 'details') {
       return `<details class="${t.info}"><summary>${md.renderInline(title, env)}</summary>\n<div class="details-body">\n`;
     }
@@ -542,10 +551,10 @@ export function createMarkdown(): MarkdownIt {
   };
   const defaultHeadingOpen = md.renderer.renderToken.bind(md.renderer);
   rules.heading_open = (tokens, idx, options) => defaultHeadingOpen(tokens, idx, options);
-  rules.heading_close = (tokens, idx) => {
+  rules.heading_close = (tokens, idx, _o, env: RenderEnv) => {
     const open = tokens[idx - 2];
     const id = open.attrGet('id') ?? '';
-    return `<a class="anchor" href="#${escapeHtml(id)}" aria-label="Link to this section">#</a></${tokens[idx].tag}>\n`;
+    return `<a class="anchor" href="#${escapeHtml(id)}" aria-label="${(env.ui ?? UI.en).sectionLink}">#</a></${tokens[idx].tag}>\n`;
   };
   const defaultLinkOpen = rules.link_open;
   rules.link_open = (tokens, idx, options, env: RenderEnv, self) => {

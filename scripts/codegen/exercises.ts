@@ -160,8 +160,9 @@ export const FRAMES: Record<string, Frame> = {
     title: 'training in practice',
     number: '4',
     about: `
-      Two knobs of chapter 4: a KL warm-up schedule, and the weight β of the KL term, whose sweep shows posterior
-      collapse as the number of active units falls (chapter 4, exercise 5).
+      The networks that training fits, built by hand as TF.js layers models (chapter 4, exercise 8); then two knobs
+      of chapter 4: a KL warm-up schedule, and the weight β of the KL term, whose sweep shows posterior collapse as
+      the number of active units falls (chapter 4, exercise 5).
     `,
     imports: ['BetaSweepRow'],
     setup: [

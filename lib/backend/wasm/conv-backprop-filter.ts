@@ -15,35 +15,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ConvAttrs } from '../conv-grad';
 import type { KernelFix, KernelFunc } from '../kernel-fix';
-
-interface Info {
-  dataId: object;
-  shape: number[];
-  dtype: string;
-}
-
-interface WasmLike {
-  disposeData(dataId: object): void;
-}
-
-function kernel(name: string): KernelFunc {
-  const k = tf.getKernel(name, 'wasm');
-  if (!k) throw new Error(`Conv2DBackpropFilter (wasm): the wasm backend has no ${name} kernel`);
-  return k.kernelFunc;
-}
+import { kernelCalls, type Info } from './kernel-calls';
 
 const backpropFilter: KernelFunc = (args) => {
   const { x, dy } = args.inputs as unknown as { x: Info; dy: Info };
-  const backend = args.backend as unknown as WasmLike;
   const a = args.attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
   if (a.dataFormat && a.dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter (wasm): only NHWC is supported, got ${a.dataFormat}`);
-  const run = (name: string, inputs: Record<string, Info>, attrs: Record<string, unknown>): Info =>
-    kernel(name)({ inputs: inputs as never, backend: args.backend, attrs: attrs as never }) as unknown as Info;
-  const temps: Info[] = [];
-  const keep = (t: Info): Info => {
-    temps.push(t);
-    return t;
-  };
+  const { run, keep, free, release } = kernelCalls(args, 'Conv2DBackpropFilter (wasm)');
   try {
     const [n, H, W, C] = x.shape;
     const [kh, kw, , D] = a.filterShape;
@@ -65,12 +43,12 @@ const backpropFilter: KernelFunc = (args) => {
     const r = keep(run('Conv2D', { x: xT, filter: dyT }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw] })); // [C, kh, kw, D]
     const out = run('Transpose', { x: r }, { perm: [1, 2, 0, 3] }); // [kh, kw, C, D]
     if (out.shape.join() !== [kh, kw, C, D].join()) {
-      backend.disposeData(out.dataId);
+      free(out);
       throw new Error(`Conv2DBackpropFilter (wasm): produced [${out.shape}] instead of [${a.filterShape}]`);
     }
     return out as never;
   } finally {
-    for (const t of temps) backend.disposeData(t.dataId);
+    release();
   }
 };
 

@@ -12,35 +12,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ConvAttrs } from '../conv-grad';
 import type { KernelFix, KernelFunc } from '../kernel-fix';
-
-interface Info {
-  dataId: object;
-  shape: number[];
-  dtype: string;
-}
-
-interface WasmLike {
-  disposeData(dataId: object): void;
-}
-
-function kernel(name: string): KernelFunc {
-  const k = tf.getKernel(name, 'wasm');
-  if (!k) throw new Error(`conv-grad: the wasm backend has no ${name} kernel`);
-  return k.kernelFunc;
-}
+import { kernelCalls, type Info } from './kernel-calls';
 
 const backpropInputAsConv = (stock: KernelFunc): KernelFunc => (args) => {
   const { dy, filter } = args.inputs as unknown as { dy: Info; filter: Info };
-  const backend = args.backend as unknown as WasmLike;
   const a = args.attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
   if (a.dataFormat && a.dataFormat !== 'NHWC') return stock(args);
-  const run = (name: string, inputs: Record<string, Info>, attrs: Record<string, unknown>): Info =>
-    kernel(name)({ inputs: inputs as never, backend: args.backend, attrs: attrs as never }) as unknown as Info;
-  const temps: Info[] = [];
-  const keep = (t: Info): Info => {
-    temps.push(t);
-    return t;
-  };
+  const { run, keep, free, release } = kernelCalls(args, 'conv-grad');
   try {
     const [n, H, W, C] = a.inputShape;
     const [kh, kw, , D] = filter.shape;
@@ -73,12 +51,12 @@ const backpropInputAsConv = (stock: KernelFunc): KernelFunc => (args) => {
     const f = keep(run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] })); // [kh, kw, D, C]
     const out = run('Conv2D', { x: u, filter: f }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
     if (out.shape[1] !== H || out.shape[2] !== W || out.shape[3] !== C) {
-      backend.disposeData(out.dataId);
+      free(out);
       throw new Error(`conv-grad: transposed conv produced [${out.shape}] instead of [${a.inputShape}]`);
     }
     return out as never;
   } finally {
-    for (const t of temps) backend.disposeData(t.dataId);
+    release();
   }
 };
 

@@ -11,11 +11,11 @@ import { Rng } from '../../model/random';
 import { bernoulliLogLikelihood, klDivergence, reparameterize } from '../../model/distributions';
 import { seededInit } from '../../model/init';
 import { elbo } from '../../model/elbo';
-import { batches, toTensor, type Dataset } from '../../data/dataset';
+import { toTensor, type Dataset } from '../../data/dataset';
 import { embeddedData } from '../../data/embedded';
 import { CheckPlan, CheckRun, PASS, fail, fmtNum, fmtShape, fmtValues, probeList, unwrap, WrongAnswer } from '../runner';
 import { Answer, Matrix, Schema, matrix } from '../protocol';
-import { asMatrix, callStudent, describeValue, readTensor, runAnswer, t2 } from '../answering';
+import { asMatrix, callStudent, describeValue, readTensor, runAnswer, t2, trainShort } from '../answering';
 
 export const exercise = {
   id: 'debug-article',
@@ -91,32 +91,16 @@ function disposeParts(p: ArticleParts): void {
 
 /** Trains the student's model as ARTICLE_TRAINING says and measures its −ELBO on the held-out digits (logits read as such). */
 function trainAndTest(p: ArticleParts, data: { train: Dataset; test: Dataset }, seed: number): { testNegElbo: number; steps: number } {
-  const t = ARTICLE_TRAINING;
-  const variables = variablesOf(p);
-  const optimizer = tf.train.adam(t.learningRate);
-  const rng = new Rng(seed);
-  let steps = 0;
-  try {
-    for (let epoch = 0; epoch < t.epochs; epoch++) {
-      for (const batch of batches(data.train, { batchSize: t.batchSize, shuffle: true, rng })) {
-        const cost = optimizer.minimize(() => {
-          const x = tf.tensor2d(batch.x, [batch.size, batch.x.length / batch.size]);
-          const [xHat, mean, logVar] = forward(p, x);
-          return callStudent('loss', p.loss, x, xHat, mean, logVar) as tf.Scalar;
-        }, true, variables);
-        const value = cost?.dataSync()[0];
-        cost?.dispose();
-        steps += 1;
-        if (value !== undefined && !Number.isFinite(value)) return { testNegElbo: value, steps };
-      }
-    }
-    const x = toTensor(data.test);
+  const lossOf = (x: tf.Tensor2D) => {
     const [xHat, mean, logVar] = forward(p, x);
-    const terms = elbo(x, { mean, logVar, logits: xHat });
-    return { testNegElbo: -terms.elbo.dataSync()[0], steps };
-  } finally {
-    optimizer.dispose();
-  }
+    return callStudent('loss', p.loss, x, xHat, mean, logVar) as tf.Scalar;
+  };
+  const { steps, lastLoss } = trainShort(variablesOf(p), lossOf, data.train, ARTICLE_TRAINING, seed);
+  if (!Number.isFinite(lastLoss)) return { testNegElbo: lastLoss, steps };
+  const x = toTensor(data.test);
+  const [xHat, mean, logVar] = forward(p, x);
+  const terms = elbo(x, { mean, logVar, logits: xHat });
+  return { testNegElbo: -terms.elbo.dataSync()[0], steps };
 }
 
 export function answer(fn: Fn, p: Probe): Answer {

@@ -12,8 +12,9 @@ import * as klWarmup from './kl-warmup';
 import * as kl from './kl';
 import * as latentReading from './latent-reading';
 import * as lerp from './lerp';
+import * as networks from './networks';
 import * as reparameterize from './reparameterize';
 import * as slerp from './slerp';
 import * as sweepReading from './sweep-reading';
 
-export const MODULES = [bernoulliLl, betaSweep, capstone, debugArticle, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, latentReading, lerp, reparameterize, slerp, sweepReading] as const;
+export const MODULES = [bernoulliLl, betaSweep, capstone, debugArticle, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, latentReading, lerp, networks, reparameterize, slerp, sweepReading] as const;

@@ -12,7 +12,7 @@ import { WrongAnswer, callStudent, describeValue, runAnswer } from '../answering
 export const exercise = {
   id: 'sweep-reading',
   chapter: '04-training',
-  order: 4,
+  order: 6,
   title: 'Reading the β sweep',
   symbol: 'readSweep',
   check: 'sweepReading',

@@ -298,11 +298,38 @@
     return html;
   }
 
+  // A query's terms: words split at spaces and punctuation, each run of CJK characters replaced by its character
+  // bigrams (Chinese has no spaces; scripts/bookgen/search.ts builds the bigram lists and states the same rule).
+  var CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+/g;
+  var CJK_ONLY = /^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+$/;
+  function queryTerms(q) {
+    var out = [];
+    q.toLowerCase().split(/[\s,.;:!?()"'，。；：！？（）、“”]+/).forEach(function (word) {
+      if (!word) return;
+      (word.match(CJK) || []).forEach(function (run) {
+        var ch = Array.from(run);
+        if (ch.length === 1) out.push(ch[0]);
+        for (var i = 0; i + 1 < ch.length; i++) out.push(ch[i] + ch[i + 1]);
+      });
+      word.replace(CJK, ' ').split(' ').forEach(function (w) { if (w) out.push(w); });
+    });
+    return out;
+  }
+
   function search(q) {
-    var terms = q.toLowerCase().split(/[\s,.;:!?()"']+/).filter(function (t) { return t.length > 0; });
+    var terms = queryTerms(q);
     if (!terms.length) return [];
+    var all = prepare() || [];
+    // The bigram lists narrow the sections to those holding every CJK term; the count below ranks them.
+    var pool = all;
+    terms.forEach(function (t) {
+      if (!CJK_ONLY.test(t) || !index.cjk) return;
+      var has = {};
+      (index.cjk[t] || []).forEach(function (i) { has[i] = true; });
+      pool = pool.filter(function (e) { return has[e.order]; });
+    });
     var hits = [];
-    (prepare() || []).forEach(function (e) {
+    pool.forEach(function (e) {
       var score = 0;
       for (var i = 0; i < terms.length; i++) {
         var c = count(e.hay, terms[i]);
@@ -320,7 +347,8 @@
     if (q.trim().length < 2) { box.hidden = true; box.innerHTML = ''; return; }
     var hits = search(q);
     if (!hits.length) {
-      box.innerHTML = '<div class="search-empty">No section mentions “' + escapeHtml(q.trim()) + '”.</div>';
+      var none = (window.BOOK_UI && window.BOOK_UI.noHits) || 'No section mentions “{q}”.';
+      box.innerHTML = '<div class="search-empty">' + escapeHtml(none).replace('{q}', escapeHtml(q.trim())) + '</div>';
     } else {
       box.innerHTML = hits.map(function (h) {
         var href = h.e.page[0] + (h.e.id ? '#' + encodeURIComponent(h.e.id) : '');

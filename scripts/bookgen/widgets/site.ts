@@ -28,6 +28,8 @@ export interface WidgetChapter {
 export interface WidgetSite {
   /** The HTML of the figure declared at `file:line`: its opening up to the caption (the block's body), or its end. */
   render(file: string, w: WidgetDirective, part: 'open' | 'close'): string;
+  /** The same HTML by the figure's id: a translated page shows the English page's figure (its caption is its own). */
+  renderFigure(id: string, part: 'open' | 'close'): string;
   /** Pages (hrefs) that show a widget. */
   pages: Set<string>;
   /** Book path → bytes: part scripts and PNG stills. */
@@ -75,12 +77,18 @@ function figureOpen(w: WidgetArgs, p: PreparedWidget): string {
 export async function prepareWidgets(
   chapters: WidgetChapter[], executedFiles: Record<string, string>, opts: Partial<WidgetOptions> = {},
 ): Promise<WidgetSite> {
-  const site: WidgetSite = { render: () => '', pages: new Set(), files: new Map() };
+  const site: WidgetSite = { render: () => '', renderFigure: () => '', pages: new Set(), files: new Map() };
   const found = chapters.flatMap((ch) => widgetDirectives(ch.tokens).map((w) => ({ ch, w })));
   const html = new Map<string, { open: string; close: string }>();
   site.render = (file, w, part) => {
     const h = html.get(`${file}:${w.line}`);
     if (h === undefined) throw new Error(`${file}:${w.line}: widget was not prepared`);
+    return h[part];
+  };
+  const byId = new Map<string, { open: string; close: string }>();
+  site.renderFigure = (id, part) => {
+    const h = byId.get(id);
+    if (h === undefined) throw new BookError(`interactive figure ${id} was not prepared (no English chapter declares it)`);
     return h[part];
   };
   if (found.length === 0) return site;
@@ -106,6 +114,7 @@ export async function prepareWidgets(
       const args = parseWidget(w.spec, where);
       const p = await widgetBuild(args.name)!.prepare(ctx, args);
       html.set(where, { open: figureOpen(args, p), close: `${foldedBuildNotes(p.source)}</figcaption>\n</figure>\n` });
+      byId.set(args.id, html.get(where)!);
       for (const f of Object.values(p.parts)) site.files.set(f.file, Buffer.from(partScript(f.id, f.payload)));
       site.pages.add(ch.href);
     }

@@ -1,0 +1,144 @@
+// The Chinese edition on the mini-book fixture (chapters/zh/: index.md and 01-basics.md translated, 02-model not):
+// pages, lang, the language switch and hreflang alternates, untranslated chapters, figure labels, the structure parity
+// check (an error naming what differs), stale translations (a warning), and the CJK bigram search index.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildBook } from '../scripts/bookgen/build';
+import { gitBlobId } from '../scripts/bookgen/translations';
+import { queryTerms, SearchIndex, searchEntries } from '../scripts/bookgen/search';
+import { checkLinks, FIXTURE, fixtureOptions, ROOT, seedCache, tmpDir } from './book-helpers';
+
+const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
+
+function has(html: string, re: RegExp, what?: string): void {
+  assert.ok(re.test(html), `${what ?? 'page'} should match ${re}`);
+}
+
+/**
+ * The fixture copied whole (chapters, notebooks, solutions), so that a test can edit a chapter; inside the repository
+ * (test-output/), since a chapter's links may not point outside it.
+ */
+function fixtureCopy(): { dir: string; cache: string } {
+  fs.mkdirSync(path.join(ROOT, 'test-output'), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(ROOT, 'test-output', 'editions-fixture-'));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.cpSync(FIXTURE, dir, { recursive: true });
+  const cache = tmpDir('cache');
+  seedCache(cache, 'fx-demo', path.join(dir, 'notebooks'));
+  return { dir, cache };
+}
+
+const optionsFor = (dir: string, out: string, cache: string, log: (m: string) => void = () => undefined) =>
+  fixtureOptions(out, cache, {
+    chaptersDir: path.join(dir, 'chapters'), notebooksDir: path.join(dir, 'notebooks'), solutionsDir: path.join(dir, 'solutions'), log,
+  });
+
+function loadIndex(js: string): SearchIndex {
+  const m = /^window\.BOOK_SEARCH_INDEX = (.*);$/m.exec(js);
+  assert.ok(m, 'search index script');
+  return JSON.parse(m[1]) as SearchIndex;
+}
+
+test('Chinese edition: its pages, lang, the switch both ways, hreflang, untranslated chapters, figures, search', async () => {
+  const out = path.join(tmpDir('out'), 'book');
+  const cache = tmpDir('cache');
+  seedCache(cache, 'fx-demo');
+  const logs: string[] = [];
+  const r = await buildBook(fixtureOptions(out, cache, { log: (m) => logs.push(m) }));
+  assert.deepEqual(r.pages.sort(), ['01-basics.html', '01-basics.zh.html', '02-model.html', 'index.html', 'index.zh.html']);
+  assert.deepEqual(r.translations, [{ lang: 'zh', translated: ['01-basics'], untranslated: ['02-model'], stale: [] }]);
+  assert.ok(logs.some((l) => /1 of 2 chapters translated; not yet: 02-model/.test(l)), 'the build names the untranslated chapters');
+  assert.deepEqual(checkLinks(out).problems, []);
+
+  const en = read(out, '01-basics.html');
+  const zh = read(out, '01-basics.zh.html');
+  has(en, /<html lang="en">/);
+  has(zh, /<html lang="zh-CN">/);
+  has(en, /<a class="lang-switch" href="01-basics\.zh\.html" hreflang="zh-CN" lang="zh-CN"[^>]*>中文<\/a>/);
+  has(zh, /<a class="lang-switch" href="01-basics\.html" hreflang="en" lang="en"[^>]*>English<\/a>/);
+  for (const page of [en, zh]) {
+    has(page, /<link rel="alternate" hreflang="en" href="01-basics\.html">\n<link rel="alternate" hreflang="zh-CN" href="01-basics\.zh\.html">/);
+  }
+  // An untranslated chapter has no Chinese page: the English page has no switch, the Chinese sidebar and contents mark it.
+  const model = read(out, '02-model.html');
+  assert.ok(!/lang-switch|hreflang="zh-CN"/.test(model), '02-model.html links to no translation');
+  has(zh, /<a href="02-model\.html" hreflang="en" lang="en"><span class="chapter-number">2<\/span> The model[^<]*<span class="untranslated">\(尚未翻译，英文原文\)<\/span>/);
+  has(read(out, 'index.zh.html'), /class="toc-chapter" href="02-model\.html" hreflang="en" lang="en">.*尚未翻译/);
+  has(read(out, 'index.zh.html'), /class="toc-chapter" href="01-basics\.zh\.html"><span class="chapter-number">1<\/span> 隐变量基础/);
+
+  // The Chinese page's words come from its table; the anchors stay the English ones ({#id}), so links land.
+  has(zh, /<p class="chapter-eyebrow">第 1 章<\/p>/);
+  has(zh, /<a class="book-title" href="index\.zh\.html">隐变量小书<\/a>/);
+  has(zh, /<h2 id="the-prior">先验<a class="anchor" href="#the-prior" aria-label="本节链接">/);
+  has(zh, /placeholder="搜索本书"/);
+  has(zh, /<span class="figure-label">图 1\.1\.<\/span> 模型/);
+  has(zh, /<a class="figure-ref" href="#fig-prior-sketch">图 1\.1<\/a>/);
+  // A figure of an untranslated chapter: the English page, labelled in Chinese.
+  has(zh, /<a class="figure-ref" href="02-model\.html#fig-squares">图 2\.1<\/a>/);
+  has(zh, /<a href="02-model\.html#the-decoder">模型一章<\/a>/);
+  has(zh, /<p class="callout-title">注<\/p>/);
+  has(zh, /<summary>参考答案<\/summary>/);
+
+  // One search index per edition; the Chinese one finds Chinese words by their bigrams.
+  const zhIndex = loadIndex(read(out, 'assets/search-index.zh.js'));
+  const enIndex = loadIndex(read(out, 'assets/search-index.js'));
+  assert.ok(enIndex.pages.every((p) => !p[0].includes('.zh.')), 'the English index holds English pages only');
+  assert.ok(zhIndex.pages.every((p) => p[0].endsWith('.zh.html')), 'the Chinese index holds Chinese pages only');
+  const pagesFound = (q: string) => [...new Set(searchEntries(zhIndex, q).map((i) => zhIndex.pages[zhIndex.entries[i][0]][0]))];
+  assert.deepEqual(pagesFound('重参数化'), ['01-basics.zh.html']);
+  assert.deepEqual(pagesFound('证据下界'), ['index.zh.html', '01-basics.zh.html'].filter((p) => read(out, p).includes('证据下界')));
+  assert.ok(pagesFound('证据下界').includes('index.zh.html'));
+  assert.deepEqual(pagesFound('重参数化 zebrafinch'), [], 'every term must occur in the same section');
+  assert.deepEqual(pagesFound('下界 elbo'), ['index.zh.html'], 'a Latin word and a CJK word together');
+  assert.deepEqual(pagesFound('参化'), [], 'a bigram that occurs nowhere finds nothing');
+  has(read(out, 'assets/search-index.zh.js'), /window\.BOOK_UI = \{"noHits":"没有章节提到“\{q\}”。"\}/);
+});
+
+test('CJK query terms: a run of Han characters becomes its bigrams, Latin words stay words', () => {
+  assert.deepEqual(queryTerms('重参数化'), ['重参', '参数', '数化']);
+  assert.deepEqual(queryTerms('KL 散度'), ['kl', '散度']);
+  assert.deepEqual(queryTerms('β-VAE的后验'), ['的后', '后验', 'β-vae']);
+  assert.deepEqual(queryTerms('图'), ['图']);
+});
+
+test('structure parity: a translation that drops a figure or adds a notebook cell fails the build, naming both', async () => {
+  const { dir, cache } = fixtureCopy();
+  const zhFile = path.join(dir, 'chapters', 'zh', '01-basics.md');
+  const text = fs.readFileSync(zhFile, 'utf8');
+  const out = path.join(tmpDir('out'), 'book');
+  // Drop a figure block and add a cell the English chapter does not show.
+  const broken = text.replace(/::: figure fig-tiny-image[\s\S]*?:::\n/, '').replace('## 小结', '{{notebook fx-demo#plot}}\n\n## 小结');
+  fs.writeFileSync(zhFile, broken);
+  await assert.rejects(
+    buildBook(optionsFor(dir, out, cache)),
+    (e: Error) =>
+      /chapters\/zh\/01-basics\.md: does not show what its source \S*chapters\/01-basics\.md shows/.test(e.message) &&
+      /missing figure fig-tiny-image/.test(e.message) &&
+      /extra notebook cell fx-demo#plot \(not in the English text\)/.test(e.message),
+  );
+  assert.equal(fs.existsSync(out), false, 'nothing is published');
+  // A file with no English counterpart.
+  fs.writeFileSync(zhFile, text);
+  fs.writeFileSync(path.join(dir, 'chapters', 'zh', '03-extra.md'), '# 多余\n');
+  await assert.rejects(buildBook(optionsFor(dir, out, cache)), /chapters\/zh: 03-extra\.md: no English chapter of that name/);
+});
+
+test('a translation older than its English source is listed as a warning with the blob ids to diff; the build succeeds', async () => {
+  const { dir, cache } = fixtureCopy();
+  const enFile = path.join(dir, 'chapters', '01-basics.md');
+  const before = gitBlobId(fs.readFileSync(enFile));
+  fs.appendFileSync(enFile, '\nA sentence added to the English text.\n');
+  const after = gitBlobId(fs.readFileSync(enFile));
+  const logs: string[] = [];
+  const out = path.join(tmpDir('out'), 'book');
+  const r = await buildBook(optionsFor(dir, out, cache, (m) => logs.push(m)));
+  assert.equal(r.translations[0].stale.length, 1);
+  assert.ok(r.translations[0].stale[0].endsWith('chapters/zh/01-basics.md'), r.translations[0].stale[0]);
+  const warning = logs.find((l) => l.startsWith('warning:') && l.includes('zh/01-basics.md'));
+  assert.ok(warning, `a warning names the translation (log: ${logs.join(' | ')})`);
+  assert.ok(warning.includes(`git diff ${before.slice(0, 12)} ${after.slice(0, 12)}`), warning);
+  assert.ok(!logs.some((l) => l.startsWith('warning:') && l.includes('zh/index.md')), 'an unchanged source gives no warning');
+  assert.ok(fs.existsSync(path.join(out, '01-basics.zh.html')), 'a stale translation is still built');
+});
