@@ -3,8 +3,8 @@
  * notebook as `<notebook name without .ipynb>.model/`, checked here without following links (only folders and
  * plain files, few, bounded in bytes: checkModelFolder), copied into a scratch folder, and scored in a process of
  * its own — sandboxed like a kernel when bubblewrap works (scripts/grading/sandbox.ts: no network, the view
- * read-only, the copy its one writable folder, RLIMIT_NPROC) — under the grader's time and memory limits (--timeout,
- * --memory-mb, the limits of one cell). That process runs only the grader's code (scoreFolderAnswer of
+ * read-only, the copy its one writable folder, RLIMIT_NPROC) — under the grader's memory limit (--memory-mb) and a
+ * time limit of its own (MODEL_SCORE_SECONDS). That process runs only the grader's code (scoreFolderAnswer of
  * lib/coursework/submitted-model.ts, from the chapter's view) on the folder as data, and prints one line: the
  * answer, decoded here against the exercise's schema like a kernel's. Nothing of the student's notebook runs there.
  */
@@ -19,6 +19,13 @@ import type { CheckPlan } from '../../lib/coursework/runner';
 import type { ExerciseGrade } from './config';
 import { judgeExercise } from './judge';
 import { INSIDE_SCRATCH, SandboxProbe, bwrapArgs, processLimit, shareWithSandbox } from './sandbox';
+
+/**
+ * The time limit of scoring one folder, seconds (--timeout when that is longer). Scoring is one IWAE pass, but
+ * a conv decoder is costly at K = 100: the largest conv model the capstone allows (11.5 million weights) scored
+ * in 126 s and the largest dense one (6.6 million) in 36 s on a busy machine (`capstone-bands.ts --largest`).
+ */
+export const MODEL_SCORE_SECONDS = 300;
 
 /** The folder a submission's model is in: beside the notebook, its name without `.ipynb` plus `.model`. */
 export function modelFolderOf(notebook: string): string {

@@ -20,7 +20,7 @@ import { KernelChoice, ROOT } from './execute';
 import { referenceSweep } from './reference';
 import { SandboxProbe, probeSandbox, shareWithSandbox, writeKernelSpec } from './sandbox';
 import { writeView } from './view';
-import { scoreModelFolder } from './model-folder';
+import { MODEL_SCORE_SECONDS, scoreModelFolder } from './model-folder';
 import type { Answer, Schema } from '../../lib/coursework/protocol';
 
 /** A seed for one exercise, from the run's: its probes do not depend on which other exercises are asked. */
@@ -147,7 +147,8 @@ export class GradingRun {
 
   /**
    * The score of the model folder beside `notebook` (the capstone): in a process of its own, sandboxed like a
-   * kernel, with the chapter's view, a scratch folder of its own and the kernel's time, memory and process limits.
+   * kernel, with the chapter's view, a scratch folder of its own, the kernel's memory and process limits and
+   * MODEL_SCORE_SECONDS (or --timeout, when longer).
    */
   async scoreModel(notebook: string, chapter: string, schema: Schema): Promise<Answer> {
     const view = this.view(chapter);
@@ -159,7 +160,7 @@ export class GradingRun {
         nodeModules: path.join(ROOT, 'node_modules'),
         scratch,
         sandbox: this.sandbox,
-        timeoutSeconds: this.cfg.timeout,
+        timeoutSeconds: Math.max(this.cfg.timeout, MODEL_SCORE_SECONDS),
         memoryMb: this.cfg.memoryMb,
         maxProcesses: this.cfg.maxProcesses,
         schema,
