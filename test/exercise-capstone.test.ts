@@ -101,7 +101,7 @@ test('bad folders score 0 with a note naming the problem; the scoring runs in a 
     ['oversized', (f) => {
       fs.writeFileSync(path.join(f, 'padding.bin'), '');
       fs.truncateSync(path.join(f, 'padding.bin'), 200 * 2 ** 20); // sparse: 200 MB by its size, none on disk
-    }, /more than 128 MB/],
+    }, /the model folder holds more than 64 MB \(at padding\.bin\)/],
     ['gaussian', (f) => {
       const m = JSON.parse(fs.readFileSync(path.join(f, 'vae.json'), 'utf8'));
       m.config.likelihood = 'gaussian';
