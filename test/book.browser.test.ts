@@ -100,7 +100,7 @@ async function checkFigures(browser: Browser, origin: string, dir: string, label
 /** A long word from the text of a chapter section (from the built index), and the page that holds it. */
 function pickSearchWord(dir: string): { word: string; target: string } {
   const js = fs.readFileSync(path.join(dir, 'assets', 'search-index.js'), 'utf8');
-  const idx = JSON.parse(js.replace(/^window\.BOOK_SEARCH_INDEX = /, '').replace(/;\s*$/, '')) as {
+  const idx = JSON.parse(/^window\.BOOK_SEARCH_INDEX = (.*);$/m.exec(js)![1]) as {
     pages: [string, string][];
     entries: [number, string, string, string][];
   };
@@ -287,6 +287,59 @@ async function checkFileUrls(browser: Browser, dir: string, label: string): Prom
 }
 
 /**
+ * The Chinese edition (pages NAME.zh.html), served and from file://: lang, the language switch both ways, a Chinese word
+ * found by the search box (CJK bigrams) on a Chinese page, no outside request; screenshots at 1280 and 390 px wide.
+ */
+async function checkChinese(browser: Browser, dir: string, label: string, shots: boolean): Promise<void> {
+  const zhPages = fs.readdirSync(dir).filter((f) => f.endsWith('.zh.html')).sort();
+  assert.ok(zhPages.includes('index.zh.html'), `${label}: no Chinese index`);
+  const chapter = zhPages.find((p) => p !== 'index.zh.html');
+  assert.ok(chapter, `${label}: no translated chapter`);
+  const server = await serve(dir);
+  try {
+    for (const width of [1280, 390]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: 'light' });
+      const page = await context.newPage();
+      const w = watch(page, server.origin);
+      await page.goto(`${server.origin}/${chapter}`);
+      assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+      // The text is laid out within the page's width (a phone does not scroll sideways).
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `${label}/${chapter} at ${width} px: ${overflow} px wider than the window`);
+      if (shots) await page.screenshot({ path: path.join(SHOTS, `book-zh-${width}.png`) });
+      if (width === 1280) {
+        await page.fill('#search-input', '重参数化');
+        const hit = page.locator('#search-results a.search-hit').first();
+        await hit.waitFor({ timeout: 5000 });
+        assert.match((await hit.getAttribute('href')) ?? '', /\.zh\.html/, 'a Chinese page found');
+        if (shots) await page.screenshot({ path: path.join(SHOTS, 'book-zh-search.png') });
+        await page.fill('#search-input', '');
+        await page.click('a.lang-switch');
+        await page.waitForLoadState('load');
+        assert.equal(new URL(page.url()).pathname, `/${chapter.replace(/\.zh\.html$/, '.html')}`, 'the switch goes to the English page');
+        assert.equal(await page.getAttribute('html', 'lang'), 'en');
+        await page.click('a.lang-switch');
+        await page.waitForLoadState('load');
+        assert.equal(new URL(page.url()).pathname, `/${chapter}`, 'and back');
+      }
+      assert.deepEqual(w.problems, [], `${label}/${chapter} at ${width} px`);
+      await context.close();
+    }
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const base = pathToFileURL(dir).href + '/';
+    const page = await context.newPage();
+    const w = watch(page, base);
+    await page.goto(base + 'index.zh.html');
+    await page.fill('#search-input', '证据下界');
+    await page.locator('#search-results a.search-hit').first().waitFor({ timeout: 5000 });
+    assert.deepEqual(w.problems, [], `${label} file://index.zh.html`);
+    await context.close();
+  } finally {
+    await server.close();
+  }
+}
+
+/**
  * The chapters whose figures are experiments (issue 15): each page drawn whole, every figure and image loaded,
  * as one full-page screenshot per chapter (test-output/book-<chapter>.png).
  */
@@ -336,6 +389,7 @@ test('the book in headless Chromium: mini-book fixture and the real quick-profil
       }
     });
     await t.test('mini-book fixture (file://)', () => checkFileUrls(browser, fixtureOut, 'mini-book'));
+    await t.test('mini-book fixture: the Chinese edition', () => checkChinese(browser, fixtureOut, 'mini-book', false));
     await t.test('real book, quick profile (served; screenshots)', async (tt) => {
       if (!executorAvailable()) {
         if (process.env.CI) assert.fail('the notebook executor or its tslab kernel is missing: run `npm run setup`');
@@ -355,6 +409,7 @@ test('the book in headless Chromium: mini-book fixture and the real quick-profil
       }
       await checkFileUrls(browser, QUICK_BOOK, 'book');
       await shootExperiments(browser, QUICK_BOOK);
+      await checkChinese(browser, QUICK_BOOK, 'book', true);
     });
   } finally {
     await browser.close();
