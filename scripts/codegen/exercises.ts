@@ -192,6 +192,15 @@ export const FRAMES: Record<string, Frame> = {
       (chapter 6, exercise 7).
     `,
   },
+  '07-faq': {
+    title: 'questions and a capstone',
+    number: '7',
+    about: `
+      Two parts. First, a reading of chapter 7's own measurements: how large the latent space should be, answered by
+      the held-out bound rather than by counting active units. Then the capstone: a VAE of your own design, trained
+      on the binarized full MNIST, whose weights you hand in; the grader measures its test log-likelihood itself.
+    `,
+  },
   '08-the-article': {
     title: "the article's code",
     number: '8',
