@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/backend';
+import { check } from '../lib/coursework/check';
 import { saveModel } from '../lib/io/save';
 import { iwaeNll } from '../lib/training/evaluate';
 import { exerciseById } from '../lib/coursework/exercises';
@@ -62,12 +64,21 @@ function variant(name: string, edit?: (folder: string) => void): string {
 }
 
 test('the grader reads the folder as data, builds the model from its config and scores it as iwaeNll does; the small model is in the first band', () => {
+  const tensors = tf.memory().numTensors;
   const s = scoreSubmittedModel(good);
+  assert.equal(tf.memory().numTensors, tensors, 'the model the grader built is disposed');
   assert.ok(Math.abs(s.nll - expectedNll) < 1e-6, `${s.nll} vs ${expectedNll}`);
   assert.equal(s.k, CAPSTONE_EVAL.k);
   assert.equal(s.digits, CAPSTONE_EVAL.digits);
   // Seconds of training: better than independent pixels (the first band), far from a trained VAE.
   assert.ok(s.nll > NLL_BANDS[1] && s.nll < NLL_BANDS[0], `NLL ${s.nll}`);
+  // The check cell: the same reading with a smaller K, in the student's kernel.
+  const r = check.capstone(good, { quiet: true });
+  assert.ok(r.cases[0].passed && r.cases[0].core, JSON.stringify(r.cases[0]));
+  const missing = check.capstone(path.join(dir, 'nowhere.model'), { quiet: true });
+  assert.equal(missing.cases.length, 1);
+  assert.match(missing.cases[0].got ?? '', /no model folder: 'nowhere\.model' does not exist/);
+  assert.equal(tf.memory().numTensors, tensors);
 });
 
 test('bad folders score 0 with a note naming the problem; the scoring runs in a process of its own', { skip, timeout: 300_000 }, async () => {

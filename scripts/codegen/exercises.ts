@@ -212,13 +212,9 @@ export const FRAMES: Record<string, Frame> = {
 };
 
 function intro(f: Frame): Cell {
-  return {
-    kind: 'md',
-    text: dedent(`
-    # Exercises: ${f.title} (chapter ${f.number})
-
-    ${dedent(f.about)}
-
+  // The heading, the chapter's own words and the common text are dedented one by one: a multi-line `about`
+  // interpolated into one template would leave the template's indentation on the heading (a code block in Markdown).
+  const how = dedent(`
     **How this notebook works.** Cells marked *answer* (tag \`answer\`) are yours: replace the stub that throws
     \`TODO\` with your code, keeping the function's name and signature. Run the *check* cell below each answer: it
     calls your function on reference cases, compares the results with the library's implementation (within float32
@@ -228,8 +224,8 @@ function intro(f: Frame): Cell {
     demonstrations (tag \`demo\`). It runs them without the library's own implementations of this chapter's
     exercises, so an answer that calls one of those (\`vae.klDivergence\`, say) scores 0 there; the check warns you
     when it sees that. Keep one answer per answer cell; do not delete or duplicate answer cells.
-  `),
-  };
+  `);
+  return { kind: 'md', text: [`# Exercises: ${f.title} (chapter ${f.number})`, dedent(f.about), how].join('\n\n') };
 }
 
 /** A chapter's cells: its frame, then each exercise's part. */
