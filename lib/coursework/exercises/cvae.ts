@@ -101,7 +101,7 @@ function mistakes(p: Probe): { logits: number[]; hint: string }[] {
   const labelsFirst: Fn = (enc, dec, x, labels, eps) => {
     const y = oneHotOf(labels);
     const [mean, logVar] = enc.apply(tf.concat([y, x], 1)) as tf.Tensor2D[];
-    return { mean, logVar, logits: dec.apply(tf.concat([y, vae.reparameterize(mean, logVar, eps)], 1)) as tf.Tensor2D };
+    return { mean, logVar, logits: dec.apply(tf.concat([y, reparameterize(mean, logVar, eps)], 1)) as tf.Tensor2D };
   };
   const sigmaAsVar: Fn = (enc, dec, x, labels, eps) => {
     const y = oneHotOf(labels);
@@ -111,7 +111,7 @@ function mistakes(p: Probe): { logits: number[]; hint: string }[] {
   const blind: Fn = (enc, dec, x, labels, eps) => {
     const y = oneHotOf(labels);
     const [mean, logVar] = enc.apply(tf.concat([x, y], 1)) as tf.Tensor2D[];
-    return { mean, logVar, logits: dec.apply(tf.concat([vae.reparameterize(mean, logVar, eps), tf.zerosLike(y)], 1)) as tf.Tensor2D };
+    return { mean, logVar, logits: dec.apply(tf.concat([reparameterize(mean, logVar, eps), tf.zerosLike(y)], 1)) as tf.Tensor2D };
   };
   return [
     { logits: run(blind, p).logits.values, hint: 'the decoder ignores the label: feed it tf.concat([z, y], 1) with the one-hot labels' },
@@ -162,9 +162,6 @@ export function plan(rng: Rng): CheckPlan<Probe> {
 
 // ------------------------------------------------------------------ the notebook
 
-// The notebook's \`vae\` (its set-up cell: \`import * as vae from './lib/index'\`), as far as the solution uses it.
-declare const vae: { reparameterize: typeof reparameterize };
-
 /** Labels as one-hot rows, [n, 10] floats. */
 export function oneHotOf(labels: number[]): tf.Tensor2D {
   return tf.oneHot(tf.tensor1d(labels, 'int32'), 10).toFloat() as tf.Tensor2D;
@@ -174,7 +171,7 @@ export function oneHotOf(labels: number[]): tf.Tensor2D {
 export function cvaeForward(encoder: tf.LayersModel, decoder: tf.LayersModel, x: tf.Tensor2D, labels: number[], eps: tf.Tensor2D) {
   const y = oneHotOf(labels); // [batch, 10]
   const [mean, logVar] = encoder.apply(tf.concat([x, y], 1)) as tf.Tensor2D[]; // [batch, latentDim] each
-  const z = vae.reparameterize(mean, logVar, eps); // [batch, latentDim]
+  const z = reparameterize(mean, logVar, eps); // [batch, latentDim]
   const logits = decoder.apply(tf.concat([z, y], 1)) as tf.Tensor2D; // [batch, inputDim]
   return { mean, logVar, logits };
 }
@@ -199,6 +196,8 @@ export const notebook: ExerciseNotebook = {
       throw new Error('TODO: implement cvaeForward');
     }
   `,
-  solution: { module: 'coursework/exercises/cvae', functions: ['oneHotOf', 'cvaeForward'] },
+  // The judge runs the same forward pass in the grader's process, so it imports reparameterize; the notebook's cell
+  // takes it from the set-up cell's \`vae\`.
+  solution: { module: 'coursework/exercises/cvae', functions: ['oneHotOf', 'cvaeForward'], inline: { 'reparameterize(mean, logVar, eps)': 'vae.reparameterize(mean, logVar, eps)' } },
   check: 'check.cvaeForward(cvaeForward);',
 };
