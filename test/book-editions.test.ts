@@ -64,7 +64,7 @@ test('Chinese edition: its pages, lang, the switch both ways, hreflang, untransl
   // An untranslated chapter has no Chinese page: the English page has no switch, the Chinese sidebar and contents mark it.
   const model = read(out, '02-model.html');
   assert.ok(!/lang-switch|hreflang="zh-CN"/.test(model), '02-model.html links to no translation');
-  has(zh, /<a href="02-model\.html" hreflang="en" lang="en"><span class="chapter-number">2<\/span> The model[^<]*<span class="untranslated">\(尚未翻译，英文原文\)<\/span>/);
+  has(zh, /<a href="02-model\.html" hreflang="en" lang="en"><span class="chapter-number">2<\/span> <span>The model[^<]*<span class="untranslated">\(尚未翻译，英文原文\)<\/span>/);
   has(read(out, 'index.zh.html'), /class="toc-chapter" href="02-model\.html" hreflang="en" lang="en">.*尚未翻译/);
   has(read(out, 'index.zh.html'), /class="toc-chapter" href="01-basics\.zh\.html"><span class="chapter-number">1<\/span> 隐变量基础/);
 
