@@ -139,6 +139,8 @@ test('a translation older than its English source is listed as a warning with th
   const warning = logs.find((l) => l.startsWith('warning:') && l.includes('zh/01-basics.md'));
   assert.ok(warning, `a warning names the translation (log: ${logs.join(' | ')})`);
   assert.ok(warning.includes(`git diff ${before.slice(0, 12)} ${after.slice(0, 12)}`), warning);
-  assert.ok(!logs.some((l) => l.startsWith('warning:') && l.includes('zh/index.md')), 'an unchanged source gives no warning');
+  assert.ok(!logs.some((l) => l.startsWith('warning:') && l.includes('zh/index.md') && l.includes('changed since')), 'an unchanged source gives no warning');
+  assert.ok(logs.some((l) => /^warning: \S*chapters\/zh\/index\.md: no heading with the English anchor \{#fixture-book-on-latent-variables\}$/.test(l)),
+    'a heading without its English anchor is listed');
   assert.ok(fs.existsSync(path.join(out, '01-basics.zh.html')), 'a stale translation is still built');
 });

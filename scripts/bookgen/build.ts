@@ -350,6 +350,10 @@ function parseEditions(md: MarkdownIt, opts: BuildOptions, en: Parsed): Translat
       if (!fs.existsSync(file)) return undefined;
       const ch = parseChapter(md, file, editionHref(source.href, edition.lang), source.ref.number, opts, edition.lang);
       checkParity(chapterStructure(source.tokens), chapterStructure(ch.tokens), ch.rel, source.rel);
+      // Headings keep their English anchors ({#id}), so that the language switch and copied links land on the section.
+      const ids = new Set(ch.env.headings.map((h) => h.id));
+      const lost = source.env.headings.map((h) => h.id).filter((id) => !ids.has(id));
+      if (lost.length) opts.log(`warning: ${ch.rel}: no heading with the English anchor${lost.length > 1 ? 's' : ''} ${lost.map((id) => `{#${id}}`).join(', ')}`);
       const warn = staleness(ch.front, fs.readFileSync(source.file), ch.rel, source.rel);
       if (warn) {
         stale.push(ch.rel);
