@@ -89,8 +89,9 @@ const strategies = [
 for (const chapter of EXERCISE_CHAPTERS) {
   // The β sweep is an experiment and the article's debugging exercise a model to train (the grader trains the
   // student's code to judge both; test/grade.test.ts and test/exercise-debug-article.test.ts grade them): no probe
-  // of tensors to try a library function on.
-  const specs = exercisesOf(chapter).filter((e) => e.id !== 'beta-sweep' && !e.debugging);
+  // of tensors to try a library function on. Nor has a submitted model folder (the grader scores it itself) or a
+  // reading question (its probe is empty: the answer is numbers read off the book's figures and a text).
+  const specs = exercisesOf(chapter).filter((e) => e.id !== 'beta-sweep' && !e.debugging && !e.submitted && !e.written);
   if (specs.length === 0) continue;
   test(`${chapter}: no exported library function passes a case against the reference in the grading view`, { timeout: 600_000 }, () => {
     const view = path.join(dir, chapter);

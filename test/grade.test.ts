@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EXERCISES, EXERCISE_CHAPTERS, exercisesOf } from '../lib/coursework/exercises';
+import { EXERCISES, EXERCISE_CHAPTERS, exerciseById, exercisesOf } from '../lib/coursework/exercises';
 import { chapterLibrary, parseLibraryEntry } from '../lib/coursework/library-use';
 import { buildNotebook, notebookPath } from '../scripts/codegen/exercises';
 import { readResponses } from '../scripts/grading/judge';
@@ -131,7 +131,8 @@ test('the grader runs the set-up and the answers, not the checks and the demonst
   assert.deepEqual(ran('03-vae'), ["import * as tf from '@tensorflow/tfjs';", 'answer reparameterize', 'answer kl', 'answer bernoulli-ll', 'answer elbo']);
   // Chapter 4's sweep needs the data and latentDim of its set-up cell; its own run of the sweep is a demonstration.
   assert.deepEqual(ran('04-training'), ["import * as tf from '@tensorflow/tfjs';", 'const { train, test } = vae.loadData(pick({ quick: { limit: 1000 }, full: {} }));', ...exercisesOf('04-training').map((e) => `answer ${e.id}`)]);
-  for (const chapter of ['02-autoencoder', '05-generation', '06-beyond']) {
+  // Chapter 7's capstone trains in a demonstration: the grader never runs it (it scores the saved folder).
+  for (const chapter of ['02-autoencoder', '05-generation', '06-beyond', '07-faq']) {
     assert.deepEqual(ran(chapter), ["import * as tf from '@tensorflow/tfjs';", ...exercisesOf(chapter).map((e) => `answer ${e.id}`)], chapter);
   }
 });
@@ -426,7 +427,11 @@ test('sandboxed: solutions score full marks, untouched notebooks zero; syntax er
     const sol = byName(grades, `solution-${chapter}`);
     assert.equal(sol.chapter, chapter);
     assert.ok(sol.maxScore > 0);
-    assert.equal(sol.score, sol.maxScore, `${chapter} solution: ${why(sol)}`);
+    // A submitted model folder (the capstone) is not in the notebook: without one beside it, 0 and a note saying so
+    // (test/exercise-capstone.test.ts grades one).
+    const folders = sol.exercises.filter((e) => exerciseById(e.id)?.submitted);
+    for (const f of folders) assert.match(f.notes.join(' '), /0 points: no model folder: 'solution-[\w-]+\.model' does not exist/, `${chapter} ${f.id}`);
+    assert.equal(sol.score, sol.maxScore - folders.reduce((n, f) => n + f.maxPoints, 0), `${chapter} solution: ${why(sol)}`);
     assert.deepEqual(sol.problems, []);
     const stu = byName(grades, `student-${chapter}`);
     assert.equal(stu.score, 0, `${chapter} student`);

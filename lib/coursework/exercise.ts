@@ -56,6 +56,12 @@ export interface ExerciseSpec {
    * not as a stub that throws TODO.
    */
   debugging?: boolean;
+  /**
+   * What the student submits instead of a function: a folder of model weights beside the notebook (the
+   * capstone). The grader asks the student's kernel nothing for it: it scores the folder itself, in a sandboxed
+   * process of its own (scripts/grading/model-folder.ts), and judges that score with the module's plan.
+   */
+  submitted?: 'model-folder';
 }
 
 /** What a plan may depend on besides the Rng: the profile's epochs (only training exercises use them). */

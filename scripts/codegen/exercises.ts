@@ -160,9 +160,9 @@ export const FRAMES: Record<string, Frame> = {
     title: 'training in practice',
     number: '4',
     about: `
-      The networks that training fits, built by hand as TF.js layers models (chapter 4, exercise 8); then two knobs
-      of chapter 4: a KL warm-up schedule, and the weight β of the KL term, whose sweep shows posterior collapse as
-      the number of active units falls (chapter 4, exercise 5).
+      The networks that training fits, built by hand as TF.js layers models, one step of their training and the
+      loop around it (chapter 4, exercises 8 and 9); then two knobs of chapter 4: a KL warm-up schedule, and the weight β of the KL
+      term, whose sweep shows posterior collapse as the number of active units falls (chapter 4, exercise 5).
     `,
     imports: ['BetaSweepRow'],
     setup: [
@@ -188,7 +188,17 @@ export const FRAMES: Record<string, Frame> = {
     about: `
       The ELBO is a loose bound on $\\log p_\\theta(x)$. Averaging $K$ importance weights inside the logarithm gives the
       tighter importance-weighted bound of Burda et al. (2016), the standard way to report a VAE's test log-likelihood
-      (chapter 6, exercise 6).
+      (chapter 6, exercise 6). Then a likelihood that is a density of grey pixels, the continuous Bernoulli
+      (chapter 6, exercise 7).
+    `,
+  },
+  '07-faq': {
+    title: 'questions and a capstone',
+    number: '7',
+    about: `
+      Two parts. First, a reading of chapter 7's own measurements: how large the latent space should be, answered by
+      the held-out bound rather than by counting active units. Then the capstone: a VAE of your own design, trained
+      on the binarized full MNIST, whose weights you hand in; the grader measures its test log-likelihood itself.
     `,
   },
   '08-the-article': {
@@ -202,13 +212,9 @@ export const FRAMES: Record<string, Frame> = {
 };
 
 function intro(f: Frame): Cell {
-  return {
-    kind: 'md',
-    text: dedent(`
-    # Exercises: ${f.title} (chapter ${f.number})
-
-    ${dedent(f.about)}
-
+  // The heading, the chapter's own words and the common text are dedented one by one: a multi-line `about`
+  // interpolated into one template would leave the template's indentation on the heading (a code block in Markdown).
+  const how = dedent(`
     **How this notebook works.** Cells marked *answer* (tag \`answer\`) are yours: replace the stub that throws
     \`TODO\` with your code, keeping the function's name and signature. Run the *check* cell below each answer: it
     calls your function on reference cases, compares the results with the library's implementation (within float32
@@ -218,8 +224,8 @@ function intro(f: Frame): Cell {
     demonstrations (tag \`demo\`). It runs them without the library's own implementations of this chapter's
     exercises, so an answer that calls one of those (\`vae.klDivergence\`, say) scores 0 there; the check warns you
     when it sees that. Keep one answer per answer cell; do not delete or duplicate answer cells.
-  `),
-  };
+  `);
+  return { kind: 'md', text: [`# Exercises: ${f.title} (chapter ${f.number})`, dedent(f.about), how].join('\n\n') };
 }
 
 /** A chapter's cells: its frame, then each exercise's part. */

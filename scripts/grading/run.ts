@@ -20,6 +20,8 @@ import { KernelChoice, ROOT } from './execute';
 import { referenceSweep } from './reference';
 import { SandboxProbe, probeSandbox, shareWithSandbox, writeKernelSpec } from './sandbox';
 import { writeView } from './view';
+import { MODEL_SCORE_SECONDS, scoreModelFolder } from './model-folder';
+import type { Answer, Schema } from '../../lib/coursework/protocol';
 
 /** A seed for one exercise, from the run's: its probes do not depend on which other exercises are asked. */
 function exerciseSeed(seed: number, id: string): number {
@@ -141,6 +143,31 @@ export class GradingRun {
       kernel: { name: 'vae-graded', dataDir, cwd, backend },
       dispose: () => fs.rmSync(sub, { recursive: true, force: true }),
     };
+  }
+
+  /**
+   * The score of the model folder beside `notebook` (the capstone): in a process of its own, sandboxed like a
+   * kernel, with the chapter's view, a scratch folder of its own, the kernel's memory and process limits and
+   * MODEL_SCORE_SECONDS (or --timeout, when longer).
+   */
+  async scoreModel(notebook: string, chapter: string, schema: Schema): Promise<Answer> {
+    const view = this.view(chapter);
+    const scratch = path.join(this.dir, `m${++this.kernels}`);
+    fs.mkdirSync(scratch, { recursive: true });
+    try {
+      return await scoreModelFolder(notebook, {
+        view,
+        nodeModules: path.join(ROOT, 'node_modules'),
+        scratch,
+        sandbox: this.sandbox,
+        timeoutSeconds: Math.max(this.cfg.timeout, MODEL_SCORE_SECONDS),
+        memoryMb: this.cfg.memoryMb,
+        maxProcesses: this.cfg.maxProcesses,
+        schema,
+      });
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
   }
 
   close(): void {

@@ -12,12 +12,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BETA_SWEEP, ExerciseSpec, exercisesOf } from '../../lib/coursework/exercises';
-import { ExerciseRequest, GradeRequest, cleanText } from '../../lib/coursework/protocol';
+import { Answer, ExerciseRequest, GradeRequest, cleanText } from '../../lib/coursework/protocol';
+import { exerciseModule } from '../../lib/coursework/registry';
 import type { Probe as SweepProbe } from '../../lib/coursework/exercises/beta-sweep';
 import type { JudgeContext } from '../../lib/coursework/runner';
 import { ExerciseGrade, GradeConfig, SubmissionGrade } from './config';
 import { CellReport, RunOutcome, firstLine, runExecutor, streamText } from './execute';
 import { Response, judgeExercise, readResponses } from './judge';
+import { judgeModelFolder } from './model-folder';
 import { GradedNotebook, RawCell, answerId, buildGradedNotebook, detectChapter, readSubmission } from './notebook';
 import type { GradingRun } from './run';
 
@@ -116,7 +118,8 @@ export async function gradeSubmission(file: string, name: string, cfg: GradeConf
   let passes = 0;
   try {
     for (let pass = 1; pass <= MAX_PASSES; pass++) {
-      const pending = specs.filter((s) => !responses.has(s.id) && !evalKilled.has(s.id));
+      // A submitted model folder is scored by the grader itself (below), never asked of the kernel.
+      const pending = specs.filter((s) => !s.submitted && !responses.has(s.id) && !evalKilled.has(s.id));
       if (pending.length === 0) break;
       passes = pass;
       const request: GradeRequest = { exercises: pending.map((s): ExerciseRequest => ({ id: s.id, symbol: s.symbol, probes: plans.get(s.id)?.probes ?? [] })) };
@@ -180,13 +183,26 @@ export async function gradeSubmission(file: string, name: string, cfg: GradeConf
     }
     fs.rmSync(work, { recursive: true, force: true });
   }
-  if (!last) return result(chapter, notGraded(specs, 'not evaluated'), passes);
+  // The capstone's folder: scored apart from the notebook, whatever became of its cells.
+  const folderAnswers = new Map<string, Answer>();
+  for (const s of specs) {
+    const module = exerciseModule(s.id);
+    if (s.submitted === 'model-folder' && module) folderAnswers.set(s.id, await run.scoreModel(file, chapter, module.schema({} as never)));
+  }
+  const judgeFolders = (): ExerciseGrade[] => specs.filter((s) => folderAnswers.has(s.id)).map((s) => {
+    const plan = plans.get(s.id);
+    const own = notes.get(s.id) ?? [];
+    return plan ? judgeModelFolder(s, plan, folderAnswers.get(s.id) as Answer, own) : { id: s.id, title: s.title, points: 0, maxPoints: s.points, status: 'not-graded', notes: [...own, 'not graded: no plan'] };
+  });
+  const inOrder = (grades: ExerciseGrade[]) => specs.map((s) => grades.find((g) => g.id === s.id)).filter((g): g is ExerciseGrade => g !== undefined);
+  const kernelSpecs = specs.filter((s) => !s.submitted);
+  if (!last) return result(chapter, inOrder([...notGraded(kernelSpecs, 'not evaluated'), ...judgeFolders()]), passes);
   const { run: outcome, graded } = last;
 
   if (outcome.code === 2 || outcome.code === null || outcome.cells.length === 0) {
     const why = outcome.code === null ? 'the executor did not finish and was killed' : firstLine(outcome.stderr.split('\n').filter((l) => l.trim()).slice(-1)[0] ?? '') || 'the executor failed';
     problems.push(`not executed: ${why}`);
-    return result(chapter, notGraded(specs, 'the notebook could not be executed'), passes);
+    return result(chapter, inOrder([...notGraded(kernelSpecs, 'the notebook could not be executed'), ...judgeFolders()]), passes);
   }
 
   // Problems in the student's own cells (the last run; killed cells are already reported).
@@ -200,8 +216,8 @@ export async function gradeSubmission(file: string, name: string, cfg: GradeConf
     problems.push(cleanText(`${describeCell(c.index, cells)}: ${c.ename ?? 'Error'}: ${c.evalue ?? ''}`.trim()));
   }
 
-  const exercises: ExerciseGrade[] = [];
-  for (const s of specs) {
+  const exercises: ExerciseGrade[] = judgeFolders();
+  for (const s of kernelSpecs) {
     const own = notes.get(s.id) ?? [];
     const base = { id: s.id, title: s.title, maxPoints: s.points, points: 0, status: 'not-graded' as const };
     const killed = evalKilled.get(s.id);
@@ -234,7 +250,7 @@ export async function gradeSubmission(file: string, name: string, cfg: GradeConf
     }
     exercises.push({ ...base, notes: [...own, `not graded: its evaluation printed no result${evalFailure ? ` (the evaluation failed: ${evalFailure})` : ''}`] });
   }
-  return result(chapter, exercises, passes);
+  return result(chapter, inOrder(exercises), passes);
 }
 
 /** Why the notebook does not define the answer's name: the cell that should have, and what happened to it. */

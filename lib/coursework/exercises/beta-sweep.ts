@@ -16,7 +16,7 @@ import { StudentFailure, describeError, failure, runAnswer, sweepRows } from '..
 export const exercise = {
   id: 'beta-sweep',
   chapter: '04-training',
-  order: 4,
+  order: 5,
   title: 'Sweep β and count active units',
   symbol: 'sweepBeta',
   check: 'betaSweep',

@@ -16,7 +16,7 @@ import { asMatrix, callStudent, readTensor, runAnswer, t2 } from '../answering';
 export const exercise = {
   id: 'free-bits',
   chapter: '04-training',
-  order: 5,
+  order: 6,
   title: 'The KL term with free bits',
   symbol: 'freeBitsKl',
   check: 'freeBits',

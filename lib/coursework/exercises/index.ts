@@ -1,6 +1,8 @@
 // Written by scripts/codegen/exercises.ts from the files of this folder (one module per exercise): do not edit.
 import * as bernoulliLl from './bernoulli-ll';
 import * as betaSweep from './beta-sweep';
+import * as capstone from './capstone';
+import * as continuousBernoulli from './continuous-bernoulli';
 import * as debugArticle from './debug-article';
 import * as elboGap from './elbo-gap';
 import * as elbo from './elbo';
@@ -9,10 +11,13 @@ import * as freeBits from './free-bits';
 import * as iwae from './iwae';
 import * as klWarmup from './kl-warmup';
 import * as kl from './kl';
+import * as latentReading from './latent-reading';
 import * as lerp from './lerp';
 import * as networks from './networks';
 import * as reparameterize from './reparameterize';
 import * as slerp from './slerp';
 import * as sweepReading from './sweep-reading';
+import * as trainLoop from './train-loop';
+import * as trainStep from './train-step';
 
-export const MODULES = [bernoulliLl, betaSweep, debugArticle, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, lerp, networks, reparameterize, slerp, sweepReading] as const;
+export const MODULES = [bernoulliLl, betaSweep, capstone, continuousBernoulli, debugArticle, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, latentReading, lerp, networks, reparameterize, slerp, sweepReading, trainLoop, trainStep] as const;

@@ -9,7 +9,7 @@ import { WrongAnswer, callStudent, describeValue, runAnswer } from '../answering
 export const exercise = {
   id: 'kl-warmup',
   chapter: '04-training',
-  order: 3,
+  order: 4,
   title: 'A linear KL warm-up schedule',
   symbol: 'warmupBeta',
   check: 'klWarmup',

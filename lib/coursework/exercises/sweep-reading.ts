@@ -12,7 +12,7 @@ import { WrongAnswer, callStudent, describeValue, runAnswer } from '../answering
 export const exercise = {
   id: 'sweep-reading',
   chapter: '04-training',
-  order: 6,
+  order: 7,
   title: 'Reading the β sweep',
   symbol: 'readSweep',
   check: 'sweepReading',
