@@ -64,7 +64,7 @@ test('Chinese edition: its pages, lang, the switch both ways, hreflang, untransl
   // An untranslated chapter has no Chinese page: the English page has no switch, the Chinese sidebar and contents mark it.
   const model = read(out, '02-model.html');
   assert.ok(!/lang-switch|hreflang="zh-CN"/.test(model), '02-model.html links to no translation');
-  has(zh, /<a href="02-model\.html" hreflang="en" lang="en"><span class="chapter-number">2<\/span> The model[^<]*<span class="untranslated">\(尚未翻译，英文原文\)<\/span>/);
+  has(zh, /<a href="02-model\.html" hreflang="en" lang="en"><span class="chapter-number">2<\/span> <span>The model[^<]*<span class="untranslated">\(尚未翻译，英文原文\)<\/span>/);
   has(read(out, 'index.zh.html'), /class="toc-chapter" href="02-model\.html" hreflang="en" lang="en">.*尚未翻译/);
   has(read(out, 'index.zh.html'), /class="toc-chapter" href="01-basics\.zh\.html"><span class="chapter-number">1<\/span> 隐变量基础/);
 
@@ -139,6 +139,8 @@ test('a translation older than its English source is listed as a warning with th
   const warning = logs.find((l) => l.startsWith('warning:') && l.includes('zh/01-basics.md'));
   assert.ok(warning, `a warning names the translation (log: ${logs.join(' | ')})`);
   assert.ok(warning.includes(`git diff ${before.slice(0, 12)} ${after.slice(0, 12)}`), warning);
-  assert.ok(!logs.some((l) => l.startsWith('warning:') && l.includes('zh/index.md')), 'an unchanged source gives no warning');
+  assert.ok(!logs.some((l) => l.startsWith('warning:') && l.includes('zh/index.md') && l.includes('changed since')), 'an unchanged source gives no warning');
+  assert.ok(logs.some((l) => /^warning: \S*chapters\/zh\/index\.md: no heading with the English anchor \{#fixture-book-on-latent-variables\}$/.test(l)),
+    'a heading without its English anchor is listed');
   assert.ok(fs.existsSync(path.join(out, '01-basics.zh.html')), 'a stale translation is still built');
 });

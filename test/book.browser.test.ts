@@ -325,6 +325,29 @@ async function checkChinese(browser: Browser, dir: string, label: string, shots:
       assert.deepEqual(w.problems, [], `${label}/${chapter} at ${width} px`);
       await context.close();
     }
+    // The widgets take their words from the page's language (i18n.ts): on a Chinese page that shows one (else on an
+    // English page switched to Chinese before the widget starts), kl-by-hand runs and shows its unit in Chinese.
+    const zhWidget = zhPages.find((f) => fs.readFileSync(path.join(dir, f), 'utf8').includes('widget-kl-by-hand'));
+    const withWidget = zhWidget ?? fs.readdirSync(dir).filter((f) => f.endsWith('.html') && fs.readFileSync(path.join(dir, f), 'utf8').includes('widget-kl-by-hand')).sort()[0];
+    if (withWidget) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      const w = watch(page, server.origin);
+      await page.goto(`${server.origin}/${withWidget}`);
+      if (!zhWidget) await page.evaluate(() => document.documentElement.setAttribute('lang', 'zh-CN'));
+      const fig = page.locator('figure.widget-kl-by-hand');
+      await fig.scrollIntoViewIfNeeded();
+      await page.waitForFunction(() => {
+        const s = document.querySelector<HTMLElement>('figure.widget-kl-by-hand')?.dataset.state;
+        return s === 'ready' || s === 'error';
+      }, undefined, { timeout: 30_000 });
+      assert.equal(await fig.getAttribute('data-state'), 'ready', `${label}: kl-by-hand in a Chinese page`);
+      const readout = (await fig.locator('.widget-live .kl-readout').textContent()) ?? '';
+      assert.match(readout, /奈特$/, `${label}: the widget's unit in Chinese: ${readout}`);
+      assert.deepEqual(w.problems, [], `${label}/${withWidget} as a Chinese page`);
+      if (shots) await fig.screenshot({ path: path.join(SHOTS, 'book-zh-widget.png') });
+      await context.close();
+    }
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
     const base = pathToFileURL(dir).href + '/';
     const page = await context.newPage();

@@ -112,6 +112,8 @@ interface Chapter {
   linkDir: string;
   /** Front matter fields (a translation's translated-from). */
   front: Record<string, string>;
+  /** In a translated edition: the file names (NN-name.md) it has translated, which its chapter links go to. */
+  translated?: Set<string>;
 }
 
 interface PendingLink {
@@ -350,6 +352,10 @@ function parseEditions(md: MarkdownIt, opts: BuildOptions, en: Parsed): Translat
       if (!fs.existsSync(file)) return undefined;
       const ch = parseChapter(md, file, editionHref(source.href, edition.lang), source.ref.number, opts, edition.lang);
       checkParity(chapterStructure(source.tokens), chapterStructure(ch.tokens), ch.rel, source.rel);
+      // Headings keep their English anchors ({#id}), so that the language switch and copied links land on the section.
+      const ids = new Set(ch.env.headings.map((h) => h.id));
+      const lost = source.env.headings.map((h) => h.id).filter((id) => !ids.has(id));
+      if (lost.length) opts.log(`warning: ${ch.rel}: no heading with the English anchor${lost.length > 1 ? 's' : ''} ${lost.map((id) => `{#${id}}`).join(', ')}`);
       const warn = staleness(ch.front, fs.readFileSync(source.file), ch.rel, source.rel);
       if (warn) {
         stale.push(ch.rel);
@@ -370,6 +376,8 @@ function parseEditions(md: MarkdownIt, opts: BuildOptions, en: Parsed): Translat
     if (untranslated.length) {
       opts.log(`${edition.name} (${edition.lang}): ${chapters.length} of ${en.chapters.length} chapters translated; not yet: ${untranslated.join(', ')} (their pages stay English only)`);
     }
+    const names = new Set([index, ...chapters].map((c) => path.basename(c.file)));
+    for (const c of [index, ...chapters]) c.translated = names;
     const textsFile = path.join(dir, 'notebook-figures.json');
     out.push({
       edition, parsed: { index, chapters, all: [index, ...chapters] }, pages, untranslated, stale,
@@ -826,7 +834,7 @@ function resolveLink(
     if (!fs.existsSync(abs)) throw new BookError(`${where}: broken link to ${href} (no such chapter)`);
     target = inChapters.split(path.sep).join('/').replace(/\.md$/, '.html');
     // From a translation, a chapter link goes to that chapter's translation when there is one, else to the English page.
-    if (ch.lang !== 'en' && fs.existsSync(path.join(opts.chaptersDir, EDITIONS[ch.lang].dir, inChapters))) target = editionHref(target, ch.lang);
+    if (ch.lang !== 'en' && ch.translated?.has(inChapters)) target = editionHref(target, ch.lang);
   } else if (!fs.existsSync(abs) || fs.statSync(abs).isDirectory()) {
     throw new BookError(`${where}: broken link to ${href} (no such file ${rel(opts.root, abs)})`);
   } else if (!inChapters.startsWith('..')) {

@@ -116,3 +116,116 @@ export const UI: Record<Lang, UiStrings> = {
     noHits: '没有章节提到“{q}”。',
   },
 };
+
+/** The interactive figures' words (each widget's page.ts), in the same registry as the page's. */
+export interface WidgetStrings {
+  nats: string;
+  couldNotStart: (msg: string) => string;
+  activityChart: (n: number) => string;
+  dimensionAxis: string;
+  meanMu: string;
+  betaSummary: (beta: string, recon: string, kl: string, active: number, latentDim: number) => string;
+  betaSlider: string;
+  betaSamples: (beta: string) => string;
+  betaRecons: (beta: string) => string;
+  drawPad: string;
+  drawSeen: string;
+  drawRecon: string;
+  drawPlane: string;
+  reconstruction: string;
+  clear: string;
+  aTestDigit: string;
+  normChart: (d: number) => string;
+  testDigit: (label: string | number) => string;
+  pickStart: string;
+  pickEnd: string;
+  lerp: string;
+  slerp: string;
+  positionT: string;
+  decodedAtT: string;
+  step: (s: number, of: number) => string;
+  densities: (mu: string, sigma: string) => string;
+  latentPlane: (n: number, model: string) => string;
+  decodedAtPointer: string;
+  pointAtPlane: string;
+  clearTrail: string;
+  trail: string;
+  trailDigit: (i: number, x: string, y: string) => string;
+}
+
+export const WIDGET_UI: Record<Lang, WidgetStrings> = {
+  en: {
+    nats: ' nats',
+    couldNotStart: (msg) => `This interactive figure could not start: ${msg}`,
+    activityChart: (n) => `Activity of each of ${n} latent dimensions, most active first, log scale`,
+    dimensionAxis: 'dimension, most active first',
+    meanMu: 'mean μ',
+    betaSummary: (beta, recon, kl, active, latentDim) => `β = ${beta}: reconstruction ${recon} nats, KL ${kl} nats, ${active} of ${latentDim} units active`,
+    betaSlider: 'β of the model shown',
+    betaSamples: (beta) => `Samples of the model trained with β = ${beta}`,
+    betaRecons: (beta) => `Reconstructions by the model trained with β = ${beta}`,
+    drawPad: 'Drawing pad: draw a digit with the mouse or a finger',
+    drawSeen: 'What the encoder sees: the drawing centred like MNIST',
+    drawRecon: 'Reconstruction: the decoded posterior mean',
+    drawPlane: 'The latent plane: test digits as dots, the posterior of the drawing as ellipses',
+    reconstruction: 'reconstruction',
+    clear: 'Clear',
+    aTestDigit: 'A test digit',
+    normChart: (d) => `Norm of the code along the lerp and slerp paths, against the square root of ${d}`,
+    testDigit: (label) => `Test digit ${label}`,
+    pickStart: 'Pick the start',
+    pickEnd: 'Pick the end',
+    lerp: ' lerp (straight line)',
+    slerp: ' slerp (great circle)',
+    positionT: 'Position t along the path',
+    decodedAtT: 'The digit decoded at t',
+    step: (s, of) => `Step ${s} of ${of}`,
+    densities: (mu, sigma) => `Densities of q = N(${mu}, ${sigma}²) and the prior N(0, 1)`,
+    latentPlane: (n, model) => `Posterior means of ${n} test digits under ${model}; move the pointer to decode a point`,
+    decodedAtPointer: 'The digit decoded at the pointer',
+    pointAtPlane: 'Point at the plane',
+    clearTrail: 'Clear the trail',
+    trail: 'Trail',
+    trailDigit: (i, x, y) => `Trail digit ${i} at z = (${x}, ${y})`,
+  },
+  zh: {
+    nats: ' 奈特',
+    couldNotStart: (msg) => `这幅交互图无法启动：${msg}`,
+    activityChart: (n) => `${n} 个隐维度各自的活跃度，最活跃的在前，对数刻度`,
+    dimensionAxis: '维度，最活跃的在前',
+    meanMu: '均值 μ',
+    betaSummary: (beta, recon, kl, active, latentDim) => `β = ${beta}：重构 ${recon} 奈特，KL ${kl} 奈特，${latentDim} 个单元中 ${active} 个活跃`,
+    betaSlider: '所显示模型的 β',
+    betaSamples: (beta) => `用 β = ${beta} 训练的模型的样本`,
+    betaRecons: (beta) => `用 β = ${beta} 训练的模型的重构`,
+    drawPad: '画板：用鼠标或手指画一个数字',
+    drawSeen: '编码器看到的：像 MNIST 那样居中后的画',
+    drawRecon: '重构：解码后的后验均值',
+    drawPlane: '隐平面：测试数字为点，所画数字的后验为椭圆',
+    reconstruction: '重构',
+    clear: '清除',
+    aTestDigit: '一个测试数字',
+    normChart: (d) => `沿 lerp 和 slerp 路径的编码范数，与 ${d} 的平方根对照`,
+    testDigit: (label) => `测试数字 ${label}`,
+    pickStart: '选择起点',
+    pickEnd: '选择终点',
+    lerp: ' lerp（直线）',
+    slerp: ' slerp（大圆）',
+    positionT: '沿路径的位置 t',
+    decodedAtT: '在 t 处解码出的数字',
+    step: (s, of) => `第 ${s} 步，共 ${of} 步`,
+    densities: (mu, sigma) => `q = N(${mu}, ${sigma}²) 与先验 N(0, 1) 的密度`,
+    latentPlane: (n, model) => `${model} 下 ${n} 个测试数字的后验均值；移动指针以解码一个点`,
+    decodedAtPointer: '在指针处解码出的数字',
+    pointAtPlane: '指向平面',
+    clearTrail: '清除轨迹',
+    trail: '轨迹',
+    trailDigit: (i, x, y) => `轨迹中第 ${i} 个数字，z = (${x}, ${y})`,
+  },
+};
+
+/** The widgets' words for the page they run in (its `<html lang>`); English outside a page (tests in Node). */
+export function widgetStrings(): WidgetStrings {
+  const lang = typeof document !== 'undefined' ? document.documentElement.lang : '';
+  return WIDGET_UI[lang.startsWith('zh') ? 'zh' : 'en'];
+}

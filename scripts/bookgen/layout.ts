@@ -42,8 +42,9 @@ const THEME_BOOT =
 const stripLinks = (html: string) => html.replace(/<\/?a\b[^>]*>/g, '');
 
 function pageLabel(p: PageRef, ui?: UiStrings): string {
-  const mark = p.untranslated && ui ? ` <span class="untranslated">(${ui.untranslated})</span>` : '';
-  return (p.number ? `<span class="chapter-number">${p.number}</span> ${stripLinks(p.titleHtml)}` : stripLinks(p.titleHtml)) + mark;
+  // An untranslated chapter's title and its mark are one flex item of the sidebar entry (the mark goes under the title).
+  const title = p.untranslated && ui ? `<span>${stripLinks(p.titleHtml)} <span class="untranslated">(${ui.untranslated})</span></span>` : stripLinks(p.titleHtml);
+  return p.number ? `<span class="chapter-number">${p.number}</span> ${title}` : title;
 }
 
 function sidebar(spec: PageSpec, ui: UiStrings): string {

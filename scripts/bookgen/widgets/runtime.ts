@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { PARTS_GLOBAL } from './parts';
 import type { WidgetContext, WidgetModule } from './dom';
+import { widgetStrings } from '../i18n';
 
 /** Widget `name`'s page module: every folder's page.ts is in the bundle (esbuild expands the pattern at build time). */
 function widgetModule(name: string): WidgetModule {
@@ -100,7 +101,7 @@ async function start(fig: HTMLElement, book: BookWidgets, backend: Promise<void>
     fig.classList.remove('widget-running');
     const live = fig.querySelector<HTMLElement>('.widget-live');
     if (live) {
-      live.replaceChildren(Object.assign(document.createElement('p'), { className: 'widget-error', textContent: `This interactive figure could not start: ${msg}` }));
+      live.replaceChildren(Object.assign(document.createElement('p'), { className: 'widget-error', textContent: widgetStrings().couldNotStart(msg) }));
     }
     console.error(msg);
   }

@@ -3,6 +3,7 @@
 // latent dimension (active units). All of it was computed by the library in Node when the book was built, from the
 // very models the sweep's notebook saved, so the page carries pictures and numbers instead of ~0.7 M weights per β.
 import { el, fmt, fromMarkup, WidgetContext } from '../dom';
+import { widgetStrings } from '../../i18n';
 
 /** One model of the sweep as the page shows it. */
 export interface BetaView {
@@ -59,23 +60,23 @@ export function activityBarsSvg(activity: number[], threshold: number, size = { 
     return `<rect class="${v > threshold ? 'bar-active' : 'bar-inactive'}" x="${(m.l + j * w + w * 0.1).toFixed(1)}" y="${y.toFixed(1)}" width="${(w * 0.8).toFixed(1)}" height="${Math.max(0.5, size.height - m.b - y).toFixed(1)}"/>`;
   }).join('');
   const ticks = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i).filter((e) => (e - lo) % 2 === 0 || e === hi);
-  return `<svg class="activity-chart" viewBox="0 0 ${size.width} ${size.height}" role="img" aria-label="Activity of each of ${n} latent dimensions, most active first, log scale">` +
+  return `<svg class="activity-chart" viewBox="0 0 ${size.width} ${size.height}" role="img" aria-label="${widgetStrings().activityChart(n)}">` +
     `<path class="plane-grid" d="${ticks.map((e) => `M${m.l} ${Y(10 ** e).toFixed(1)}H${size.width - m.r}`).join('')}"/>` +
     `<g class="plane-ticks">${ticks.map((e) => `<text x="${m.l - 4}" y="${(Y(10 ** e) + 4).toFixed(1)}" text-anchor="end">1e${e}</text>`).join('')}` +
-    `<text x="${m.l}" y="${size.height - 5}">dimension, most active first</text></g>${bars}` +
+    `<text x="${m.l}" y="${size.height - 5}">${widgetStrings().dimensionAxis}</text></g>${bars}` +
     `<path class="activity-threshold" d="M${m.l} ${Y(threshold).toFixed(1)}H${size.width - m.r}"/></svg>`;
 }
 
 /** The one-line summary of a view. */
 export function viewSummary(v: BetaView): string {
-  return `β = ${betaLabel(v.beta)}: reconstruction ${fmt(v.recon, 1)} nats, KL ${fmt(v.kl, 1)} nats, ${v.active} of ${v.latentDim} units active`;
+  return widgetStrings().betaSummary(betaLabel(v.beta), fmt(v.recon, 1), fmt(v.kl, 1), v.active, v.latentDim);
 }
 
 export function mount(ctx: WidgetContext): void {
   const cfg = ctx.config as unknown as BetaConfig;
   const views = sortViews(cfg.views);
   const start = Math.max(0, views.findIndex((v) => v.beta === 1));
-  const slider = el('input', { type: 'range', min: '0', max: String(views.length - 1), step: '1', value: String(start), 'aria-label': 'β of the model shown' });
+  const slider = el('input', { type: 'range', min: '0', max: String(views.length - 1), step: '1', value: String(start), 'aria-label': widgetStrings().betaSlider });
   const marks = el('div', { class: 'beta-marks' }, views.map((v) => el('span', {}, [betaLabel(v.beta)])));
   const summary = el('p', { class: 'widget-readout beta-summary' });
   const samples = el('img', { class: 'digit-grid', alt: '' });
@@ -94,9 +95,9 @@ export function mount(ctx: WidgetContext): void {
     const v = views[i];
     summary.textContent = viewSummary(v);
     samples.src = v.samples;
-    samples.alt = `Samples of the model trained with β = ${betaLabel(v.beta)}`;
+    samples.alt = widgetStrings().betaSamples(betaLabel(v.beta));
     recons.src = v.reconstructions;
-    recons.alt = `Reconstructions by the model trained with β = ${betaLabel(v.beta)}`;
+    recons.alt = widgetStrings().betaRecons(betaLabel(v.beta));
     chart.replaceChildren(fromMarkup(activityBarsSvg(v.activity, cfg.threshold)));
     Array.from(marks.children).forEach((m, k) => m.classList.toggle('current', k === i));
     ctx.root.dataset.beta = String(v.beta);

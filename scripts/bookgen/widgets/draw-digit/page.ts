@@ -8,6 +8,7 @@ import type { VAE } from '../../../../lib/core';
 import { DEFAULT_FRAME, digitLegend, ellipseOf, planeSvg } from '../plane';
 import { base64ToFloat32, checkNetworkPart, CodesPart, digitPixels, DigitsPart, networkArtifacts, SIDE } from '../parts';
 import { digitCanvas, drawDigit, el, fmt, fromMarkup, svgEl, WidgetContext } from '../dom';
+import { widgetStrings } from '../../i18n';
 
 export interface BrushConfig {
   /** Radius of full ink, in pixels of the 28 × 28 grid. */
@@ -186,30 +187,31 @@ export async function mount(ctx: WidgetContext): Promise<void> {
   const f = DEFAULT_FRAME;
 
   const grid = new Float32Array(SIDE * SIDE);
-  const pad = digitCanvas('Drawing pad: draw a digit with the mouse or a finger');
+  const pad = digitCanvas(widgetStrings().drawPad);
   pad.classList.add('draw-pad');
-  const seen = digitCanvas('What the encoder sees: the drawing centred like MNIST');
-  const recon = digitCanvas('Reconstruction: the decoded posterior mean');
+  const seen = digitCanvas(widgetStrings().drawSeen);
+  const recon = digitCanvas(widgetStrings().drawRecon);
   const svg = fromMarkup<SVGSVGElement>(planeSvg({
     bounds: b, points: base64ToFloat32(codes.points), labels: codes.labels, prior: true, dotSize: 2.2,
-    label: 'The latent plane: test digits as dots, the posterior of the drawing as ellipses',
+    label: widgetStrings().drawPlane,
   }));
   svg.classList.add('plane-faint');
   const e2 = svgEl('ellipse', { class: 'plane-q plane-q2' });
   const e1 = svgEl('ellipse', { class: 'plane-q' });
   const dot = svgEl('circle', { class: 'plane-probe', r: 3.5 });
   svg.append(e2, e1, dot);
+  const t = widgetStrings();
   const val = (name: string) => el('span', { class: `term-${name}` }, ['…']);
   const v = { recon: val('recon'), kl: val('kl'), nelbo: val('nelbo'), mean: val('mean'), sigma: val('sigma') };
   const terms = el('dl', { class: 'widget-terms' }, [
-    el('dt', {}, ['reconstruction −E', el('sub', {}, ['q']), '[log p(x|z)]']), el('dd', {}, [v.recon, ' nats']),
-    el('dt', {}, ['KL(q(z|x) ‖ N(0, I))']), el('dd', {}, [v.kl, ' nats']),
-    el('dt', {}, ['−ELBO']), el('dd', {}, [v.nelbo, ' nats']),
-    el('dt', {}, ['mean μ']), el('dd', {}, [v.mean]),
+    el('dt', {}, [`${t.reconstruction} −E`, el('sub', {}, ['q']), '[log p(x|z)]']), el('dd', {}, [v.recon, t.nats]),
+    el('dt', {}, ['KL(q(z|x) ‖ N(0, I))']), el('dd', {}, [v.kl, t.nats]),
+    el('dt', {}, ['−ELBO']), el('dd', {}, [v.nelbo, t.nats]),
+    el('dt', {}, [t.meanMu]), el('dd', {}, [v.mean]),
     el('dt', {}, ['σ']), el('dd', {}, [v.sigma]),
   ]);
-  const clear = el('button', { type: 'button', class: 'widget-button' }, ['Clear']);
-  const example = el('button', { type: 'button', class: 'widget-button' }, ['A test digit']);
+  const clear = el('button', { type: 'button', class: 'widget-button' }, [t.clear]);
+  const example = el('button', { type: 'button', class: 'widget-button' }, [t.aTestDigit]);
   ctx.live.append(
     el('div', { class: 'widget-row' }, [
       el('div', { class: 'widget-draw' }, [

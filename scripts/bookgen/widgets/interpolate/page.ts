@@ -6,6 +6,7 @@ import type { LatentDecoder } from '../../../../lib/core';
 import { base64ToFloat32, checkNetworkPart, digitPixels, DigitsPart, networkArtifacts } from '../parts';
 import { codeAt, codeOf, Method, pathCodes } from '../latent-path';
 import { digitCanvas, drawDigit, el, fmt, fromMarkup, WidgetContext } from '../dom';
+import { widgetStrings } from '../../i18n';
 
 export function norm(v: ArrayLike<number>): number {
   let s = 0;
@@ -34,7 +35,7 @@ export function normChartSvg(za: ArrayLike<number>, zb: ArrayLike<number>, t: nu
   const Y = (v: number) => size.height - m.b - (v / hi) * (size.height - m.t - m.b);
   const path = (ys: number[]) => ys.map((v, i) => `${i ? 'L' : 'M'}${X(ts[i]).toFixed(1)} ${Y(v).toFixed(1)}`).join('');
   const yTicks = [0, Math.round(hi / 2), Math.floor(hi)].filter((v, i, a) => a.indexOf(v) === i);
-  return `<svg class="norm-chart" viewBox="0 0 ${size.width} ${size.height}" role="img" aria-label="Norm of the code along the lerp and slerp paths, against the square root of ${d}">` +
+  return `<svg class="norm-chart" viewBox="0 0 ${size.width} ${size.height}" role="img" aria-label="${widgetStrings().normChart(d)}">` +
     `<path class="plane-grid" d="${yTicks.map((v) => `M${m.l} ${Y(v).toFixed(1)}H${size.width - m.r}`).join('')}"/>` +
     `<g class="plane-ticks">${yTicks.map((v) => `<text x="${m.l - 4}" y="${(Y(v) + 4).toFixed(1)}" text-anchor="end">${v}</text>`).join('')}` +
     `<text x="${m.l}" y="${size.height - 6}">t = 0</text><text x="${size.width - m.r}" y="${size.height - 6}" text-anchor="end">t = 1</text></g>` +
@@ -60,19 +61,19 @@ export async function mount(ctx: WidgetContext): Promise<void> {
   const state = { a: Number(ctx.config.a ?? 0), b: Number(ctx.config.b ?? 1), t: 0.5, method: 'slerp' as Method, choosing: 'a' as 'a' | 'b' };
 
   const buttons = digits.labels.map((label, i) => {
-    const c = digitCanvas(`Test digit ${label}`);
+    const c = digitCanvas(widgetStrings().testDigit(label));
     drawDigit(c, digitPixels(digits, i));
-    return el('button', { type: 'button', class: 'digit-pick', 'data-index': String(i), 'aria-label': `Test digit ${label}` }, [c]);
+    return el('button', { type: 'button', class: 'digit-pick', 'data-index': String(i), 'aria-label': widgetStrings().testDigit(label) }, [c]);
   });
-  const choose = (['a', 'b'] as const).map((k) => el('button', { type: 'button', class: 'widget-button', 'data-end': k }, [k === 'a' ? 'Pick the start' : 'Pick the end']));
+  const choose = (['a', 'b'] as const).map((k) => el('button', { type: 'button', class: 'widget-button', 'data-end': k }, [k === 'a' ? widgetStrings().pickStart : widgetStrings().pickEnd]));
   const methods = (['lerp', 'slerp'] as Method[]).map((m) => {
     const input = el('input', { type: 'radio', name: `${ctx.root.id}-method`, value: m });
     if (m === state.method) input.checked = true;
-    return el('label', { class: 'widget-radio' }, [input, m === 'lerp' ? ' lerp (straight line)' : ' slerp (great circle)']);
+    return el('label', { class: 'widget-radio' }, [input, m === 'lerp' ? widgetStrings().lerp : widgetStrings().slerp]);
   });
-  const slider = el('input', { type: 'range', min: '0', max: '1', step: '0.01', value: String(state.t), 'aria-label': 'Position t along the path' });
+  const slider = el('input', { type: 'range', min: '0', max: '1', step: '0.01', value: String(state.t), 'aria-label': widgetStrings().positionT });
   const tOut = el('output', {}, ['t = 0.50']);
-  const big = digitCanvas('The digit decoded at t');
+  const big = digitCanvas(widgetStrings().decodedAtT);
   big.classList.add('digit-large');
   const strip = el('div', { class: 'widget-strip' });
   const chart = el('div', { class: 'widget-chart' });
@@ -96,7 +97,7 @@ export async function mount(ctx: WidgetContext): Promise<void> {
     choose.forEach((c) => c.classList.toggle('active', c.dataset.end === state.choosing));
     const images = decodeLatents(decoder, pathCodes(za(), zb(), STEPS, state.method));
     strip.replaceChildren(...Array.from({ length: STEPS }, (_, s) => {
-      const c = digitCanvas(`Step ${s + 1} of ${STEPS}`);
+      const c = digitCanvas(widgetStrings().step(s + 1, STEPS));
       drawDigit(c, images.subarray(s * 784, (s + 1) * 784));
       return c;
     }));

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { klDivergence } from '../../../../lib/core';
 import { el, fmt, fromMarkup, WidgetContext } from '../dom';
+import { widgetStrings } from '../../i18n';
 
 export function normalDensity(x: number, mu: number, sigma: number): number {
   const u = (x - mu) / sigma;
@@ -44,7 +45,7 @@ export function densitiesSvg(mu: number, sigma: number, c: DensityChart = DEFAUL
   const line = (f: (x: number) => number) => xs.map((x, i) => `${i ? 'L' : 'M'}${X(x).toFixed(1)} ${Y(f(x)).toFixed(1)}`).join('');
   const area = (f: (x: number) => number) => `${line(f)}L${X(c.xMax).toFixed(1)} ${Y(0).toFixed(1)}L${X(c.xMin).toFixed(1)} ${Y(0).toFixed(1)}Z`;
   const ticks = Array.from({ length: Math.floor(c.xMax) - Math.ceil(c.xMin) + 1 }, (_, i) => Math.ceil(c.xMin) + i);
-  return `<svg class="density-chart" viewBox="0 0 ${c.width} ${c.height}" role="img" aria-label="Densities of q = N(${fmt(mu)}, ${fmt(sigma)}²) and the prior N(0, 1)">` +
+  return `<svg class="density-chart" viewBox="0 0 ${c.width} ${c.height}" role="img" aria-label="${widgetStrings().densities(fmt(mu), fmt(sigma))}">` +
     `<path class="plane-grid" d="M${m.l} ${Y(0).toFixed(1)}H${c.width - m.r}"/>` +
     `<g class="plane-ticks">${ticks.map((t) => `<text x="${X(t).toFixed(1)}" y="${c.height - 8}" text-anchor="middle">${t < 0 ? `−${-t}` : t}</text>`).join('')}</g>` +
     `<path class="density-prior-area" d="${area((x) => normalDensity(x, 0, 1))}"/>` +
@@ -79,7 +80,7 @@ export async function mount(ctx: WidgetContext): Promise<void> {
       el('label', { class: 'widget-slider' }, ['μ ', mu, muOut]),
       el('label', { class: 'widget-slider' }, ['σ ', sigma, sigmaOut]),
     ]),
-    el('p', { class: 'kl-readout' }, ['KL(q ‖ p) = ', formula, ' = ', value, ' nats']),
+    el('p', { class: 'kl-readout' }, ['KL(q ‖ p) = ', formula, ' = ', value, widgetStrings().nats]),
   );
   const update = () => {
     const m = Number(mu.value);

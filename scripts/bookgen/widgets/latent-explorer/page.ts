@@ -6,6 +6,7 @@ import type { LatentDecoder } from '../../../../lib/core';
 import { Bounds, DEFAULT_FRAME, digitLegend, inside, planeSvg, toData, toPixel } from '../plane';
 import { base64ToFloat32, checkNetworkPart, CodesPart, networkArtifacts } from '../parts';
 import { clientToSvg, digitCanvas, drawDigit, el, fmt, fromMarkup, svgEl, WidgetContext } from '../dom';
+import { widgetStrings } from '../../i18n';
 
 export interface TrailConfig {
   /** A drag adds a digit to the trail each time it has moved this far in latent units. */
@@ -48,24 +49,24 @@ export async function mount(ctx: WidgetContext): Promise<void> {
   const f = DEFAULT_FRAME;
   const svg = fromMarkup<SVGSVGElement>(planeSvg({
     bounds: b, points: base64ToFloat32(codes.points), labels: codes.labels, prior: false,
-    label: `Posterior means of ${codes.labels.length} test digits under ${dec.model}; move the pointer to decode a point`,
+    label: widgetStrings().latentPlane(codes.labels.length, dec.model),
   }));
   svg.setAttribute('tabindex', '0');
   const trailLine = svgEl('polyline', { class: 'plane-trail', points: '' });
   const probe = svgEl('circle', { class: 'plane-probe', r: 5, cx: -99, cy: -99 });
   svg.append(trailLine, probe);
 
-  const big = digitCanvas('The digit decoded at the pointer', 28);
+  const big = digitCanvas(widgetStrings().decodedAtPointer, 28);
   big.classList.add('digit-large');
-  const readout = el('p', { class: 'widget-readout' }, ['Point at the plane']);
+  const readout = el('p', { class: 'widget-readout' }, [widgetStrings().pointAtPlane]);
   const strip = el('div', { class: 'widget-trail-digits' });
-  const clear = el('button', { type: 'button', class: 'widget-button' }, ['Clear the trail']);
+  const clear = el('button', { type: 'button', class: 'widget-button' }, [widgetStrings().clearTrail]);
   ctx.live.append(
     el('div', { class: 'widget-row' }, [
       el('div', { class: 'widget-plane' }, [svg, fromMarkup(digitLegend())]),
       el('div', { class: 'widget-side' }, [big, readout]),
     ]),
-    el('div', { class: 'widget-trail' }, [el('span', { class: 'widget-label' }, ['Trail']), strip, clear]),
+    el('div', { class: 'widget-trail' }, [el('span', { class: 'widget-label' }, [widgetStrings().trail]), strip, clear]),
   );
 
   let z: [number, number] = [0, 0];
@@ -98,7 +99,7 @@ export async function mount(ctx: WidgetContext): Promise<void> {
     trailLine.setAttribute('points', trail.map(([x, y]) => toPixel(b, f, x, y).map((v) => v.toFixed(1)).join(',')).join(' '));
     const images = trail.length ? decodeLatents(decoder, trail.flat()) : new Float32Array(0);
     strip.replaceChildren(...trail.map(([x, y], i) => {
-      const c = digitCanvas(`Trail digit ${i + 1} at z = (${fmt(x)}, ${fmt(y)})`);
+      const c = digitCanvas(widgetStrings().trailDigit(i + 1, fmt(x), fmt(y)));
       drawDigit(c, images.subarray(i * 784, (i + 1) * 784));
       return c;
     }));
