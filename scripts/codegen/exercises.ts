@@ -138,6 +138,15 @@ const pickData = JSON.stringify(BETA_SWEEP.data).replace(/"(\w+)":/g, '$1: ').re
 
 /** One frame per chapter that has exercises. */
 export const FRAMES: Record<string, Frame> = {
+  '01-generative-models': {
+    title: 'generative models',
+    number: '1',
+    about: `
+      Chapter 1's first generative model of binary images: every pixel an independent coin. You fit it by counting
+      on the training digits and score held-out digits with it, in nats, the yardstick every later model of the book
+      is measured with (chapter 1, exercises 2 and 4).
+    `,
+  },
   '02-autoencoder': {
     title: 'the autoencoder',
     number: '2',

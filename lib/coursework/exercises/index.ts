@@ -9,6 +9,7 @@ import * as elboGap from './elbo-gap';
 import * as elbo from './elbo';
 import * as fitGaussian from './fit-gaussian';
 import * as freeBits from './free-bits';
+import * as independentPixels from './independent-pixels';
 import * as iwae from './iwae';
 import * as klWarmup from './kl-warmup';
 import * as kl from './kl';
@@ -21,4 +22,4 @@ import * as sweepReading from './sweep-reading';
 import * as trainLoop from './train-loop';
 import * as trainStep from './train-step';
 
-export const MODULES = [bernoulliLl, betaSweep, capstone, continuousBernoulli, cvae, debugArticle, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, latentReading, lerp, networks, reparameterize, slerp, sweepReading, trainLoop, trainStep] as const;
+export const MODULES = [bernoulliLl, betaSweep, capstone, continuousBernoulli, cvae, debugArticle, elboGap, elbo, fitGaussian, freeBits, independentPixels, iwae, klWarmup, kl, latentReading, lerp, networks, reparameterize, slerp, sweepReading, trainLoop, trainStep] as const;
