@@ -1,6 +1,7 @@
 // Exercise `train-step` (lib/coursework/exercises/train-step.ts): the solution scores full marks and the stub 0; the
 // usual mistakes — a step that leaks its gradients, one that climbs the ELBO, one that never applies the gradients,
-// one that trains the decoder only, one that applies a NaN loss, the library's own step — each lose the cases they should, with their hints.
+// one that trains the decoder only, one that applies a NaN loss, the library's own step — each lose the cases they
+// should, with their hints.
 // The reference is the library's own trainStep, so this also shows that the step by hand (tf.variableGrads and
 // applyGradients) lands where the library's (optimizer.minimize) does. (Every seed's probes, the grading view and
 // grading itself: test/protocol.test.ts, test/grade-library.test.ts, test/grade.test.ts.)
@@ -42,7 +43,7 @@ function stepWith(opts: { tidy?: boolean; ascend?: boolean; apply?: boolean; dec
   };
 }
 
-test('train step: the solution scores full marks and the stub 0; leaks, ascent, no update, half the weights, NaN and the library's own step get their hints', { timeout: 120_000 }, async () => {
+test('train step: the solution scores full marks and the stub 0; leaks, ascent, no update, half the weights, NaN and the library\'s own step get their hints', { timeout: 120_000 }, async () => {
   const before = tf.memory().numTensors;
   const ok = check.trainStep(solutionOf('train-step') as Fn, quiet);
   assert.equal(ok.ok, true, formatResult(ok));
