@@ -188,8 +188,8 @@ export const FRAMES: Record<string, Frame> = {
     about: `
       The ELBO is a loose bound on $\\log p_\\theta(x)$. Averaging $K$ importance weights inside the logarithm gives the
       tighter importance-weighted bound of Burda et al. (2016), the standard way to report a VAE's test log-likelihood
-      (chapter 6, exercise 6). Then a likelihood that is a density of grey pixels, the continuous Bernoulli
-      (chapter 6, exercise 7).
+      (chapter 6, exercise 6). Then a likelihood that is a density of grey pixels, the continuous Bernoulli, and the
+      conditional VAE's forward pass (chapter 6, exercises 7 and 8).
     `,
   },
   '07-faq': {

@@ -3,6 +3,7 @@ import * as bernoulliLl from './bernoulli-ll';
 import * as betaSweep from './beta-sweep';
 import * as capstone from './capstone';
 import * as continuousBernoulli from './continuous-bernoulli';
+import * as cvae from './cvae';
 import * as debugArticle from './debug-article';
 import * as elboGap from './elbo-gap';
 import * as elbo from './elbo';
@@ -20,4 +21,4 @@ import * as sweepReading from './sweep-reading';
 import * as trainLoop from './train-loop';
 import * as trainStep from './train-step';
 
-export const MODULES = [bernoulliLl, betaSweep, capstone, continuousBernoulli, debugArticle, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, latentReading, lerp, networks, reparameterize, slerp, sweepReading, trainLoop, trainStep] as const;
+export const MODULES = [bernoulliLl, betaSweep, capstone, continuousBernoulli, cvae, debugArticle, elboGap, elbo, fitGaussian, freeBits, iwae, klWarmup, kl, latentReading, lerp, networks, reparameterize, slerp, sweepReading, trainLoop, trainStep] as const;
