@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildBook } from '../scripts/bookgen/build';
 import { gitBlobId } from '../scripts/bookgen/translations';
+import { createMarkdown, Heading } from '../scripts/bookgen/markdown';
 import { queryTerms, SearchIndex, searchEntries } from '../scripts/bookgen/search';
 import { checkLinks, FIXTURE, fixtureOptions, ROOT, seedCache, tmpDir } from './book-helpers';
 
@@ -143,4 +144,14 @@ test('a translation older than its English source is listed as a warning with th
   assert.ok(logs.some((l) => /^warning: \S*chapters\/zh\/index\.md: no heading with the English anchor \{#fixture-book-on-latent-variables\}$/.test(l)),
     'a heading without its English anchor is listed');
   assert.ok(fs.existsSync(path.join(out, '01-basics.zh.html')), 'a stale translation is still built');
+});
+
+test('a heading keeps an explicit English anchor {#id}, Greek letters included; without one its id is its own slug', () => {
+  const md = createMarkdown();
+  const env = {
+    file: 'x.md', headings: [] as Heading[], sections: [], directive: () => '', link: (h: string) => h,
+    figures: { label: () => '', ref: () => ({ href: '', label: '' }), media: () => '' },
+  };
+  md.parse('# 训练实践 {#training-in-practice}\n\n## 权重 β {#the-weight-β}\n\n## 小结\n', env);
+  assert.deepEqual(env.headings.map((h) => [h.id, h.text]), [['training-in-practice', '训练实践'], ['the-weight-β', '权重 β'], ['小结', '小结']]);
 });

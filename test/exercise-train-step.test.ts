@@ -1,6 +1,7 @@
 // Exercise `train-step` (lib/coursework/exercises/train-step.ts): the solution scores full marks and the stub 0; the
 // usual mistakes — a step that leaks its gradients, one that climbs the ELBO, one that never applies the gradients,
-// one that trains the decoder only, one that applies a NaN loss — each lose the cases they should, with their hints.
+// one that trains the decoder only, one that applies a NaN loss, the library's own step — each lose the cases they
+// should, with their hints.
 // The reference is the library's own trainStep, so this also shows that the step by hand (tf.variableGrads and
 // applyGradients) lands where the library's (optimizer.minimize) does. (Every seed's probes, the grading view and
 // grading itself: test/protocol.test.ts, test/grade-library.test.ts, test/grade.test.ts.)
@@ -42,7 +43,7 @@ function stepWith(opts: { tidy?: boolean; ascend?: boolean; apply?: boolean; dec
   };
 }
 
-test('train step: the solution scores full marks and the stub 0; leaks, ascent, no update, half the weights and NaN get their hints', { timeout: 120_000 }, async () => {
+test('train step: the solution scores full marks and the stub 0; leaks, ascent, no update, half the weights, NaN and the library\'s own step get their hints', { timeout: 120_000 }, async () => {
   const before = tf.memory().numTensors;
   const ok = check.trainStep(solutionOf('train-step') as Fn, quiet);
   assert.equal(ok.ok, true, formatResult(ok));
@@ -71,6 +72,15 @@ test('train step: the solution scores full marks and the stub 0; leaks, ascent, 
   const noNanCheck = check.trainStep(stepWith({ nanCheck: false }), quiet);
   assert.match(hintOf(noNanCheck, /not finite/), /Number\.isFinite/, formatResult(noNanCheck));
   assert.equal(noNanCheck.cases.filter((c) => !c.passed).length, 1, 'only the NaN case fails');
+
+  // The library's own step (it calls optimizer.minimize, through which the check's optimizer applies nothing): no points.
+  const library = check.trainStep(((model, optimizer, x, noiseSeed) => {
+    const loss = tf.tidy(() => lib.elbo(x, model.forward(x, undefined, noiseSeed)).loss.dataSync()[0]);
+    void lib.trainStep(model, optimizer as lib.FusedAdam, model.trainableWeights(), x, { beta: 1, freeBits: 0, pixelReduction: 'sum', noiseSeed }).catch(() => undefined);
+    return loss;
+  }) as Fn, quiet);
+  assert.equal(library.points, 0, formatResult(library));
+  assert.match(hintOf(library, /leave the weights/), /optimizer\.minimize \(and vae\.trainStep/);
 
   // The reference's library steps settle their promises (the loss read back) on their own: then nothing is left.
   await new Promise((resolve) => setTimeout(resolve, 100));

@@ -17,7 +17,9 @@ import * as tf from '@tensorflow/tfjs';
 import { createVAE, DEFAULT_VAE_CONFIG, type VAE, type VAEConfig } from '../model/vae';
 import { checkManifest, MODEL_FORMAT, MODEL_FORMAT_VERSION } from '../io/artifacts';
 import { binarize, subset, type Dataset } from '../data/dataset';
-import { loadMnist } from '../data/mnist';
+// The full MNIST through the data-source registry (Node's lib/data/load.ts registers it), not lib/data/mnist.ts:
+// this module is in the browser's bundle too (the capstone's exercise module imports it), where the IDX reader is not.
+import { dataSource } from '../data/sources';
 import { iwaeNll } from '../training/evaluate';
 import type { Answer } from './protocol';
 
@@ -213,7 +215,7 @@ export interface ModelScore {
 
 /** The first `digits` digits of the full MNIST test set, binarized once with seed 0 (as binarizedData's test set). */
 export function capstoneTestDigits(digits: number): Dataset {
-  return subset(binarize(loadMnist().test, { mode: 'sample', seed: 0 }), digits);
+  return subset(binarize(dataSource('mnist-full').test, { mode: 'sample', seed: 0 }), digits);
 }
 
 /** Reads a submitted folder (readSubmittedModel) and measures its test NLL by the IWAE bound. */

@@ -124,6 +124,10 @@ export interface WidgetStrings {
   activityChart: (n: number) => string;
   dimensionAxis: string;
   meanMu: string;
+  betaSamplesCaption: string;
+  betaReconsCaption: string;
+  betaActivityCaption: (threshold: number) => string;
+  encoderInput: string;
   betaSummary: (beta: string, recon: string, kl: string, active: number, latentDim: number) => string;
   betaSlider: string;
   betaSamples: (beta: string) => string;
@@ -160,6 +164,10 @@ export const WIDGET_UI: Record<Lang, WidgetStrings> = {
     activityChart: (n) => `Activity of each of ${n} latent dimensions, most active first, log scale`,
     dimensionAxis: 'dimension, most active first',
     meanMu: 'mean μ',
+    betaSamplesCaption: 'samples from the prior (the same draws for every β)',
+    betaReconsCaption: 'test digits (top) and their reconstructions',
+    betaActivityCaption: (threshold) => `activity Var_x(E[z_j]); the dashed line is ${threshold}`,
+    encoderInput: 'encoder input',
     betaSummary: (beta, recon, kl, active, latentDim) => `β = ${beta}: reconstruction ${recon} nats, KL ${kl} nats, ${active} of ${latentDim} units active`,
     betaSlider: 'β of the model shown',
     betaSamples: (beta) => `Samples of the model trained with β = ${beta}`,
@@ -194,6 +202,10 @@ export const WIDGET_UI: Record<Lang, WidgetStrings> = {
     activityChart: (n) => `${n} 个隐维度各自的活跃度，最活跃的在前，对数刻度`,
     dimensionAxis: '维度，最活跃的在前',
     meanMu: '均值 μ',
+    betaSamplesCaption: '先验样本（每个 β 用同一组抽样）',
+    betaReconsCaption: '测试数字（上）及其重构',
+    betaActivityCaption: (threshold) => `活跃度 Var_x(E[z_j])；虚线为 ${threshold}`,
+    encoderInput: '编码器输入',
     betaSummary: (beta, recon, kl, active, latentDim) => `β = ${beta}：重构 ${recon} 奈特，KL ${kl} 奈特，${latentDim} 个单元中 ${active} 个活跃`,
     betaSlider: '所显示模型的 β',
     betaSamples: (beta) => `用 β = ${beta} 训练的模型的样本`,

@@ -365,7 +365,7 @@ function annotate(state: StateCore): void {
       // "## 证据下界 {#the-elbo}": an explicit id, so that a translated heading keeps its English anchor (links
       // between the editions, and links written in the English text, land on the same section).
       const last = children[children.length - 1];
-      const explicit = last?.type === 'text' ? /\s*\{#([A-Za-z0-9][\w-]*)\}\s*$/.exec(last.content) : null;
+      const explicit = last?.type === 'text' ? /\s*\{#([\p{L}\p{N}][\p{L}\p{N}_-]*)\}\s*$/u.exec(last.content) : null;
       if (explicit) last.content = last.content.slice(0, explicit.index);
       const text = children
         .map((t) => (t.type === 'text' || t.type === 'code_inline' ? t.content : ''))

@@ -52,6 +52,7 @@ function program(folder: string): string {
   return [
     "process.env.TF_CPP_MIN_LOG_LEVEL = '2';",
     "const { initBackend } = require('./lib/backend/backend');",
+    "require('./lib/data/load'); // registers the full MNIST as the data source 'mnist-full'",
     "const { scoreFolderAnswer } = require('./lib/coursework/submitted-model');",
     '(async () => {',
     "  await initBackend({ backend: 'auto' });",

@@ -35,6 +35,7 @@ export type Fn = (model: VAE, optimizer: tf.Optimizer, x: tf.Tensor2D, noiseSeed
 /** The model every probe trains: small (8 × 8 images), so that its batches and weights travel as plain numbers. */
 const MODEL = { inputDim: 64, height: 8, width: 8, hiddenUnits: [24], latentDim: 4 } as const;
 const BATCH = 16;
+const MINIMIZE_HINT = 'compute the gradients yourself with tf.variableGrads and apply them with optimizer.applyGradients: optimizer.minimize (and vae.trainStep, which calls it) is what this exercise replaces, and the check\'s optimizer applies nothing through it';
 const STEPS = 3;
 
 export interface Probe {
@@ -55,10 +56,12 @@ interface Stepped {
   losses: number[];
   /** Tensors alive after the last step minus after the one before it (Adam's slots are made by the first). */
   leak: number;
+  /** The step called optimizer.minimize (the shortcut the exercise replaces; it applies nothing here). */
+  minimized: boolean;
 }
 
 export function schema(p: Probe): Schema {
-  return p.kind === 'nan' ? 'number' : { object: { weights: 'vector', losses: 'vector', leak: 'number' } };
+  return p.kind === 'nan' ? 'number' : { object: { weights: 'vector', losses: 'vector', leak: 'number', minimized: 'boolean' } };
 }
 
 function modelOf(seed: number): VAE {
@@ -82,6 +85,17 @@ export function answer(fn: Fn, p: Probe): Answer {
   return runAnswer(() => {
     const model = modelOf(p.modelSeed);
     const optimizer = adam({ learningRate: p.learningRate });
+    // The step is the exercise: the library's trainStep (which calls minimize) stays in this chapter's kernel for the
+    // β sweep, so the optimizer handed to the student only notes a call of minimize, runs its closure (so that an
+    // awaiting caller finds what it expects) and applies nothing.
+    let minimized = false;
+    optimizer.minimize = ((f: () => tf.Scalar) => {
+      minimized = true;
+      tf.tidy(() => {
+        f();
+      });
+      return null;
+    }) as typeof optimizer.minimize;
     try {
       // The nan probe's batch has one pixel NaN: its loss is NaN, and the step must say so instead of applying it.
       if (p.kind === 'nan') {
@@ -97,7 +111,7 @@ export function answer(fn: Fn, p: Probe): Answer {
         x.dispose();
         alive.push(tf.memory().numTensors);
       });
-      return { weights: weightsOf(model), losses, leak: alive[alive.length - 1] - alive[alive.length - 2] } satisfies Stepped;
+      return { weights: weightsOf(model), losses, leak: alive[alive.length - 1] - alive[alive.length - 2], minimized } satisfies Stepped;
     } finally {
       optimizer.dispose();
       model.dispose();
@@ -152,6 +166,7 @@ export function plan(rng: Rng): CheckPlan<Probe> {
       run.core(`${STEPS} steps (Adam, learning rate ${learningRate}) leave the weights where the library's steps leave them`, () => {
         const g = got();
         const n = ref.final.length;
+        if (g.minimized) return fail('gradients from tf.variableGrads, applied with optimizer.applyGradients', 'a call of optimizer.minimize', MINIMIZE_HINT);
         const matching = g.weights.filter((w, i) => near(w, ref.final[i])).length;
         if (matching >= 0.999 * n) return PASS;
         const moved = g.weights.map((w, i) => w - ref.initial[i]);
@@ -220,7 +235,9 @@ export const notebook: ExerciseNotebook = {
     Implement \`trainStep(model, optimizer, x, noiseSeed)\`: one step on the batch \`x\`. The pieces: \`model.forward(x,
     undefined, noiseSeed)\` (encode, sample $z$ with that noise seed, decode), \`vae.elbo(x, out)\` (its \`loss\` is
     $\\mathcal{L}$), \`tf.variableGrads(f, variables)\` (the value of \`f\` and its gradients with respect to
-    \`variables\`), \`model.trainableWeights()\`, and \`optimizer.applyGradients(grads)\`. It returns the loss of the
+    \`variables\`), \`model.trainableWeights()\`, and \`optimizer.applyGradients(grads)\` (the optimizer the check hands
+    you applies nothing through \`minimize\`: that shortcut, and the library's \`vae.trainStep\` built on it, are what
+    you replace). It returns the loss of the
     step as a number. A step must free every tensor it makes (a long run would otherwise run out of memory), and a
     loss that is not finite must stop it with an error before the update (a NaN applied once spreads to every weight).
 

@@ -86,9 +86,9 @@ export function mount(ctx: WidgetContext): void {
     el('div', { class: 'widget-slider beta-slider' }, [el('span', { class: 'widget-label' }, ['β']), el('div', {}, [slider, marks])]),
     summary,
     el('div', { class: 'widget-row beta-row' }, [
-      el('figure', {}, [samples, el('figcaption', {}, ['samples from the prior (the same draws for every β)'])]),
-      el('figure', {}, [recons, el('figcaption', {}, ['test digits (top) and their reconstructions'])]),
-      el('figure', {}, [chart, el('figcaption', {}, [`activity Var_x(E[z_j]); the dashed line is ${cfg.threshold}`])]),
+      el('figure', {}, [samples, el('figcaption', {}, [widgetStrings().betaSamplesCaption])]),
+      el('figure', {}, [recons, el('figcaption', {}, [widgetStrings().betaReconsCaption])]),
+      el('figure', {}, [chart, el('figcaption', {}, [widgetStrings().betaActivityCaption(cfg.threshold)])]),
     ]),
   );
   const show = (i: number) => {

@@ -218,8 +218,8 @@ export async function mount(ctx: WidgetContext): Promise<void> {
         pad,
         el('div', { class: 'widget-buttons' }, [clear, example]),
         el('div', { class: 'widget-pair' }, [
-          el('figure', {}, [seen, el('figcaption', {}, ['encoder input'])]),
-          el('figure', {}, [recon, el('figcaption', {}, ['reconstruction'])]),
+          el('figure', {}, [seen, el('figcaption', {}, [t.encoderInput])]),
+          el('figure', {}, [recon, el('figcaption', {}, [t.reconstruction])]),
         ]),
       ]),
       el('div', { class: 'widget-plane' }, [svg, fromMarkup(digitLegend())]),
