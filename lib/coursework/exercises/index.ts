@@ -16,10 +16,11 @@ import * as kl from './kl';
 import * as latentReading from './latent-reading';
 import * as lerp from './lerp';
 import * as networks from './networks';
+import * as pixelsReading from './pixels-reading';
 import * as reparameterize from './reparameterize';
 import * as slerp from './slerp';
 import * as sweepReading from './sweep-reading';
 import * as trainLoop from './train-loop';
 import * as trainStep from './train-step';
 
-export const MODULES = [bernoulliLl, betaSweep, capstone, continuousBernoulli, cvae, debugArticle, elboGap, elbo, fitGaussian, freeBits, independentPixels, iwae, klWarmup, kl, latentReading, lerp, networks, reparameterize, slerp, sweepReading, trainLoop, trainStep] as const;
+export const MODULES = [bernoulliLl, betaSweep, capstone, continuousBernoulli, cvae, debugArticle, elboGap, elbo, fitGaussian, freeBits, independentPixels, iwae, klWarmup, kl, latentReading, lerp, networks, pixelsReading, reparameterize, slerp, sweepReading, trainLoop, trainStep] as const;
