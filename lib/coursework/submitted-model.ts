@@ -11,8 +11,6 @@
  * (scripts/grading/model-folder.ts); the notebook's inline check runs it in the student's kernel with a smaller K.
  * Synchronous from end to end (no tf.io), so a check cell can call it.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { createVAE, DEFAULT_VAE_CONFIG, type VAE, type VAEConfig } from '../model/vae';
 import { checkManifest, MODEL_FORMAT, MODEL_FORMAT_VERSION } from '../io/artifacts';
@@ -22,6 +20,13 @@ import { binarize, subset, type Dataset } from '../data/dataset';
 import { dataSource } from '../data/sources';
 import { iwaeNll } from '../training/evaluate';
 import type { Answer } from './protocol';
+
+// Node's fs and path, required when a folder is read, not imported: this module is also in the browser kernel's
+// bundle (the capstone's exercise module imports it), where a top-level import of fs would stop the kernel.
+/* eslint-disable @typescript-eslint/no-var-requires */
+const nodeFs = (): typeof import('fs') => require('fs') as typeof import('fs');
+const nodePath = (): typeof import('path') => require('path') as typeof import('path');
+/* eslint-enable @typescript-eslint/no-var-requires */
 
 /** A problem with a submitted folder, said so that the student can fix it. */
 export class SubmittedModelError extends Error {}
@@ -61,24 +66,24 @@ export const MODEL_FILES = ['vae.json', 'encoder/model.json', 'encoder/weights.b
 /** Checks the folder's tree without following links: only folders and regular files, few, and not too many bytes. */
 export function checkModelFolder(dir: string): { bytes: number; files: number } {
   const L = MODEL_FOLDER_LIMITS;
-  let st: fs.Stats;
+  let st: import('fs').Stats;
   try {
-    st = fs.lstatSync(dir);
+    st = nodeFs().lstatSync(dir);
   } catch {
-    throw new SubmittedModelError(`no model folder: '${path.basename(dir)}' does not exist (save the model with saveModel into it)`);
+    throw new SubmittedModelError(`no model folder: '${nodePath().basename(dir)}' does not exist (save the model with saveModel into it)`);
   }
-  if (st.isSymbolicLink()) throw new SubmittedModelError(`'${path.basename(dir)}' is a symbolic link, not a folder`);
-  if (!st.isDirectory()) throw new SubmittedModelError(`'${path.basename(dir)}' is not a folder`);
+  if (st.isSymbolicLink()) throw new SubmittedModelError(`'${nodePath().basename(dir)}' is a symbolic link, not a folder`);
+  if (!st.isDirectory()) throw new SubmittedModelError(`'${nodePath().basename(dir)}' is not a folder`);
   let bytes = 0;
   let entries = 0;
   let files = 0;
   const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const rel = path.relative(dir, path.join(d, e.name));
+    for (const e of nodeFs().readdirSync(d, { withFileTypes: true })) {
+      const rel = nodePath().relative(dir, nodePath().join(d, e.name));
       if (++entries > L.maxEntries) throw new SubmittedModelError(`the model folder holds more than ${L.maxEntries} files and folders (a saved model has ${MODEL_FILES.length} files)`);
-      if (e.isDirectory()) walk(path.join(d, e.name));
+      if (e.isDirectory()) walk(nodePath().join(d, e.name));
       else if (e.isFile()) {
-        bytes += fs.lstatSync(path.join(d, e.name)).size;
+        bytes += nodeFs().lstatSync(nodePath().join(d, e.name)).size;
         files += 1;
         if (bytes > L.maxBytes) throw new SubmittedModelError(`the model folder holds more than ${L.maxBytes / 2 ** 20} MB (at ${rel}); the capstone's models are smaller`);
       } else throw new SubmittedModelError(`${rel} is neither a file nor a folder (a link?): a saved model holds plain files only`);
@@ -86,16 +91,16 @@ export function checkModelFolder(dir: string): { bytes: number; files: number } 
   };
   walk(dir);
   for (const f of MODEL_FILES) {
-    if (!fs.existsSync(path.join(dir, f))) throw new SubmittedModelError(`the model folder has no ${f} (is it a folder written by saveModel?)`);
+    if (!nodeFs().existsSync(nodePath().join(dir, f))) throw new SubmittedModelError(`the model folder has no ${f} (is it a folder written by saveModel?)`);
   }
   return { bytes, files };
 }
 
 function readJson(file: string, rel: string): unknown {
-  const size = fs.lstatSync(file).size;
+  const size = nodeFs().lstatSync(file).size;
   if (size > MODEL_FOLDER_LIMITS.maxJsonBytes) throw new SubmittedModelError(`${rel} holds ${size} bytes, more than the ${MODEL_FOLDER_LIMITS.maxJsonBytes} a saved model's JSON needs`);
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
+    return JSON.parse(nodeFs().readFileSync(file, 'utf8'));
   } catch (e) {
     throw new SubmittedModelError(`${rel} is not valid JSON (${(e as Error).message})`);
   }
@@ -141,7 +146,7 @@ export function checkCapstoneConfig(manifest: unknown): VAEConfig {
 /** The weights of one network, as float32 arrays in the order of `expected` (the shapes of the model the grader built). */
 function readWeights(dir: string, net: 'encoder' | 'decoder', expected: number[][]): Float32Array[] {
   const rel = `${net}/model.json`;
-  const json = readJson(path.join(dir, net, 'model.json'), rel) as { weightsManifest?: unknown } | null;
+  const json = readJson(nodePath().join(dir, net, 'model.json'), rel) as { weightsManifest?: unknown } | null;
   const groups = json?.weightsManifest;
   if (!Array.isArray(groups) || groups.length !== 1) throw new SubmittedModelError(`${rel}: weightsManifest must list one group of weights, as saveModel writes it`);
   const g = groups[0] as { paths?: unknown; weights?: unknown };
@@ -159,12 +164,12 @@ function readWeights(dir: string, net: 'encoder' | 'decoder', expected: number[]
     }
     return shape as number[];
   });
-  const file = path.join(dir, net, 'weights.bin');
-  const size = fs.lstatSync(file).size;
+  const file = nodePath().join(dir, net, 'weights.bin');
+  const size = nodeFs().lstatSync(file).size;
   const counts = shapes.map((s) => s.reduce((a, d) => a * d, 1));
   const total = counts.reduce((a, n) => a + n, 0);
   if (size !== total * 4) throw new SubmittedModelError(`${net}/weights.bin holds ${size} bytes, the ${total} float32 weights of ${rel} need ${total * 4} (truncated or from another model?)`);
-  const bytes = fs.readFileSync(file);
+  const bytes = nodeFs().readFileSync(file);
   const all = new Float32Array(total);
   new Uint8Array(all.buffer).set(bytes);
   let bad = -1;
@@ -185,7 +190,7 @@ function readWeights(dir: string, net: 'encoder' | 'decoder', expected: number[]
  */
 export function readSubmittedModel(dir: string): VAE {
   checkModelFolder(dir);
-  const config = checkCapstoneConfig(readJson(path.join(dir, 'vae.json'), 'vae.json'));
+  const config = checkCapstoneConfig(readJson(nodePath().join(dir, 'vae.json'), 'vae.json'));
   const model = createVAE(config);
   try {
     for (const net of ['encoder', 'decoder'] as const) {
