@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import * as lib from '../../lib/index';
 import { ARTICLE_TRAINING, answer, articleVae } from '../../lib/coursework/exercises/debug-article';
 import type { Fn } from '../../lib/coursework/exercises/debug-article';
-import { parseFlags, type Command } from '../flags';
+import type { Command } from '../flags';
+import { reportBound } from './exercise-bound';
 
 const COMMAND: Command = {
   name: 'article-bound',
@@ -18,24 +19,12 @@ const COMMAND: Command = {
 };
 
 async function main(): Promise<void> {
-  const values = parseFlags(COMMAND, { seeds: { type: 'string' } });
-  const seeds = Number(values.seeds ?? 3);
-  if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`--seeds must be a whole number ≥ 1, got ${values.seeds}`);
-  const backend = await lib.initBackend();
-  // The solution's source uses the notebook's globals (its set-up cell: `import * as vae from './lib/index'`).
-  (globalThis as { vae?: typeof lib }).vae = lib;
   const pixelMean: Fn = (seed) => ({ model: articleVae(seed).model, loss: perPixel });
   const t = ARTICLE_TRAINING;
-  console.log(`backend ${lib.describeBackend(backend)}; ${t.epochs} epochs on ${t.digits} digits, Adam ${t.learningRate}, batch ${t.batchSize}; bound ${t.bound}`);
-  for (const [name, fn] of [['the solution (negative ELBO)', articleVae], ["the article's per-pixel mean", pixelMean]] as const) {
-    const rows: number[] = [];
-    for (let seed = 0; seed < seeds; seed++) {
-      const a = answer(fn as Fn, { kind: 'train', seed }) as { value?: { testNegElbo: number } };
-      if (!a.value) throw new Error(`${name}, seed ${seed}: ${JSON.stringify(a)}`);
-      rows.push(a.value.testNegElbo);
-    }
-    console.log(`${name}: test −ELBO ${rows.map((r) => r.toFixed(2)).join(', ')} (seeds 0–${seeds - 1})`);
-  }
+  await reportBound(COMMAND, (backend) => `backend ${backend}; ${t.epochs} epochs on ${t.digits} digits, Adam ${t.learningRate}, batch ${t.batchSize}; bound ${t.bound}`, [
+    { name: 'the solution (negative ELBO)', train: (seed) => answer(articleVae, { kind: 'train', seed }) },
+    { name: "the article's per-pixel mean", train: (seed) => answer(pixelMean, { kind: 'train', seed }) },
+  ]);
 }
 
 /** The article's reduction on logits: the cross-entropy averaged over the pixels, the KL summed. */

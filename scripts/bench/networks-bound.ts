@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import * as lib from '../../lib/index';
 import { NETWORK_TRAINING, answer, vaeNetworks } from '../../lib/coursework/exercises/networks';
 import type { Fn } from '../../lib/coursework/exercises/networks';
-import { parseFlags, type Command } from '../flags';
+import type { Command } from '../flags';
+import { reportBound } from './exercise-bound';
 
 const COMMAND: Command = {
   name: 'networks-bound',
@@ -32,23 +33,12 @@ const affine: Fn = (sizes) => {
 };
 
 async function main(): Promise<void> {
-  const values = parseFlags(COMMAND, { seeds: { type: 'string' } });
-  const seeds = Number(values.seeds ?? 3);
-  if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`--seeds must be a whole number ≥ 1, got ${values.seeds}`);
-  const backend = await lib.initBackend();
-  // The solution's source uses the notebook's globals (its set-up cell: `import * as vae from './lib/index'`).
-  (globalThis as { vae?: typeof lib }).vae = lib;
   const t = NETWORK_TRAINING;
-  console.log(`backend ${lib.describeBackend(backend)}; ${t.inputDim}-${t.hiddenDim}-${t.latentDim}, ${t.epochs} epochs on ${t.digits} digits, Adam ${t.learningRate}, batch ${t.batchSize}; bound ${t.bound}`);
-  for (const [name, fn] of [['the solution', vaeNetworks], ['without ReLUs', affine]] as const) {
-    const rows: number[] = [];
-    for (let seed = 0; seed < seeds; seed++) {
-      const a = answer(fn as Fn, { kind: 'train', sizes: { inputDim: t.inputDim, hiddenDim: t.hiddenDim, latentDim: t.latentDim, seed } }) as { value?: { testNegElbo: number } };
-      if (!a.value) throw new Error(`${name}, seed ${seed}: ${JSON.stringify(a)}`);
-      rows.push(a.value.testNegElbo);
-    }
-    console.log(`${name}: test −ELBO ${rows.map((r) => r.toFixed(2)).join(', ')} (seeds 0–${seeds - 1})`);
-  }
+  const sizes = (seed: number) => ({ inputDim: t.inputDim, hiddenDim: t.hiddenDim, latentDim: t.latentDim, seed });
+  await reportBound(COMMAND, (backend) => `backend ${backend}; ${t.inputDim}-${t.hiddenDim}-${t.latentDim}, ${t.epochs} epochs on ${t.digits} digits, Adam ${t.learningRate}, batch ${t.batchSize}; bound ${t.bound}`, [
+    { name: 'the solution', train: (seed) => answer(vaeNetworks, { kind: 'train', sizes: sizes(seed) }) },
+    { name: 'without ReLUs', train: (seed) => answer(affine, { kind: 'train', sizes: sizes(seed) }) },
+  ]);
 }
 
 main().catch((e: Error) => {
