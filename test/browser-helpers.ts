@@ -1,5 +1,5 @@
-// Shared by the browser tests (test/book.browser.test.ts, test/book-widgets.browser.test.ts) and the page benchmark
-// (scripts/bench/pages.ts): how Chromium is launched, and a watch on a page for console errors, page errors,
+// Shared by the browser tests (test/book.browser.test.ts, test/book-widgets.browser.test.ts, …) and the page benchmarks
+// (scripts/bench/pages.ts, scripts/bench/browser.ts): how Chromium is launched, and a watch on a page for console errors, page errors,
 // failed requests, HTTP errors and any request outside the book.
 import * as fs from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -10,6 +10,13 @@ export const ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync',
 ];
+
+/**
+ * ARGS with WebGL, rendered in software by SwiftShader through ANGLE (test/webgl.browser.test.ts), so that it runs
+ * alike on machines with and without a GPU. Chromium dropped its silent fallback to SwiftShader for WebGL, hence the
+ * explicit opt-in `--enable-unsafe-swiftshader`.
+ */
+export const WEBGL_ARGS = [...ARGS.filter((a) => a !== '--disable-gpu'), '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
 
 /** Why a browser test cannot run here, or null; on CI a missing Chromium is an error, not a skip. */
 export function skipReason(): string | null {
