@@ -390,7 +390,8 @@ async function checkChineseGeneration(browser: Browser, origin: string, label: s
     return fig;
   };
   const explorer = await start('latent-explorer');
-  assert.equal((await explorer.locator('.widget-readout').textContent())?.trim(), zh.pointAtPlane);
+  assert.equal((await explorer.locator('.widget-trail .widget-label').textContent())?.trim(), zh.trail);
+  assert.equal((await explorer.locator('.widget-trail button').textContent())?.trim(), zh.clearTrail);
   const aria = (await explorer.locator('.widget-live svg.plane').getAttribute('aria-label')) ?? '';
   assert.equal(aria, zh.latentPlane(Number(/ (\d+) 个/.exec(aria)?.[1]), 'vae-2d'), 'the plane is named in Chinese');
   const box = (await explorer.locator('.widget-live svg.plane').boundingBox())!;
