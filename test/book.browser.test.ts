@@ -14,7 +14,7 @@ import { buildBook } from '../scripts/bookgen/build';
 import {
   buildQuickBook, executorAvailable, fixtureOptions, QUICK_BOOK, ROOT, seedCache, serve, tmpDir,
 } from './book-helpers';
-import { ARGS, CHROMIUM, drawnFigures, skipReason, watch } from './browser-helpers';
+import { ARGS, CHROMIUM, drawnFigures, skipReason, watch, widgetReady } from './browser-helpers';
 import { WIDGET_UI } from '../scripts/bookgen/i18n';
 
 const SHOTS = path.join(ROOT, 'test-output');
@@ -380,14 +380,8 @@ async function checkChineseGeneration(browser: Browser, origin: string, label: s
   const w = watch(page, origin);
   await page.goto(`${origin}/05-generation.zh.html`);
   const start = async (name: string) => {
-    const fig = page.locator(`figure.widget-${name}`);
-    await fig.scrollIntoViewIfNeeded();
-    await page.waitForFunction((n) => {
-      const s = document.querySelector<HTMLElement>(`figure.widget-${n}`)?.dataset.state;
-      return s === 'ready' || s === 'error';
-    }, name, { timeout: 30_000 });
-    assert.equal(await fig.getAttribute('data-state'), 'ready', `${label}: ${name} on the Chinese chapter 5: ${await fig.locator('.widget-error').textContent().catch(() => '')}`);
-    return fig;
+    await widgetReady(page, name);
+    return page.locator(`figure.widget-${name}`);
   };
   const explorer = await start('latent-explorer');
   assert.equal((await explorer.locator('.widget-trail .widget-label').textContent())?.trim(), zh.trail);

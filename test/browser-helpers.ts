@@ -2,6 +2,7 @@
 // (scripts/bench/pages.ts, scripts/bench/browser.ts): how Chromium is launched, and a watch on a page for console
 // errors, page errors, failed requests, HTTP errors and any request outside the book.
 import * as fs from 'node:fs';
+import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { executorAvailable } from './book-helpers';
 
@@ -90,4 +91,19 @@ export async function drawnFigures(page: Page): Promise<{ id: string; traces: nu
       drawn: d.querySelectorAll('.main-svg .trace, .main-svg .hm, .main-svg image').length,
     })),
   );
+}
+
+/** Scrolls an interactive figure into view and waits until it runs (or fails: then the assertion gives its message). */
+export async function widgetReady(page: Page, widget: string): Promise<string> {
+  const fig = page.locator(`figure.widget-${widget}`);
+  await fig.scrollIntoViewIfNeeded();
+  await page.waitForFunction((w) => {
+    const s = document.querySelector<HTMLElement>(`figure.widget-${w}`)?.dataset.state;
+    return s === 'ready' || s === 'error';
+  }, widget, { timeout: 30_000 });
+  const state = await fig.getAttribute('data-state');
+  const error = state === 'error' ? await fig.locator('.widget-error').textContent() : '';
+  assert.equal(state, 'ready', `${widget}: ${error}`);
+  assert.equal(await fig.locator('.widget-still').isVisible(), false, `${widget}: the still is hidden once the widget runs`);
+  return (await fig.getAttribute('id'))!;
 }
