@@ -413,6 +413,10 @@ test('sandboxed: solutions score full marks, untouched notebooks zero; syntax er
   // A second KL answer cell, with the factor ½ forgotten: the last one run defines klDivergence.
   nb.cells.splice(at(nb, 'check-kl') + 1, 0, codeCell('answer-kl-again', 'function klDivergence(mean: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {\n  // the factor ½ forgotten\n  return tf.sum(tf.sub(tf.add(tf.exp(logVar), tf.square(mean)), tf.add(logVar, 1)), 1) as tf.Tensor1D;\n}', { id: 'kl', points: 2 }));
   nb.cells.splice(at(nb, 'answer-elbo'), 1);
+  // A type error (tf.tidy's Tensor returned as a Tensor1D without the cast) in a right answer: graded kernels compile
+  // without types (scripts/grading/graded-kernel.js), so it runs and scores.
+  const bll = at(nb, 'answer-bernoulli-ll');
+  nb.cells[bll].source = ['function bernoulliLogLikelihood(x: tf.Tensor2D, logits: tf.Tensor2D): tf.Tensor1D {\n', '  return tf.tidy(() => tf.sum(tf.sub(tf.mul(x, logits), tf.softplus(logits)), 1));\n', '}'];
   nb.cells.splice(2, 0, codeCell('throws', "throw new Error('oops: a student cell that throws');"));
   files.push(write('broken-03-vae.ipynb', nb, 'class'));
 
@@ -460,6 +464,7 @@ test('sandboxed: solutions score full marks, untouched notebooks zero; syntax er
   assert.match(kl.notes.join(' '), /0 points: no case against the reference on the grader's inputs passed/);
   assert.match(kl.notes.join(' '), /twice the expected: the factor ½ is missing/);
   assert.equal(ex(broken, 'bernoulli-ll').points, 2);
+  assert.doesNotMatch(broken.problems.join('\n'), /answer bernoulli-ll/);
   const elbo = ex(broken, 'elbo');
   assert.equal(elbo.points, 0);
   assert.match(elbo.notes[0], /^answer cell missing \(deleted\?\)/);

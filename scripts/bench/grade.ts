@@ -4,7 +4,7 @@
  * fixed mix — and grades them with `gradeClass`, as `npm run grade` does (a kernel of its own per submission,
  * sandboxed where bubblewrap works, `--jobs` at a time).
  *
- *   npm run bench:grade -- [--count 200] [--jobs 2] [--sandbox auto|bwrap|none] [--keep DIR]
+ *   npm run bench:grade -- [--count 200] [--jobs 2] [--sandbox auto|bwrap|none] [--type-check] [--keep DIR]
  *
  * Prints the wall time, seconds per submission and per submission per core, the score of every kind of
  * submission (each kind must score the same every time), the grader's peak memory (its own process and its
@@ -20,10 +20,11 @@ import { oneOf, parseFlags, positiveInt, type Command } from '../flags';
 
 const COMMAND: Command = {
   name: 'bench-grade',
-  usage: `usage: npm run bench:grade -- [--count 200] [--jobs 2] [--sandbox auto|bwrap|none] [--keep DIR]
+  usage: `usage: npm run bench:grade -- [--count 200] [--jobs 2] [--sandbox auto|bwrap|none] [--type-check] [--keep DIR]
   --count N     submissions in the class (default 200)
   --jobs N      submissions graded at once (default ${DEFAULT_GRADE_CONFIG.jobs})
   --sandbox S   as npm run grade's (default auto)
+  --type-check  as npm run grade's: kernels type-check the cells (default: they compile them without types)
   --keep DIR    write the class and the grader's output there and keep them`,
 };
 
@@ -104,9 +105,10 @@ function setSource(nb: Nb, id: string, source: string): void {
   cell.source = source;
 }
 
-function options(): { count: number; jobs: number; sandbox: SandboxChoice; keep?: string } {
-  const values = parseFlags(COMMAND, { count: { type: 'string' }, jobs: { type: 'string' }, sandbox: { type: 'string' }, keep: { type: 'string' } });
+function options(): { count: number; jobs: number; sandbox: SandboxChoice; typeCheck: boolean; keep?: string } {
+  const values = parseFlags(COMMAND, { count: { type: 'string' }, jobs: { type: 'string' }, sandbox: { type: 'string' }, 'type-check': { type: 'boolean' }, keep: { type: 'string' } });
   return {
+    typeCheck: values['type-check'] === true,
     count: positiveInt(COMMAND, 'count', values.count) ?? 200,
     jobs: positiveInt(COMMAND, 'jobs', values.jobs) ?? DEFAULT_GRADE_CONFIG.jobs,
     sandbox: oneOf<SandboxChoice>(COMMAND, 'sandbox', values.sandbox, ['auto', 'bwrap', 'none']) ?? 'auto',
@@ -115,7 +117,7 @@ function options(): { count: number; jobs: number; sandbox: SandboxChoice; keep?
 }
 
 async function main(): Promise<void> {
-  const { count, jobs, sandbox, keep } = options();
+  const { count, jobs, sandbox, typeCheck, keep } = options();
   const dir = keep ? path.resolve(keep) : fs.mkdtempSync(path.join(os.tmpdir(), 'bench-grade-'));
   fs.mkdirSync(dir, { recursive: true });
   const files: string[] = [];
@@ -135,7 +137,7 @@ async function main(): Promise<void> {
   const sampler = setInterval(() => samples.push({ t: Date.now() - t0, mb: graderRss() }), 1000);
   let result;
   try {
-    result = await gradeClass(files, { ...DEFAULT_GRADE_CONFIG, outDir: path.join(dir, 'out'), jobs, sandbox, print: false });
+    result = await gradeClass(files, { ...DEFAULT_GRADE_CONFIG, outDir: path.join(dir, 'out'), jobs, sandbox, typeCheck, print: false });
   } finally {
     clearInterval(sampler);
   }
@@ -144,7 +146,7 @@ async function main(): Promise<void> {
   const grades = result.grades;
   const byKind = new Map<string, number[]>();
   for (const g of grades) byKind.set(kinds.get(g.name) ?? '?', [...(byKind.get(kinds.get(g.name) ?? '?') ?? []), g.score]);
-  console.log(`graded ${count} submissions of 03-vae, ${jobs} at a time, ${result.sandbox.mode === 'bwrap' ? 'sandboxed (bubblewrap)' : `UNSANDBOXED (${result.sandbox.why})`}, in ${seconds.toFixed(1)} s (${(seconds / count).toFixed(2)} s per submission)`);
+  console.log(`graded ${count} submissions of 03-vae, ${jobs} at a time, ${result.sandbox.mode === 'bwrap' ? 'sandboxed (bubblewrap)' : `UNSANDBOXED (${result.sandbox.why})`}, ${typeCheck ? 'cells type-checked' : 'cells compiled without types'}, in ${seconds.toFixed(1)} s (${(seconds / count).toFixed(2)} s per submission)`);
   console.log(`${((seconds * jobs) / count).toFixed(2)} s per submission per core (${jobs} kernels at a time; the goal is ≤ 2.5)`);
   console.log(`per-submission time inside the grader: min ${Math.min(...grades.map((g) => g.seconds))} s, max ${Math.max(...grades.map((g) => g.seconds))} s`);
   const quarters = [0, 1, 2, 3].map((q) => samples.filter((x) => x.t >= (q * seconds * 1000) / 4 && x.t < ((q + 1) * seconds * 1000) / 4).reduce((m, x) => Math.max(m, x.mb), 0));

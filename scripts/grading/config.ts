@@ -47,6 +47,12 @@ export interface GradeConfig {
   seed?: number;
   /** VAE_BACKEND of the kernels; absent: per chapter (KERNEL_BACKEND). */
   backend?: string;
+  /**
+   * Type-check the cells as JupyterLab does (a type error fails its cell). Off by default: the kernels compile
+   * cells without types (scripts/grading/graded-kernel.js), which takes a seventh of the CPU, and answers are
+   * graded by what they do.
+   */
+  typeCheck: boolean;
   /** Grade only this slice of the submissions. */
   shard?: Shard;
 }
@@ -63,6 +69,7 @@ export const DEFAULT_GRADE_CONFIG: GradeConfig = {
   profile: 'quick',
   print: true,
   sandbox: 'auto',
+  typeCheck: false,
 };
 
 /**

@@ -145,6 +145,7 @@ export class GradingRun {
       bwrap: this.sandbox.bwrap,
       wrapper: this.sandbox.wrapper,
       maxProcesses: this.cfg.maxProcesses,
+      typeCheck: this.cfg.typeCheck,
     });
     const backend = this.cfg.backend ?? KERNEL_BACKEND[chapter] ?? DEFAULT_KERNEL_BACKEND;
     return {

@@ -260,9 +260,11 @@ export function writeKernelSpec(
   dataDir: string,
   name: string,
   mode: SandboxMode,
-  opts: { view: string; nodeModules: string; scratch: string; bwrap?: string; wrapper?: string[]; maxProcesses?: number },
+  opts: { view: string; nodeModules: string; scratch: string; bwrap?: string; wrapper?: string[]; maxProcesses?: number; typeCheck?: boolean },
 ): string {
   const dir = path.join(dataDir, 'kernels', name);
+  // The kernel's start script in the view: tslab as JupyterLab runs it, or compiling cells without types (the default).
+  const start = opts.typeCheck ? ['scripts', 'jupyter', 'tslab-kernel.js'] : ['scripts', 'grading', 'graded-kernel.js'];
   fs.mkdirSync(dir, { recursive: true });
   let argv: string[];
   if (mode === 'bwrap') {
@@ -272,14 +274,14 @@ export function writeKernelSpec(
       args: bwrapArgs(opts.view, opts.nodeModules, opts.scratch),
       scratch: opts.scratch,
       scratchInside: INSIDE_SCRATCH,
-      command: [...processLimit(opts.maxProcesses ?? DEFAULT_MAX_PROCESSES), process.execPath, `${INSIDE_ROOT}/scripts/jupyter/tslab-kernel.js`, 'kernel'],
+      command: [...processLimit(opts.maxProcesses ?? DEFAULT_MAX_PROCESSES), process.execPath, path.posix.join(INSIDE_ROOT, ...start), 'kernel'],
       env: KERNEL_ENV,
     };
     const configFile = path.join(dir, 'sandbox.json');
     fs.writeFileSync(configFile, JSON.stringify(config, null, 1));
     argv = [process.execPath, LAUNCHER, '{connection_file}', configFile];
   } else {
-    argv = [process.execPath, path.join(opts.view, 'scripts', 'jupyter', 'tslab-kernel.js'), 'kernel', '--config-path', '{connection_file}'];
+    argv = [process.execPath, path.join(opts.view, ...start), 'kernel', '--config-path', '{connection_file}'];
   }
   fs.writeFileSync(path.join(dir, 'kernel.json'), JSON.stringify({ argv, display_name: `TypeScript (graded, ${mode === 'bwrap' ? 'sandboxed' : 'unsandboxed'})`, language: 'typescript' }, null, 1));
   return dir;

@@ -282,7 +282,8 @@ export function chapterStubs(chapter: string): Map<string, Set<string>> {
 
 /**
  * Writes the view of the project for `chapter` into `dir`: lib/ (declarations
- * and the chapter's JavaScript), scripts/jupyter/tslab-kernel.js and package.json.
+ * and the chapter's JavaScript), the kernel's start scripts (scripts/jupyter/tslab-kernel.js,
+ * scripts/grading/graded-kernel.js) and package.json.
  * node_modules is the caller's (a read-only bind in the sandbox, a link without).
  */
 export function writeView(root: string, chapter: string, dir: string): void {
@@ -311,6 +312,8 @@ export function writeView(root: string, chapter: string, dir: string): void {
   }
   fs.mkdirSync(path.join(dir, 'scripts', 'jupyter'), { recursive: true });
   fs.copyFileSync(path.join(root, 'scripts', 'jupyter', 'tslab-kernel.js'), path.join(dir, 'scripts', 'jupyter', 'tslab-kernel.js'));
+  fs.mkdirSync(path.join(dir, 'scripts', 'grading'), { recursive: true });
+  fs.copyFileSync(path.join(root, 'scripts', 'grading', 'graded-kernel.js'), path.join(dir, 'scripts', 'grading', 'graded-kernel.js'));
   fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
   // Where the sandbox mounts node_modules (a mount point must exist in the read-only view).
   fs.mkdirSync(path.join(dir, 'node_modules'));
