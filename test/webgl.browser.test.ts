@@ -1,7 +1,8 @@
 // The WebGL backend of the library's browser build (lib/backend/browser.ts), in a Web Worker as the JupyterLite
 // kernel runs it, in headless Chromium with software WebGL (SwiftShader, test/browser-helpers.ts WEBGL_ARGS): `auto`
 // on a site without the .wasm files falls back to WebGL; a dense and a conv VAE train a few steps on webgl and on
-// cpu from the same seed and digits, with the same losses to float32 rounding and a flat tensor count.
+// cpu from the same seed and digits, with the same losses and held-out bounds to float32 rounding and a flat tensor
+// count.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -103,7 +104,7 @@ test('initBackend({ backend: "webgl" }) runs WebGL 2 in float32, and says so; it
 });
 
 for (const { architecture, digits, batchSize } of REQUEST.runs) {
-  test(`${architecture} VAE: webgl and cpu give the same losses to float32 rounding, and webgl holds no more tensors step after step`, (t) => {
+  test(`${architecture} VAE: webgl and cpu give the same losses and test bounds to float32 rounding, and webgl holds no more tensors step after step`, (t) => {
     const r = ran(t);
     if (!r) return;
     const run = r.runs.find((x) => x.architecture === architecture);
@@ -118,6 +119,11 @@ for (const { architecture, digits, batchSize } of REQUEST.runs) {
     }
     // The losses move: a run whose updates were lost on one backend would not match the other's later steps.
     assert.ok(Math.abs(run.cpu.losses[steps - 1] - run.cpu.losses[0]) > 100 * TOLERANCE * run.cpu.losses[0], `the loss hardly moved: ${run.cpu.losses.join(', ')}`);
+    // Held out: the ELBO and the IWAE bound (log-sum-exp over K samples: kernels the training step does not run).
+    for (const k of ['elbo', 'iwae'] as const) {
+      const [g, c] = [run.webgl.evaluation[k], run.cpu.evaluation[k]];
+      assert.ok(Math.abs(g - c) <= TOLERANCE * Math.abs(c), `test ${k}: webgl ${g}, cpu ${c}`);
+    }
     assert.deepEqual(run.webgl.numTensors, run.webgl.numTensors.map(() => run.webgl.numTensors[0]), `tensors after each step on webgl: ${run.webgl.numTensors.join(', ')}`);
   });
 }
