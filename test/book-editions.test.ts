@@ -188,6 +188,15 @@ test('a translation older than its English source is listed as a warning with th
   assert.ok(fs.existsSync(path.join(out, '01-basics.zh.html')), 'a stale translation is still built');
 });
 
+test('Chinese punctuation after inline math stays with it (no line begins with ，), the text keeps every character', () => {
+  const md = createMarkdown();
+  const env = { file: 'x.md', headings: [] as Heading[], sections: [], directive: () => '', link: (h: string) => h, figures: { label: () => '', ref: () => ({ href: '', label: '' }), media: () => '' } };
+  const html = md.render('先有编码 $z$，再得到图像 $x$。然后 $y$ 与 $w$ 相同', env);
+  assert.match(html, /^<p>先有编码 <span class="math-punct"><span class="katex">[\s\S]*?<\/span>，<\/span>再得到图像 <span class="math-punct"><span class="katex">[\s\S]*?<\/span>。<\/span>然后 <span class="katex">/);
+  assert.equal(html.replace(/<[^>]+>/g, '').replace(/[^，。\u4e00-\u9fff]/g, ''), '先有编码，再得到图像。然后与相同', 'each character once');
+  assert.ok(!md.render('the code $z$, then $x$.', env).includes('math-punct'), 'ASCII punctuation is left as it is');
+});
+
 test('a heading keeps an explicit English anchor {#id}, Greek letters included; without one its id is its own slug', () => {
   const md = createMarkdown();
   const env = {
