@@ -38,7 +38,7 @@ function runCells(cells: string[], typed = false): { ok: boolean; out: string[];
 }
 
 test('untyped cells: a type error runs, a syntax error fails as in tslab, names, top-level await and imports work across cells', () => {
-  const [typeError, nextCell, awaited, syntax, missing, importOnly, grammar] = runCells([
+  const [typeError, nextCell, awaited, syntax, missing, importOnly, grammar, helper, caller] = runCells([
     // TS2322 with types: the cell would not run.
     "const n: number = 'seven' as any as string; console.log(typeof n, n);",
     "const m = n + '!'; console.log(m);",
@@ -50,6 +50,10 @@ test('untyped cells: a type error runs, a syntax error fails as in tslab, names,
     "import { Tensor2D } from '@tensorflow/tfjs'; let t: Tensor2D | undefined; console.log(Object.keys(require.cache).some((k) => k.includes('tfjs-core')));",
     // A grammar error the checker reports (code 1108): still a compile error.
     'function f() {} \nbreak;',
+    // Types the cell cannot resolve (no lib, no @types) in a declaration: the next cell still knows the function
+    // (tslab turns a call from inside a function into `exports.lerp`; without the declaration, a ReferenceError).
+    'function lerp(a: ArrayLike<number>, b: Buffer): Float32Array { return new Float32Array([a[0] * 2]); }',
+    'function twice(x: number): number { return lerp([x], undefined as any)[0]; }\nconsole.log(twice(21));',
   ]);
   assert.deepEqual(typeError, { ok: true, out: ['string seven'], err: [] });
   assert.deepEqual(nextCell.out, ['seven!']);
@@ -63,6 +67,8 @@ test('untyped cells: a type error runs, a syntax error fails as in tslab, names,
   assert.deepEqual(importOnly, { ok: true, out: ['true'], err: [] });
   assert.equal(grammar.ok, false);
   assert.match(grammar.err.join('\n'), /^2:1 - A 'break' statement can only be used within an enclosing iteration or switch statement\./m);
+  assert.deepEqual(helper, { ok: true, out: [], err: [] });
+  assert.deepEqual(caller, { ok: true, out: ['42'], err: [] });
 });
 
 test('typed cells (tslab as JupyterLab runs it): the same type error fails its cell', () => {

@@ -53,8 +53,8 @@ function compileWithoutTypes() {
   /** @type {Record<string, Function>} */
   const overrides = {
     createWatchCompilerHost: (/** @type {unknown[]} */ ...args) => {
-      const [rootFiles, options, ...rest] = args;
-      return /** @type {Function} */ (ts.createWatchCompilerHost)(rootFiles, { .../** @type {object} */ (options), ...UNTYPED }, ...rest);
+      const [rootFiles, options, system, , ...rest] = args;
+      return /** @type {Function} */ (ts.createWatchCompilerHost)(rootFiles, { .../** @type {object} */ (options), ...UNTYPED }, system, declarationsAlways, ...rest);
     },
     getPreEmitDiagnosticsOfFiles: (/** @type {import('typescript').Program} */ program, /** @type {import('typescript').SourceFile[]} */ files) => {
       const out = [];
@@ -64,6 +64,21 @@ function compileWithoutTypes() {
       }
       return out;
     },
+  };
+  /**
+   * tslab's builder program (TypeScript's default for a watch host), whose declarations are written even when the
+   * declaration emitter reports errors. Without types it reports one for every name it cannot resolve (`ArrayLike`,
+   * `Float32Array`, `Buffer`) and, blocked, writes no declarations for the cell: its functions would be unknown to
+   * the next cells (a function calling another cell's function fails with a ReferenceError). `forceDtsEmit`, the
+   * last argument of Program.emit, writes them as they are spelled.
+   * @type {typeof import('typescript').createEmitAndSemanticDiagnosticsBuilderProgram}
+   */
+  const declarationsAlways = (...args) => {
+    const builder = ts.createEmitAndSemanticDiagnosticsBuilderProgram(...args);
+    const program = /** @type {{ emit: Function }} */ (/** @type {unknown} */ (builder.getProgram()));
+    const emit = program.emit;
+    program.emit = (/** @type {unknown[]} */ ...a) => emit(a[0], a[1], a[2], a[3], a[4], true);
+    return builder;
   };
   const proxy = new Proxy(ts, { get: (target, p, receiver) => (typeof p === 'string' && p in overrides ? overrides[p] : Reflect.get(target, p, receiver)) });
   const cached = require.cache[tsPath];
