@@ -8,8 +8,9 @@
  *
  *   npx tsx scripts/bench/grade-kernel.ts [--chapter 03-vae] [--repeat 3]
  *
- * Prints CPU milliseconds (process.cpuUsage of the kernel's process; user + system of the child for the start-up
- * lines) and wall milliseconds per step, the median over the repeats. CPU is the figure to compare on a busy
+ * Prints CPU milliseconds (process.cpuUsage of the kernel's process; user + system of the child for `node -e 0`;
+ * wall only in the sandbox, whose PID namespace hides its CPU) and wall milliseconds per step, the median over the
+ * repeats. CPU is the figure to compare on a busy
  * machine; wall time depends on what else runs.
  */
 import { spawnSync } from 'child_process';
@@ -162,7 +163,8 @@ async function main(): Promise<void> {
     }
     const m = (xs: number[][], j: number) => median(xs.map((x) => x[j])).toFixed(0);
     console.log(`node -e 0: ${m(plain, 0)} CPU, ${m(plain, 1)} wall`);
-    if (boxed.length) console.log(`the same in the sandbox (${(sandbox.wrapper ?? []).length ? 'setpriv, ' : ''}bwrap, prlimit): ${m(boxed, 0)} CPU, ${m(boxed, 1)} wall`);
+    // bwrap's PID namespace hides its processes' CPU from /usr/bin/time: wall time only.
+    if (boxed.length) console.log(`the same in the sandbox (${(sandbox.wrapper ?? []).length ? 'setpriv, ' : ''}bwrap, prlimit): ${m(boxed, 1)} wall (its CPU is not counted)`);
     else console.log(`no sandbox here: ${sandbox.why}`);
     console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   } finally {
