@@ -56,7 +56,7 @@ const USAGE = `usage: npm run grade -- submission.ipynb [more …] [--out DIR] [
   --backend B        VAE_BACKEND of the kernels (default cpu, auto for 04-training)
   --max-processes N  processes and threads one sandboxed kernel may have (default 256): a fork bomb stops there
   --type-check       type-check the cells as JupyterLab does: a type error fails its cell (default: cells compile
-                     without types, about 7 times less CPU, and answers are graded by what they do)
+                     without types, about a sixth of the CPU, and answers are graded by what they do)
   merge              join the class.json of the slices (their --out folders) into one table and CSV`;
 
 export type Command = { command: 'grade'; files: string[]; cfg: GradeConfig } | { command: 'merge'; inputs: string[]; csv: string };

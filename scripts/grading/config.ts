@@ -49,7 +49,7 @@ export interface GradeConfig {
   backend?: string;
   /**
    * Type-check the cells as JupyterLab does (a type error fails its cell). Off by default: the kernels compile
-   * cells without types (scripts/grading/graded-kernel.js), which takes a seventh of the CPU, and answers are
+   * cells without types (scripts/grading/graded-kernel.js), which takes about a sixth of the CPU, and answers are
    * graded by what they do.
    */
   typeCheck: boolean;
