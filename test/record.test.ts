@@ -10,12 +10,12 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/backend';
-import { bookData, describeRecipe, literatureVae, trainRecipe, type Recipe } from '../lib/training/recipes';
+import { bookData, trainRecipe, type Recipe } from '../lib/training/recipes';
 import { recipeCacheKey } from '../lib/training/recipes-node';
-import { withSeed } from '../lib/training/seeds';
 import { modelCacheKey, modelCacheKeyOn } from '../lib/io/model-cache';
 import { subset } from '../lib/data/dataset';
-import { makeRecord, readRecord, recordStaleness, rerunCommand, writeRecord, type MeasureOutput } from '../scripts/bench/record';
+import { makeRecord, readRecord, recordStaleness, rerunCommand, writeRecord } from '../scripts/bench/record';
+import { measureOutput } from './record-helpers';
 
 const ROOT = path.resolve(__dirname, '..');
 let dir: string;
@@ -52,24 +52,9 @@ test('recipeCacheKey is the key of the folder trainRecipe leaves in the model ca
   assert.equal(modelCacheKeyOn(tf.getBackend(), parts), modelCacheKey(parts));
 });
 
-/** What `npm run measure -- --json --part binarized` prints, with made-up numbers. */
-function output(seed: number, nll: number, k = 1000): MeasureOutput {
-  return {
-    backend: 'tensorflow',
-    backendDetail: 'tensorflow (test)',
-    binarized: {
-      recipe: describeRecipe(withSeed(literatureVae('full'), seed)),
-      seed,
-      cached: true,
-      data: { name: 'mnist-full', train: 60000, test: 10000 },
-      test: { negElbo: nll + 4, recon: nll - 18, kl: 22, iwaeNll: nll, k, digits: 10000 },
-    },
-    totalSeconds: 1,
-  };
-}
 
 test('a record holds the output, the command, the commit and the recipe\'s current key; a changed key makes it stale', () => {
-  const { file, record } = makeRecord(output(1, 88.2), 'binarized', 1, { root: dir, command: 'npm run measure -- --json --part binarized --seed 1', commit: 'abc1234', date: '2026-12-07T17:00:00.000Z' });
+  const { file, record } = makeRecord(measureOutput(1, 88.2), 'binarized', 1, { root: dir, command: 'npm run measure -- --json --part binarized --seed 1', commit: 'abc1234', date: '2026-12-07T17:00:00.000Z' });
   assert.equal(file, path.join(dir, 'measurements', 'literature-vae', 'seed1-k1000.json'));
   writeRecord(file, record);
   const back = readRecord(file);
@@ -80,17 +65,17 @@ test('a record holds the output, the command, the commit and the recipe\'s curre
   assert.equal(recordStaleness({ ...back, cacheKey: '0'.repeat(24) }).stale, true);
   assert.equal(rerunCommand(back), 'npm run measure -- --json --part binarized --seed 1 --record');
   // The first 1,000 digits only: a file of its own, never mistaken for the full test set's.
-  const partial = output(0, 87.4);
+  const partial = measureOutput(0, 87.4);
   partial.binarized!.test.digits = 1000;
   assert.match(makeRecord(partial, 'binarized', 0, { root: dir, command: 'c', commit: 'c', date: 'd' }).file, /seed0-k1000-n1000\.json$/);
-  assert.throws(() => makeRecord(output(2, 88), 'binarized', 1, { root: dir, command: 'c', commit: 'c', date: 'd' }), /part is of seed 2, not 1/);
+  assert.throws(() => makeRecord(measureOutput(2, 88), 'binarized', 1, { root: dir, command: 'c', commit: 'c', date: 'd' }), /part is of seed 2, not 1/);
   fs.writeFileSync(path.join(dir, 'bad.json'), '{"recipe": "x"}');
   assert.throws(() => readRecord(path.join(dir, 'bad.json')), /bad\.json: not a measurement record \(missing or malformed: command, commit/);
 });
 
 test('measure --record --from: a saved output the flags do not describe is refused before anything is written', () => {
   const saved = path.join(dir, 'seed1.json');
-  fs.writeFileSync(saved, `\n> vae-book@0.1.0 measure\n> tsx scripts/bench/measure.ts --json\n\n${JSON.stringify(output(1, 88.2))}\n`);
+  fs.writeFileSync(saved, `\n> vae-book@0.1.0 measure\n> tsx scripts/bench/measure.ts --json\n\n${JSON.stringify(measureOutput(1, 88.2))}\n`);
   const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench/measure.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
   const cases: [string[], RegExp][] = [
     [['--part', 'binarized', '--seed', '2', '--record', '--from', saved, '--commit', 'HEAD', '--key', 'a'.repeat(24)], /measured seed 1, the flags say --seed 2/],

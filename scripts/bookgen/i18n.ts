@@ -244,6 +244,8 @@ export function widgetStrings(): WidgetStrings {
 
 /** The words of the measurement tables (scripts/bookgen/measurements.ts), in the same registry as the page's. */
 export interface MeasurementStrings {
+  /** The literature table's caption. */
+  literatureCaption: string;
   /** Column headers. */
   model: string;
   architecture: string;
@@ -278,6 +280,7 @@ export interface MeasurementStrings {
 
 export const MEASUREMENT_UI: Record<Lang, MeasurementStrings> = {
   en: {
+    literatureCaption: 'Binarized MNIST, the 10,000 test digits: this book\'s literature VAE beside the literature (nats per digit)',
     model: 'model',
     architecture: 'architecture',
     training: 'training',
@@ -305,6 +308,7 @@ export const MEASUREMENT_UI: Record<Lang, MeasurementStrings> = {
     stale: (file, commit) => `<code>${file}</code> was measured with the code of commit ${commit}; the recipe changed since.`,
   },
   zh: {
+    literatureCaption: '二值化 MNIST，10,000 个测试数字：本书的文献对照 VAE 与文献（奈特/数字）',
     model: '模型',
     architecture: '结构',
     training: '训练',

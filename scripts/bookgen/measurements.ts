@@ -49,6 +49,8 @@ interface CitedRow {
 }
 
 export interface MeasurementTable {
+  /** Its caption, in the words of an edition. */
+  caption: (ui: MeasurementStrings) => string;
   /** The part of `npm run measure` whose records it reads. */
   part: MeasuredPart;
   seeds: readonly number[];
@@ -66,6 +68,7 @@ export interface MeasurementTable {
 export const MEASUREMENT_TABLES: Readonly<Record<string, MeasurementTable>> = {
   // Chapter 6: the literature VAE on binarized MNIST beside pytorch/examples' model and Burda et al.'s Table 1.
   literature: {
+    caption: (ui) => ui.literatureCaption,
     part: 'binarized',
     seeds: [0, 1, 2],
     k: 1000,
@@ -177,7 +180,8 @@ export function renderTable(loaded: LoadedTable, lang: Lang): string {
   const head = [ui.model, ui.architecture, ui.training, ui.negElbo, ui.nll, ui.k, ui.source];
   const html = [
     `<div class="measurements" id="measurements-${escapeHtml(loaded.name)}">`,
-    '<table>',
+    // Focusable: on a narrow screen the table scrolls sideways, and a keyboard must be able to scroll it.
+    `<table tabindex="0">\n<caption>${escapeHtml(table.caption(ui))}</caption>`,
     `<thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
     `<tbody>\n${rows.map((r) => `<tr>${r.map((x, i) => `<td${i >= 3 && i <= 5 ? ' class="num"' : ''}>${x}</td>`).join('')}</tr>`).join('\n')}\n</tbody>`,
     '</table>',
