@@ -39,7 +39,8 @@ async function checkFigures(browser: Browser, origin: string, dir: string, label
   const inkByTheme: Record<string, Map<string, DiagramInk>> = {};
   let shots = 0;
   if (shotsDir) fs.mkdirSync(shotsDir, { recursive: true });
-  for (const theme of ['light', 'dark'] as const) {
+  // The two themes side by side, each in a context of its own.
+  const inTheme = async (theme: 'light' | 'dark') => {
     inkByTheme[theme] = new Map();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: theme });
     try {
@@ -87,7 +88,8 @@ async function checkFigures(browser: Browser, origin: string, dir: string, label
     } finally {
       await context.close();
     }
-  }
+  };
+  await Promise.all([inTheme('light'), inTheme('dark')]);
   for (const [id, light] of inkByTheme.light) {
     const dark = inkByTheme.dark.get(id);
     assert.notEqual(dark?.stroke, light.stroke, `${label}: diagram ${id} has the same ink in the dark theme as in the light one`);

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { probeSandbox } from '../scripts/grading/sandbox';
+import { INSIDE_ROOT, blockedForSandbox, bwrapArgs, probeSandbox, reachableBySandbox } from '../scripts/grading/sandbox';
 import { DEFAULT_GRADE_CONFIG, gradeClass } from '../grade';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -88,4 +88,40 @@ test('a fork bomb stops at the kernel\'s process limit and scores 0, the machine
   // Nothing survives: neither the bomb nor the processes started detached.
   await new Promise((resolve) => setTimeout(resolve, 1000));
   for (const m of markers) assert.deepEqual(withMarker(m), [], `processes marked ${m} outlived the grading`);
+});
+
+test('a project in a folder the sandbox user cannot enter: its node_modules reaches the kernel as a hard-linked copy', { skip: skipSandbox }, () => {
+  // As /root or a 0700 temporary folder would: the project lies under a folder only its owner may enter.
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'grade-blocked-'));
+  after(() => fs.rmSync(base, { recursive: true, force: true }));
+  fs.chmodSync(base, 0o755);
+  const blocked = path.join(base, 'private');
+  const modules = path.join(blocked, 'project', 'node_modules');
+  fs.mkdirSync(path.join(modules, 'pkg'), { recursive: true });
+  fs.writeFileSync(path.join(modules, 'pkg', 'index.js'), 'module.exports = 42;\n');
+  fs.symlinkSync('../pkg/index.js', path.join(modules, 'pkg', 'link.js'));
+  fs.chmodSync(blocked, 0o700);
+  const asRoot = process.getuid?.() === 0;
+  assert.equal(blockedForSandbox(modules), blocked);
+  const runDir = path.join(base, 'run');
+  fs.mkdirSync(runDir);
+  const reached = reachableBySandbox(modules, runDir);
+  if (!asRoot) {
+    // A grader that is not root runs bwrap as itself, which enters its own folders.
+    assert.equal(reached, modules);
+    return;
+  }
+  assert.equal(path.dirname(reached), runDir);
+  assert.equal(fs.statSync(path.join(reached, 'pkg', 'index.js')).ino, fs.statSync(path.join(modules, 'pkg', 'index.js')).ino, 'files are linked, not copied');
+  assert.equal(fs.readlinkSync(path.join(reached, 'pkg', 'link.js')), '../pkg/index.js');
+  assert.equal(reachableBySandbox(modules, runDir), reached, 'made once per run');
+  // The sandboxed process reads it; the project's own folder would stop bwrap.
+  const sandbox = probeSandbox();
+  const read = (nodeModules: string) =>
+    spawnSync(sandbox.wrapper![0]!, [...sandbox.wrapper!.slice(1), sandbox.bwrap!, ...bwrapArgs(runDir, nodeModules, runDir), process.execPath, '-p', `require('${INSIDE_ROOT}/node_modules/pkg/link.js')`], { encoding: 'utf8' });
+  const ok = read(reached);
+  assert.equal(ok.stdout.trim(), '42', ok.stderr);
+  const refused = read(modules);
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /Permission denied/);
 });

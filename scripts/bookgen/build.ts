@@ -387,9 +387,11 @@ function parseEditions(md: MarkdownIt, opts: BuildOptions, en: Parsed): Translat
       else untranslated.push(c.base);
       pages.push(t ? t.ref : { ...c.ref, untranslated: true });
     }
-    if (untranslated.length) {
-      opts.log(`${edition.name} (${edition.lang}): ${chapters.length} of ${en.chapters.length} chapters translated; not yet: ${untranslated.join(', ')} (their pages stay English only)`);
-    }
+    opts.log(
+      `${edition.name} (${edition.lang}): ${chapters.length} of ${en.chapters.length} chapters translated` +
+        (untranslated.length ? `; not yet: ${untranslated.join(', ')} (their pages stay English only)` : `, all of them`) +
+        (stale.length ? `; ${stale.length} page${stale.length === 1 ? '' : 's'} older than ${stale.length === 1 ? 'its' : 'their'} English source (warnings above)` : ''),
+    );
     const names = new Set([index, ...chapters].map((c) => path.basename(c.file)));
     for (const c of [index, ...chapters]) c.translated = names;
     const textsFile = path.join(dir, 'notebook-figures.json');

@@ -18,7 +18,7 @@ import { Rng } from '../../lib/model/random';
 import { DEFAULT_KERNEL_BACKEND, GradeConfig, KERNEL_BACKEND } from './config';
 import { KernelChoice, ROOT } from './execute';
 import { referenceSweep } from './reference';
-import { SandboxProbe, probeSandbox, shareWithSandbox, writeKernelSpec } from './sandbox';
+import { SandboxProbe, probeSandbox, reachableBySandbox, shareWithSandbox, writeKernelSpec } from './sandbox';
 import { writeView } from './view';
 import { MODEL_SCORE_SECONDS, scoreModelFolder } from './model-folder';
 import type { Answer, Schema } from '../../lib/coursework/protocol';
@@ -46,6 +46,7 @@ export class GradingRun {
   private readonly views = new Map<string, string>();
   private readonly references = new Map<string, Promise<SweepRow[]>>();
   private kernels = 0;
+  private modules: string | undefined;
 
   private constructor(
     readonly cfg: GradeConfig,
@@ -100,6 +101,13 @@ export class GradingRun {
     return r;
   }
 
+  /** node_modules as the kernels get it: the project's own, or a linked copy a root grader's sandbox user can reach. */
+  private nodeModules(): string {
+    const own = path.join(ROOT, 'node_modules');
+    this.modules ??= this.sandbox.mode === 'bwrap' ? reachableBySandbox(own, this.dir) : own;
+    return this.modules;
+  }
+
   private view(chapter: string): string {
     let v = this.views.get(chapter);
     if (!v) {
@@ -132,7 +140,7 @@ export class GradingRun {
     }
     writeKernelSpec(dataDir, 'vae-graded', this.sandbox.mode, {
       view: cwd,
-      nodeModules: path.join(ROOT, 'node_modules'),
+      nodeModules: this.nodeModules(),
       scratch,
       bwrap: this.sandbox.bwrap,
       wrapper: this.sandbox.wrapper,
@@ -157,7 +165,7 @@ export class GradingRun {
     try {
       return await scoreModelFolder(notebook, {
         view,
-        nodeModules: path.join(ROOT, 'node_modules'),
+        nodeModules: this.nodeModules(),
         scratch,
         sandbox: this.sandbox,
         timeoutSeconds: Math.max(this.cfg.timeout, MODEL_SCORE_SECONDS),

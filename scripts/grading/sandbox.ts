@@ -23,7 +23,9 @@
  * a grader running as root starts bwrap as an unprivileged user of its own
  * (SANDBOX_UID, through `setpriv`), and the folders the kernel reads or writes are
  * made readable or writable by it. When the kernel dies, so does its PID namespace
- * with every process in it, detached or not.
+ * with every process in it, detached or not. That user must also reach node_modules:
+ * a project under a folder it cannot enter (/root, a 0700 temporary folder) gets a
+ * hard-linked copy of node_modules in the run's folder (`reachableBySandbox`).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -153,6 +155,53 @@ export function shareWithSandbox(dir: string, write = false): void {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
   if (write) fs.chownSync(dir, SANDBOX_UID, SANDBOX_UID);
   else fs.chmodSync(dir, 0o755);
+}
+
+/** The first folder from `/` down to `dir` that SANDBOX_UID may not enter (search permission), or undefined. */
+export function blockedForSandbox(dir: string): string | undefined {
+  const parts = path.resolve(dir).split(path.sep).filter(Boolean);
+  for (let i = 0; i <= parts.length; i++) {
+    const d = path.sep + parts.slice(0, i).join(path.sep);
+    const st = fs.statSync(d);
+    const search = st.uid === SANDBOX_UID ? st.mode & 0o100 : st.gid === SANDBOX_UID ? st.mode & 0o010 : st.mode & 0o001;
+    if (!search) return d;
+  }
+  return undefined;
+}
+
+/** A hard-linked copy of the tree `from` at `to` (folders made, files linked, links copied as links). */
+function linkTree(from: string, to: string): void {
+  fs.mkdirSync(to, { mode: 0o755 });
+  for (const e of fs.readdirSync(from, { withFileTypes: true })) {
+    const a = path.join(from, e.name);
+    const b = path.join(to, e.name);
+    if (e.isDirectory()) linkTree(a, b);
+    else if (e.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(a), b);
+    else fs.linkSync(a, b);
+  }
+}
+
+/**
+ * `dir` itself when a root grader's sandbox user can reach it (and always for another grader); otherwise a
+ * hard-linked copy of it inside `runDir` (a folder it can reach), made once per run: bwrap binds its sources
+ * as that user, and a folder above the project it may not enter would stop every kernel. Throws, naming the
+ * folder and the way out, when no copy can be linked (another file system).
+ */
+export function reachableBySandbox(dir: string, runDir: string): string {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return dir;
+  const blocked = blockedForSandbox(dir);
+  if (!blocked) return dir;
+  const copy = path.join(runDir, path.basename(dir));
+  try {
+    if (!fs.existsSync(copy)) linkTree(dir, copy);
+  } catch (e) {
+    fs.rmSync(copy, { recursive: true, force: true });
+    throw new Error(
+      `the sandbox user (uid ${SANDBOX_UID}) cannot enter ${blocked}, above ${dir}, and a hard-linked copy in ${runDir} failed ` +
+        `(${(e as Error).message}); let it through (chmod o+x ${blocked}), move the project, or grade as a normal user`,
+    );
+  }
+  return copy;
 }
 
 export interface SandboxProbe {
