@@ -70,7 +70,7 @@ export interface MeasurementRecord {
   command: string;
   /** The commit whose code ran it, '+changes' when the working tree differed from it (scripts/bench/machine.ts). */
   commit: string;
-  /** The recipe's model-cache key when it ran: its model is the folder `cacheFolder` of the model cache. */
+  /** The recipe's model-cache key when it ran (with --cached, its model is the folder `cacheFolder` of the model cache). */
   cacheKey: string;
   cacheFolder: string;
   /** The TF.js backend it ran on (part of the key: the same seed gives the same numbers only on the same backend). */
