@@ -258,8 +258,8 @@ export interface MeasurementStrings {
   thisBook: (seeds: number[]) => string;
   /** The same model scored with a larger K. */
   sameLargerK: (seeds: number[]) => string;
-  /** "100 epochs, Adam 10⁻³ → 10⁻⁵ (cosine), batch 128" (the rates already formatted). */
-  schedule: (epochs: number, rate: string, batch: number) => string;
+  /** "100 epochs, Adam 10⁻³ → 10⁻⁵ (cosine), batch 128" (the rates already formatted; `to` absent: a constant rate). */
+  schedule: (epochs: number, from: string, to: string | undefined, batch: number) => string;
   dense: (layers: string) => string;
   notRecorded: string;
   ourSource: (folder: string) => string;
@@ -270,8 +270,8 @@ export interface MeasurementStrings {
   burdaIwae: string;
   burdaTraining: string;
   burdaSource: string;
-  /** "mean ± sample standard deviation over the seeds; per seed: …". */
-  perSeed: (k: number, values: string) => string;
+  /** "mean ± sample standard deviation over the seeds; per seed: …" (the values already formatted). */
+  perSeed: (k: number, values: [seed: number, nll: string][]) => string;
   /** The gap to Burda et al.'s VAE against the seeds' spread. */
   gap: (gap: string, k: number, theirK: number, sd: string, n: number, outside: boolean) => string;
   /** A record measured with older code (the book build warns too). */
@@ -290,7 +290,7 @@ export const MEASUREMENT_UI: Record<Lang, MeasurementStrings> = {
     source: 'source',
     thisBook: (seeds) => `this book, <code>literatureVae</code>, n = ${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${seeds.join(', ')})`,
     sameLargerK: (seeds) => (seeds.length ? `the same, n = ${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${seeds.join(', ')})` : 'the same'),
-    schedule: (epochs, rate, batch) => `${epochs} epochs, Adam ${rate}, batch ${batch}`,
+    schedule: (epochs, from, to, batch) => `${epochs} epochs, Adam ${to === undefined ? from : `${from} → ${to} (cosine)`}, batch ${batch}`,
     dense: (layers) => `${layers}, ReLU`,
     notRecorded: 'not recorded',
     ourSource: (folder) => `<code>npm run measure</code>, records in <code>${folder}</code>`,
@@ -301,7 +301,9 @@ export const MEASUREMENT_UI: Record<Lang, MeasurementStrings> = {
     burdaIwae: 'IWAE (k = 50), 1 stochastic layer',
     burdaTraining: '3,280 passes over the data',
     burdaSource: 'Burda et al. (2016), Table 1',
-    perSeed: (k, values) => `This book's rows: mean ± sample standard deviation over the seeds. Test NLL per seed at K = ${k.toLocaleString('en')}: ${values}.`,
+    perSeed: (k, values) =>
+      `This book's rows: mean ± sample standard deviation over the seeds. Test NLL per seed at K = ${k.toLocaleString('en')}: ` +
+      `${values.map(([seed, v]) => `seed ${seed} ${v}`).join(', ')}.`,
     gap: (gap, k, theirK, sd, n, outside) =>
       `Burda et al.'s VAE is ${gap} nats below this book's mean (ours at K = ${k.toLocaleString('en')}, theirs at K = ${theirK.toLocaleString('en')}); ` +
       (n < 2 ? 'with one seed, the spread between seeds is not measured.' : `the standard deviation over ${n} seeds is ${sd} nats, so the gap is ${outside ? 'outside' : 'inside'} the seed spread.`),
@@ -318,7 +320,7 @@ export const MEASUREMENT_UI: Record<Lang, MeasurementStrings> = {
     source: '来源',
     thisBook: (seeds) => `本书的 <code>literatureVae</code>，n = ${seeds.length} 个种子（${seeds.join('、')}）`,
     sameLargerK: (seeds) => (seeds.length ? `同一模型，n = ${seeds.length} 个种子（${seeds.join('、')}）` : '同一模型'),
-    schedule: (epochs, rate, batch) => `${epochs} 轮，Adam ${rate}，批大小 ${batch}`,
+    schedule: (epochs, from, to, batch) => `${epochs} 轮，Adam ${to === undefined ? from : `${from} → ${to}（余弦）`}，批大小 ${batch}`,
     dense: (layers) => `${layers}，ReLU`,
     notRecorded: '未记录',
     ourSource: (folder) => `<code>npm run measure</code>，记录在 <code>${folder}</code>`,
@@ -329,7 +331,8 @@ export const MEASUREMENT_UI: Record<Lang, MeasurementStrings> = {
     burdaIwae: 'IWAE（k = 50），1 个随机层',
     burdaTraining: '遍历数据 3,280 次',
     burdaSource: 'Burda 等（2016），表 1',
-    perSeed: (k, values) => `本书的行：各种子的均值 ± 样本标准差。K = ${k.toLocaleString('en')} 时每个种子的测试 NLL：${values}。`,
+    perSeed: (k, values) =>
+      `本书的行：各种子的均值 ± 样本标准差。K = ${k.toLocaleString('en')} 时每个种子的测试 NLL：${values.map(([seed, v]) => `种子 ${seed} 为 ${v}`).join('，')}。`,
     gap: (gap, k, theirK, sd, n, outside) =>
       `Burda 等人的 VAE 比本书的均值低 ${gap} 奈特（本书 K = ${k.toLocaleString('en')}，他们 K = ${theirK.toLocaleString('en')}）；` +
       (n < 2 ? '只有一个种子，种子间的波动没有测量。' : `${n} 个种子的标准差为 ${sd} 奈特，所以这一差距在种子波动${outside ? '之外' : '之内'}。`),

@@ -152,11 +152,8 @@ export function renderTable(loaded: LoadedTable, lang: Lang): string {
   const model = { ...DEFAULT_VAE_CONFIG, ...recipe.model };
   const t = recipeTraining(recipe);
   const architecture = ui.dense([model.inputDim, ...model.hiddenUnits, model.latentDim].join('-'));
-  const schedule = ui.schedule(
-    t.epochs,
-    t.finalLearningRate !== undefined && t.finalLearningRate < t.learningRate ? `${rate(t.learningRate)} → ${rate(t.finalLearningRate)} (cosine)` : rate(t.learningRate),
-    t.batchSize,
-  );
+  const decays = t.finalLearningRate !== undefined && t.finalLearningRate < t.learningRate;
+  const schedule = ui.schedule(t.epochs, rate(t.learningRate), decays ? rate(t.finalLearningRate!) : undefined, t.batchSize);
   const mark = (rs: LoadedRecord[]) => (rs.some((r) => r.stale) ? '<sup>*</sup>' : '');
   const seedsOf = (rs: LoadedRecord[]) => rs.map((r) => r.record.seed);
   const cell = (v: MeanSd) => formatMeanSd(v);
@@ -186,7 +183,7 @@ export function renderTable(loaded: LoadedTable, lang: Lang): string {
     `<tbody>\n${rows.map((r) => `<tr>${r.map((x, i) => `<td${i >= 3 && i <= 5 ? ' class="num"' : ''}>${x}</td>`).join('')}</tr>`).join('\n')}\n</tbody>`,
     '</table>',
   ];
-  const perSeed = loaded.required.map((r) => `${r.record.seed}: ${nllOf(r).toFixed(2)}`).join(', ');
+  const perSeed = loaded.required.map((r): [number, string] => [r.record.seed, nllOf(r).toFixed(2)]);
   const notes = [ui.perSeed(table.k, perSeed)];
   if (table.gapTo !== undefined) {
     const cited = table.cited[table.gapTo];
