@@ -31,16 +31,14 @@ export interface KernelBuild {
   sizes: Record<string, number>;
 }
 
-/** Builds the extension into `outRoot` (replacing an earlier build) and returns where and how large. */
-export async function buildKernelExtension(outRoot: string): Promise<KernelBuild> {
-  const dir = path.join(outRoot, ...EXTENSION_NAME.split('/'));
-  const stat = path.join(dir, 'static');
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(stat, { recursive: true });
-
+/**
+ * `entry` bundled into one browser script (IIFE, ES2022, minified): the kernel's worker, and the pages of
+ * `npm run bench:browser` and test/webgl.browser.test.ts, so that they run the library as the kernel does.
+ */
+export async function bundleScript(entry: string, outfile: string): Promise<void> {
   await build({
-    entryPoints: [path.join(ROOT, 'lite', 'kernel', 'worker.ts')],
-    outfile: path.join(stat, 'worker.js'),
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     platform: 'browser',
     format: 'iife',
@@ -50,6 +48,27 @@ export async function buildKernelExtension(outRoot: string): Promise<KernelBuild
     logLevel: 'error',
     legalComments: 'none',
   });
+}
+
+/** TF.js's wasm binaries (plain, SIMD, threaded SIMD) into `dir`, where setWasmLocation will point. */
+export function copyWasmBinaries(dir: string): void {
+  const wasmDir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  for (const f of fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) fs.copyFileSync(path.join(wasmDir, f), path.join(dir, f));
+}
+
+/** The embedded digits packed (lib/data/packed.ts) and gzipped into `dir`/digits.bin.gz, which a page unpacks. */
+export function writePackedDigits(dir: string, level: 1 | 6 | 9 = 9): void {
+  fs.writeFileSync(path.join(dir, 'digits.bin.gz'), gzipSync(packDigits(loadDigits()), { level }));
+}
+
+/** Builds the extension into `outRoot` (replacing an earlier build) and returns where and how large. */
+export async function buildKernelExtension(outRoot: string): Promise<KernelBuild> {
+  const dir = path.join(outRoot, ...EXTENSION_NAME.split('/'));
+  const stat = path.join(dir, 'static');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(stat, { recursive: true });
+
+  await bundleScript(path.join(ROOT, 'lite', 'kernel', 'worker.ts'), path.join(stat, 'worker.js'));
 
   const logo = fs.readFileSync(path.join(ROOT, 'scripts', 'bookgen', 'assets', 'favicon.svg'));
   const entry = await build({
@@ -68,9 +87,8 @@ export async function buildKernelExtension(outRoot: string): Promise<KernelBuild
   const remoteEntry = `remoteEntry.${hash}.js`;
   fs.writeFileSync(path.join(stat, remoteEntry), code);
 
-  const wasmDir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
-  for (const f of fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) fs.copyFileSync(path.join(wasmDir, f), path.join(stat, f));
-  fs.writeFileSync(path.join(stat, 'digits.bin.gz'), gzipSync(packDigits(loadDigits()), { level: 9 }));
+  copyWasmBinaries(stat);
+  writePackedDigits(stat);
 
   const pkg = {
     name: EXTENSION_NAME,

@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildBook } from '../scripts/bookgen/build';
 import { gitBlobId } from '../scripts/bookgen/translations';
+import { UI, WIDGET_UI } from '../scripts/bookgen/i18n';
+import { openInBrowserHtml } from '../scripts/bookgen/lite';
 import { createMarkdown, Heading } from '../scripts/bookgen/markdown';
 import { queryTerms, SearchIndex, searchEntries } from '../scripts/bookgen/search';
 import { checkLinks, FIXTURE, fixtureOptions, ROOT, seedCache, tmpDir } from './book-helpers';
@@ -94,7 +96,47 @@ test('Chinese edition: its pages, lang, the switch both ways, hreflang, untransl
   assert.deepEqual(pagesFound('重参数化 zebrafinch'), [], 'every term must occur in the same section');
   assert.deepEqual(pagesFound('下界 elbo'), ['index.zh.html'], 'a Latin word and a CJK word together');
   assert.deepEqual(pagesFound('参化'), [], 'a bigram that occurs nowhere finds nothing');
-  has(read(out, 'assets/search-index.zh.js'), /window\.BOOK_UI = \{"noHits":"没有章节提到“\{q\}”。"\}/);
+  has(read(out, 'assets/search-index.zh.js'), /window\.BOOK_UI = \{"noHits":"没有章节提到“\{q\}”。","codeBox":"代码","outputBox":"单元输出"\}/);
+});
+
+test('every chapter translated: the build says so; cells, build notes and the notebook callout speak Chinese', async () => {
+  const { dir, cache } = fixtureCopy();
+  const en = fs.readFileSync(path.join(dir, 'chapters', '02-model.md'));
+  // A translation of 02-model: the same directives, Chinese prose, stamped with the English text's blob id.
+  fs.writeFileSync(path.join(dir, 'chapters', 'zh', '02-model.md'), `---\ntranslated-from: ${gitBlobId(en)}\n---\n` +
+    en.toString('utf8')
+      .replace('# The model and its zebrafinch figure', '# 模型及其斑胸草雀图 {#the-model-and-its-zebrafinch-figure}')
+      .replace('## The decoder', '## 解码器 {#the-decoder}').replace('## Exercises', '## 练习 {#exercises}')
+      .replace(/^(?![{#`]|const|\d\.|Back)([A-Z].*)$/gm, '一段译文。'));
+  fs.writeFileSync(path.join(dir, 'chapters', 'zh', 'notebook-figures.json'), JSON.stringify({
+    'fig-squares': { caption: '平方数。', alt: '一条折线。' }, 'fig-tiny-digits': { caption: '一幅小图。', alt: '灰色像素。' },
+  }));
+  const logs: string[] = [];
+  const out = path.join(tmpDir('out'), 'book');
+  const r = await buildBook(optionsFor(dir, out, cache, (m) => logs.push(m)));
+  assert.deepEqual(r.translations, [{ lang: 'zh', translated: ['01-basics', '02-model'], untranslated: [], stale: [] }]);
+  assert.ok(logs.includes('中文 (zh): 2 of 2 chapters translated, all of them'), logs.join(' | '));
+  const zh = read(out, '02-model.zh.html');
+  has(zh, /<div class="cell-caption"><a href="notebooks\/fx-demo\.ipynb">fx-demo\.ipynb<\/a> · 单元 6<\/div>/);
+  has(zh, /<details class="build-notes"><summary>构建记录<\/summary>\n<div class="details-body">\n<p>这个单元交给本书检查的数值/);
+  has(zh, /下载 <code>fx-demo\.ipynb<\/code><\/a>。自己运行：/);
+  has(read(out, '02-model.html'), /Download <code>fx-demo\.ipynb<\/code><\/a>\. To run it yourself/);
+  // No word of the English interface left on a Chinese page: every plain UI string of UI.en, as an element's text.
+  for (const page of ['index.zh.html', '01-basics.zh.html', '02-model.zh.html']) {
+    const html = read(out, page);
+    for (const [key, word] of Object.entries(UI.en)) {
+      if (typeof word === 'string' && word.length > 3) assert.ok(!html.includes(`>${word}<`), `${page}: UI.en.${key} ("${word}")`);
+    }
+  }
+});
+
+test('the link into the browser notebooks and its file:// note come from the page’s table', () => {
+  const zh = openInBrowserHtml('exercises/03-vae.ipynb', UI.zh);
+  assert.equal(zh, `<a class="open-lite" href="lite/notebooks/index.html?path=exercises%2F03-vae.ipynb">在浏览器中打开</a><span class="lite-file-note" hidden>${UI.zh.liteFileNote}</span>`);
+  assert.match(openInBrowserHtml('exercises/03-vae.ipynb'), />Open in the browser<\/a><span class="lite-file-note" hidden> \(this page was opened from a file/);
+  // Each table has the same keys (a key missing from one language would print "undefined" on its pages).
+  assert.deepEqual(Object.keys(UI.zh).sort(), Object.keys(UI.en).sort());
+  assert.deepEqual(Object.keys(WIDGET_UI.zh).sort(), Object.keys(WIDGET_UI.en).sort());
 });
 
 test('CJK query terms: a run of Han characters becomes its bigrams, Latin words stay words', () => {
@@ -144,6 +186,15 @@ test('a translation older than its English source is listed as a warning with th
   assert.ok(logs.some((l) => /^warning: \S*chapters\/zh\/index\.md: no heading with the English anchor \{#fixture-book-on-latent-variables\}$/.test(l)),
     'a heading without its English anchor is listed');
   assert.ok(fs.existsSync(path.join(out, '01-basics.zh.html')), 'a stale translation is still built');
+});
+
+test('Chinese punctuation after inline math stays with it (no line begins with ，), the text keeps every character', () => {
+  const md = createMarkdown();
+  const env = { file: 'x.md', headings: [] as Heading[], sections: [], directive: () => '', link: (h: string) => h, figures: { label: () => '', ref: () => ({ href: '', label: '' }), media: () => '' } };
+  const html = md.render('先有编码 $z$，再得到图像 $x$。然后 $y$ 与 $w$ 相同', env);
+  assert.match(html, /^<p>先有编码 <span class="math-punct"><span class="katex">[\s\S]*?<\/span>，<\/span>再得到图像 <span class="math-punct"><span class="katex">[\s\S]*?<\/span>。<\/span>然后 <span class="katex">/);
+  assert.equal(html.replace(/<[^>]+>/g, '').replace(/[^，。\u4e00-\u9fff]/g, ''), '先有编码，再得到图像。然后与相同', 'each character once');
+  assert.ok(!md.render('the code $z$, then $x$.', env).includes('math-punct'), 'ASCII punctuation is left as it is');
 });
 
 test('a heading keeps an explicit English anchor {#id}, Greek letters included; without one its id is its own slug', () => {

@@ -14,7 +14,7 @@ import { chromium, Browser, BrowserContext, Locator, Page } from 'playwright-cor
 import { initBackend, decoderFromArtifacts, decodeLatents } from '../lib/index';
 import type { LatentDecoder } from '../lib/index';
 import { buildQuickBook, QUICK_BOOK, ROOT, serve } from './book-helpers';
-import { ARGS, CHROMIUM, drawnFigures, quickBookSkipReason, watch } from './browser-helpers';
+import { ARGS, CHROMIUM, drawnFigures, quickBookSkipReason, watch, widgetReady } from './browser-helpers';
 import { checkNetworkPart, networkArtifacts, parsePartScript, base64ToFloat32 } from '../scripts/bookgen/widgets/parts';
 import { codeAt, codeOf, Method } from '../scripts/bookgen/widgets/latent-path';
 import type { DigitsPart } from '../scripts/bookgen/widgets/parts';
@@ -54,21 +54,6 @@ async function pageDecoder(bookDir: string, page: string, widget: WidgetName, mo
   return decoderFromArtifacts(part.manifest, networkArtifacts(part), model);
 }
 
-/** Scrolls a widget into view and waits until it runs (or fails: then the test fails with its message). */
-async function ready(page: Page, widget: WidgetName): Promise<string> {
-  const fig = page.locator(`figure.widget-${widget}`);
-  await fig.scrollIntoViewIfNeeded();
-  await page.waitForFunction((w) => {
-    const s = document.querySelector<HTMLElement>(`figure.widget-${w}`)?.dataset.state;
-    return s === 'ready' || s === 'error';
-  }, widget, { timeout: 30_000 });
-  const state = await fig.getAttribute('data-state');
-  const error = state === 'error' ? await fig.locator('.widget-error').textContent() : '';
-  assert.equal(state, 'ready', `${widget}: ${error}`);
-  assert.equal(await fig.locator('.widget-still').isVisible(), false, `${widget}: the still is hidden once the widget runs`);
-  return (await fig.getAttribute('id'))!;
-}
-
 const lastDecode = (page: Page, widget: WidgetName) =>
   page.evaluate((w) => Array.from((document.querySelector(`figure.widget-${w}`) as unknown as { lastDecode: Float32Array }).lastDecode), widget);
 
@@ -81,7 +66,7 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** Pointer over the plane at two places: the decoded digit changes, and matches Node's decode of the same z. */
 async function checkExplorer(page: Page, dec: LatentDecoder): Promise<void> {
-  await ready(page, 'latent-explorer');
+  await widgetReady(page, 'latent-explorer');
   const box = (await centred(page.locator('figure.widget-latent-explorer .widget-live svg.plane')))!;
   const seen: number[][] = [];
   for (const [fx, fy] of [[0.35, 0.4], [0.7, 0.65]]) {
@@ -114,7 +99,7 @@ async function checkExplorer(page: Page, dec: LatentDecoder): Promise<void> {
 
 /** A stroke of mouse events on the pad: finite terms and a non-blank reconstruction. */
 async function checkDraw(page: Page): Promise<void> {
-  await ready(page, 'draw-digit');
+  await widgetReady(page, 'draw-digit');
   const fig = page.locator('figure.widget-draw-digit');
   await fig.locator('button', { hasText: 'Clear' }).click();
   await nextFrames(page);
@@ -170,7 +155,7 @@ async function touchStroke(page: Page, x0: number, y0: number, x1: number, y1: n
 
 /** The KL slider: the number shown is the closed form ½(μ² + σ² − log σ² − 1) of the sliders' values. */
 async function checkKl(page: Page): Promise<void> {
-  await ready(page, 'kl-by-hand');
+  await widgetReady(page, 'kl-by-hand');
   const fig = page.locator('figure.widget-kl-by-hand');
   for (const [mu, sigma] of [[-1.5, 0.3], [2, 2.5], [0, 1]]) {
     await fig.locator('input[type=range]').nth(0).fill(String(mu));
@@ -185,7 +170,7 @@ async function checkKl(page: Page): Promise<void> {
 
 /** Interpolate: pick the ends, move the slider; the decode is Node's decode of the same path point. */
 async function checkInterpolate(page: Page, dec: LatentDecoder, digits: DigitsPart): Promise<void> {
-  await ready(page, 'interpolate');
+  await widgetReady(page, 'interpolate');
   const fig = page.locator('figure.widget-interpolate');
   await fig.locator('button[data-end=a]').click();
   await fig.locator('.digit-pick').nth(0).click(); // start: the first test 0
@@ -205,7 +190,7 @@ async function checkInterpolate(page: Page, dec: LatentDecoder, digits: DigitsPa
 }
 
 async function checkBeta(page: Page): Promise<void> {
-  await ready(page, 'beta-explorer');
+  await widgetReady(page, 'beta-explorer');
   const fig = page.locator('figure.widget-beta-explorer');
   const slider = fig.locator('input[type=range]');
   const max = Number(await slider.getAttribute('max'));
@@ -293,7 +278,7 @@ async function checkAll(browser: Browser, base: string, origin: string, label: s
         }
         for (const [w, f] of widgetPages(QUICK_BOOK)) {
           if (f !== file) continue;
-          await ready(page, w);
+          await widgetReady(page, w);
           if (shots) await shot(page, w, `widget-${w}-${scheme}.png`);
         }
         assert.deepEqual(problems(), [], `${label} ${scheme} ${file}`);
@@ -337,7 +322,7 @@ async function checkStills(browser: Browser, base: string, label: string): Promi
     let plotlyAsked = false;
     page.on('request', (r) => { plotlyAsked ||= r.url().endsWith('/assets/plotly.js'); });
     await page.goto(base + '05-generation.html');
-    await ready(page, 'latent-explorer');
+    await widgetReady(page, 'latent-explorer');
     assert.ok(await page.locator('.plotly-still').count() > 0, `${label}: the stills stay until a reader reaches for a figure`);
     assert.equal(plotlyAsked, false, `${label}: plotly.js is not loaded before a reader reaches for a figure`);
     await drawnFigures(page);
@@ -362,7 +347,7 @@ async function checkPhone(browser: Browser, base: string, origin: string, label:
       figures += await checkNarrowFigures(page, `${label} 390 px ${file}`);
       if (file === '03-vae.html') {
         // A touch stroke on the pad, and a tap on the plane of nothing but touch.
-        await ready(page, 'draw-digit');
+        await widgetReady(page, 'draw-digit');
         const fig = page.locator('figure.widget-draw-digit');
         await fig.locator('button', { hasText: 'Clear' }).tap();
         await nextFrames(page);
@@ -373,7 +358,7 @@ async function checkPhone(browser: Browser, base: string, origin: string, label:
         assert.ok(Number.isFinite(Number(await fig.getAttribute('data-recon'))), 'a touch stroke gives a finite reconstruction term');
       }
       if (file === '05-generation.html') {
-        await ready(page, 'latent-explorer');
+        await widgetReady(page, 'latent-explorer');
         const fig = page.locator('figure.widget-latent-explorer');
         const box = (await centred(fig.locator('.widget-live svg.plane')))!;
         const before = await fig.getAttribute('data-z');
@@ -383,7 +368,7 @@ async function checkPhone(browser: Browser, base: string, origin: string, label:
       }
       for (const [w, f] of widgetPages(QUICK_BOOK)) {
         if (f !== file) continue;
-        await ready(page, w);
+        await widgetReady(page, w);
         const fit = await page.locator(`figure.widget-${w}`).evaluate((e) => ({ right: e.getBoundingClientRect().right, overflow: e.scrollWidth - e.clientWidth }));
         assert.ok(fit.right <= 390, `${w} fits the screen (${fit.right})`);
         assert.ok(fit.overflow <= 1, `${w}: its content overflows it by ${fit.overflow} px`);

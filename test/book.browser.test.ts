@@ -14,7 +14,8 @@ import { buildBook } from '../scripts/bookgen/build';
 import {
   buildQuickBook, executorAvailable, fixtureOptions, QUICK_BOOK, ROOT, seedCache, serve, tmpDir,
 } from './book-helpers';
-import { ARGS, CHROMIUM, drawnFigures, skipReason, watch } from './browser-helpers';
+import { ARGS, CHROMIUM, drawnFigures, skipReason, watch, widgetReady } from './browser-helpers';
+import { WIDGET_UI } from '../scripts/bookgen/i18n';
 
 const SHOTS = path.join(ROOT, 'test-output');
 
@@ -290,25 +291,31 @@ async function checkFileUrls(browser: Browser, dir: string, label: string): Prom
 
 /**
  * The Chinese edition (pages NAME.zh.html), served and from file://: lang, the language switch both ways, a Chinese word
- * found by the search box (CJK bigrams) on a Chinese page, no outside request; screenshots at 1280 and 390 px wide.
+ * found by the search box (CJK bigrams) on a Chinese page, no outside request; screenshots at 1280 and 390 px wide (of
+ * the first chapter, and of chapter 5 with its interactive figures where the book has it); the latent explorer and the
+ * interpolation running on the Chinese chapter 5, labelled in Chinese.
  */
 async function checkChinese(browser: Browser, dir: string, label: string, shots: boolean): Promise<void> {
   const zhPages = fs.readdirSync(dir).filter((f) => f.endsWith('.zh.html')).sort();
   assert.ok(zhPages.includes('index.zh.html'), `${label}: no Chinese index`);
   const chapter = zhPages.find((p) => p !== 'index.zh.html');
   assert.ok(chapter, `${label}: no translated chapter`);
+  const generation = zhPages.find((p) => p === '05-generation.zh.html');
   const server = await serve(dir);
   try {
     for (const width of [1280, 390]) {
       const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: 'light' });
       const page = await context.newPage();
       const w = watch(page, server.origin);
-      await page.goto(`${server.origin}/${chapter}`);
-      assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
-      // The text is laid out within the page's width (a phone does not scroll sideways).
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert.ok(overflow <= 1, `${label}/${chapter} at ${width} px: ${overflow} px wider than the window`);
-      if (shots) await page.screenshot({ path: path.join(SHOTS, `book-zh-${width}.png`) });
+      for (const [shown, shot] of [[generation, `book-zh-05-${width}.png`], [chapter, `book-zh-${width}.png`]] as const) {
+        if (!shown) continue;
+        await page.goto(`${server.origin}/${shown}`);
+        assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+        // The text is laid out within the page's width (a phone does not scroll sideways).
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 1, `${label}/${shown} at ${width} px: ${overflow} px wider than the window`);
+        if (shots) await page.screenshot({ path: path.join(SHOTS, shot) });
+      }
       if (width === 1280) {
         await page.fill('#search-input', '重参数化');
         const hit = page.locator('#search-results a.search-hit').first();
@@ -350,6 +357,7 @@ async function checkChinese(browser: Browser, dir: string, label: string, shots:
       if (shots) await fig.screenshot({ path: path.join(SHOTS, 'book-zh-widget.png') });
       await context.close();
     }
+    if (generation) await checkChineseGeneration(browser, server.origin, label, shots);
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
     const base = pathToFileURL(dir).href + '/';
     const page = await context.newPage();
@@ -362,6 +370,41 @@ async function checkChinese(browser: Browser, dir: string, label: string, shots:
   } finally {
     await server.close();
   }
+}
+
+/** Chapter 5 in Chinese: its latent explorer and interpolation start, speak Chinese, and answer the pointer and the slider. */
+async function checkChineseGeneration(browser: Browser, origin: string, label: string, shots: boolean): Promise<void> {
+  const zh = WIDGET_UI.zh;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const w = watch(page, origin);
+  await page.goto(`${origin}/05-generation.zh.html`);
+  const start = async (name: string) => {
+    await widgetReady(page, name);
+    return page.locator(`figure.widget-${name}`);
+  };
+  const explorer = await start('latent-explorer');
+  assert.equal((await explorer.locator('.widget-trail .widget-label').textContent())?.trim(), zh.trail);
+  assert.equal((await explorer.locator('.widget-trail button').textContent())?.trim(), zh.clearTrail);
+  const aria = (await explorer.locator('.widget-live svg.plane').getAttribute('aria-label')) ?? '';
+  assert.equal(aria, zh.latentPlane(Number(/ (\d+) 个/.exec(aria)?.[1]), 'vae-2d'), 'the plane is named in Chinese');
+  const box = (await explorer.locator('.widget-live svg.plane').boundingBox())!;
+  const before = await explorer.getAttribute('data-z');
+  await page.mouse.move(box.x + 0.3 * box.width, box.y + 0.6 * box.height);
+  await page.waitForFunction((b) => document.querySelector<HTMLElement>('figure.widget-latent-explorer')!.dataset.z !== b, before, { timeout: 10_000 });
+  if (shots) await explorer.screenshot({ path: path.join(SHOTS, 'book-zh-latent-explorer.png') });
+  const interp = await start('interpolate');
+  assert.equal((await interp.locator('button[data-end=a]').textContent())?.trim(), zh.pickStart);
+  assert.equal((await interp.locator('button[data-end=b]').textContent())?.trim(), zh.pickEnd);
+  const decoded = () => page.evaluate(() => Array.from((document.querySelector('figure.widget-interpolate') as unknown as { lastDecode: Float32Array }).lastDecode));
+  await interp.locator('input[type=range]').fill('0.1');
+  const a = await decoded();
+  await interp.locator('input[type=range]').fill('0.9');
+  const b = await decoded();
+  assert.ok(a.some((v, i) => Math.abs(v - b[i]) > 0.05), `${label}: the slider changes the decoded digit on the Chinese page`);
+  if (shots) await interp.screenshot({ path: path.join(SHOTS, 'book-zh-interpolate.png') });
+  assert.deepEqual(w.problems, [], `${label}/05-generation.zh.html: the widgets`);
+  await context.close();
 }
 
 /**

@@ -1,7 +1,8 @@
-// Shared by the browser tests (test/book.browser.test.ts, test/book-widgets.browser.test.ts) and the page benchmark
-// (scripts/bench/pages.ts): how Chromium is launched, and a watch on a page for console errors, page errors,
-// failed requests, HTTP errors and any request outside the book.
+// Shared by the browser tests (test/book.browser.test.ts, test/webgl.browser.test.ts, …) and the page benchmarks
+// (scripts/bench/pages.ts, scripts/bench/browser.ts): how Chromium is launched, and a watch on a page for console
+// errors, page errors, failed requests, HTTP errors and any request outside the book.
 import * as fs from 'node:fs';
+import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { executorAvailable } from './book-helpers';
 
@@ -10,6 +11,16 @@ export const ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync',
 ];
+
+/**
+ * ARGS with WebGL: the machine's GPU where Chromium finds one, else SwiftShader, Chromium's software renderer
+ * (`npm run bench:browser`'s WebGL row). Chromium is dropping its unasked fallback to SwiftShader for WebGL (headless
+ * Chromium 156 still falls back, even with --disable-gpu), hence the explicit opt-in `--enable-unsafe-swiftshader`.
+ */
+export const GPU_ARGS = [...ARGS.filter((a) => a !== '--disable-gpu'), '--enable-unsafe-swiftshader'];
+
+/** GPU_ARGS with SwiftShader always (test/webgl.browser.test.ts), so that WebGL computes alike on every machine. */
+export const WEBGL_ARGS = [...GPU_ARGS, '--use-angle=swiftshader'];
 
 /** Why a browser test cannot run here, or null; on CI a missing Chromium is an error, not a skip. */
 export function skipReason(): string | null {
@@ -80,4 +91,19 @@ export async function drawnFigures(page: Page): Promise<{ id: string; traces: nu
       drawn: d.querySelectorAll('.main-svg .trace, .main-svg .hm, .main-svg image').length,
     })),
   );
+}
+
+/** Scrolls an interactive figure into view and waits until it runs (or fails: then the assertion gives its message). */
+export async function widgetReady(page: Page, widget: string): Promise<string> {
+  const fig = page.locator(`figure.widget-${widget}`);
+  await fig.scrollIntoViewIfNeeded();
+  await page.waitForFunction((w) => {
+    const s = document.querySelector<HTMLElement>(`figure.widget-${w}`)?.dataset.state;
+    return s === 'ready' || s === 'error';
+  }, widget, { timeout: 30_000 });
+  const state = await fig.getAttribute('data-state');
+  const error = state === 'error' ? await fig.locator('.widget-error').textContent() : '';
+  assert.equal(state, 'ready', `${widget}: ${error}`);
+  assert.equal(await fig.locator('.widget-still').isVisible(), false, `${widget}: the still is hidden once the widget runs`);
+  return (await fig.getAttribute('id'))!;
 }

@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/index';
 import { buildBook } from '../scripts/bookgen/build';
 import { minifiedPlotly } from '../scripts/bookgen/bundle';
-import { BookError, createMarkdown, RenderEnv } from '../scripts/bookgen/markdown';
+import { BookError, createMarkdown, escapeHtml, RenderEnv } from '../scripts/bookgen/markdown';
+import { WIDGET_UI } from '../scripts/bookgen/i18n';
 import { checkWidgets, prepareWidgets, widgetDirectives, WidgetChapter } from '../scripts/bookgen/widgets/site';
 import { paletteIndices } from '../scripts/bookgen/widgets/prepare';
 import { parseWidget, widgetBuild, widgetNames } from '../scripts/bookgen/widgets/registry';
@@ -114,6 +115,21 @@ test('prepareWidgets: every figure from the models of the build’s executions, 
     assert.equal(v.activity.length, 4);
   }
   assert.equal((beta.match(/<tr><th scope="row">β = /g) ?? []).length, 2, 'the still lists every β');
+  // The same figures on a Chinese page: stills and notes in the words of WIDGET_UI.zh, none of the English table's.
+  const zh = (id: string) => site.renderFigure(id, 'open', 'zh') + site.renderFigure(id, 'close', 'zh');
+  assert.equal(site.renderFigure('fig-draw', 'open', 'en') + site.renderFigure('fig-draw', 'close', 'en'), draw, 'by id, the same English figure');
+  const zhDraw = zh('fig-draw');
+  assert.match(zhDraw.slice(-2000), /<details class="build-notes"><summary>构建记录<\/summary>/);
+  assert.match(zhDraw.slice(-2000), /<p class="widget-source">模型：<code>vae-2d<\/code>，由 <a href="notebooks\/gen\.ipynb">gen\.ipynb<\/a> 在本书所显示输出的那次运行中保存（配置 quick，执行 <code>abcdef01<\/code>）。编码器和解码器在本页中运行，权重以 8 位量化级/);
+  assert.match(zh('fig-kl').slice(-2000), /时：KL\(q ‖ p\) = ½ \(0\.250 \+ 4\.000 − \(1\.386\) − 1\) = 0\.932 奈特/);
+  assert.match(zh('fig-beta').slice(0, 2000), /<thead><tr><th>β<\/th><th>样本<\/th><th>测试数字及其重构<\/th><th>活跃单元<\/th><\/tr><\/thead>/);
+  assert.match(zh('fig-interp').slice(0, 2000), /从一个测试 2 到一个测试 7：lerp（上行）与 slerp（下行）。/);
+  const english = Object.values(WIDGET_UI.en).filter((v): v is string => typeof v === 'string' && /[a-z]{3,} [a-z]{2,}/.test(v));
+  for (const id of ['fig-kl', 'fig-draw', 'fig-beta', 'fig-explorer', 'fig-interp']) {
+    const page = zh(id);
+    assert.ok(!/How this was built|saved by|weights stored as|test digits|nats/.test(page), `${id}: no English words on the Chinese page`);
+    for (const e of english) assert.ok(!page.includes(escapeHtml(e)), `${id}: "${e}" on the Chinese page`);
+  }
   assert.throws(() => site.render('chapters/03.md', { spec: '', line: 99 }, 'open'), /chapters\/03\.md:99: widget was not prepared/);
   for (const f of site.files.keys()) assert.match(f, /^assets\/(models\/.*\.js|img\/[0-9a-f]{16}\.png)$/);
 

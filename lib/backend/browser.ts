@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths, getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { tuneKernels } from './kernels';
+import { fixWebglPrecision } from './webgl/float-precision';
 import type { BackendInfo } from './info';
 
 export { describeBackend } from './info';
@@ -69,7 +70,21 @@ async function tryWebgl(): Promise<BackendInfo | string> {
   }
   await tf.ready();
   const version = tf.env().getNumber('WEBGL_VERSION');
-  return { name: 'webgl', package: '@tensorflow/tfjs-backend-webgl', detail: `WebGL ${version}` };
+  // float16 (no EXT_color_buffer_float, or no highp floats) rounds every intermediate to 11 bits: say so.
+  const precision = `float${fixWebglPrecision()}`;
+  const renderer = webglRenderer();
+  const software = renderer !== undefined && /swiftshader|llvmpipe|software/i.test(renderer) ? ', software rendering' : '';
+  return { name: 'webgl', package: '@tensorflow/tfjs-backend-webgl', detail: `WebGL ${version}, ${precision}${software}${renderer ? `, ${renderer}` : ''}` };
+}
+
+/** The GPU (or software renderer) behind the webgl backend, when the browser tells it. */
+function webglRenderer(): string | undefined {
+  // Structural types: tslab compiles lib/ without the DOM library, where WebGL's types are not declared.
+  type Gl = { getExtension(name: string): { UNMASKED_RENDERER_WEBGL: number } | null; getParameter(p: number): unknown };
+  const gl = (tf.backend() as unknown as { gpgpu?: { gl?: Gl } }).gpgpu?.gl;
+  const ext = gl?.getExtension('WEBGL_debug_renderer_info');
+  const name = ext ? gl?.getParameter(ext.UNMASKED_RENDERER_WEBGL) : undefined;
+  return typeof name === 'string' && name !== '' ? name : undefined;
 }
 
 async function useCpu(): Promise<BackendInfo> {
@@ -102,8 +117,9 @@ export async function initBackend(opts: Partial<BrowserBackendOptions> = {}): Pr
   if (!info) {
     if (cfg.backend !== 'auto' && cfg.backend !== 'cpu') throw new Error(`initBackend: ${cfg.backend} is not available: ${reasons.join('; ')}`);
     info = await useCpu();
-    if (reasons.length) info = { ...info, detail: `${info.detail} (${reasons.join('; ')})` };
   }
+  // What `auto` passed over, and why (the .wasm files not served, no WebGL): the kernel prints this line.
+  if (reasons.length) info = { ...info, detail: `${info.detail} (${reasons.join('; ')})` };
   tuneKernels(info.name);
   current = info;
   return info;

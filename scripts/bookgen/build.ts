@@ -631,10 +631,10 @@ function renderSite(
       ch.env.afterLink = (href) => {
         if (!opts.lite || !/^exercises\/[^/]+\.ipynb$/.test(href) || openedExercises.has(href)) return '';
         openedExercises.add(href);
-        return ` (${openInBrowserHtml(decodeURI(href))})`;
+        return ` (${openInBrowserHtml(decodeURI(href), UI[e.lang])})`;
       };
       // A translation's interactive figure is its English one (same id, same models), with the caption of its own text.
-      ch.env.widget = (w, part) => (e.lang === 'en' ? widgets.render(ch.rel, w, part) : widgets.renderFigure(widgetFigureId(w.spec), part));
+      ch.env.widget = (w, part) => (e.lang === 'en' ? widgets.render(ch.rel, w, part) : widgets.renderFigure(widgetFigureId(w.spec), part, e.lang));
       let body = ch.src ? md.renderer.render(ch.tokens, md.options, ch.env) : '';
       if (ch.ref.number === 0) {
         if (!ch.env.headings.some((x) => x.level === 1)) {
@@ -718,7 +718,7 @@ function renderDirective(
     return (
       `<aside class="callout callout-notebook"><p class="callout-title">${ui.notebookTitle}</p>\n` +
       `<p><a class="notebook-download" href="${href}" download>${ui.download(`${escapeHtml(d.name)}.ipynb`)}</a>` +
-      (opts.lite ? ` ${ui.or} ${openInBrowserHtml(href)}` : '') + (ui === UI.en ? '. ' : '。') +
+      (opts.lite ? ` ${ui.or} ${openInBrowserHtml(href, ui)}` : '') + ui.sentenceEnd +
       `${ui.runYourself(`${escapeHtml(d.name)}.ipynb`)}</p>\n</aside>\n`
     );
   }
@@ -741,7 +741,7 @@ function renderDirective(
         }
         ctx.figures = ctx.figures.map((f) => ({ ...f, captionHtml: captionHtml(figureTexts.get(f.id)!.caption), alt: figureTexts.get(f.id)!.alt }));
       }
-      return renderCell(cell, n, ctx, href);
+      return renderCell(cell, n, ctx, href, ui);
     })
     .join('\n');
 }
@@ -770,7 +770,7 @@ function writeSite(site: Site, dir: string, opts: BuildOptions): void {
     fs.writeFileSync(path.join(dir, name), bytes);
   }
   writeAssets(dir, opts.root);
-  for (const [lang, sections] of site.searchSections) fs.writeFileSync(path.join(dir, searchIndexFile(lang)), buildSearchIndex(sections, { noHits: UI[lang].noHits }));
+  for (const [lang, sections] of site.searchSections) fs.writeFileSync(path.join(dir, searchIndexFile(lang)), buildSearchIndex(sections, UI[lang]));
 }
 
 /** Every internal link points at a page or copied file, and every anchor at an id on that page. */

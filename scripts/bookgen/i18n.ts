@@ -56,6 +56,23 @@ export interface UiStrings {
   untranslated: string;
   /** The search box found nothing; book.js puts the query where {q} is. */
   noHits: string;
+  /** Ends a sentence that continues in the same paragraph (the notebook callout). */
+  sentenceEnd: string;
+  /** The link into the book's JupyterLite site beside a notebook or an exercise. */
+  openInBrowser: string;
+  /** Shown beside that link when the page was opened from a file (book.js unhides it); HTML. */
+  liteFileNote: string;
+  /** A notebook cell's caption after the notebook's name. */
+  cell: (n: number) => string;
+  /** The folded record under a cell or an interactive figure. */
+  buildNotes: string;
+  /** Introduces the showResults statements and results in that record. */
+  checkedNumbers: string;
+  /** Introduces the plumbing lines a cell printed. */
+  buildLog: string;
+  /** book.js names a code box and a cell output that scroll (they take the keyboard focus). */
+  codeBox: string;
+  outputBox: string;
 }
 
 export const UI: Record<Lang, UiStrings> = {
@@ -86,6 +103,15 @@ export const UI: Record<Lang, UiStrings> = {
     otherLanguage: 'Read this page in',
     untranslated: 'English only',
     noHits: 'No section mentions “{q}”.',
+    sentenceEnd: '. ',
+    openInBrowser: 'Open in the browser',
+    liteFileNote: ' (this page was opened from a file: the browser notebooks need http, <code>npm run serve</code> serves the book)',
+    cell: (n) => `cell ${n}`,
+    buildNotes: 'How this was built',
+    checkedNumbers: 'The numbers this cell hands to the book’s checks (each claim of the chapter about them is tested against them when the book is built):',
+    buildLog: 'Build log:',
+    codeBox: 'Code',
+    outputBox: 'Cell output',
   },
   zh: {
     skipLink: '跳到正文',
@@ -114,6 +140,15 @@ export const UI: Record<Lang, UiStrings> = {
     otherLanguage: '阅读本页的',
     untranslated: '尚未翻译，英文原文',
     noHits: '没有章节提到“{q}”。',
+    sentenceEnd: '。',
+    openInBrowser: '在浏览器中打开',
+    liteFileNote: '（本页是从文件打开的：浏览器中的笔记本需要 http，<code>npm run serve</code> 可在本地提供本书）',
+    cell: (n) => `单元 ${n}`,
+    buildNotes: '构建记录',
+    checkedNumbers: '这个单元交给本书检查的数值（本章关于它们的每个论断，都在构建本书时以这些数值检验）：',
+    buildLog: '构建日志：',
+    codeBox: '代码',
+    outputBox: '单元输出',
   },
 };
 
@@ -155,6 +190,32 @@ export interface WidgetStrings {
   clearTrail: string;
   trail: string;
   trailDigit: (i: number, x: string, y: string) => string;
+  klMuSlider: string;
+  klSigmaSlider: string;
+  // The stills (shown before a widget starts, without JavaScript and in print) and the notes on their models,
+  // written at build time (widgets/*/build.ts, widgets/prepare.ts).
+  klStill: (mu: string, sigma: string, formula: string, kl: string) => string;
+  klSource: string;
+  betaColumns: [samples: string, recons: string, active: string];
+  betaTestAndRecons: (beta: string) => string;
+  betaSource: (testDigits: string, threshold: number) => string;
+  drawStillPlane: string;
+  drawStillNote: string;
+  drawStillAlt: string;
+  drawSource: (storage: string, maxError: string, codes: string, samples: number) => string;
+  interpolateStillNote: (from: number, to: number) => string;
+  interpolateStillAlt: (from: number, to: number) => string;
+  interpolateSource: (storage: string, maxError: string) => string;
+  explorerStillPlane: (n: number, model: string) => string;
+  explorerStillNote: string;
+  explorerStillAlt: string;
+  explorerSource: (storage: string, codes: string, meanError: string, maxError: string) => string;
+  /** "Model: …" / "Models: …" before the list of the models a figure runs, and the sentence after it. */
+  modelsNote: (count: number, list: string[], extra: string) => string;
+  /** One entry of that list: the models' names, the notebook that saved them (a link), its profile and execution. */
+  savedBy: (names: string, notebookLink: string, profile: string, execution: string) => string;
+  /** How the page's weights are stored. */
+  storage: (dtype: 'float32' | 'float16' | 'uint8' | 'uint16') => string;
 }
 
 export const WIDGET_UI: Record<Lang, WidgetStrings> = {
@@ -195,6 +256,32 @@ export const WIDGET_UI: Record<Lang, WidgetStrings> = {
     clearTrail: 'Clear the trail',
     trail: 'Trail',
     trailDigit: (i, x, y) => `Trail digit ${i} at z = (${x}, ${y})`,
+    klMuSlider: 'mean μ of q',
+    klSigmaSlider: 'standard deviation σ of q',
+    klStill: (mu, sigma, formula, kl) => `For μ = ${mu}, σ = ${sigma}: KL(q ‖ p) = ${formula} = ${kl} nats`,
+    klSource: 'The KL is computed in the page by the library’s <code>klDivergence</code>, the function the VAE’s loss calls.',
+    betaColumns: ['samples', 'test digits and reconstructions', 'active units'],
+    betaTestAndRecons: (beta) => `Test digits and their reconstructions by the model trained with β = ${beta}`,
+    betaSource: (n, threshold) => `Samples, reconstructions, test terms (${n} test digits) and active units (threshold ${threshold}) were computed by the library from these models when the book was built.`,
+    drawStillPlane: 'Ten test digits’ posteriors as 1σ ellipses among the codes of the test digits',
+    drawStillNote: 'Ten test digits (top) and their reconstructions from the posterior mean (bottom):',
+    drawStillAlt: 'Ten test digits and their reconstructions',
+    drawSource: (storage, maxError, codes, samples) =>
+      `Encoder and decoder run in this page with weights stored as ${storage} (decoded pixels within ${maxError} of the trained model's over ${codes} test codes). ` +
+      `The reconstruction term averages ${samples} draws of z, the same draws for every drawing.`,
+    interpolateStillNote: (a, b) => `From a test ${a} to a test ${b}: lerp (top row) and slerp (bottom row).`,
+    interpolateStillAlt: (a, b) => `Decoded interpolation from a ${a} to a ${b}, lerp then slerp`,
+    interpolateSource: (storage, maxError) =>
+      `Its decoder runs in this page with weights stored as ${storage} (decoded pixels within ${maxError} of the trained model's for these digits); the codes are the trained encoder's posterior means.`,
+    explorerStillPlane: (n, model) => `Posterior means of ${n} test digits under ${model}`,
+    explorerStillNote: 'Decoded along the diagonal from (−2, −2) to (2, 2):',
+    explorerStillAlt: 'Digits decoded along the diagonal of the latent plane',
+    explorerSource: (storage, codes, meanError, maxError) =>
+      `Its decoder runs in this page with weights stored as ${storage}: over the ${codes} codes shown, its pixels differ from the trained model's by ${meanError} on average and ${maxError} at most.`,
+    modelsNote: (count, list, extra) => `Model${count > 1 ? 's' : ''}: ${list.join('; ')}.${extra ? ` ${extra}` : ''}`,
+    savedBy: (names, link, profile, execution) => `${names}, saved by ${link} in the run whose outputs the book shows (profile ${profile}, execution ${execution})`,
+    storage: (dtype) =>
+      dtype === 'float32' ? 'full precision' : dtype === 'float16' ? 'half precision (float16)' : `${dtype === 'uint8' ? 8 : 16}-bit levels, one range per input unit of each layer`,
   },
   zh: {
     nats: ' 奈特',
@@ -233,6 +320,32 @@ export const WIDGET_UI: Record<Lang, WidgetStrings> = {
     clearTrail: '清除轨迹',
     trail: '轨迹',
     trailDigit: (i, x, y) => `轨迹中第 ${i} 个数字，z = (${x}, ${y})`,
+    klMuSlider: 'q 的均值 μ',
+    klSigmaSlider: 'q 的标准差 σ',
+    klStill: (mu, sigma, formula, kl) => `μ = ${mu}，σ = ${sigma} 时：KL(q ‖ p) = ${formula} = ${kl} 奈特`,
+    klSource: 'KL 由库中的 <code>klDivergence</code> 在页面中计算，VAE 的损失调用的正是这个函数。',
+    betaColumns: ['样本', '测试数字及其重构', '活跃单元'],
+    betaTestAndRecons: (beta) => `测试数字及用 β = ${beta} 训练的模型对它们的重构`,
+    betaSource: (n, threshold) => `样本、重构、测试集各项（${n} 个测试数字）和活跃单元（阈值 ${threshold}）都是构建本书时由库从这些模型计算出来的。`,
+    drawStillPlane: '十个测试数字的后验（1σ 椭圆），画在测试数字的编码之间',
+    drawStillNote: '十个测试数字（上）及其由后验均值得到的重构（下）：',
+    drawStillAlt: '十个测试数字及其重构',
+    drawSource: (storage, maxError, codes, samples) =>
+      `编码器和解码器在本页中运行，权重以${storage}存储（在 ${codes} 个测试编码上，解码出的像素与训练好的模型相差不超过 ${maxError}）。` +
+      `重构项是对 z 的 ${samples} 次抽样取平均，每次画图都用同样的抽样。`,
+    interpolateStillNote: (a, b) => `从一个测试 ${a} 到一个测试 ${b}：lerp（上行）与 slerp（下行）。`,
+    interpolateStillAlt: (a, b) => `从 ${a} 到 ${b} 解码出的插值，先 lerp 后 slerp`,
+    interpolateSource: (storage, maxError) =>
+      `它的解码器在本页中运行，权重以${storage}存储（对这些数字，解码出的像素与训练好的模型相差不超过 ${maxError}）；编码是训练好的编码器给出的后验均值。`,
+    explorerStillPlane: (n, model) => `${model} 下 ${n} 个测试数字的后验均值`,
+    explorerStillNote: '沿对角线从 (−2, −2) 到 (2, 2) 解码：',
+    explorerStillAlt: '沿隐平面对角线解码出的数字',
+    explorerSource: (storage, codes, meanError, maxError) =>
+      `它的解码器在本页中运行，权重以${storage}存储：在所显示的 ${codes} 个编码上，它的像素与训练好的模型平均相差 ${meanError}，最多相差 ${maxError}。`,
+    modelsNote: (_count, list, extra) => `模型：${list.join('；')}。${extra}`,
+    savedBy: (names, link, profile, execution) => `${names}，由 ${link} 在本书所显示输出的那次运行中保存（配置 ${profile}，执行 ${execution}）`,
+    storage: (dtype) =>
+      dtype === 'float32' ? '全精度' : dtype === 'float16' ? '半精度（float16）' : ` ${dtype === 'uint8' ? 8 : 16} 位量化级（每层的每个输入单元一个取值范围）`,
   },
 };
 

@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { BookError, escapeHtml } from './markdown';
+import { UI } from './i18n';
+import type { UiStrings } from './i18n';
 import { buildKernelExtension } from '../../lite/build';
 import { libraryFingerprint } from '../../lib/io/fingerprint';
 import type { Profile } from './notebooks';
@@ -21,13 +23,9 @@ export const LITE_APPS = ['notebooks', 'tree'] as const;
  * the JupyterLite site, from a page at the book's root, and the note book.js shows beside it when the page is
  * opened from file:// (JupyterLite needs http).
  */
-export function openInBrowserHtml(notebook: string): string {
+export function openInBrowserHtml(notebook: string, ui: UiStrings = UI.en): string {
   const href = `${LITE_DIR}/notebooks/index.html?path=${encodeURIComponent(notebook)}`;
-  return (
-    `<a class="open-lite" href="${escapeHtml(href)}">Open in the browser</a>` +
-    `<span class="lite-file-note" hidden> (this page was opened from a file: the browser notebooks need http, ` +
-    `<code>npm run serve</code> serves the book)</span>`
-  );
+  return `<a class="open-lite" href="${escapeHtml(href)}">${ui.openInBrowser}</a><span class="lite-file-note" hidden>${ui.liteFileNote}</span>`;
 }
 
 export interface LiteOptions {

@@ -17,6 +17,9 @@ type StateCore = MarkdownIt.StateCore;
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const katex = require('katex') as { renderToString(tex: string, options?: KatexOptions): string };
 
+/** Punctuation that may not begin a line (Chinese full-width marks, closing quotes); ASCII punctuation is left as it is. */
+const NO_LINE_START = /^[，。、；：！？）》」』”’]/;
+
 /** A build error that already says where (file:line) and what went wrong; the CLI prints only its message. */
 export class BookError extends Error {
   constructor(message: string) {
@@ -512,8 +515,21 @@ export function createMarkdown(): MarkdownIt {
     const t = tokens[idx];
     return `<div ${displayMath(env)}>${renderMath(t.content, true, `${env.file}:${(t.map?.[0] ?? 0) + 1}`)}</div>\n`;
   };
-  rules.math_inline = (tokens, idx, _o, env: RenderEnv) =>
-    renderMath(tokens[idx].content, false, `${env.file}:${tokens[idx].meta?.line ?? '?'}`);
+  // Closing punctuation right after inline math stays on its line (a line may not start with ，。” and the like): the
+  // math and that character are wrapped together, and the text renderer leaves the character out of the text after.
+  const mathPunct = (tokens: MarkdownIt.Token[], idx: number) =>
+    tokens[idx]?.type === 'math_inline' && tokens[idx + 1]?.type === 'text' ? NO_LINE_START.exec(tokens[idx + 1].content)?.[0] ?? '' : '';
+  rules.math_inline = (tokens, idx, _o, env: RenderEnv) => {
+    const math = renderMath(tokens[idx].content, false, `${env.file}:${tokens[idx].meta?.line ?? '?'}`);
+    const punct = mathPunct(tokens, idx);
+    return punct ? `<span class="math-punct">${math}${punct}</span>` : math;
+  };
+  const text = rules.text!;
+  rules.text = (tokens, idx, o, env, self) => {
+    const punct = mathPunct(tokens, idx - 1);
+    if (!punct) return text(tokens, idx, o, env, self);
+    return escapeHtml(tokens[idx].content.slice(punct.length));
+  };
   rules.math_inline_display = (tokens, idx, _o, env: RenderEnv) =>
     `<span ${displayMath(env)}>${renderMath(tokens[idx].content, true, `${env.file}:${tokens[idx].meta?.line ?? '?'}`)}</span>`;
   rules.book_container_open = (tokens, idx, _o, env: RenderEnv) => {

@@ -8,6 +8,8 @@ import { BookError, escapeHtml, highlightCode } from './markdown';
 import { joinSource, NotebookCell, NotebookOutput } from './notebooks';
 import { plotStill } from './plot-still';
 import { BuildNotes, buildNotesHtml, emptyNotes, hideResultsCalls, isPlumbingLine } from './plumbing';
+import { UI } from './i18n';
+import type { UiStrings } from './i18n';
 import { RESULTS_MIME } from '../../lib/figures/results';
 import type { SvgFigure } from '../../lib/core';
 
@@ -179,21 +181,21 @@ export function renderOutputs(outputs: NotebookOutput[], ctx: OutputContext, cel
  * One notebook cell as the book shows it: caption, highlighted source, outputs (its figures numbered and captioned),
  * and, folded, what the build needed from it: its showResults statements and results, and plumbing lines it printed.
  */
-export function renderCell(cell: NotebookCell, index: number, ctx: OutputContext, notebookHref: string): string {
+export function renderCell(cell: NotebookCell, index: number, ctx: OutputContext, notebookHref: string, ui: UiStrings = UI.en): string {
   const notes = emptyNotes();
   const raw = joinSource(cell.source).replace(/\n+$/, '');
   const { shown, hidden } = cell.cell_type === 'code' ? hideResultsCalls(raw) : { shown: raw, hidden: [] };
   notes.statements.push(...hidden);
   const source = shown;
   const outputs = renderOutputs(cell.outputs ?? [], ctx, index, notes);
-  const folded = buildNotesHtml(notes);
+  const folded = buildNotesHtml(notes, ui);
   if (ctx.figures.length) {
     throw new BookError(`${ctx.notebook}: cell ${index} declares ${ctx.figures.length} more figure(s) in its metadata than it shows (${ctx.figures.map((f) => f.id).join(', ')})`);
   }
   const lang = cell.cell_type === 'code' ? 'typescript' : '';
   const caption =
     `<div class="cell-caption"><a href="${notebookHref}">${escapeHtml(ctx.notebook.replace(/^.*\//, ''))}</a>` +
-    ` · cell ${index}</div>\n`;
+    ` · ${ui.cell(index)}</div>\n`;
   return (
     `<div class="nb-cell">\n${caption}` +
     `<pre class="code cell-source"><code class="hljs language-typescript">${highlightCode(source, lang)}</code></pre>\n` +

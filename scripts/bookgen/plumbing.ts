@@ -4,6 +4,8 @@
 // (lib/io/model-cache.ts) go into one folded "How this was built" element under the cell. The notebooks keep them:
 // in JupyterLab they are what they are.
 import { escapeHtml, highlightCode } from './markdown';
+import { UI } from './i18n';
+import type { UiStrings } from './i18n';
 
 /** The function whose statements are plumbing (lib/figures/results.ts). */
 const RESULTS_FUNCTION = 'showResults';
@@ -111,24 +113,24 @@ function resultsJson(results: Record<string, unknown>[]): string {
 }
 
 /** The folded element under a cell, or '' when the cell has no plumbing. */
-export function buildNotesHtml(notes: BuildNotes): string {
+export function buildNotesHtml(notes: BuildNotes, ui: UiStrings = UI.en): string {
   if (!notes.statements.length && !notes.results.length && !notes.log.length) return '';
   let body = '';
   if (notes.statements.length || notes.results.length) {
-    body += '<p>The numbers this cell hands to the book’s checks (each claim of the chapter about them is tested against them when the book is built):</p>\n';
+    body += `<p>${ui.checkedNumbers}</p>\n`;
     if (notes.statements.length) {
       body += `<pre class="code"><code class="hljs language-typescript">${highlightCode(notes.statements.join('\n'), 'typescript')}</code></pre>\n`;
     }
     if (notes.results.length) body += `<pre class="output output-results">${escapeHtml(resultsJson(notes.results))}</pre>\n`;
   }
   if (notes.log.length) {
-    body += `<p>Build log:</p>\n<pre class="output output-build-log">${escapeHtml(notes.log.join('\n'))}</pre>\n`;
+    body += `<p>${ui.buildLog}</p>\n<pre class="output output-build-log">${escapeHtml(notes.log.join('\n'))}</pre>\n`;
   }
-  return foldedBuildNotes(body);
+  return foldedBuildNotes(body, ui);
 }
 
 /** HTML of the build's record, folded: one "How this was built" element (a notebook cell's, a widget's). */
-export function foldedBuildNotes(bodyHtml: string): string {
+export function foldedBuildNotes(bodyHtml: string, ui: UiStrings = UI.en): string {
   if (!bodyHtml.trim()) return '';
-  return `<details class="build-notes"><summary>How this was built</summary>\n<div class="details-body">\n${bodyHtml.replace(/\n?$/, '\n')}</div>\n</details>\n`;
+  return `<details class="build-notes"><summary>${ui.buildNotes}</summary>\n<div class="details-body">\n${bodyHtml.replace(/\n?$/, '\n')}</div>\n</details>\n`;
 }

@@ -4,6 +4,9 @@
 // indexing, as Lucene's CJK analyser does): 重参数化 is 重参 + 参数 + 数化, and a section matches when it holds every
 // bigram. `cjk` maps each bigram to the entries holding it, so book.js looks at those entries only.
 
+import { UI } from './i18n';
+import type { UiStrings } from './i18n';
+
 export interface SearchSection {
   page: string;
   pageTitle: string;
@@ -60,10 +63,11 @@ export function searchIndex(sections: SearchSection[]): SearchIndex {
 }
 
 /** The script that holds an edition's index and the words book.js shows (`ui`: the edition's UI strings it needs). */
-export function buildSearchIndex(sections: SearchSection[], ui: { noHits: string } = { noHits: 'No section mentions “{q}”.' }): string {
+export function buildSearchIndex(sections: SearchSection[], ui: UiStrings = UI.en): string {
+  const words = { noHits: ui.noHits, codeBox: ui.codeBox, outputBox: ui.outputBox };
   return (
     `window.BOOK_SEARCH_INDEX = ${JSON.stringify(searchIndex(sections)).replace(/</g, '\\u003c')};\n` +
-    `window.BOOK_UI = ${JSON.stringify(ui).replace(/</g, '\\u003c')};\n`
+    `window.BOOK_UI = ${JSON.stringify(words).replace(/</g, '\\u003c')};\n`
   );
 }
 

@@ -245,7 +245,7 @@
         el.setAttribute('data-scroll-focus', '');
         if (el.tagName === 'PRE') {
           el.setAttribute('role', 'group');
-          el.setAttribute('aria-label', el.classList.contains('output') ? 'Cell output' : 'Code');
+          if (window.BOOK_UI) el.setAttribute('aria-label', el.classList.contains('output') ? window.BOOK_UI.outputBox : window.BOOK_UI.codeBox);
         }
       } else if (!scrolls && ours) {
         ['tabindex', 'data-scroll-focus', 'role', 'aria-label'].forEach(function (a) { el.removeAttribute(a); });
@@ -347,7 +347,7 @@
     if (q.trim().length < 2) { box.hidden = true; box.innerHTML = ''; return; }
     var hits = search(q);
     if (!hits.length) {
-      var none = (window.BOOK_UI && window.BOOK_UI.noHits) || 'No section mentions “{q}”.';
+      var none = window.BOOK_UI ? window.BOOK_UI.noHits : '';
       box.innerHTML = '<div class="search-empty">' + escapeHtml(none).replace('{q}', escapeHtml(q.trim())) + '</div>';
     } else {
       box.innerHTML = hits.map(function (h) {

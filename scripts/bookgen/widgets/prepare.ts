@@ -11,6 +11,7 @@ import { bytesToBase64, CodesPart, DigitsPart, float32ToBase64, networkArtifacts
 import { QuantizeConfig, WeightDtype } from './quantize';
 import { symmetricBounds } from './plane';
 import { fmt } from './dom';
+import type { WidgetStrings } from '../i18n';
 
 /** A part as the page loads it: registry id, book path of its script, payload. */
 export interface PartFile {
@@ -22,10 +23,10 @@ export interface PartFile {
 export interface PreparedWidget {
   parts: Record<string, PartFile>;
   config: Record<string, unknown>;
-  /** HTML shown until the widget starts, without JavaScript and in print. */
-  still: string;
+  /** HTML shown until the widget starts, without JavaScript and in print, in the words of the page's language. */
+  still: (t: WidgetStrings) => string;
   /** HTML: which model, from which execution, how its weights were stored. */
-  source: string;
+  source: (t: WidgetStrings) => string;
 }
 
 /** Shared by the widgets of one build: models found, parts and models made once, PNG assets. */
@@ -199,8 +200,7 @@ export async function decodeError(ctx: PrepareContext, m: BookModel, codes: Floa
 }
 
 /** How weights stored as `q` are described in a figure's note. */
-export const storage = (q: QuantizeConfig) =>
-  q.dtype === 'float32' ? 'full precision' : q.dtype === 'float16' ? 'half precision (float16)' : `${q.dtype === 'uint8' ? 8 : 16}-bit levels, one range per input unit of each layer`;
+export const storage = (q: QuantizeConfig, t: WidgetStrings) => t.storage(q.dtype);
 
 /** A small positive number as HTML: `digits` decimals, or a × 10<sup>−k</sup> where those would all be zeros. */
 export function small(v: number, digits: number): string {
@@ -209,15 +209,17 @@ export function small(v: number, digits: number): string {
   return `${(v / 10 ** k).toFixed(1)} × 10<sup>−${-k}</sup>`;
 }
 
-export function sourceNote(ctx: PrepareContext, models: BookModel[], extra = ''): string {
+export function sourceNote(ctx: PrepareContext, models: BookModel[], t: WidgetStrings, extra = ''): string {
   const bySource = new Map<string, BookModel[]>();
   for (const m of models) bySource.set(`${m.source.notebook}#${m.source.cacheKey}`, [...(bySource.get(`${m.source.notebook}#${m.source.cacheKey}`) ?? []), m]);
   const list = [...bySource.values()].map((ms) => {
     const s = ms[0].source;
-    return `${ms.map((m) => `<code>${escapeHtml(m.name)}</code>`).join(', ')}, saved by <a href="${ctx.notebookHref(s.notebook)}">${escapeHtml(s.notebook)}.ipynb</a> ` +
-      `in the run whose outputs the book shows (profile ${escapeHtml(s.profile)}, execution <code>${s.cacheKey.slice(0, 8)}</code>)`;
+    return t.savedBy(
+      ms.map((m) => `<code>${escapeHtml(m.name)}</code>`).join(', '), `<a href="${ctx.notebookHref(s.notebook)}">${escapeHtml(s.notebook)}.ipynb</a>`,
+      escapeHtml(s.profile), `<code>${s.cacheKey.slice(0, 8)}</code>`,
+    );
   });
-  return `<p class="widget-source">Model${models.length > 1 ? 's' : ''}: ${list.join('; ')}.${extra ? ` ${extra}` : ''}</p>`;
+  return `<p class="widget-source">${t.modelsNote(models.length, list, extra)}</p>`;
 }
 
 export function img(url: string, alt: string, cls = 'digit-grid'): string {

@@ -13,6 +13,8 @@ import { partScript } from './parts';
 import { DEFAULT_QUANTIZE, QuantizeConfig } from './quantize';
 import { disposePrepared, PrepareContext, PreparedWidget, WidgetArgs } from './prepare';
 import { parseWidget, widgetBuild } from './registry';
+import { Lang, UI, WIDGET_UI } from '../i18n';
+import type { WidgetStrings } from '../i18n';
 
 /** The book path of the widgets' bundle: book.js loads it when a widget figure (which names it) nears the viewport. */
 export const WIDGETS_BUNDLE = 'assets/widgets.js';
@@ -26,10 +28,13 @@ export interface WidgetChapter {
 }
 
 export interface WidgetSite {
-  /** The HTML of the figure declared at `file:line`: its opening up to the caption (the block's body), or its end. */
-  render(file: string, w: WidgetDirective, part: 'open' | 'close'): string;
+  /**
+   * The HTML of the figure declared at `file:line`: its opening up to the caption (the block's body), or its end; its
+   * still and its note on the models in the words of `lang`.
+   */
+  render(file: string, w: WidgetDirective, part: 'open' | 'close', lang?: Lang): string;
   /** The same HTML by the figure's id: a translated page shows the English page's figure (its caption is its own). */
-  renderFigure(id: string, part: 'open' | 'close'): string;
+  renderFigure(id: string, part: 'open' | 'close', lang: Lang): string;
   /** Pages (hrefs) that show a widget. */
   pages: Set<string>;
   /** Book path → bytes: part scripts and PNG stills. */
@@ -65,11 +70,11 @@ export function checkWidgets(chapters: WidgetChapter[]): void {
   }
 }
 
-function figureOpen(w: WidgetArgs, p: PreparedWidget): string {
+function figureOpen(w: WidgetArgs, p: PreparedWidget, t: WidgetStrings): string {
   const parts = Object.fromEntries(Object.entries(p.parts).map(([k, f]) => [k, { id: f.id, src: f.file }]));
   return (
     `<figure class="widget widget-${w.name}" id="${w.id}" data-widget="${w.name}" data-parts="${escapeHtml(JSON.stringify(parts))}" data-config="${escapeHtml(JSON.stringify(p.config))}" data-bundle="${WIDGETS_BUNDLE}">\n` +
-    `<div class="widget-still">${p.still}</div>\n<div class="widget-live" hidden></div>\n<figcaption>\n`
+    `<div class="widget-still">${p.still(t)}</div>\n<div class="widget-live" hidden></div>\n<figcaption>\n`
   );
 }
 
@@ -79,17 +84,19 @@ export async function prepareWidgets(
 ): Promise<WidgetSite> {
   const site: WidgetSite = { render: () => '', renderFigure: () => '', pages: new Set(), files: new Map() };
   const found = chapters.flatMap((ch) => widgetDirectives(ch.tokens).map((w) => ({ ch, w })));
-  const html = new Map<string, { open: string; close: string }>();
-  site.render = (file, w, part) => {
-    const h = html.get(`${file}:${w.line}`);
+  const prepared = new Map<string, { args: WidgetArgs; p: PreparedWidget }>();
+  const figureHtml = ({ args, p }: { args: WidgetArgs; p: PreparedWidget }, part: 'open' | 'close', lang: Lang) =>
+    part === 'open' ? figureOpen(args, p, WIDGET_UI[lang]) : `${foldedBuildNotes(p.source(WIDGET_UI[lang]), UI[lang])}</figcaption>\n</figure>\n`;
+  site.render = (file, w, part, lang = 'en') => {
+    const h = prepared.get(`${file}:${w.line}`);
     if (h === undefined) throw new Error(`${file}:${w.line}: widget was not prepared`);
-    return h[part];
+    return figureHtml(h, part, lang);
   };
-  const byId = new Map<string, { open: string; close: string }>();
-  site.renderFigure = (id, part) => {
+  const byId = new Map<string, { args: WidgetArgs; p: PreparedWidget }>();
+  site.renderFigure = (id, part, lang) => {
     const h = byId.get(id);
     if (h === undefined) throw new BookError(`interactive figure ${id} was not prepared (no English chapter declares it)`);
-    return h[part];
+    return figureHtml(h, part, lang);
   };
   if (found.length === 0) return site;
   const log = opts.log ?? (() => undefined);
@@ -113,8 +120,8 @@ export async function prepareWidgets(
       const where = `${ch.rel}:${w.line}`;
       const args = parseWidget(w.spec, where);
       const p = await widgetBuild(args.name)!.prepare(ctx, args);
-      html.set(where, { open: figureOpen(args, p), close: `${foldedBuildNotes(p.source)}</figcaption>\n</figure>\n` });
-      byId.set(args.id, html.get(where)!);
+      prepared.set(where, { args, p });
+      byId.set(args.id, { args, p });
       for (const f of Object.values(p.parts)) site.files.set(f.file, Buffer.from(partScript(f.id, f.payload)));
       site.pages.add(ch.href);
     }

@@ -5,6 +5,7 @@ import { BookError, escapeHtml } from '../../markdown';
 import { findModels } from '../models';
 import { img, paletteIndices, PrepareContext, PreparedWidget, requireArg, sourceNote, trained, WidgetArgs, WidgetBuild } from '../prepare';
 import { activityBarsSvg, betaLabel, BetaConfig, BetaView, sortViews, viewSummary } from './page';
+import type { WidgetStrings } from '../../i18n';
 
 /** β of a model named `beta-<β>`. */
 export function betaOf(name: string, where: string): number {
@@ -38,15 +39,15 @@ async function betaExplorer(ctx: PrepareContext, w: WidgetArgs): Promise<Prepare
   }
   const sorted = sortViews(views);
   const config: BetaConfig = { threshold, views: sorted };
-  const rows = sorted.map((v) =>
-    `<tr><th scope="row">β = ${betaLabel(v.beta)}</th><td>${img(v.samples, `Samples of the model trained with β = ${betaLabel(v.beta)}`)}</td>` +
-    `<td>${img(v.reconstructions, `Test digits and their reconstructions by the model trained with β = ${betaLabel(v.beta)}`)}</td>` +
-    `<td>${activityBarsSvg(v.activity, threshold, { width: 200, height: 110 })}<br>${escapeHtml(viewSummary(v).replace(/^β = [^:]*: /, ''))}</td></tr>`).join('');
+  const rows = (t: WidgetStrings) => sorted.map((v) =>
+    `<tr><th scope="row">β = ${betaLabel(v.beta)}</th><td>${img(v.samples, t.betaSamples(betaLabel(v.beta)))}</td>` +
+    `<td>${img(v.reconstructions, t.betaTestAndRecons(betaLabel(v.beta)))}</td>` +
+    `<td>${activityBarsSvg(v.activity, threshold, { width: 200, height: 110 }, t)}<br>${escapeHtml(viewSummary(v, t).replace(/^β = [^:：]*[:：] ?/, ''))}</td></tr>`).join('');
   return {
     parts: {},
     config: config as unknown as Record<string, unknown>,
-    still: `<table class="beta-table"><thead><tr><th>β</th><th>samples</th><th>test digits and reconstructions</th><th>active units</th></tr></thead><tbody>${rows}</tbody></table>`,
-    source: sourceNote(ctx, models, `Samples, reconstructions, test terms (${ctx.test.size.toLocaleString('en-US')} test digits) and active units (threshold ${threshold}) were computed by the library from these models when the book was built.`),
+    still: (t) => `<table class="beta-table"><thead><tr><th>β</th>${t.betaColumns.map((c) => `<th>${c}</th>`).join('')}</tr></thead><tbody>${rows(t)}</tbody></table>`,
+    source: (t) => sourceNote(ctx, models, t, t.betaSource(ctx.test.size.toLocaleString('en-US'), threshold)),
   };
 }
 

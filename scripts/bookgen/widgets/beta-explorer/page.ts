@@ -4,6 +4,7 @@
 // very models the sweep's notebook saved, so the page carries pictures and numbers instead of ~0.7 M weights per β.
 import { el, fmt, fromMarkup, WidgetContext } from '../dom';
 import { widgetStrings } from '../../i18n';
+import type { WidgetStrings } from '../../i18n';
 
 /** One model of the sweep as the page shows it. */
 export interface BetaView {
@@ -45,7 +46,7 @@ export function sortViews(views: BetaView[]): BetaView[] {
  * Bars of the sorted activities on a log scale from 10⁻⁴ (values below sit on the floor) to the largest, the
  * threshold as a dashed line, bars under it drawn as inactive. Pure: the same SVG in the still and live.
  */
-export function activityBarsSvg(activity: number[], threshold: number, size = { width: 320, height: 150 }): string {
+export function activityBarsSvg(activity: number[], threshold: number, size = { width: 320, height: 150 }, words: WidgetStrings = widgetStrings()): string {
   const m = { l: 38, r: 6, t: 8, b: 20 };
   const lo = -4;
   const hi = Math.max(0, Math.ceil(Math.log10(Math.max(...activity, 1))));
@@ -60,16 +61,16 @@ export function activityBarsSvg(activity: number[], threshold: number, size = { 
     return `<rect class="${v > threshold ? 'bar-active' : 'bar-inactive'}" x="${(m.l + j * w + w * 0.1).toFixed(1)}" y="${y.toFixed(1)}" width="${(w * 0.8).toFixed(1)}" height="${Math.max(0.5, size.height - m.b - y).toFixed(1)}"/>`;
   }).join('');
   const ticks = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i).filter((e) => (e - lo) % 2 === 0 || e === hi);
-  return `<svg class="activity-chart" viewBox="0 0 ${size.width} ${size.height}" role="img" aria-label="${widgetStrings().activityChart(n)}">` +
+  return `<svg class="activity-chart" viewBox="0 0 ${size.width} ${size.height}" role="img" aria-label="${words.activityChart(n)}">` +
     `<path class="plane-grid" d="${ticks.map((e) => `M${m.l} ${Y(10 ** e).toFixed(1)}H${size.width - m.r}`).join('')}"/>` +
     `<g class="plane-ticks">${ticks.map((e) => `<text x="${m.l - 4}" y="${(Y(10 ** e) + 4).toFixed(1)}" text-anchor="end">1e${e}</text>`).join('')}` +
-    `<text x="${m.l}" y="${size.height - 5}">${widgetStrings().dimensionAxis}</text></g>${bars}` +
+    `<text x="${m.l}" y="${size.height - 5}">${words.dimensionAxis}</text></g>${bars}` +
     `<path class="activity-threshold" d="M${m.l} ${Y(threshold).toFixed(1)}H${size.width - m.r}"/></svg>`;
 }
 
 /** The one-line summary of a view. */
-export function viewSummary(v: BetaView): string {
-  return widgetStrings().betaSummary(betaLabel(v.beta), fmt(v.recon, 1), fmt(v.kl, 1), v.active, v.latentDim);
+export function viewSummary(v: BetaView, t: WidgetStrings = widgetStrings()): string {
+  return t.betaSummary(betaLabel(v.beta), fmt(v.recon, 1), fmt(v.kl, 1), v.active, v.latentDim);
 }
 
 export function mount(ctx: WidgetContext): void {

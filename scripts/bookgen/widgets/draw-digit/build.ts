@@ -8,6 +8,7 @@ import {
   storageOf, WidgetArgs, WidgetBuild,
 } from '../prepare';
 import { drawingTerms, fixedNoise, SAMPLES } from './page';
+import type { WidgetStrings } from '../../i18n';
 
 async function drawDigit(ctx: PrepareContext, w: WidgetArgs): Promise<PreparedWidget> {
   const m = await oneModel(ctx, w);
@@ -33,14 +34,17 @@ async function drawDigit(ctx: PrepareContext, w: WidgetArgs): Promise<PreparedWi
   }
   const codesF = base64ToFloat32(c.points);
   const err = await decodeError(ctx, m, codesF);
-  const still =
-    `<div class="widget-row"><div class="widget-plane">${planeSvg({ bounds: c.bounds, points: codesF, labels: c.labels, prior: true, dotSize: 2.2, overlay: ellipses.join(''), label: 'Ten test digits’ posteriors as 1σ ellipses among the codes of the test digits' })}${digitLegend()}</div></div>` +
-    `<p class="widget-still-note">Ten test digits (top) and their reconstructions from the posterior mean (bottom):</p>${img(ctx.png(digitGridPng(pairs, { cols: 10, scale: 2 })), 'Ten test digits and their reconstructions')}`;
+  const pairsPng = ctx.png(digitGridPng(pairs, { cols: 10, scale: 2 }));
+  const still = (t: WidgetStrings) =>
+    `<div class="widget-row"><div class="widget-plane">${planeSvg({ bounds: c.bounds, points: codesF, labels: c.labels, prior: true, dotSize: 2.2, overlay: ellipses.join(''), label: t.drawStillPlane })}${digitLegend()}</div></div>` +
+    `<p class="widget-still-note">${t.drawStillNote}</p>${img(pairsPng, t.drawStillAlt)}`;
+  // Settled now: the context is disposed before the figure is rendered in each language.
+  const stored = storageOf(ctx, m);
   return {
     parts: { encoder: networkPart(ctx, m, 'encoder'), decoder: networkPart(ctx, m, 'decoder'), codes, digits },
     config: { model: m.name },
     still,
-    source: sourceNote(ctx, [m], `Encoder and decoder run in this page with weights stored as ${storage(storageOf(ctx, m))} (decoded pixels within ${small(err.max, 3)} of the trained model's over ${err.count.toLocaleString('en-US')} test codes). The reconstruction term averages ${SAMPLES} draws of z, the same draws for every drawing.`),
+    source: (t) => sourceNote(ctx, [m], t, t.drawSource(storage(stored, t), small(err.max, 3), err.count.toLocaleString('en-US'), SAMPLES)),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   WidgetArgs, WidgetBuild,
 } from '../prepare';
 import { normChartSvg, STEPS } from './page';
+import type { WidgetStrings } from '../../i18n';
 
 async function interpolate(ctx: PrepareContext, w: WidgetArgs): Promise<PreparedWidget> {
   const m = await oneModel(ctx, w);
@@ -30,15 +31,18 @@ async function interpolate(ctx: PrepareContext, w: WidgetArgs): Promise<Prepared
   rows.set(decodeLatents(dec, pathCodes(za, zb, STEPS, 'lerp')), 0);
   rows.set(decodeLatents(dec, pathCodes(za, zb, STEPS, 'slerp')), STEPS * 784);
   const err = await decodeError(ctx, m, codes);
-  const still =
-    `<p class="widget-still-note">From a test ${d.labels[a]} to a test ${d.labels[b]}: lerp (top row) and slerp (bottom row).</p>` +
-    `${img(ctx.png(digitGridPng(rows, { cols: STEPS, scale: 2 })), `Decoded interpolation from a ${d.labels[a]} to a ${d.labels[b]}, lerp then slerp`)}` +
-    `<div class="widget-chart">${normChartSvg(za, zb, 0.5)}</div>`;
+  const grid = ctx.png(digitGridPng(rows, { cols: STEPS, scale: 2 }));
+  const still = (t: WidgetStrings) =>
+    `<p class="widget-still-note">${t.interpolateStillNote(d.labels[a], d.labels[b])}</p>` +
+    `${img(grid, t.interpolateStillAlt(d.labels[a], d.labels[b]))}` +
+    `<div class="widget-chart">${normChartSvg(za, zb, 0.5, undefined, t)}</div>`;
+  // Settled now: the context is disposed before the figure is rendered in each language.
+  const stored = storageOf(ctx, m);
   return {
     parts: { decoder: networkPart(ctx, m, 'decoder'), digits },
     config: { model: m.name, a, b },
     still,
-    source: sourceNote(ctx, [m], `Its decoder runs in this page with weights stored as ${storage(storageOf(ctx, m))} (decoded pixels within ${small(err.max, 3)} of the trained model's for these digits); the codes are the trained encoder's posterior means.`),
+    source: (t) => sourceNote(ctx, [m], t, t.interpolateSource(storage(stored, t), small(err.max, 3))),
   };
 }
 

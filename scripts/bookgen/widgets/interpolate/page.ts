@@ -7,6 +7,7 @@ import { base64ToFloat32, checkNetworkPart, digitPixels, DigitsPart, networkArti
 import { codeAt, codeOf, Method, pathCodes } from '../latent-path';
 import { digitCanvas, drawDigit, el, fmt, fromMarkup, WidgetContext } from '../dom';
 import { widgetStrings } from '../../i18n';
+import type { WidgetStrings } from '../../i18n';
 
 export function norm(v: ArrayLike<number>): number {
   let s = 0;
@@ -23,7 +24,7 @@ export interface NormChart {
  * SVG of ‖z(t)‖ along both paths (lerp dashed-free solid, slerp solid in the accent colour), the line √d, and a
  * vertical marker at t. Pure, so the still and the live chart are the same drawing.
  */
-export function normChartSvg(za: ArrayLike<number>, zb: ArrayLike<number>, t: number, size: NormChart = { width: 300, height: 150 }): string {
+export function normChartSvg(za: ArrayLike<number>, zb: ArrayLike<number>, t: number, size: NormChart = { width: 300, height: 150 }, words: WidgetStrings = widgetStrings()): string {
   const d = za.length;
   const n = 41;
   const ts = Array.from({ length: n }, (_, i) => i / (n - 1));
@@ -35,7 +36,7 @@ export function normChartSvg(za: ArrayLike<number>, zb: ArrayLike<number>, t: nu
   const Y = (v: number) => size.height - m.b - (v / hi) * (size.height - m.t - m.b);
   const path = (ys: number[]) => ys.map((v, i) => `${i ? 'L' : 'M'}${X(ts[i]).toFixed(1)} ${Y(v).toFixed(1)}`).join('');
   const yTicks = [0, Math.round(hi / 2), Math.floor(hi)].filter((v, i, a) => a.indexOf(v) === i);
-  return `<svg class="norm-chart" viewBox="0 0 ${size.width} ${size.height}" role="img" aria-label="${widgetStrings().normChart(d)}">` +
+  return `<svg class="norm-chart" viewBox="0 0 ${size.width} ${size.height}" role="img" aria-label="${words.normChart(d)}">` +
     `<path class="plane-grid" d="${yTicks.map((v) => `M${m.l} ${Y(v).toFixed(1)}H${size.width - m.r}`).join('')}"/>` +
     `<g class="plane-ticks">${yTicks.map((v) => `<text x="${m.l - 4}" y="${(Y(v) + 4).toFixed(1)}" text-anchor="end">${v}</text>`).join('')}` +
     `<text x="${m.l}" y="${size.height - 6}">t = 0</text><text x="${size.width - m.r}" y="${size.height - 6}" text-anchor="end">t = 1</text></g>` +

@@ -13,8 +13,8 @@ function klByHand(_ctx: PrepareContext, w: WidgetArgs): PreparedWidget {
   return {
     parts: {},
     config: { mu, sigma },
-    still: `<div class="widget-chart">${densitiesSvg(mu, sigma)}</div><p class="kl-readout">For μ = ${fmt(mu)}, σ = ${fmt(sigma)}: KL(q ‖ p) = ${klFormula(mu, sigma)} = ${fmt(kl, 3)} nats</p>`,
-    source: '<p class="widget-source">The KL is computed in the page by the library’s <code>klDivergence</code>, the function the VAE’s loss calls.</p>',
+    still: (t) => `<div class="widget-chart">${densitiesSvg(mu, sigma, undefined, t)}</div><p class="kl-readout">${t.klStill(fmt(mu), fmt(sigma), klFormula(mu, sigma), fmt(kl, 3))}</p>`,
+    source: (t) => `<p class="widget-source">${t.klSource}</p>`,
   };
 }
 

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { klDivergence } from '../../../../lib/core';
 import { el, fmt, fromMarkup, WidgetContext } from '../dom';
 import { widgetStrings } from '../../i18n';
+import type { WidgetStrings } from '../../i18n';
 
 export function normalDensity(x: number, mu: number, sigma: number): number {
   const u = (x - mu) / sigma;
@@ -35,7 +36,7 @@ export interface DensityChart {
 export const DEFAULT_DENSITY_CHART: DensityChart = { width: 420, height: 220, xMin: -5, xMax: 5 };
 
 /** SVG of the two densities: the prior N(0, 1) and q = N(μ, σ²), shaded where they differ. Pure: still and live. */
-export function densitiesSvg(mu: number, sigma: number, c: DensityChart = DEFAULT_DENSITY_CHART): string {
+export function densitiesSvg(mu: number, sigma: number, c: DensityChart = DEFAULT_DENSITY_CHART, words: WidgetStrings = widgetStrings()): string {
   const m = { l: 30, r: 8, t: 10, b: 24 };
   const n = 201;
   const xs = Array.from({ length: n }, (_, i) => c.xMin + ((c.xMax - c.xMin) * i) / (n - 1));
@@ -45,7 +46,7 @@ export function densitiesSvg(mu: number, sigma: number, c: DensityChart = DEFAUL
   const line = (f: (x: number) => number) => xs.map((x, i) => `${i ? 'L' : 'M'}${X(x).toFixed(1)} ${Y(f(x)).toFixed(1)}`).join('');
   const area = (f: (x: number) => number) => `${line(f)}L${X(c.xMax).toFixed(1)} ${Y(0).toFixed(1)}L${X(c.xMin).toFixed(1)} ${Y(0).toFixed(1)}Z`;
   const ticks = Array.from({ length: Math.floor(c.xMax) - Math.ceil(c.xMin) + 1 }, (_, i) => Math.ceil(c.xMin) + i);
-  return `<svg class="density-chart" viewBox="0 0 ${c.width} ${c.height}" role="img" aria-label="${widgetStrings().densities(fmt(mu), fmt(sigma))}">` +
+  return `<svg class="density-chart" viewBox="0 0 ${c.width} ${c.height}" role="img" aria-label="${words.densities(fmt(mu), fmt(sigma))}">` +
     `<path class="plane-grid" d="M${m.l} ${Y(0).toFixed(1)}H${c.width - m.r}"/>` +
     `<g class="plane-ticks">${ticks.map((t) => `<text x="${X(t).toFixed(1)}" y="${c.height - 8}" text-anchor="middle">${t < 0 ? `−${-t}` : t}</text>`).join('')}</g>` +
     `<path class="density-prior-area" d="${area((x) => normalDensity(x, 0, 1))}"/>` +
@@ -67,8 +68,8 @@ export async function mount(ctx: WidgetContext): Promise<void> {
   const sigma0 = Number(ctx.config.sigma ?? 0.5);
   const slider = (label: string, min: number, max: number, step: number, value: number) =>
     el('input', { type: 'range', min: String(min), max: String(max), step: String(step), value: String(value), 'aria-label': label });
-  const mu = slider('mean μ of q', -3, 3, 0.05, mu0);
-  const sigma = slider('standard deviation σ of q', 0.1, 3, 0.01, sigma0);
+  const mu = slider(widgetStrings().klMuSlider, -3, 3, 0.05, mu0);
+  const sigma = slider(widgetStrings().klSigmaSlider, 0.1, 3, 0.01, sigma0);
   const muOut = el('output', { class: 'kl-mu' });
   const sigmaOut = el('output', { class: 'kl-sigma' });
   const chart = el('div', { class: 'widget-chart' });

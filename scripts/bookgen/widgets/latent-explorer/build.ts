@@ -5,6 +5,7 @@ import type { CodesPart } from '../parts';
 import { base64ToFloat32 } from '../parts';
 import { digitLegend, planeSvg } from '../plane';
 import { pathCodes } from '../latent-path';
+import type { WidgetStrings } from '../../i18n';
 import {
   codesPart, decodeError, img, networkPart, oneModel, pageDecoder, PrepareContext, PreparedWidget, small, sourceNote, storage, storageOf,
   WidgetArgs, WidgetBuild,
@@ -22,14 +23,17 @@ async function latentExplorer(ctx: PrepareContext, w: WidgetArgs): Promise<Prepa
   // The still: the plane, and what a drag along the diagonal would leave behind.
   const path = pathCodes([-2, -2], [2, 2], STILL_STEPS, 'lerp');
   const trail = decodeLatents(await pageDecoder(ctx, m), path);
-  const still =
-    `<div class="widget-row"><div class="widget-plane">${planeSvg({ bounds: c.bounds, points: pts, labels: c.labels, label: `Posterior means of ${c.labels.length} test digits under ${m.name}` })}${digitLegend()}</div></div>` +
-    `<p class="widget-still-note">Decoded along the diagonal from (−2, −2) to (2, 2):</p>${img(ctx.png(digitGridPng(trail, { cols: STILL_STEPS, scale: 2 })), 'Digits decoded along the diagonal of the latent plane')}`;
+  const trailPng = ctx.png(digitGridPng(trail, { cols: STILL_STEPS, scale: 2 }));
+  const still = (t: WidgetStrings) =>
+    `<div class="widget-row"><div class="widget-plane">${planeSvg({ bounds: c.bounds, points: pts, labels: c.labels, label: t.explorerStillPlane(c.labels.length, m.name) })}${digitLegend()}</div></div>` +
+    `<p class="widget-still-note">${t.explorerStillNote}</p>${img(trailPng, t.explorerStillAlt)}`;
+  // Settled now: the context is disposed before the figure is rendered in each language.
+  const stored = storageOf(ctx, m);
   return {
     parts: { decoder: networkPart(ctx, m, 'decoder'), codes },
     config: { model: m.name },
     still,
-    source: sourceNote(ctx, [m], `Its decoder runs in this page with weights stored as ${storage(storageOf(ctx, m))}: over the ${err.count.toLocaleString('en-US')} codes shown, its pixels differ from the trained model's by ${small(err.mean, 4)} on average and ${small(err.max, 3)} at most.`),
+    source: (t) => sourceNote(ctx, [m], t, t.explorerSource(storage(stored, t), err.count.toLocaleString('en-US'), small(err.mean, 4), small(err.max, 3))),
   };
 }
 
