@@ -63,6 +63,26 @@ export function modelCacheKey(parts: unknown, code?: TrainingCode | readonly Tra
   return h.digest('hex').slice(0, 24);
 }
 
+/**
+ * modelCacheKey as it is on the backend named `backend` ('tensorflow', 'wasm', 'cpu') instead of the active one: a
+ * measurement recorded on tfjs-node (scripts/bench/record.ts) is checked by a book build that loads no backend. The
+ * same hash as modelCacheKey, written out twice on purpose: modelCacheKey's own code is part of every recipe's key
+ * (cachedModel calls it, so trainingCodeFingerprint bundles it), and rewriting it to call this function would change
+ * every key and retrain every cached model. test/record.test.ts checks that the two agree.
+ */
+export function modelCacheKeyOn(backend: string, parts: unknown, code?: TrainingCode | readonly TrainingCode[]): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify(parts));
+  h.update('\0');
+  h.update(trainingCodeFingerprint(code));
+  h.update('\0');
+  const lock = path.join(repositoryRoot(), 'package-lock.json');
+  h.update(fs.existsSync(lock) ? fs.readFileSync(lock) : '<absent>');
+  h.update('\0');
+  h.update(backend);
+  return h.digest('hex').slice(0, 24);
+}
+
 export interface CachedValue<T> {
   value: T;
   /** true: loaded from the cache; false: built now (and stored, when the cache is on). */

@@ -7,10 +7,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Dataset } from '../data/dataset';
 import '../data/load'; // registers the package's files as the embedded digits of bookData()
-import { cachedModel, type TrainingCode } from '../io/model-cache';
+import { cachedModel, modelCacheKeyOn, type TrainingCode } from '../io/model-cache';
 import { datasetFingerprint } from '../io/fingerprint';
 import { loadModel, loadNetwork, saveModel, saveNetwork } from '../io/save';
-import { setRecipeCache, type RecipeCache, type RecipeModel } from './recipes';
+import { DEFAULT_VAE_CONFIG } from '../model/vae';
+import { DEFAULT_AUTOENCODER_CONFIG } from '../model/autoencoder';
+import { recipeTraining, setRecipeCache, type Recipe, type RecipeCache, type RecipeModel } from './recipes';
 import type { TrainResult } from './train';
 import { DigitClassifier, DigitClassifierConfig, DEFAULT_DIGIT_CLASSIFIER, trainDigitClassifier } from './recognizability';
 
@@ -40,6 +42,19 @@ export const diskRecipeCache: RecipeCache = {
       },
     }),
 };
+
+/**
+ * The model-cache key under which trainRecipe keeps `recipe` trained on `data` on the backend named `backend`: its
+ * folder is `<recipe.name>-<key>` in the model cache. The same parts as diskRecipeCache hashes (the configuration with
+ * its defaults, the training options with theirs, fingerprints of the digits), computed without building the model, so
+ * that a record of a measurement (scripts/bench/record.ts) can be checked against the recipe as the code now defines
+ * it; test/record.test.ts checks it against the folder a real run leaves.
+ */
+export function recipeCacheKey(recipe: Recipe, data: { train: Dataset; test: Dataset }, backend: string): string {
+  const model = recipe.kind === 'ae' ? { ...DEFAULT_AUTOENCODER_CONFIG, ...recipe.model } : { ...DEFAULT_VAE_CONFIG, ...recipe.model };
+  const parts = { kind: recipe.kind, model, training: recipeTraining(recipe), data: datasetFingerprint(data.train), test: datasetFingerprint(data.test) };
+  return modelCacheKeyOn(backend, parts, RECIPE_CODE);
+}
 
 // In Node, trainRecipe keeps what it trains on disk.
 setRecipeCache(diskRecipeCache);

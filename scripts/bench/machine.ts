@@ -32,7 +32,8 @@ function packageVersion(pkg: string): string | undefined {
   }
 }
 
-function gitCommit(root: string): string {
+/** HEAD's short hash, with '+changes' when tracked files differ from it; 'unknown' outside a git checkout. */
+export function gitCommit(root: string): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim() !== '';

@@ -16,14 +16,30 @@
  *
  * It trains from scratch (a measurement), unless --cached takes the model and the classifier from the model cache, as
  * the notebooks do. Progress goes to stderr; with --json one JSON object goes to stdout.
+ *
+ * --record also writes each measured part's record into measurements/ (scripts/bench/record.ts): the JSON output with
+ * the command line, the commit, the recipe's model-cache key, the backend and the date, which the book's tables read.
+ * --record --from FILE writes the records of an output saved before (FILE: what --json printed) instead of measuring;
+ * the other flags must be those of the run that printed it (they are checked against the output), --commit names the
+ * commit it ran on, --key its recipe's model-cache key (the model cache's folder `<recipe>-<key>`; needed when lib/
+ * changed since that commit, computed otherwise), --date when it finished (default: FILE's modification time).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   initBackend, describeBackend, bookData, referenceVae, describeRecipe, trainRecipe, bookClassifier, classifierAccuracy,
   recognizability, evaluate, iwaeNll, samplePrior, literatureVae, binarizedData, subset, withSeed, type BackendName, type Dataset,
 } from '../../lib';
+import { gitCommit } from './machine';
+import { libraryUnchangedSince, makeRecord, partOf, readMeasureOutput, shortCommit, writeRecord, type MeasuredPart, type MeasureOutput } from './record';
 
-const USAGE = 'usage: npm run measure -- [--json] [--backend auto|tensorflow|wasm|cpu] [--cached] [--part all|grey|binarized] [--k K] [--iwae-digits N] [--seed S]';
+const USAGE =
+  'usage: npm run measure -- [--json] [--backend auto|tensorflow|wasm|cpu] [--cached] [--part all|grey|binarized] [--k K] [--iwae-digits N] [--seed S]\n' +
+  '         [--record [--from FILE --commit SHA [--key KEY] [--date ISO]]]';
+
+/** Flags that only say where the record comes from: left out of the command line a record stores. */
+const RECORD_FLAGS = new Set(['--record', '--from', '--commit', '--key', '--date']);
 
 /** The numbers the book reports for the reference VAE, as chapters 4 and 5 compute them. */
 const K = 100;
@@ -49,6 +65,11 @@ async function main(): Promise<void> {
         k: { type: 'string', default: '1000' },
         'iwae-digits': { type: 'string' },
         seed: { type: 'string', default: '0' },
+        record: { type: 'boolean', default: false },
+        from: { type: 'string' },
+        commit: { type: 'string' },
+        key: { type: 'string' },
+        date: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -67,6 +88,13 @@ async function main(): Promise<void> {
   const iwaeDigits = values['iwae-digits'] === undefined ? undefined : positiveInt('iwae-digits', values['iwae-digits']);
   const seed = Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be an integer ≥ 0, got '${values.seed}'\n${USAGE}`);
+  const recording = recordOptions(values, part);
+  if (values.from !== undefined) {
+    const output = readMeasureOutput(values.from);
+    checkSavedOutput(output, values.from, part, k, iwaeDigits, seed);
+    writeRecords(output, part, seed, recording!, { key: values.key, date: values.date ?? fs.statSync(values.from).mtime.toISOString(), from: values.from });
+    return;
+  }
   const started = performance.now();
   const backend = await initBackend(values.backend ? { backend: values.backend as BackendName | 'auto' } : undefined);
   log(`backend: ${describeBackend(backend)}`);
@@ -74,8 +102,72 @@ async function main(): Promise<void> {
   const binarized = part === 'grey' ? {} : { binarized: await measureBinarized(values.cached, k, iwaeDigits, seed) };
   const total = (performance.now() - started) / 1000;
   log(`total ${total.toFixed(1)} s`);
-  if (values.json) {
-    process.stdout.write(JSON.stringify({ backend: backend.name, backendDetail: describeBackend(backend), ...grey, ...binarized, totalSeconds: total }) + '\n');
+  const output: MeasureOutput = { backend: backend.name, backendDetail: describeBackend(backend), ...grey, ...binarized, totalSeconds: total } as MeasureOutput;
+  if (values.json) process.stdout.write(JSON.stringify(output) + '\n');
+  if (recording) writeRecords(output, part, seed, recording, { date: new Date().toISOString() });
+}
+
+interface Recording {
+  root: string;
+  command: string;
+  commit: string;
+}
+
+/** What --record needs (undefined without it); the flags that only make sense with it are errors without it. */
+function recordOptions(values: { record?: boolean; from?: string; commit?: string; key?: string; date?: string }, part: string): Recording | undefined {
+  const stray = (['from', 'commit', 'key', 'date'] as const).filter((f) => values[f] !== undefined);
+  if (!values.record) {
+    if (stray.length) throw new Error(`--${stray[0]} only goes with --record\n${USAGE}`);
+    return undefined;
+  }
+  const root = path.resolve(__dirname, '..', '..');
+  const argv = process.argv.slice(2);
+  const kept = argv.filter((a, i) => !RECORD_FLAGS.has(a.split('=')[0]) && !(RECORD_FLAGS.has(argv[i - 1]) && argv[i - 1] !== '--record'));
+  const command = `npm run measure -- ${kept.join(' ')}`.trim();
+  if (values.from === undefined) {
+    if (stray.length) throw new Error(`--${stray[0]} only goes with --from (the record of a saved output)\n${USAGE}`);
+    return { root, command, commit: gitCommit(root) };
+  }
+  if (values.commit === undefined) throw new Error(`--from needs --commit: the commit whose code printed ${values.from}\n${USAGE}`);
+  const commit = shortCommit(root, values.commit);
+  if (values.key === undefined && !libraryUnchangedSince(root, commit)) {
+    throw new Error(
+      `--from: lib/ or package-lock.json changed since ${commit}, so the recipe's key cannot be computed with the code as it is now; ` +
+        `pass --key, the key of the model that run trained or loaded (its folder in the model cache is <recipe>-<key>)`,
+    );
+  }
+  if (values.date !== undefined && Number.isNaN(Date.parse(values.date))) throw new Error(`--date must be an ISO 8601 date, got '${values.date}'`);
+  if (part === 'all' && values.key !== undefined) throw new Error('--key names one recipe\'s key: use it with --part grey or --part binarized');
+  return { root, command, commit };
+}
+
+/** A saved output must be what the flags would print: the same parts, seed, K and digits. */
+function checkSavedOutput(output: MeasureOutput, file: string, part: string, k: number, iwaeDigits: number | undefined, seed: number): void {
+  const parts = part === 'all' ? ['grey', 'binarized'] : [part];
+  for (const p of ['grey', 'binarized'] as const) {
+    const has = partOf(output, p) !== undefined;
+    if (parts.includes(p) !== has) throw new Error(`--from ${file}: it ${has ? 'has' : 'lacks'} the ${p} part, --part ${part} ${has ? 'does not measure it' : 'does'}`);
+  }
+  const b = output.binarized;
+  if (b) {
+    if ((b.seed ?? 0) !== seed) throw new Error(`--from ${file}: measured seed ${b.seed ?? 0}, the flags say --seed ${seed}`);
+    if (b.test.k !== k) throw new Error(`--from ${file}: measured K = ${b.test.k}, the flags say --k ${k}`);
+    const full = (b.data as { test?: number } | undefined)?.test;
+    const expected = iwaeDigits === undefined ? full : Math.min(iwaeDigits, full ?? iwaeDigits);
+    if (expected !== undefined && b.test.digits !== expected) throw new Error(`--from ${file}: the NLL covers ${b.test.digits} test digits, the flags say ${expected}`);
+  }
+}
+
+/** Writes the record of each part of `output`. */
+function writeRecords(output: MeasureOutput, part: string, seed: number, rec: Recording, opts: { key?: string; date: string; from?: string }): void {
+  const parts: MeasuredPart[] = part === 'all' ? ['grey', 'binarized'] : [part as MeasuredPart];
+  for (const p of parts) {
+    const { file, record } = makeRecord(output, p, p === 'grey' ? 0 : seed, {
+      root: rec.root, command: rec.command, commit: rec.commit, date: opts.date, key: opts.key,
+      note: opts.from ? `converted from the command's saved output (${path.basename(opts.from)}) by --record --from` : undefined,
+    });
+    writeRecord(file, record);
+    log(`record: ${path.relative(rec.root, file)} (${record.cacheFolder}, commit ${record.commit})`);
   }
 }
 

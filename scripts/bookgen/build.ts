@@ -11,6 +11,7 @@ import {
 } from './notebooks';
 import { contentHash, OutputContext, renderCell } from './outputs';
 import { Claim, checkClaims, checkClaimSyntax } from './claims';
+import { LoadedTable, loadTable, renderTable } from './measurements';
 import { cellFigures, FigureIndex, FigurePage, figureRef, inlineSvg, numberFigures } from './figures';
 import { PageRef, renderPage, searchIndexFile } from './layout';
 import { EDITIONS, Edition, editionHref, Lang, UI, UiStrings } from './i18n';
@@ -55,6 +56,8 @@ export interface BuildOptions {
   exercisesDir: string;
   /** false = --no-lite: no JupyterLite site (book/lite/, scripts/bookgen/lite.ts), and no links to it. */
   lite: boolean;
+  /** The records of `npm run measure -- … --record` that {{measurements …}} tables read (scripts/bookgen/measurements.ts). */
+  measurementsDir: string;
 }
 
 export function defaultOptions(root: string): BuildOptions {
@@ -74,6 +77,7 @@ export function defaultOptions(root: string): BuildOptions {
     log: (m) => process.stderr.write(`book: ${m}\n`),
     exercisesDir: path.join(root, 'exercises'),
     lite: true,
+    measurementsDir: path.join(root, 'measurements'),
   };
 }
 
@@ -91,6 +95,8 @@ export interface BuildResult {
   executions: Record<string, { seconds: number; backend: string }>;
   /** Claims held to (full profile) or only evaluated (quick profile). */
   claims: { checked: number; skipped: number; wouldFail: number };
+  /** The measurement records the tables show, and those measured with code older than their recipe's (warned about). */
+  measurements: { records: number; stale: string[] };
   /** The JupyterLite site's size, when built. */
   lite?: { bytes: number; files: number };
   /** Each translated edition: its chapters (base names) translated and not, and the translations older than their source. */
@@ -185,6 +191,8 @@ interface Sources {
   needed: string[];
   /** Every {{claim …}} of every chapter, in order. */
   claims: Claim[];
+  /** The records of each {{measurements …}} table, loaded and checked once. */
+  measurements: Map<string, LoadedTable>;
 }
 
 /** What rendering produced, before anything is written. */
@@ -215,6 +223,8 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
   const md = createMarkdown();
   const parsed = parseChapters(md, opts);
   const sources = checkDirectives(parsed.all, opts);
+  const stale = [...sources.measurements.values()].flatMap((t) => t.warnings);
+  for (const w of stale) opts.log(`warning: ${w}`);
   // Captions and alt texts are checked before the notebooks run (a missing one fails at once, not after the training),
   // then numbered with the executed outputs, which say how many figures each cell shows.
   numberFigures(figurePages(parsed), { notebooks: sources.notebooks });
@@ -223,6 +233,10 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
   for (const t of translated) checkWidgets(t.parsed.all);
   const result: BuildResult = {
     pages: [], figures: 0, plots: 0, executed: [], cached: [], executedFiles: {}, executions: {}, claims: { checked: 0, skipped: 0, wouldFail: 0 },
+    measurements: {
+      records: [...sources.measurements.values()].reduce((n, t) => n + t.required.length + t.optional.length, 0),
+      stale: [...sources.measurements.values()].flatMap((t) => [...t.required, ...t.optional].filter((r) => r.stale).map((r) => r.file)),
+    },
     translations: translated.map((t) => ({
       lang: t.edition.lang, translated: t.parsed.chapters.map((c) => c.base), untranslated: t.untranslated, stale: t.stale,
     })),
@@ -389,10 +403,13 @@ function parseEditions(md: MarkdownIt, opts: BuildOptions, en: Parsed): Translat
   return out;
 }
 
-/** Phase 2: every {{notebook …}} and {{solution …}} directive names a notebook, tag or exercise that exists. */
+/**
+ * Phase 2: every {{notebook …}} and {{solution …}} directive names a notebook, tag or exercise that exists, and every
+ * {{measurements …}} table has its records.
+ */
 function checkDirectives(all: Chapter[], opts: BuildOptions): Sources {
   const root = opts.root;
-  const sources: Sources = { notebooks: new Map(), solutions: new Map(), needed: [], claims: [] };
+  const sources: Sources = { notebooks: new Map(), solutions: new Map(), needed: [], claims: [], measurements: new Map() };
   const notebookSource = (name: string, where: string): Notebook => {
     let nb = sources.notebooks.get(name);
     if (!nb) {
@@ -423,7 +440,9 @@ function checkDirectives(all: Chapter[], opts: BuildOptions): Sources {
       if (t.type !== 'book_directive') continue;
       const d = t.meta as Directive;
       const where = `${ch.rel}:${d.line}`;
-      if (d.kind === 'claim') {
+      if (d.kind === 'measurements') {
+        if (!sources.measurements.has(d.name)) sources.measurements.set(d.name, loadTable(d.name, opts.measurementsDir, root, where));
+      } else if (d.kind === 'claim') {
         notebookSource(d.name, where);
         const claim: Claim = { where, notebook: d.name, text: d.claim!.text, predicate: d.claim!.predicate };
         checkClaimSyntax(claim);
@@ -679,6 +698,7 @@ function renderDirective(
 ): string {
   const ui = env.ui ?? UI.en;
   if (d.kind === 'claim') return ''; // checked after execution (scripts/bookgen/claims.ts), shows nothing
+  if (d.kind === 'measurements') return renderTable(sources.measurements.get(d.name)!, (Object.keys(UI) as Lang[]).find((l) => UI[l] === ui) ?? 'en');
   if (d.kind === 'solution') {
     const cell = solutionCell(sources.solutions.get(d.name)!, d.fragment!)!;
     const lang = cell.cell_type === 'code' ? 'typescript' : '';

@@ -354,3 +354,101 @@ export function widgetStrings(): WidgetStrings {
   const lang = typeof document !== 'undefined' ? document.documentElement.lang : '';
   return WIDGET_UI[lang.startsWith('zh') ? 'zh' : 'en'];
 }
+
+/** The words of the measurement tables (scripts/bookgen/measurements.ts), in the same registry as the page's. */
+export interface MeasurementStrings {
+  /** The literature table's caption. */
+  literatureCaption: string;
+  /** Column headers. */
+  model: string;
+  architecture: string;
+  training: string;
+  negElbo: string;
+  nll: string;
+  k: string;
+  source: string;
+  /** This book's literature VAE, over `seeds` (its n and the seeds' numbers). */
+  thisBook: (seeds: number[]) => string;
+  /** The same model scored with a larger K. */
+  sameLargerK: (seeds: number[]) => string;
+  /** "100 epochs, Adam 10⁻³ → 10⁻⁵ (cosine), batch 128" (the rates already formatted; `to` absent: a constant rate). */
+  schedule: (epochs: number, from: string, to: string | undefined, batch: number) => string;
+  dense: (layers: string) => string;
+  notRecorded: string;
+  ourSource: (folder: string) => string;
+  pytorch: string;
+  pytorchTraining: string;
+  pytorchSource: string;
+  burdaVae: string;
+  burdaIwae: string;
+  burdaTraining: string;
+  burdaSource: string;
+  /** "mean ± sample standard deviation over the seeds; per seed: …" (the values already formatted). */
+  perSeed: (k: number, values: [seed: number, nll: string][]) => string;
+  /** The gap to Burda et al.'s VAE against the seeds' spread. */
+  gap: (gap: string, k: number, theirK: number, sd: string, n: number, outside: boolean) => string;
+  /** A record measured with older code (the book build warns too). */
+  stale: (file: string, commit: string) => string;
+}
+
+export const MEASUREMENT_UI: Record<Lang, MeasurementStrings> = {
+  en: {
+    literatureCaption: 'Binarized MNIST, the 10,000 test digits: this book\'s literature VAE beside the literature (nats per digit)',
+    model: 'model',
+    architecture: 'architecture',
+    training: 'training',
+    negElbo: 'test −ELBO (nats)',
+    nll: 'test NLL (nats)',
+    k: 'K',
+    source: 'source',
+    thisBook: (seeds) => `this book, <code>literatureVae</code>, n = ${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${seeds.join(', ')})`,
+    sameLargerK: (seeds) => (seeds.length ? `the same, n = ${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${seeds.join(', ')})` : 'the same'),
+    schedule: (epochs, from, to, batch) => `${epochs} epochs, Adam ${to === undefined ? from : `${from} → ${to} (cosine)`}, batch ${batch}`,
+    dense: (layers) => `${layers}, ReLU`,
+    notRecorded: 'not recorded',
+    ourSource: (folder) => `<code>npm run measure</code>, records in <code>${folder}</code>`,
+    pytorch: 'pytorch/examples VAE',
+    pytorchTraining: '50 epochs, Adam 10<sup>−3</sup>, batch 128',
+    pytorchSource: 'measured with PyTorch 2.13 on this project\'s machine, the same binarized full MNIST, one seed',
+    burdaVae: 'VAE, 1 stochastic layer',
+    burdaIwae: 'IWAE (k = 50), 1 stochastic layer',
+    burdaTraining: '3,280 passes over the data',
+    burdaSource: 'Burda et al. (2016), Table 1',
+    perSeed: (k, values) =>
+      `This book's rows: mean ± sample standard deviation over the seeds. Test NLL per seed at K = ${k.toLocaleString('en')}: ` +
+      `${values.map(([seed, v]) => `seed ${seed} ${v}`).join(', ')}.`,
+    gap: (gap, k, theirK, sd, n, outside) =>
+      `Burda et al.'s VAE is ${gap} nats below this book's mean (ours at K = ${k.toLocaleString('en')}, theirs at K = ${theirK.toLocaleString('en')}); ` +
+      (n < 2 ? 'with one seed, the spread between seeds is not measured.' : `the standard deviation over ${n} seeds is ${sd} nats, so the gap is ${outside ? 'outside' : 'inside'} the seed spread.`),
+    stale: (file, commit) => `<code>${file}</code> was measured with the code of commit ${commit}; the recipe changed since.`,
+  },
+  zh: {
+    literatureCaption: '二值化 MNIST，10,000 个测试数字：本书的文献对照 VAE 与文献（奈特/数字）',
+    model: '模型',
+    architecture: '结构',
+    training: '训练',
+    negElbo: '测试 −ELBO（奈特）',
+    nll: '测试 NLL（奈特）',
+    k: 'K',
+    source: '来源',
+    thisBook: (seeds) => `本书的 <code>literatureVae</code>，n = ${seeds.length} 个种子（${seeds.join('、')}）`,
+    sameLargerK: (seeds) => (seeds.length ? `同一模型，n = ${seeds.length} 个种子（${seeds.join('、')}）` : '同一模型'),
+    schedule: (epochs, from, to, batch) => `${epochs} 轮，Adam ${to === undefined ? from : `${from} → ${to}（余弦）`}，批大小 ${batch}`,
+    dense: (layers) => `${layers}，ReLU`,
+    notRecorded: '未记录',
+    ourSource: (folder) => `<code>npm run measure</code>，记录在 <code>${folder}</code>`,
+    pytorch: 'pytorch/examples 的 VAE',
+    pytorchTraining: '50 轮，Adam 10<sup>−3</sup>，批大小 128',
+    pytorchSource: '在本项目的机器上用 PyTorch 2.13 测得，同一份二值化完整 MNIST，一个种子',
+    burdaVae: 'VAE，1 个随机层',
+    burdaIwae: 'IWAE（k = 50），1 个随机层',
+    burdaTraining: '遍历数据 3,280 次',
+    burdaSource: 'Burda 等（2016），表 1',
+    perSeed: (k, values) =>
+      `本书的行：各种子的均值 ± 样本标准差。K = ${k.toLocaleString('en')} 时每个种子的测试 NLL：${values.map(([seed, v]) => `种子 ${seed} 为 ${v}`).join('，')}。`,
+    gap: (gap, k, theirK, sd, n, outside) =>
+      `Burda 等人的 VAE 比本书的均值低 ${gap} 奈特（本书 K = ${k.toLocaleString('en')}，他们 K = ${theirK.toLocaleString('en')}）；` +
+      (n < 2 ? '只有一个种子，种子间的波动没有测量。' : `${n} 个种子的标准差为 ${sd} 奈特，所以这一差距在种子波动${outside ? '之外' : '之内'}。`),
+    stale: (file, commit) => `<code>${file}</code> 是用提交 ${commit} 的代码测得的；此后配方已改变。`,
+  },
+};

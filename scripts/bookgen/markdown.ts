@@ -1,5 +1,6 @@
 // Markdown → HTML for the book's chapters: markdown-it plus the book's own small plugins
-// for KaTeX math ($…$, $$…$$, rendered at build time), ::: containers, {{notebook …}} / {{solution …}} directives,
+// for KaTeX math ($…$, $$…$$, rendered at build time), ::: containers, {{notebook …}} / {{solution …}} /
+// {{measurements …}} directives,
 // "::: figure" blocks and @fig-… references (numbered by figures.ts), heading anchors and link rewriting. Every error
 // names the chapter file and the line.
 import MarkdownIt from 'markdown-it';
@@ -38,8 +39,11 @@ export interface Heading {
 }
 
 export interface Directive {
-  kind: 'notebook' | 'solution' | 'claim';
-  /** Notebook or solutions-notebook name without extension, e.g. `01-autoencoder`, `03-vae`. */
+  kind: 'notebook' | 'solution' | 'claim' | 'measurements';
+  /**
+   * Notebook or solutions-notebook name without extension, e.g. `01-autoencoder`, `03-vae`; for measurements, the
+   * table's name in scripts/bookgen/measurements.ts.
+   */
   name: string;
   /** The part after `#`: a cell tag (notebook) or an exercise id (solution); absent for a notebook link. */
   fragment?: string;
@@ -313,12 +317,15 @@ function directive(state: StateBlock, startLine: number, _endLine: number, silen
   const m = /^\{\{\s*(\w+)\s+([^\s#}]+)(?:#([^\s}]+))?\s*\}\}$/.exec(line);
   if (!m) {
     throw new BookError(
-      `${env.file}:${startLine + 1}: malformed directive "${line}" (expected {{notebook NAME}}, {{notebook NAME#TAG}}, {{solution CHAPTER#ID}} or {{claim NOTEBOOK "…": PREDICATE}})`,
+      `${env.file}:${startLine + 1}: malformed directive "${line}" (expected {{notebook NAME}}, {{notebook NAME#TAG}}, {{solution CHAPTER#ID}}, {{claim NOTEBOOK "…": PREDICATE}} or {{measurements TABLE}})`,
     );
   }
   const kind = m[1];
-  if (kind !== 'notebook' && kind !== 'solution') {
-    throw new BookError(`${env.file}:${startLine + 1}: unknown directive "{{${kind} …}}" (known: notebook, solution, claim)`);
+  if (kind !== 'notebook' && kind !== 'solution' && kind !== 'measurements') {
+    throw new BookError(`${env.file}:${startLine + 1}: unknown directive "{{${kind} …}}" (known: notebook, solution, claim, measurements)`);
+  }
+  if (kind === 'measurements' && m[3]) {
+    throw new BookError(`${env.file}:${startLine + 1}: {{measurements ${m[2]}#${m[3]}}}: a measurement table takes no #part (write {{measurements ${m[2]}}})`);
   }
   if (kind === 'solution' && !m[3]) {
     throw new BookError(`${env.file}:${startLine + 1}: {{solution ${m[2]}}} needs an exercise id: {{solution ${m[2]}#ID}}`);

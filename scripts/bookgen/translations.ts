@@ -58,15 +58,17 @@ export interface Structure {
   widgets: string[];
   solutions: string[];
   claims: string[];
+  /** {{measurements …}} tables by name. */
+  tables: string[];
 }
 
 const KIND_WORDS: Record<keyof Structure, string> = {
-  figures: 'figure', cells: 'notebook cell', widgets: 'widget', solutions: 'solution', claims: 'claim',
+  figures: 'figure', cells: 'notebook cell', widgets: 'widget', solutions: 'solution', claims: 'claim', tables: 'measurement table',
 };
 
 /** The structure of a parsed chapter: figure blocks by id, {{notebook …}} embeds, `::: widget` lines, solutions, claims. */
 export function chapterStructure(tokens: MarkdownIt.Token[]): Structure {
-  const s: Structure = { figures: [], cells: [], widgets: [], solutions: [], claims: [] };
+  const s: Structure = { figures: [], cells: [], widgets: [], solutions: [], claims: [], tables: [] };
   for (const t of walk(tokens)) {
     if (t.type === 'book_container_open' && t.info === 'figure') s.figures.push(String(t.meta.title));
     else if (t.type === 'book_container_open' && t.info === 'widget') s.widgets.push(String(t.meta.title).trim().split(/\s+/).join(' '));
@@ -74,6 +76,7 @@ export function chapterStructure(tokens: MarkdownIt.Token[]): Structure {
       const d = t.meta as Directive;
       if (d.kind === 'notebook') s.cells.push(d.fragment ? `${d.name}#${d.fragment}` : d.name);
       else if (d.kind === 'solution') s.solutions.push(`${d.name}#${d.fragment}`);
+      else if (d.kind === 'measurements') s.tables.push(d.name);
       // A claim's words are translated; what it holds the notebook to (its predicate) is not.
       else s.claims.push(`${d.name}: ${d.claim!.predicate}`);
     }
