@@ -8,8 +8,9 @@
  *
  * Prints the wall time, seconds per submission and per submission per core, the score of every kind of
  * submission (each kind must score the same every time), the grader's peak memory (its own process and its
- * executor workers, not the kernels) in each quarter of the run — flat over the class, or it grows with it — and
- * the machine's load average before and after (other work slows the kernels down: compare on a quiet machine).
+ * executor workers, not the kernels) in each quarter of the run — flat over the class, or it grows with it —, the
+ * CPU seconds per submission of the grader and everything it started (the figure to compare on a busy machine),
+ * and the machine's load average before and after (other work slows the kernels down: compare on a quiet machine).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -99,6 +100,43 @@ function graderRss(): number {
   return total;
 }
 
+/**
+ * CPU seconds of every process the grader started, however deep (executor workers, relays, bwrap, kernels): each
+ * one's user + system time as last seen in /proc. Sandboxed kernels are not waited for by anything this process
+ * could ask (their PID namespace), so they are sampled; what a process spent after its last sample is missed, so
+ * the total is a lower bound.
+ */
+class DescendantsCpu {
+  private readonly seconds = new Map<string, number>();
+  private readonly tick = 100; // USER_HZ on Linux
+
+  sample(): void {
+    const parent = new Map<string, string>();
+    const cpu = new Map<string, number>();
+    for (const p of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(p)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        parent.set(p, f[1]);
+        cpu.set(p, (Number(f[11]) + Number(f[12])) / this.tick);
+      } catch {
+        /* gone */
+      }
+    }
+    const me = String(process.pid);
+    const mine = (p: string): boolean => {
+      for (let q = parent.get(p), i = 0; q !== undefined && i < 64; q = parent.get(q), i++) if (q === me) return true;
+      return false;
+    };
+    for (const [p, s] of cpu) if (this.seconds.has(p) || mine(p)) this.seconds.set(p, Math.max(s, this.seconds.get(p) ?? 0));
+  }
+
+  total(): number {
+    return [...this.seconds.values()].reduce((a, b) => a + b, 0);
+  }
+}
+
 function setSource(nb: Nb, id: string, source: string): void {
   const cell = nb.cells.find((c) => c.id === id);
   if (!cell) throw new Error(`bench-grade: no cell ${id}`);
@@ -135,14 +173,20 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const samples: { t: number; mb: number }[] = [];
   const sampler = setInterval(() => samples.push({ t: Date.now() - t0, mb: graderRss() }), 1000);
+  const children = new DescendantsCpu();
+  const cpu0 = process.cpuUsage();
+  const cpuSampler = setInterval(() => children.sample(), 100);
   let result;
   try {
     result = await gradeClass(files, { ...DEFAULT_GRADE_CONFIG, outDir: path.join(dir, 'out'), jobs, sandbox, typeCheck, print: false });
   } finally {
     clearInterval(sampler);
+    clearInterval(cpuSampler);
   }
   const seconds = (Date.now() - t0) / 1000;
   const loadAfter = os.loadavg()[0];
+  const own = process.cpuUsage(cpu0);
+  const ownSeconds = (own.user + own.system) / 1e6;
   const grades = result.grades;
   const byKind = new Map<string, number[]>();
   for (const g of grades) byKind.set(kinds.get(g.name) ?? '?', [...(byKind.get(kinds.get(g.name) ?? '?') ?? []), g.score]);
@@ -158,6 +202,10 @@ async function main(): Promise<void> {
     const usual = same.filter((x) => x === g.score).length * 2 > same.length;
     if (!usual) console.log(`  odd one out: ${g.name} (${kinds.get(g.name)}) ${g.score} in ${g.seconds} s, ${g.passes} run(s): ${[...g.problems, ...g.exercises.flatMap((e) => e.notes.map((n) => `${e.id}: ${n}`))].join(' | ')}`);
   }
+  console.log(
+    `CPU: ${((ownSeconds + children.total()) / count).toFixed(2)} s per submission (the grader's process ${ownSeconds.toFixed(1)} s, with sampling /proc every 0.1 s; ` +
+      `the processes it started, kernels included, at least ${children.total().toFixed(1)} s)`,
+  );
   console.log(`machine: ${os.cpus().length} cores, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
   if (!keep) fs.rmSync(dir, { recursive: true, force: true });
 }
