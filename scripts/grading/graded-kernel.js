@@ -7,7 +7,7 @@
 //   node scripts/grading/graded-kernel.js kernel --config-path CONNECTION_FILE
 //
 // Why: tslab type-checks every cell against the whole declaration world a notebook imports (TypeScript's lib,
-// @types/node, @tensorflow/tfjs: about 860 files, 4.4 MB), parsed again in every kernel and rebuilt twice per cell.
+// @types/node, @tensorflow/tfjs: hundreds of files), parsed again in every kernel and rebuilt twice per cell.
 // That was about 4.2 of the 4.6 CPU seconds of a graded 03-vae kernel, running the cells 0.24; without types the
 // kernel takes 0.7 (scripts/bench/grade-kernel.ts; exercises/README.md, "A class, and a class larger than one machine"). Types change nothing at run time, so a graded kernel compiles the
 // way `ts.transpileModule` does: no lib, no imported declarations, no @types (`noLib`, `noResolve`, `types: []`).
