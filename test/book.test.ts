@@ -383,6 +383,10 @@ test('the real executor runs the fixture notebooks once, then the cache is used;
   const after = snapshot(out);
   for (const [name, bytes] of before) assert.ok(bytes.equals(after.get(name)!), `${name} changed`);
   assert.equal(fs.readdirSync(cache).some((f) => f.startsWith('fx-fail.')), false, 'a failed execution is not cached');
+  // … but its outputs so far are kept for reading, with the error the cell printed.
+  const failed = path.join(cache, 'failed', 'fx-fail.quick.ipynb');
+  const cells = (JSON.parse(fs.readFileSync(failed, 'utf8')) as { cells: { outputs?: { text?: string | string[]; evalue?: string }[] }[] }).cells;
+  assert.match(JSON.stringify(cells.flatMap((c) => c.outputs ?? [])), /deliberate failure for the test/);
 });
 
 test('the real book in the quick profile: every link resolves, each chapter has math, notebook chapters have figures', { timeout: 900_000 }, async (t) => {

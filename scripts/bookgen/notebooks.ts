@@ -152,6 +152,15 @@ export function modelsDirOf(executedFile: string): string {
   return executedFile.replace(/\.ipynb$/, '.models');
 }
 
+/**
+ * Where a failed execution of `executedFile`'s notebook leaves its outputs: the cache's `failed/` folder, one file per
+ * notebook and profile (`failed/04-training.full.ipynb`), never read as a cached execution.
+ */
+export function failedRunOf(executedFile: string): string {
+  const name = path.basename(executedFile).replace(/\.[0-9a-f]{32}\.ipynb$/, '.ipynb');
+  return path.join(path.dirname(executedFile), 'failed', name);
+}
+
 /** Removes older executions of the same notebook and profile (each edit of lib/ would otherwise leave one behind). */
 export function pruneCache(cacheDir: string, name: string, profile: Profile, keep: string): void {
   if (!fs.existsSync(cacheDir)) return;
@@ -272,7 +281,12 @@ export async function executeNotebook(file: string, outFile: string, opts: Execu
   }
   fs.rmSync(report, { force: true });
   if (r.status !== 0) {
-    fs.rmSync(tmp, { force: true });
+    // The executed cells so far, outputs and stderr included, stay readable beside the cache (never as a cache entry).
+    const failedCopy = failedRunOf(outFile);
+    fs.mkdirSync(path.dirname(failedCopy), { recursive: true });
+    if (fs.existsSync(tmp)) fs.renameSync(tmp, failedCopy);
+    else fs.rmSync(failedCopy, { force: true });
+    const kept = fs.existsSync(failedCopy) ? ` (the run's outputs: ${path.relative(opts.root, failedCopy) || failedCopy})` : '';
     fs.rmSync(modelsTmp, { recursive: true, force: true });
     const rel = path.relative(opts.root, file) || file;
     const failed = rep?.cells?.find((c) => c.status !== 'ok' && c.status !== 'skipped');
@@ -288,11 +302,11 @@ export async function executeNotebook(file: string, outFile: string, opts: Execu
       const what = failed.status === 'error'
         ? `${failed.ename ?? 'Error'}: ${failed.evalue ?? ''}`
         : `${failed.status}${rep?.error ? ` (${rep.error})` : stderrLine ? ` (${stderrLine})` : ''}`;
-      throw new BookError(`${rel}: ${cellLabel(nb, failed.index)}: ${what}`.trim());
+      throw new BookError(`${`${rel}: ${cellLabel(nb, failed.index)}: ${what}`.trim()}${kept}`);
     }
     const stderr = (r.stderr ?? '').trim().split('\n').filter(Boolean);
     const detail = rep?.error ?? stderr[stderr.length - 1] ?? r.error?.message ?? `exit status ${r.status}`;
-    throw new BookError(`${rel}: execution failed: ${detail}`);
+    throw new BookError(`${rel}: execution failed: ${detail}${kept}`);
   }
   fs.rmSync(models, { recursive: true, force: true });
   if (fs.existsSync(modelsTmp)) fs.renameSync(modelsTmp, models);
