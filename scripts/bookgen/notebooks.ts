@@ -302,7 +302,7 @@ export async function executeNotebook(file: string, outFile: string, opts: Execu
       const what = failed.status === 'error'
         ? `${failed.ename ?? 'Error'}: ${failed.evalue ?? ''}`
         : `${failed.status}${rep?.error ? ` (${rep.error})` : stderrLine ? ` (${stderrLine})` : ''}`;
-      throw new BookError(`${`${rel}: ${cellLabel(nb, failed.index)}: ${what}`.trim()}${kept}`);
+      throw new BookError(`${rel}: ${cellLabel(nb, failed.index)}: ${what}`.trim() + kept);
     }
     const stderr = (r.stderr ?? '').trim().split('\n').filter(Boolean);
     const detail = rep?.error ?? stderr[stderr.length - 1] ?? r.error?.message ?? `exit status ${r.status}`;

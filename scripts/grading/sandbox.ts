@@ -134,12 +134,17 @@ export function bwrapArgs(view: string, nodeModules: string, scratch: string): s
   ];
 }
 
+/** Whether the grader runs as root, whose kernels run as SANDBOX_UID (RLIMIT_NPROC does not bind user 0). */
+function graderIsRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
 /**
  * What runs bwrap: nothing more for a grader that is not root; for root, `setpriv` as SANDBOX_UID without
  * capabilities or supplementary groups. Undefined when root has no setpriv (util-linux).
  */
 export function unprivileged(): string[] | undefined {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return [];
+  if (!graderIsRoot()) return [];
   const setpriv = findOnPath('setpriv');
   if (!setpriv) return undefined;
   return [setpriv, `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, '--clear-groups', '--inh-caps=-all'];
@@ -152,7 +157,7 @@ export function processLimit(max: number): string[] {
 
 /** Lets SANDBOX_UID reach `dir` (read and search) when the grader is root; `write` also makes it its owner. */
 export function shareWithSandbox(dir: string, write = false): void {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  if (!graderIsRoot()) return;
   if (write) fs.chownSync(dir, SANDBOX_UID, SANDBOX_UID);
   else fs.chmodSync(dir, 0o755);
 }
@@ -188,7 +193,7 @@ function linkTree(from: string, to: string): void {
  * folder and the way out, when no copy can be linked (another file system).
  */
 export function reachableBySandbox(dir: string, runDir: string): string {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return dir;
+  if (!graderIsRoot()) return dir;
   const blocked = blockedForSandbox(dir);
   if (!blocked) return dir;
   const copy = path.join(runDir, path.basename(dir));
