@@ -22,6 +22,11 @@ export type { DataSourceName } from './data/sources';
 
 export { embeddedData, embeddedDigits, setEmbeddedDigits } from './data/embedded';
 export type { EmbeddedDataOptions } from './data/embedded';
+// The IDX files' and MNIST's checks on their bytes (Node reads the files, lib/data/mnist.ts; the browser's kernel fetches them)
+export { parseIdx, idxByteLength } from './data/idx-parse';
+export type { IdxArray } from './data/idx-parse';
+export { checkIdx, idxDataset, mnistFilesSpec, mnistFileList, MNIST_FILES } from './data/mnist-parse';
+export type { IdxFileSpec, MnistSplitSpec, MnistFilesSpec, SplitFileNames } from './data/mnist-parse';
 
 // The math (chapters 3–5)
 export {

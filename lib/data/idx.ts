@@ -1,32 +1,20 @@
 /**
- * The IDX file format of LeCun's MNIST distribution (also used by
- * Fashion-MNIST): a 4-byte magic number [0, 0, type, ndims], ndims big-endian
- * uint32 sizes, then the values. Labels are 0x00000801 (ubyte, 1-D), images
- * 0x00000803 (ubyte, 3-D: count × rows × cols). Files may be gzipped.
+ * IDX files (LeCun's MNIST distribution, Fashion-MNIST) read from disk, plain or gzipped; the format and its
+ * checks are lib/data/idx-parse.ts, which also runs in a browser.
  * Chapter 2 uses it to swap the 10,000 embedded digits for the full 70,000.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import type { Dataset } from './dataset';
+import { IDX_UBYTE, idxByteLength, parseIdx, type IdxArray } from './idx-parse';
+import { idxDataset } from './mnist-parse';
 
-export interface IdxArray {
-  /** Sizes from the header, e.g. [60000, 28, 28]. */
-  dims: number[];
-  /** The values, one unsigned byte each, row-major. */
-  data: Uint8Array;
-}
-
-/** IDX type byte for unsigned bytes, the only type MNIST uses. */
-const UBYTE = 0x08;
-
-function hex(n: number): string {
-  return '0x' + (n >>> 0).toString(16).padStart(8, '0');
-}
+export type { IdxArray } from './idx-parse';
 
 /**
- * Parse IDX bytes (gunzipping when they start with the gzip magic 1f 8b).
- * `name` (usually the file path) is put into every error message.
+ * Parse IDX bytes (gunzipping when they start with the gzip magic 1f 8b; the checks are parseIdx's,
+ * lib/data/idx-parse.ts). `name` (usually the file path) is put into every error message.
  */
 export function readIdx(bytes: Uint8Array, name = '<bytes>'): IdxArray {
   let buf = bytes;
@@ -37,36 +25,7 @@ export function readIdx(bytes: Uint8Array, name = '<bytes>'): IdxArray {
       throw new Error(`readIdx: ${name} looks gzipped but cannot be decompressed (truncated or corrupt?): ${(e as Error).message}`);
     }
   }
-  if (buf.length < 4) {
-    throw new Error(`readIdx: ${name} is truncated: ${buf.length} bytes, too short for the 4-byte IDX magic number`);
-  }
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const magic = view.getUint32(0);
-  const type = buf[2];
-  const ndims = buf[3];
-  if (buf[0] !== 0 || buf[1] !== 0 || ndims === 0) {
-    throw new Error(`readIdx: ${name} has magic number ${hex(magic)}, not an IDX file (expected 0x000008NN)`);
-  }
-  if (type !== UBYTE) {
-    throw new Error(`readIdx: ${name} has IDX data type 0x${type.toString(16).padStart(2, '0')}; only unsigned bytes (0x08) are supported`);
-  }
-  const headerBytes = 4 + 4 * ndims;
-  if (buf.length < headerBytes) {
-    throw new Error(`readIdx: ${name} is truncated: ${buf.length} bytes, the header alone needs ${headerBytes}`);
-  }
-  const dims: number[] = [];
-  for (let i = 0; i < ndims; i++) dims.push(view.getUint32(4 + 4 * i));
-  const expected = dims.reduce((a, b) => a * b, 1);
-  const found = buf.length - headerBytes;
-  if (found < expected) {
-    throw new Error(
-      `readIdx: ${name} is truncated: dims [${dims.join(', ')}] need ${expected} data bytes, found ${found}`,
-    );
-  }
-  if (found > expected) {
-    throw new Error(`readIdx: ${name} has ${found - expected} bytes beyond the ${expected} its dims [${dims.join(', ')}] describe`);
-  }
-  return { dims, data: buf.slice(headerBytes) };
+  return parseIdx(buf, name);
 }
 
 /** Valid IDX bytes for `data` with shape `dims` (ubyte), gzipped on request. For tests and tools. */
@@ -77,9 +36,9 @@ export function writeIdx(data: Uint8Array, dims: number[], opts: { gzip?: boolea
   }
   const n = dims.reduce((a, b) => a * b, 1);
   if (n !== data.length) throw new Error(`writeIdx: dims [${dims.join(', ')}] need ${n} values, got ${data.length}`);
-  const out = new Uint8Array(4 + 4 * dims.length + n);
+  const out = new Uint8Array(idxByteLength(dims));
   const view = new DataView(out.buffer);
-  view.setUint32(0, (UBYTE << 8) | dims.length);
+  view.setUint32(0, (IDX_UBYTE << 8) | dims.length);
   dims.forEach((d, i) => view.setUint32(4 + 4 * i, d));
   out.set(data, 4 + 4 * dims.length);
   return opts.gzip ? new Uint8Array(zlib.gzipSync(out)) : out;
@@ -107,7 +66,7 @@ function readFileIdx(file: string, rank: number): IdxArray {
 
 /**
  * One split of an MNIST-layout folder: `train-…` or `t10k-…` images and labels,
- * pixels scaled to [0, 1]. The counts of the two files must agree.
+ * pixels scaled to [0, 1]. The counts of the two files must agree and the labels be classes 0–9 (idxDataset).
  */
 export function loadIdxFolder(folder: string, split: 'train' | 'test'): Dataset {
   if (split !== 'train' && split !== 'test') throw new Error(`loadIdxFolder: split must be 'train' or 'test', got '${String(split)}'`);
@@ -119,11 +78,5 @@ export function loadIdxFolder(folder: string, split: 'train' | 'test'): Dataset 
   const labelFile = findFile(folder, prefix, 'labels');
   const img = readFileIdx(imageFile, 3);
   const lab = readFileIdx(labelFile, 1);
-  const [count, height, width] = img.dims;
-  if (lab.dims[0] !== count) {
-    throw new Error(`loadIdxFolder: ${labelFile} has ${lab.dims[0]} labels but ${imageFile} has ${count} images`);
-  }
-  const images = new Float32Array(img.data.length);
-  for (let i = 0; i < images.length; i++) images[i] = img.data[i] / 255;
-  return { images, labels: lab.data, size: count, height, width, name: `${path.basename(folder)}/${split}` };
+  return idxDataset(img, lab, { images: imageFile, labels: labelFile }, `${path.basename(folder)}/${split}`);
 }

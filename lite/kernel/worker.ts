@@ -8,7 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import { gunzipSync } from 'fflate';
 import * as lib from '../../lib/browser';
 import { unpackDigits } from '../../lib/data/packed';
+import type { Dataset } from '../../lib/data/dataset';
 import { compileCell, CellSyntaxError, type CompiledCell } from './cell';
+import { loadSiteMnist, MNIST_SITE_DIR } from './mnist-full';
 import { formatValue } from './format';
 import type { DisplayContent, FromWorker, ToWorker } from './protocol';
 
@@ -116,6 +118,9 @@ async function init(baseUrl: string, profile: string): Promise<void> {
   if (!response.ok) throw new Error(`cannot fetch the digits (${baseUrl}digits.bin.gz): HTTP ${response.status}`);
   const digits = unpackDigits(gunzipSync(new Uint8Array(await response.arrayBuffer())));
   lib.setEmbeddedDigits(() => digits);
+  // The full MNIST (bookData in the full profile): fetched, checked and kept the first time a cell asks for it.
+  let full: { train: Dataset; test: Dataset } | undefined;
+  lib.registerDataSource('mnist-full', () => (full ??= loadSiteMnist(`${baseUrl}${MNIST_SITE_DIR}/`)));
   lib.setWasmLocation(baseUrl);
   backendLine = lib.describeBackend(await lib.initBackend());
 }
