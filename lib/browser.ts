@@ -4,13 +4,16 @@
  * the same names, so that a notebook's cells run unchanged:
  * - initBackend / describeBackend: wasm (SIMD, threads when cross-origin isolated), WebGL, or cpu;
  * - loadData / loadDigits: the embedded digits, which the page registers (setEmbeddedDigits) before any cell runs;
+ * - loadMnist, loadData({ source: 'mnist-full' }): the full MNIST, from the 'mnist-full' data source the page
+ *   registers (the kernel: lite/kernel/mnist-full.ts);
  * - saveModel / loadModel: kept in the page's memory; saveBookModel: the book's pages are built elsewhere;
  * - bookClassifier: trained in the page (no model cache on disk);
  * - check, runExercise: the exercises' inline checks.
  */
 import type { Dataset } from './data/dataset';
 import type { Model } from './model/model';
-import { embeddedData, embeddedDigits, type EmbeddedDataOptions } from './data/embedded';
+import { embeddedData, embeddedDigits, firstExamples, type EmbeddedDataOptions } from './data/embedded';
+import { dataSource } from './data/sources';
 import { checkBookModelName } from './io/artifacts';
 import { DEFAULT_DIGIT_CLASSIFIER, trainDigitClassifier, type DigitClassifier, type DigitClassifierConfig } from './training/recognizability';
 
@@ -25,23 +28,32 @@ export type { CheckResult, CaseResult, CheckOptions, BetaSweepRow } from './cour
 export { EXERCISES, EXERCISE_CHAPTERS, exercisesOf, exerciseById } from './coursework/exercises';
 export type { ExerciseSpec, ExerciseChapter } from './coursework/exercises';
 
-/** The options of Node's loadData that a page has: the embedded digits only. */
+/** The options of Node's loadData that a page has: the embedded digits, and the full MNIST where the page registered it. */
 export interface LoadDataOptions extends EmbeddedDataOptions {
-  source?: 'embedded' | string;
+  source?: 'embedded' | 'mnist-full' | string;
   dataset?: 'mnist' | 'fashion-mnist';
 }
 
-/** The embedded digits' split (lib/data/embedded.ts); IDX folders need files, which a page does not have. */
+/**
+ * The embedded digits' split (lib/data/embedded.ts), or the full MNIST's official one from the page's 'mnist-full'
+ * data source (cut as Node's loadData cuts it); IDX folders need files, which a page does not have.
+ */
 export function loadData(opts: LoadDataOptions = {}): { train: Dataset; test: Dataset } {
-  if ((opts.source ?? 'embedded') !== 'embedded' || (opts.dataset ?? 'mnist') !== 'mnist') {
-    throw new Error(`loadData: in the browser only the embedded MNIST digits are available (source '${opts.source ?? 'embedded'}', dataset '${opts.dataset ?? 'mnist'}' need Node and the IDX files)`);
+  const source = opts.source ?? 'embedded';
+  if ((source === 'embedded' || source === 'mnist-full') && (opts.dataset ?? 'mnist') === 'mnist') {
+    return source === 'embedded' ? embeddedData(opts) : firstExamples(dataSource('mnist-full'), opts);
   }
-  return embeddedData(opts);
+  throw new Error(`loadData: in the browser only the MNIST digits are available, embedded or 'mnist-full' (source '${source}', dataset '${opts.dataset ?? 'mnist'}' need Node and the IDX files)`);
 }
 
 /** The 10,000 embedded digits. */
 export function loadDigits(): Dataset {
   return embeddedDigits();
+}
+
+/** The full MNIST's 60,000 / 10,000 digits, from the data source the page registered (Node's loadMnist reads the files). */
+export function loadMnist(): { train: Dataset; test: Dataset } {
+  return dataSource('mnist-full');
 }
 
 /** Nothing to save in a page: the book's figures load the models its build saved. Checks the name; returns undefined. */

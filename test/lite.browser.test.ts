@@ -2,7 +2,8 @@
 // headless Chromium, on the quick-profile book served cross-origin isolated (scripts/serve/static-server.ts):
 // notebooks 00–05 run every cell with no error output and show their figures; an exercise run with its stubs
 // shows failing checks with hints, with the solution's answers it passes, and the notebook saved in the browser
-// (what File > Download gives) grades with full marks in `npm run grade`. Screenshots: test-output/lite-*.png.
+// (what File > Download gives) grades with full marks in `npm run grade`; the full MNIST is fetched only when a cell
+// asks for it, and is the digits Node reads. Screenshots: test-output/lite-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -14,6 +15,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildQuickBook, executorAvailable, QUICK_BOOK, ROOT } from './book-helpers';
 import { ARGS, CHROMIUM, skipReason } from './browser-helpers';
 import { serveStatic } from '../scripts/serve/static-server';
+import { loadMnist } from '../lib/data/mnist';
 
 const SHOTS = path.join(ROOT, 'test-output');
 const skip = skipReason() ?? (executorAvailable() ? null : 'the tslab kernel is not set up (npm run setup)');
@@ -62,9 +64,10 @@ async function until(page: Page, what: string, seconds: number, fn: () => boolea
   throw new Error(`timed out after ${seconds} s waiting for ${what}`);
 }
 
-/** Opens a notebook of the site in the notebook app and waits for the kernel; returns the page. */
-async function openNotebook(file: string): Promise<Page> {
+/** Opens a notebook of the site in the notebook app and waits for the kernel; returns the page. `watch` sees the page first. */
+async function openNotebook(file: string, watch?: (page: Page) => void): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  watch?.(page);
   await page.goto(`${server.origin}/lite/notebooks/index.html?path=${encodeURIComponent(file)}`);
   await until(page, `the kernel of ${file}`, 180, () => {
     const k = (window as unknown as { jupyterapp?: App }).jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel;
@@ -267,6 +270,58 @@ test('JupyterLite kernel: an interrupt stops a training cell at its next step an
     assert.equal(r.after.status, 'ok');
     assert.match(r.after.out, /43/, 'the variables of earlier cells are kept after an interrupt');
     assert.match(r.restarted.out, /undefined/, 'a restart clears them');
+  } finally {
+    await page.close();
+  }
+});
+
+test("JupyterLite kernel: dataSource('mnist-full') fetches the site's full MNIST on first use only, the digits Node's loader reads", { skip: skip ?? false }, async () => {
+  const fetched: string[] = [];
+  const page = await openNotebook('notebooks/00-data.ipynb', (p) =>
+    p.on('request', (r) => {
+      if (r.url().includes('/mnist-full/')) fetched.push(r.url());
+    }));
+  try {
+    assert.equal(fetched.length, 0, 'nothing of the full MNIST is fetched when the kernel starts');
+    // What Node reads, to compare with: sizes, the first training label, label counts, and pixel sums (first
+    // training image, whole test set) computed the same way in both places.
+    const summary = (d: { train: { size: number; labels: Uint8Array; images: Float32Array }; test: { size: number; labels: Uint8Array; images: Float32Array } }) => ({
+      train: d.train.size,
+      test: d.test.size,
+      first: d.train.labels[0],
+      trainLabelSum: d.train.labels.reduce((a, b) => a + b, 0),
+      testLabelSum: d.test.labels.reduce((a, b) => a + b, 0),
+      firstImageSum: Math.round(d.train.images.subarray(0, 784).reduce((a, b) => a + b, 0) * 255),
+      testPixelSum: Math.round(d.test.images.reduce((a, b) => a + b * 255, 0)),
+    });
+    const node = summary(loadMnist());
+    const code = [
+      "import { dataSource, binarizedData, loadMnist, loadData } from './lib/index';",
+      `const summary = ${summary.toString()};`,
+      "const full = dataSource('mnist-full');",
+      "const same = dataSource('mnist-full') === full && loadMnist() === full && binarizedData('full').train === full.train;",
+      "const cut = loadData({ source: 'mnist-full', trainSize: 100, testSize: 50 });",
+      'console.log(JSON.stringify({ ...summary(full), same, name: full.train.name, cut: [cut.train.size, cut.test.size, cut.test.labels[49] === full.test.labels[49]] }));',
+    ].join('\n');
+    const r = (await page.evaluate(`(async () => {
+      const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+      const f = k.requestExecute({ code: ${JSON.stringify(code)} });
+      const out = [];
+      f.onIOPub = (m) => { if (m.content.name === 'stdout' || m.content.ename) out.push(m.content.text ?? m.content.ename + ': ' + m.content.evalue); };
+      const started = Date.now();
+      const reply = await f.done;
+      return { status: reply.content.status, out: out.join(''), seconds: (Date.now() - started) / 1000 };
+    })()`)) as { status: string; out: string; seconds: number };
+    assert.equal(r.status, 'ok', r.out);
+    const lines = r.out.trim().split('\n');
+    assert.equal(lines.length, 1, `the loader prints nothing of its own:\n${r.out}`);
+    const { same, name, cut, ...digits } = JSON.parse(lines[0]) as ReturnType<typeof summary> & { same: boolean; name: string; cut: unknown[] };
+    assert.deepEqual(digits, node);
+    assert.equal(same, true, "loaded once; loadMnist and the full profile's recipes (binarizedData) get the same digits");
+    assert.deepEqual(cut, [100, 50, true], "loadData({ source: 'mnist-full' }) cuts the first examples as in Node");
+    assert.equal(name, 'mnist-full/train');
+    assert.deepEqual(fetched.map((u) => u.slice(u.lastIndexOf('/') + 1)).sort(), ['manifest.json', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', 'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'], 'fetched once each, when the cell asked');
+    console.log(`full MNIST in the browser's kernel: fetched, checked and parsed in ${r.seconds.toFixed(1)} s`);
   } finally {
     await page.close();
   }

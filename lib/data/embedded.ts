@@ -51,3 +51,18 @@ export function limitData(data: { train: Dataset; test: Dataset }, limit: number
     test: subset(data.test, Math.min(Math.ceil(limit / 4), data.test.size)),
   };
 }
+
+/**
+ * A split with an official train/test division (the full MNIST, IDX folders) cut as loadData's options ask: the
+ * first `trainSize` training and `testSize` test examples, then `limit` (limitData). Names are kept.
+ */
+export function firstExamples(
+  data: { train: Dataset; test: Dataset },
+  opts: { trainSize?: number; testSize?: number; limit?: number },
+): { train: Dataset; test: Dataset } {
+  let { train, test } = data;
+  if (opts.trainSize !== undefined) train = { ...subset(train, opts.trainSize), name: train.name };
+  if (opts.testSize !== undefined) test = { ...subset(test, opts.testSize), name: test.name };
+  if (opts.limit !== undefined) ({ train, test } = limitData({ train, test }, opts.limit));
+  return { train, test };
+}

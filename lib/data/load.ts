@@ -9,8 +9,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Dataset, subset } from './dataset';
-import { embeddedData, limitData, setEmbeddedDigits } from './embedded';
+import type { Dataset } from './dataset';
+import { embeddedData, firstExamples, setEmbeddedDigits } from './embedded';
 import { loadIdxFolder } from './idx';
 import { loadMnist } from './mnist';
 import { registerDataSource } from './sources';
@@ -115,8 +115,5 @@ export function loadData(opts: LoadDataOptions = {}): { train: Dataset; test: Da
     train = { ...loadIdxFolder(source, 'train'), name: `${name}/train` };
     test = { ...loadIdxFolder(source, 'test'), name: `${name}/test` };
   }
-  if (opts.trainSize !== undefined) train = { ...subset(train, opts.trainSize), name: train.name };
-  if (opts.testSize !== undefined) test = { ...subset(test, opts.testSize), name: test.name };
-  if (opts.limit !== undefined) ({ train, test } = limitData({ train, test }, opts.limit));
-  return { train, test };
+  return firstExamples({ train, test }, opts);
 }
