@@ -107,7 +107,7 @@ test('the named recipes: the reference model of the book, the quick profile only
   assert.match(describeRecipe(convVae('full')), /^conv-vae: conv VAE conv 16-32 filters, dense 200-20, 3 epochs, Adam 0.001 → 0.00001 \(cosine\)/);
   assert.match(describeRecipe(autoencoder2d('full')), /^autoencoder-2d: autoencoder 784-400-2, 3 epochs/);
   assert.match(describeRecipe(vae2d('full')), /^vae-2d: dense VAE 784-400-2, 3 epochs/);
-  assert.match(describeRecipe(betaVae(16, 'full')), /^beta-vae-16: dense VAE 784-400-32, 2 epochs, Adam 0.001, batch 128, β = 16; likelihood 'bernoulli': /);
+  assert.match(describeRecipe(betaVae(16, 'full')), /^beta-vae-16: dense VAE 784-400-32, 1 epoch, Adam 0.001, batch 128, β = 16; likelihood 'bernoulli': /);
   assert.match(describeRecipe(autoencoder2d('full')), /; reconstruction loss 'bernoulli': Bernoulli cross-entropy on grey levels/);
   assert.equal(betaVae(0.5).name, 'beta-vae-0p5');
   // Chapter 2's same-size pairs: d = 2 are the book's 2-D models; every pair trains alike.

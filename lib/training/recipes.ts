@@ -142,10 +142,10 @@ export function vaeOfSize(latentDim: number, p: Profile = activeProfile()): Reci
   return { name: `vae-${latentDim}d`, kind: 'vae', model: { latentDim, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, COMPARE_EPOCHS), finalLearningRate: SETTLE } };
 }
 
-/** One model of the β sweep (chapters 4 and 6): 784-400-32, trained with KL weight β for 2 epochs. */
+/** One model of the β sweep (chapters 4 and 6): 784-400-32, trained with KL weight β for one epoch (469 steps). */
 export function betaVae(beta: number, p: Profile = activeProfile()): Recipe<'vae'> {
   if (!(beta >= 0 && Number.isFinite(beta))) throw new Error(`betaVae: beta must be a finite number ≥ 0, got ${beta}`);
-  return { name: `beta-vae-${String(beta).replace('.', 'p')}`, kind: 'vae', model: { latentDim: 32, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 1, 2), beta } };
+  return { name: `beta-vae-${String(beta).replace('.', 'p')}`, kind: 'vae', model: { latentDim: 32, hiddenUnits: [400], seed: 0 }, training: { epochs: 1, beta } };
 }
 
 /**
@@ -213,6 +213,8 @@ export function recipeTraining(recipe: Recipe): RecipeTraining {
   return { ...DEFAULT_RECIPE_TRAINING, ...recipe.training };
 }
 
+const epochsText = (n: number): string => `${n} epoch${n === 1 ? '' : 's'}`;
+
 /** One line for a notebook or a log: "reference-vae: dense VAE 784-400-20, 10 epochs, Adam 0.001, batch 128, β = 1". */
 export function describeRecipe(recipe: Recipe): string {
   const m = { ...DEFAULT_VAE_CONFIG, ...recipe.model };
@@ -225,7 +227,7 @@ export function describeRecipe(recipe: Recipe): string {
       ? `conv ${m.convFilters.join('-')} filters, dense ${[...m.hiddenUnits, m.latentDim].join('-')}`
       : [m.inputDim, ...m.hiddenUnits, m.latentDim].join('-');
   const extras = [
-    t.warmupEpochs > 0 ? `KL warm-up over ${t.warmupEpochs} epochs` : '',
+    t.warmupEpochs > 0 ? `KL warm-up over ${epochsText(t.warmupEpochs)}` : '',
     t.freeBits > 0 ? `free bits ${t.freeBits} nats per dimension` : '',
     t.pixelReduction === 'mean' ? 'per-pixel mean of the reconstruction term' : '',
     t.binarize !== 'none' ? `binarize ${t.binarize}` : '',
@@ -235,7 +237,7 @@ export function describeRecipe(recipe: Recipe): string {
   const likelihood = `${recipe.kind === 'vae' ? 'likelihood' : 'reconstruction loss'} '${m.likelihood}': ${likelihoodOf(m.likelihood).description}`;
   const model = (recipe.kind === 'ae' ? `autoencoder ${layers}` : `${m.architecture} VAE ${layers}`) + decoder;
   const rate = t.finalLearningRate !== undefined && t.finalLearningRate < t.learningRate ? `${t.learningRate} → ${t.finalLearningRate} (cosine)` : `${t.learningRate}`;
-  return `${recipe.name}: ${model}, ${t.epochs} epochs, Adam ${rate}, batch ${t.batchSize}` +
+  return `${recipe.name}: ${model}, ${epochsText(t.epochs)}, Adam ${rate}, batch ${t.batchSize}` +
     (recipe.kind === 'vae' ? `, β = ${t.beta}` : '') + (extras.length ? `, ${extras.join(', ')}` : '') + `; ${likelihood}`;
 }
 
