@@ -12,7 +12,7 @@ import type { Dataset } from './data/dataset';
 import type { Model } from './model/model';
 import { embeddedData, embeddedDigits, type EmbeddedDataOptions } from './data/embedded';
 import { checkBookModelName } from './io/artifacts';
-import { bookClassifierConfig, trainDigitClassifier, type DigitClassifier, type DigitClassifierConfig } from './training/recognizability';
+import { DEFAULT_DIGIT_CLASSIFIER, trainDigitClassifier, type DigitClassifier, type DigitClassifierConfig } from './training/recognizability';
 
 export * from './core';
 export { initBackend, currentBackend, describeBackend, setWasmLocation, crossOriginIsolated, DEFAULT_BROWSER_BACKEND } from './backend/browser';
@@ -52,5 +52,5 @@ export async function saveBookModel(_model: Model, name: string): Promise<string
 
 /** The digit classifier of chapter 5, trained here (a page has no model cache on disk). */
 export async function bookClassifier(data: Dataset, config: Partial<DigitClassifierConfig> = {}): Promise<DigitClassifier> {
-  return trainDigitClassifier(data, { ...bookClassifierConfig(), ...config });
+  return trainDigitClassifier(data, { ...DEFAULT_DIGIT_CLASSIFIER, ...config });
 }

@@ -133,7 +133,7 @@ export type { OverSeeds, OverSeedsOptions } from './training/seeds';
 // Sample quality: a digit classifier and the share of images it recognizes (chapter 5)
 export {
   createDigitClassifier, trainDigitClassifier, classProbabilities, classifierAccuracy, classifierLabels, labelAgreement, recognizability,
-  DEFAULT_DIGIT_CLASSIFIER, DEFAULT_RECOGNIZABILITY, bookClassifierConfig,
+  DEFAULT_DIGIT_CLASSIFIER, DEFAULT_RECOGNIZABILITY,
 } from './training/recognizability';
 export type { DigitClassifier, DigitClassifierConfig, Recognizability, RecognizabilityOptions } from './training/recognizability';
 

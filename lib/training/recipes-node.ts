@@ -14,7 +14,7 @@ import { DEFAULT_VAE_CONFIG } from '../model/vae';
 import { DEFAULT_AUTOENCODER_CONFIG } from '../model/autoencoder';
 import { recipeTraining, setRecipeCache, type Recipe, type RecipeCache, type RecipeModel } from './recipes';
 import type { TrainResult } from './train';
-import { bookClassifierConfig, DigitClassifier, DigitClassifierConfig, trainDigitClassifier } from './recognizability';
+import { DigitClassifier, DigitClassifierConfig, DEFAULT_DIGIT_CLASSIFIER, trainDigitClassifier } from './recognizability';
 
 /** The code that trains, saves and loads a recipe's model: what its cache key covers (lib/io/model-cache.ts). */
 export const RECIPE_CODE: readonly TrainingCode[] = [
@@ -61,10 +61,10 @@ setRecipeCache(diskRecipeCache);
 
 /**
  * The digit classifier of the recognizability score (chapter 5, lib/training/recognizability.ts), trained on
- * `data` (the training digits) as `bookClassifierConfig()` says, and kept in the model cache like the models.
+ * `data` (the training digits) and kept in the model cache like the models.
  */
 export async function bookClassifier(data: Dataset, config: Partial<DigitClassifierConfig> = {}, opts: { cache?: boolean } = {}): Promise<DigitClassifier> {
-  const cfg: DigitClassifierConfig = { ...bookClassifierConfig(), ...config };
+  const cfg: DigitClassifierConfig = { ...DEFAULT_DIGIT_CLASSIFIER, ...config };
   if (opts.cache === false) return trainDigitClassifier(data, cfg);
   const entry = await cachedModel('digit-classifier', { config: cfg, data: datasetFingerprint(data) }, {
     build: () => trainDigitClassifier(data, cfg),

@@ -16,7 +16,6 @@ import { seededInit } from '../model/init';
 import { checkPositiveInt, checkSeed, checkUnits } from '../model/checks';
 import { adam } from './adam';
 import { interruptPoint } from './interrupt';
-import { profile, type Profile } from './profile';
 
 export interface DigitClassifierConfig {
   /** Hidden Dense layers (ReLU). */
@@ -51,14 +50,6 @@ export const DEFAULT_DIGIT_CLASSIFIER: DigitClassifierConfig = {
   outliersPerBatch: 32,
   outlierWeight: 0.5,
 };
-
-/**
- * The book's classifier (`bookClassifier`, chapter 5): the default network, 5 epochs of the 60,000 training digits in
- * the full profile (2,345 steps), 20 of the 1,000 in the quick one.
- */
-export function bookClassifierConfig(p: Profile = profile()): DigitClassifierConfig {
-  return { ...DEFAULT_DIGIT_CLASSIFIER, epochs: p === 'quick' ? 20 : 5 };
-}
 
 /** A trained classifier: `net` maps images [n, pixels] to class logits [n, classes]. */
 export interface DigitClassifier {
