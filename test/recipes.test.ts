@@ -101,20 +101,20 @@ test('the recipe reaches train(): warm-up, free bits, the per-pixel mean, a deca
 test('the named recipes: the reference model of the book, the quick profile only shortens training', () => {
   const full = referenceVae('full');
   assert.deepEqual(full.model, { latentDim: 20, hiddenUnits: [400], seed: 0 });
-  assert.equal(full.training.epochs, 60);
+  assert.equal(full.training.epochs, 10, "pytorch/examples' 10 epochs of the full MNIST");
   assert.ok((referenceVae('quick').training.epochs ?? 0) < 5);
-  assert.equal(describeRecipe(full), "reference-vae: dense VAE 784-400-20, 60 epochs, Adam 0.001, batch 128, β = 1; likelihood 'bernoulli': Bernoulli cross-entropy on grey levels (the article's and pytorch/examples' loss)");
-  assert.match(describeRecipe(convVae('full')), /^conv-vae: conv VAE conv 16-32 filters, dense 200-20, 20 epochs, Adam 0.001 → 0.00001 \(cosine\)/);
-  assert.match(describeRecipe(autoencoder2d('full')), /^autoencoder-2d: autoencoder 784-400-2, 20 epochs/);
-  assert.match(describeRecipe(vae2d('full')), /^vae-2d: dense VAE 784-400-2, 20 epochs/);
-  assert.match(describeRecipe(betaVae(16, 'full')), /^beta-vae-16: dense VAE 784-400-32, 10 epochs, Adam 0.001, batch 128, β = 16; likelihood 'bernoulli': /);
+  assert.equal(describeRecipe(full), "reference-vae: dense VAE 784-400-20, 10 epochs, Adam 0.001, batch 128, β = 1; likelihood 'bernoulli': Bernoulli cross-entropy on grey levels (the article's and pytorch/examples' loss)");
+  assert.match(describeRecipe(convVae('full')), /^conv-vae: conv VAE conv 16-32 filters, dense 200-20, 3 epochs, Adam 0.001 → 0.00001 \(cosine\)/);
+  assert.match(describeRecipe(autoencoder2d('full')), /^autoencoder-2d: autoencoder 784-400-2, 3 epochs/);
+  assert.match(describeRecipe(vae2d('full')), /^vae-2d: dense VAE 784-400-2, 3 epochs/);
+  assert.match(describeRecipe(betaVae(16, 'full')), /^beta-vae-16: dense VAE 784-400-32, 1 epoch, Adam 0.001, batch 128, β = 16; likelihood 'bernoulli': /);
   assert.match(describeRecipe(autoencoder2d('full')), /; reconstruction loss 'bernoulli': Bernoulli cross-entropy on grey levels/);
   assert.equal(betaVae(0.5).name, 'beta-vae-0p5');
   // Chapter 2's same-size pairs: d = 2 are the book's 2-D models; every pair trains alike.
   assert.deepEqual(autoencoderOfSize(2, 'full'), autoencoder2d('full'));
   assert.deepEqual(vaeOfSize(2, 'full'), vae2d('full'));
-  assert.match(describeRecipe(autoencoderOfSize(20, 'full')), /^autoencoder-20d: autoencoder 784-400-20, 20 epochs/);
-  assert.match(describeRecipe(vaeOfSize(20, 'full')), /^vae-20d: dense VAE 784-400-20, 20 epochs/);
+  assert.match(describeRecipe(autoencoderOfSize(20, 'full')), /^autoencoder-20d: autoencoder 784-400-20, 3 epochs/);
+  assert.match(describeRecipe(vaeOfSize(20, 'full')), /^vae-20d: dense VAE 784-400-20, 3 epochs/);
   assert.throws(() => betaVae(-1), /betaVae: beta must be a finite number ≥ 0, got -1/);
 });
 
@@ -163,8 +163,19 @@ test('trainRecipe with no registered cache trains every time; a RecipeCache of i
   first.model.dispose();
 });
 
+test('bookData: the full MNIST in the full profile, 1,000 / 250 embedded digits in the quick one', () => {
+  const full = bookData('full');
+  assert.equal(full.train.size, 60000);
+  assert.equal(full.test.size, 10000);
+  assert.match(full.train.name, /^mnist-full/);
+  const quick = bookData('quick');
+  assert.deepEqual([quick.train.size, quick.test.size], [1000, 250]);
+  assert.match(quick.train.name, /^mnist-embedded/);
+});
+
 test('binarizedData and literatureVae: the full MNIST with a fixed binary test set; the quick profile trains on the embedded digits', async () => {
   const full = binarizedData('full');
+  assert.equal(full.train, bookData('full').train, 'the same training digits as the chapters');
   assert.equal(full.train.size, 60000);
   assert.equal(full.test.size, 10000);
   assert.ok(full.test.images.every((v) => v === 0 || v === 1), 'the test set is binary');

