@@ -275,7 +275,7 @@ test('JupyterLite kernel: an interrupt stops a training cell at its next step an
   }
 });
 
-test("JupyterLite kernel: dataSource('mnist-full') fetches the site's full MNIST on first use only, the digits Node's loader reads", { skip: skip ?? false }, async () => {
+test("JupyterLite kernel: bookData('full') fetches the site's full MNIST on first use only, the digits Node's loader reads", { skip: skip ?? false }, async () => {
   const fetched: string[] = [];
   const page = await openNotebook('notebooks/00-data.ipynb', (p) =>
     p.on('request', (r) => {
@@ -296,9 +296,9 @@ test("JupyterLite kernel: dataSource('mnist-full') fetches the site's full MNIST
     });
     const node = summary(loadMnist());
     const code = [
-      "import { dataSource, binarizedData, loadMnist, loadData } from './lib/index';",
+      "import { bookData, binarizedData, dataSource, loadMnist, loadData } from './lib/index';",
       `const summary = ${summary.toString()};`,
-      "const full = dataSource('mnist-full');",
+      "const full = bookData('full');",
       "const same = dataSource('mnist-full') === full && loadMnist() === full && binarizedData('full').train === full.train;",
       "const cut = loadData({ source: 'mnist-full', trainSize: 100, testSize: 50 });",
       'console.log(JSON.stringify({ ...summary(full), same, name: full.train.name, cut: [cut.train.size, cut.test.size, cut.test.labels[49] === full.test.labels[49]] }));',
@@ -317,7 +317,7 @@ test("JupyterLite kernel: dataSource('mnist-full') fetches the site's full MNIST
     assert.equal(lines.length, 1, `the loader prints nothing of its own:\n${r.out}`);
     const { same, name, cut, ...digits } = JSON.parse(lines[0]) as ReturnType<typeof summary> & { same: boolean; name: string; cut: unknown[] };
     assert.deepEqual(digits, node);
-    assert.equal(same, true, "loaded once; loadMnist and the full profile's recipes (binarizedData) get the same digits");
+    assert.equal(same, true, "loaded once; dataSource('mnist-full'), loadMnist and binarizedData('full') get the same digits");
     assert.deepEqual(cut, [100, 50, true], "loadData({ source: 'mnist-full' }) cuts the first examples as in Node");
     assert.equal(name, 'mnist-full/train');
     assert.deepEqual(fetched.map((u) => u.slice(u.lastIndexOf('/') + 1)).sort(), ['manifest.json', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', 'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'], 'fetched once each, when the cell asked');
