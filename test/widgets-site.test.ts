@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/index';
+import { bookData, initBackend } from '../lib/index';
 import { buildBook } from '../scripts/bookgen/build';
 import { minifiedPlotly } from '../scripts/bookgen/bundle';
 import { BookError, createMarkdown, escapeHtml, RenderEnv } from '../scripts/bookgen/markdown';
 import { WIDGET_UI } from '../scripts/bookgen/i18n';
-import { checkWidgets, prepareWidgets, widgetDirectives, WidgetChapter } from '../scripts/bookgen/widgets/site';
+import { checkWidgets, prepareWidgets, widgetDirectives, widgetTestDigits, WIDGET_TEST_DIGITS, WidgetChapter } from '../scripts/bookgen/widgets/site';
 import { paletteIndices } from '../scripts/bookgen/widgets/prepare';
 import { parseWidget, widgetBuild, widgetNames } from '../scripts/bookgen/widgets/registry';
 import { parsePartScript, checkNetworkPart } from '../scripts/bookgen/widgets/parts';
@@ -194,4 +194,17 @@ test('plotly is minified once and then read from the cache', async () => {
   fs.writeFileSync(path.join(cache, files[0]), 'cached');
   assert.equal((await minifiedPlotly(path.resolve(__dirname, '..'), cache)).toString(), 'cached', 'the second call reads the cache');
   assert.ok(first > 0);
+});
+
+test('the widgets show held-out digits of the build\'s profile: the first 2,000 of the full MNIST test set, all 250 quick ones', () => {
+  const full = widgetTestDigits('full');
+  const { train, test } = bookData('full');
+  assert.equal(full.size, WIDGET_TEST_DIGITS);
+  assert.deepEqual(Array.from(full.labels), Array.from(test.labels.slice(0, WIDGET_TEST_DIGITS)));
+  assert.deepEqual(Array.from(full.images.slice(0, 784 * 3)), Array.from(test.images.slice(0, 784 * 3)));
+  // Not training digits: none of the first hundred is a copy of any of the first thousand training digits.
+  const key = (images: Float32Array, i: number) => images.slice(784 * i, 784 * (i + 1)).join(',');
+  const seen = new Set(Array.from({ length: 1000 }, (_, i) => key(train.images, i)));
+  assert.ok(Array.from({ length: 100 }, (_, i) => key(full.images, i)).every((k) => !seen.has(k)));
+  assert.equal(widgetTestDigits('quick').size, bookData('quick').test.size);
 });

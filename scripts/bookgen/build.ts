@@ -251,7 +251,7 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
     // A reference to a figure of a chapter not translated yet links to the English page, labelled in this edition's words.
     t.figures = new Map([...figures].map(([id, f]) => [id, own.get(id) ?? { ...f, label: ui.figure(f.number) }]));
   }
-  const widgets = await prepareWidgets(parsed.all, result.executedFiles, { log: opts.log });
+  const widgets = await prepareWidgets(parsed.all, result.executedFiles, { log: opts.log, profile: opts.profile });
   const outDir = path.resolve(opts.outDir);
   const tmpDir = path.join(path.dirname(outDir), `.${path.basename(outDir)}-build`);
   fs.rmSync(tmpDir, { recursive: true, force: true });

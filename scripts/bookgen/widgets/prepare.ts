@@ -32,7 +32,7 @@ export interface PreparedWidget {
 /** Shared by the widgets of one build: models found, parts and models made once, PNG assets. */
 export interface PrepareContext {
   models: Map<string, BookModel[]>;
-  /** Held-out digits (the embedded data's test split). */
+  /** Held-out digits: the first of the book's test digits (widgetTestDigits in site.ts). */
   test: Dataset;
   quantize: QuantizeConfig;
   /** Stores PNG bytes as a book asset, returns its URL. */

@@ -3,7 +3,9 @@
 // build's executions, and returns what rendering and writing need: the HTML of each figure, the pages that load
 // the widget bundle, and the files (part scripts, PNG stills).
 import MarkdownIt from 'markdown-it';
-import { initBackend, loadData } from '../../../lib/index';
+import { bookData, initBackend, subset } from '../../../lib/index';
+import type { Profile } from '../../../lib/training/profile';
+import type { Dataset } from '../../../lib/data/dataset';
 import { BookError, escapeHtml, WidgetDirective } from '../markdown';
 import { contentHash } from '../outputs';
 // Where the models came from (execution, weight storage, decode error) is the build's record: folded under the caption.
@@ -44,6 +46,20 @@ export interface WidgetSite {
 export interface WidgetOptions {
   quantize: QuantizeConfig;
   log: (msg: string) => void;
+  /** The build's profile: the widgets show the test digits of its `bookData` (default 'full'). */
+  profile: Profile;
+}
+
+/**
+ * How many of the book's test digits the widgets show and score: the first 2,000 (all 250 in the quick profile), enough
+ * for the plane's clusters and the β explorer's test terms, few enough for a phone to draw.
+ */
+export const WIDGET_TEST_DIGITS = 2000;
+
+/** The held-out digits the widgets use: the first WIDGET_TEST_DIGITS of the profile's test set (never training digits). */
+export function widgetTestDigits(profile: Profile): Dataset {
+  const { test } = bookData(profile);
+  return subset(test, Math.min(WIDGET_TEST_DIGITS, test.size));
 }
 
 /** Every `::: widget` line of a chapter, in order. */
@@ -104,7 +120,7 @@ export async function prepareWidgets(
   const started = Date.now();
   const ctx: PrepareContext = {
     models: bookModels(executedFiles),
-    test: loadData().test,
+    test: widgetTestDigits(opts.profile ?? 'full'),
     quantize: opts.quantize ?? DEFAULT_QUANTIZE,
     png: (bytes) => {
       const name = `assets/img/${contentHash(Buffer.from(bytes))}.png`;
