@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/backend';
 import { bookData, trainRecipe, type Recipe } from '../lib/training/recipes';
 import { recipeCacheKey } from '../lib/training/recipes-node';
+import '../lib/data/load'; // Node's data sources, as lib/index.ts registers them
 import { modelCacheKey, modelCacheKeyOn } from '../lib/io/model-cache';
 import { subset } from '../lib/data/dataset';
 import { makeRecord, readRecord, recordStaleness, rerunCommand, writeRecord } from '../scripts/bench/record';

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { binarizedData, bookData, literatureVae, referenceVae, type Recipe } from '../../lib/training/recipes';
 import { recipeCacheKey } from '../../lib/training/recipes-node';
+import '../../lib/data/load'; // Node's data sources (bookData, binarizedData), as lib/index.ts registers them
 import { withSeed } from '../../lib/training/seeds';
 import type { Dataset } from '../../lib/data/dataset';
 
