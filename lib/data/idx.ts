@@ -1,7 +1,7 @@
 /**
  * IDX files (LeCun's MNIST distribution, Fashion-MNIST) read from disk, plain or gzipped; the format and its
  * checks are lib/data/idx-parse.ts, which also runs in a browser.
- * Chapter 2 uses it to swap the 10,000 embedded digits for the full 70,000.
+ * loadData({ source: folder }) reads any MNIST-layout copy with it (chapter 1).
  */
 import * as fs from 'fs';
 import * as path from 'path';

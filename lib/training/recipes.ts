@@ -91,6 +91,9 @@ const SETTLE = 1e-5;
 /** Epochs of those comparisons: 3 passes over the 60,000 training digits (1,407 steps of 128). */
 const COMPARE_EPOCHS = 3;
 
+/** How the comparisons train: COMPARE_EPOCHS (2 in the quick profile) with the learning rate settling to SETTLE. */
+const compareTraining = (p: Profile): Partial<RecipeTraining> => ({ epochs: byProfile(p, 2, COMPARE_EPOCHS), finalLearningRate: SETTLE });
+
 /**
  * The reference VAE of chapters 4–7 and `npm run measure`: the model and the training of pytorch/examples vae/main.py
  * (dense 784-400-20, Bernoulli decoder, Adam 1e-3, batches of 128, 10 epochs of the 60,000 training digits), so
@@ -119,12 +122,12 @@ export function convVae(p: Profile = activeProfile()): Recipe<'vae'> {
  * cosine decay), so that chapter 2 compares the two at equal code size and training.
  */
 export function autoencoder2d(p: Profile = activeProfile()): Recipe<'ae'> {
-  return { name: 'autoencoder-2d', kind: 'ae', model: { latentDim: 2, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, COMPARE_EPOCHS), finalLearningRate: SETTLE } };
+  return { name: 'autoencoder-2d', kind: 'ae', model: { latentDim: 2, hiddenUnits: [400], seed: 0 }, training: compareTraining(p) };
 }
 
 /** The 2-D VAE of chapters 3 and 5 (784-400-2): a latent space that fits on a page; 3 epochs, cosine decay. */
 export function vae2d(p: Profile = activeProfile()): Recipe<'vae'> {
-  return { name: 'vae-2d', kind: 'vae', model: { latentDim: 2, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, COMPARE_EPOCHS), finalLearningRate: SETTLE } };
+  return { name: 'vae-2d', kind: 'vae', model: { latentDim: 2, hiddenUnits: [400], seed: 0 }, training: compareTraining(p) };
 }
 
 /**
@@ -133,13 +136,13 @@ export function vae2d(p: Profile = activeProfile()): Recipe<'vae'> {
  */
 export function autoencoderOfSize(latentDim: number, p: Profile = activeProfile()): Recipe<'ae'> {
   if (latentDim === 2) return autoencoder2d(p);
-  return { name: `autoencoder-${latentDim}d`, kind: 'ae', model: { latentDim, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, COMPARE_EPOCHS), finalLearningRate: SETTLE } };
+  return { name: `autoencoder-${latentDim}d`, kind: 'ae', model: { latentDim, hiddenUnits: [400], seed: 0 }, training: compareTraining(p) };
 }
 
 /** The VAE 784-400-d of the same comparison, 3 epochs; d = 2 is vae2d(). */
 export function vaeOfSize(latentDim: number, p: Profile = activeProfile()): Recipe<'vae'> {
   if (latentDim === 2) return vae2d(p);
-  return { name: `vae-${latentDim}d`, kind: 'vae', model: { latentDim, hiddenUnits: [400], seed: 0 }, training: { epochs: byProfile(p, 2, COMPARE_EPOCHS), finalLearningRate: SETTLE } };
+  return { name: `vae-${latentDim}d`, kind: 'vae', model: { latentDim, hiddenUnits: [400], seed: 0 }, training: compareTraining(p) };
 }
 
 /** One model of the β sweep (chapters 4 and 6): 784-400-32, trained with KL weight β for one epoch (469 steps). */
