@@ -81,7 +81,19 @@
   function titleText(t) { return typeof t === 'string' ? t : t && typeof t.text === 'string' ? t.text : ''; }
   function plainText(html) { return html.replace(/<br\s*\/?>/gi, ' ').replace(/<[^>]*>/g, ''); }
 
-  function narrowLayout(layout, width) {
+  /** log10 of the largest over the smallest positive value the traces on axis `k` ('xaxis', 'yaxis2', ...) draw. */
+  function logSpan(data, k) {
+    var letter = k.charAt(0), id = letter + k.slice(5), lo = Infinity, hi = -Infinity;
+    (data || []).forEach(function (t) {
+      if ((t[letter + 'axis'] || letter) !== id) return;
+      Array.prototype.forEach.call(t[letter] || [], function (v) {
+        if (typeof v === 'number' && v > 0 && isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      });
+    });
+    return hi > lo ? Math.log10(hi / lo) : 0;
+  }
+
+  function narrowLayout(layout, width, data) {
     var out = {
       margin: Object.assign({}, layout.margin || {}, { l: 52, r: 12, t: 12 }),
       legend: Object.assign({}, layout.legend || {}, { orientation: 'h', x: 0, xanchor: 'left', yref: 'container', y: 0, yanchor: 'bottom' }),
@@ -90,6 +102,12 @@
     Object.keys(layout).filter(function (k) { return /^[xy]axis\d*$/.test(k); }).forEach(function (k) {
       var upd = { automargin: true };
       if (k.charAt(0) === 'x') upd.nticks = Math.max(3, Math.floor(width / 80));
+      // Over one to three decades plotly labels every digit (2, 3, ... 9), which crowd near each power of ten on a
+      // short phone plot; 1, 2, 5 per decade stays legible. Wider spans get one label per decade anyway.
+      if ((layout[k] || {}).type === 'log' && (layout[k] || {}).dtick === undefined) {
+        var span = logSpan(data, k);
+        if (span >= 1 && span <= 3) upd.dtick = 'D2';
+      }
       out[k] = Object.assign({}, layout[k] || {}, upd);
     });
     return out;
@@ -113,7 +131,7 @@
     var layout = Object.assign({}, spec.layout || {});
     delete layout.width; // fit the text column; the height the figure asked for is kept
     layout.autosize = true;
-    if (narrow(div)) Object.assign(layout, narrowLayout(layout, div.clientWidth));
+    if (narrow(div)) Object.assign(layout, narrowLayout(layout, div.clientWidth, spec.data));
     Object.assign(layout, themeLayout(layout));
     return layout;
   }
