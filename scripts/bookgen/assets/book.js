@@ -100,15 +100,15 @@
       title: { text: '' },
     };
     Object.keys(layout).filter(function (k) { return /^[xy]axis\d*$/.test(k); }).forEach(function (k) {
-      var upd = { automargin: true };
+      var axis = layout[k] || {}, upd = { automargin: true };
       if (k.charAt(0) === 'x') upd.nticks = Math.max(3, Math.floor(width / 80));
       // Over one to three decades plotly labels every digit (2, 3, ... 9), which crowd near each power of ten on a
       // short phone plot; 1, 2, 5 per decade stays legible. Wider spans get one label per decade anyway.
-      if ((layout[k] || {}).type === 'log' && (layout[k] || {}).dtick === undefined) {
+      if (axis.type === 'log' && axis.dtick === undefined) {
         var span = logSpan(data, k);
         if (span >= 1 && span <= 3) upd.dtick = 'D2';
       }
-      out[k] = Object.assign({}, layout[k] || {}, upd);
+      out[k] = Object.assign({}, axis, upd);
     });
     return out;
   }
