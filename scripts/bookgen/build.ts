@@ -551,22 +551,18 @@ async function executeNotebooks(sources: Sources, opts: BuildOptions, result: Bu
   return executed;
 }
 
-/** One execution; retried once when tslab tripped over a library file edited during the run. */
-async function executeOnce(file: string, cached: string, opts: BuildOptions): Promise<Execution> {
+/**
+ * One execution, in the kernel without types (scripts/jupyter/tslab-kernel.js, VAE_KERNEL_TYPES=off): types change
+ * nothing a cell prints, and type-checking the library's import closure was most of each notebook's first cell.
+ * test/notebooks.test.ts runs every notebook with types, as JupyterLab does.
+ */
+function executeOnce(file: string, cached: string, opts: BuildOptions): Promise<Execution> {
   const where = rel(opts.root, file);
-  const exec = () => executeNotebook(file, cached, {
+  return executeNotebook(file, cached, {
     root: opts.root, python: opts.python, executor: opts.executor, profile: opts.profile, timeout: opts.cellTimeout,
+    env: { VAE_KERNEL_TYPES: 'off' },
     progress: (line) => opts.log(`  ${where}: ${line}`),
   });
-  try {
-    return await exec();
-  } catch (e) {
-    // tslab watches the lib/*.ts files a notebook imports; an edit during the run can trip its rebuild timer
-    // ("Unexpected pending rebuildTimer") although the notebook is fine. One more run, then the error stands.
-    if (!(e instanceof BookError && /Unexpected pending rebuildTimer/.test(e.message))) throw e;
-    opts.log(`${e.message}: a library file changed during the run; executing once more`);
-    return exec();
-  }
 }
 
 /** The pages as figures.ts numbers them. */
