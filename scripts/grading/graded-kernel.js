@@ -35,13 +35,18 @@ const UNTYPED = { noLib: true, noResolve: true, types: [] };
 /** Diagnostics kept: syntax (the parser's) and grammar (the checker's, codes 1000–1999); no type errors. */
 const GRAMMAR_BELOW = 2000;
 
+/** The file of the TypeScript that tslab loads (its own 5.0 build, not the project's). */
+function tslabTypeScriptPath() {
+  const tslabMain = require.resolve('tslab/dist/main.js', { paths: [root] });
+  return require.resolve('@tslab/typescript-for-tslab', { paths: [path.dirname(tslabMain)] });
+}
+
 /**
  * Makes tslab, loaded after this, compile cells without types (the options and diagnostics above). Call before
  * tslab loads; the Proxy stays for the process.
  */
 function compileWithoutTypes() {
-  const tslabMain = require.resolve('tslab/dist/main.js', { paths: [root] });
-  const tsPath = require.resolve('@tslab/typescript-for-tslab', { paths: [path.dirname(tslabMain)] });
+  const tsPath = tslabTypeScriptPath();
   /** @type {typeof import('typescript')} */
   const ts = require(tsPath);
   for (const name of ['createWatchCompilerHost', 'getPreEmitDiagnosticsOfFiles']) {
@@ -86,7 +91,7 @@ function compileWithoutTypes() {
   cached.exports = proxy;
 }
 
-module.exports = { compileWithoutTypes, UNTYPED, GRAMMAR_BELOW };
+module.exports = { compileWithoutTypes, tslabTypeScriptPath, UNTYPED, GRAMMAR_BELOW };
 
 if (require.main === module) {
   compileWithoutTypes();

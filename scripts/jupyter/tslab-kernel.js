@@ -9,7 +9,7 @@
 // paths in cells are relative to the root. The notebook's own folder stays available as
 // process.env.VAE_NOTEBOOK_DIR.
 //
-// VAE_KERNEL_TYPES=off (what the book's build sets, docs/testing.md): the cells are compiled without types, as a
+// VAE_KERNEL_TYPES=off (what the book's build sets; notebooks/README.md, "Types"): the cells are compiled without types, as a
 // graded kernel compiles them (scripts/grading/graded-kernel.js), and the project's .ts files are transpiled one by
 // one as Node requires them. With types, tslab type-checks and emits the whole import closure of './lib/index' in
 // every kernel, which is most of a notebook's first cell; types change nothing at run time, and the notebooks'
@@ -21,13 +21,11 @@ const path = require('path');
 const root = path.resolve(__dirname, '..', '..');
 
 /**
- * Makes `require` load .ts files: each transpiled alone, by tslab's own TypeScript, with the options tslab emits
- * imported files with (tslab converter.js: ES2022 on Node 18 and later, esModuleInterop, CommonJS).
+ * Makes `require` load .ts files: each transpiled alone by `ts` (tslab's own TypeScript), with the options tslab
+ * emits imported files with (tslab converter.js: ES2022 on Node 18 and later, esModuleInterop, CommonJS).
+ * @param {typeof import('typescript')} ts
  */
-function transpileTypeScriptOnRequire() {
-  const tslabMain = require.resolve('tslab/dist/main.js', { paths: [root] });
-  /** @type {typeof import('typescript')} */
-  const ts = require(require.resolve('@tslab/typescript-for-tslab', { paths: [path.dirname(tslabMain)] }));
+function transpileTypeScriptOnRequire(ts) {
   const compilerOptions = {
     module: ts.ModuleKind.CommonJS,
     target: ts.ScriptTarget.ES2022,
@@ -51,8 +49,9 @@ function transpileTypeScriptOnRequire() {
 }
 
 if (process.env.VAE_KERNEL_TYPES === 'off') {
-  require(path.join(root, 'scripts', 'grading', 'graded-kernel.js')).compileWithoutTypes();
-  transpileTypeScriptOnRequire();
+  const { compileWithoutTypes, tslabTypeScriptPath } = require(path.join(root, 'scripts', 'grading', 'graded-kernel.js'));
+  compileWithoutTypes();
+  transpileTypeScriptOnRequire(require(tslabTypeScriptPath()));
 }
 if (!process.env.VAE_NOTEBOOK_DIR) process.env.VAE_NOTEBOOK_DIR = process.cwd();
 process.chdir(root);
